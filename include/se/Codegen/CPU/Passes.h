@@ -1,0 +1,72 @@
+//===- Passes.h - se CPU code generation passes and pipeline ----*- C++ -*-===//
+
+#ifndef SE_CODEGEN_CPU_PASSES_H
+#define SE_CODEGEN_CPU_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassOptions.h"
+
+#include <string>
+
+namespace mlir {
+class OpPassManager;
+
+namespace se {
+
+#define GEN_PASS_DECL
+#define GEN_PASS_REGISTRATION
+#include "se/Codegen/CPU/Passes.h.inc"
+
+/// Options of `se-cpu-pipeline`; se-compile fills the same struct.
+struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  PassOptions::Option<std::string> triple{
+      *this, "triple",
+      llvm::cl::desc("Target triple; empty means the host's"),
+      llvm::cl::init("")};
+  PassOptions::Option<std::string> cpu{
+      *this, "cpu",
+      llvm::cl::desc("Target CPU (e.g. znver5, skylake-avx512, haswell); "
+                     "'host' is the machine the compiler runs on"),
+      llvm::cl::init("host")};
+  PassOptions::Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("Extra target features, e.g. '+avx2,-avx512f'"),
+      llvm::cl::init("")};
+  PassOptions::Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("Worker threads of the generated code (1: serial code; "
+                     "more: OpenMP over the outermost tile loops)"),
+      llvm::cl::init(1)};
+  PassOptions::ListOption<int64_t> tileSizes{
+      *this, "tile-sizes",
+      llvm::cl::desc("Override the tile sizes of every op (innermost last)")};
+};
+
+/// A target resolved from the pipeline options: 'host' and the empty triple
+/// replaced by the machine the compiler runs on.
+struct ResolvedTarget {
+  std::string triple;
+  std::string cpu;
+  std::string features;
+  /// Number of f32 lanes of the widest usable vector register: 16 with
+  /// AVX-512, 8 with AVX/AVX2, 4 otherwise.
+  int64_t vectorWidth = 4;
+};
+
+/// Resolves the target of `options`; fails with a message naming an unknown
+/// triple or CPU.
+FailureOr<ResolvedTarget> resolveTarget(const CPUPipelineOptions &options,
+                                        std::string &error);
+
+/// Builds the pipeline from func-level IR with se, linalg, tensor and arith
+/// ops down to the LLVM dialect.
+void buildSECPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
+
+/// Registers `se-cpu-pipeline` with the global pass registry.
+void registerSECPUPipeline();
+
+} // namespace se
+} // namespace mlir
+
+#endif // SE_CODEGEN_CPU_PASSES_H

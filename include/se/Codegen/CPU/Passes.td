@@ -1,0 +1,75 @@
+//===- Passes.td - se CPU code generation passes -----------*- tablegen -*-===//
+
+#ifndef SE_CODEGEN_CPU_PASSES_TD
+#define SE_CODEGEN_CPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def SECPUTileAndVectorize
+    : Pass<"se-cpu-tile-and-vectorize", "::mlir::func::FuncOp"> {
+  let summary = "Tile linalg ops on tensors and vectorize the tiles";
+  let description = [{
+    Tiles every linalg op on tensors with `scf.for` loops, with tile sizes
+    chosen per op from its shape, iterators and the target's vector width
+    (see `se/Codegen/CPU/Strategy.h`), then vectorizes each tile. Tiles that
+    do not divide a dimension are vectorized with masks, so partial tiles
+    stay correct. An op that cannot be vectorized is left tiled; the loop
+    lowering handles it later.
+
+    Precondition: linalg ops on statically shaped tensors.
+    Postcondition: vector transfers on tensors inside `scf.for` nests.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Number of f32 lanes in one vector register (16: AVX-512, 8: AVX2)">,
+    ListOption<"tileSizes", "tile-sizes", "int64_t",
+           "Tile sizes for every op, innermost loop last, overriding the "
+           "strategy; missing trailing entries keep the strategy's choice">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def SECPULowerVectors : Pass<"se-cpu-lower-vectors", "::mlir::func::FuncOp"> {
+  let summary = "Lower n-D vector ops to forms the LLVM lowering accepts";
+  let description = [{
+    Lowers masks, multi-reductions, contractions, transposes, broadcasts and
+    shape casts of the vectorized code, in separate pattern applications
+    (some of these pattern sets never converge when mixed). Runs after
+    bufferization, before `convert-vector-to-scf`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def SECPUExpandStridedCopies
+    : Pass<"se-cpu-expand-strided-copies", "::mlir::func::FuncOp"> {
+  let summary = "Turn copies between strided memrefs into loops";
+  let description = [{
+    Rewrites every `memref.copy` whose source or target is not contiguous
+    into `linalg.copy`, which the loop lowering expands. Contiguous copies
+    stay and become `memcpy`. Compiled code thus never calls the
+    `memrefCopy` helper of MLIR's runner library and needs no runtime.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def SEExportCInterface : Pass<"se-export-c-interface", "::mlir::ModuleOp"> {
+  let summary = "Export public functions through the memref C interface";
+  let description = [{
+    Marks every public function with a body `llvm.emit_c_interface`, so the
+    LLVM lowering emits a `_mlir_ciface_<name>` wrapper that takes memref
+    descriptors by pointer (see `runtime/include/se/Runtime/MemRef.h`).
+  }];
+}
+
+#endif // SE_CODEGEN_CPU_PASSES_TD

@@ -1,0 +1,55 @@
+//===- Compiler.h - the library behind se-compile ---------------*- C++ -*-===//
+//
+// Runs a module from graph-level IR down to the artefact the user asked
+// for. se-compile is a thin command-line front end over this.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SE_COMPILER_COMPILER_H
+#define SE_COMPILER_COMPILER_H
+
+#include "se/Codegen/CPU/Passes.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir {
+class PassManager;
+
+namespace se {
+
+/// What se-compile writes, in pipeline order: each stage stops after the
+/// step that produces it.
+enum class EmitKind {
+  /// The input after parsing, verification and canonicalization.
+  MLIR,
+  /// linalg on tensors, after convert-se-to-linalg.
+  Linalg,
+  /// The LLVM dialect, at the end of se-cpu-pipeline.
+  LLVMDialect,
+  /// Optimized LLVM IR (-O3).
+  LLVMIR,
+  /// Target assembly.
+  Asm,
+  /// A relocatable object file.
+  Object,
+};
+
+struct CompilerOptions {
+  EmitKind emit = EmitKind::Object;
+  CPUPipelineOptions pipeline;
+};
+
+/// Lowers `module` in place as far as `options.emit` asks and writes the
+/// result to `os`. `configurePassManager` may add instrumentation (IR
+/// printing, timing) to every pass manager the compiler builds. Errors are
+/// reported as diagnostics on the module's context.
+LogicalResult
+compile(ModuleOp module, const CompilerOptions &options,
+        llvm::raw_pwrite_stream &os,
+        function_ref<LogicalResult(PassManager &)> configurePassManager = {});
+
+} // namespace se
+} // namespace mlir
+
+#endif // SE_COMPILER_COMPILER_H

@@ -1,0 +1,58 @@
+//===- SEOps.h - se dialect ops ---------------------------------*- C++ -*-===//
+//
+// The se.squeeze_excite op, its enums, and the hidden-width rules that model
+// builders use to size the excitation.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SE_DIALECT_SE_IR_SEOPS_H
+#define SE_DIALECT_SE_IR_SEOPS_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "se/Dialect/SE/IR/SEDialect.h"
+
+#include "se/Dialect/SE/IR/SEEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "se/Dialect/SE/IR/SEAttrs.h.inc"
+
+namespace mlir::se {
+
+/// The knobs of one SE block, as carried by the attributes of
+/// se.squeeze_excite.
+struct SEConfig {
+  Layout layout = Layout::NCHW;
+  SqueezeKind squeeze = SqueezeKind::Avg;
+  ExcitationKind excitation = ExcitationKind::TwoFC;
+  InnerActivation innerAct = InnerActivation::ReLU;
+  GateKind gate = GateKind::Sigmoid;
+  PostActivation postAct = PostActivation::None;
+};
+
+/// Hidden width of SENet: C / r, at least 1.
+int64_t hiddenWidthFromRatio(int64_t channels, int64_t ratio);
+
+/// MobileNetV3's rounding: `value` rounded to the nearest multiple of
+/// `divisor`, at least `minValue` (default: `divisor`), and never below 90 %
+/// of `value`. The SE width of MobileNetV3 is makeDivisible(C / 4, 8).
+int64_t makeDivisible(double value, int64_t divisor = 8, int64_t minValue = 0);
+
+/// EfficientNet's rule: the hidden width is relative to the block input
+/// width, max(1, floor(blockInputChannels * seRatio)), with seRatio = 0.25.
+int64_t hiddenWidthFromBlockInput(int64_t blockInputChannels,
+                                  double seRatio = 0.25);
+
+/// ECA-Net's adaptive kernel size: the odd number nearest above
+/// |log2(C) + b| / gamma.
+int64_t ecaKernelSize(int64_t channels, int64_t gamma = 2, int64_t b = 1);
+
+} // namespace mlir::se
+
+#define GET_OP_CLASSES
+#include "se/Dialect/SE/IR/SEOps.h.inc"
+
+#endif // SE_DIALECT_SE_IR_SEOPS_H

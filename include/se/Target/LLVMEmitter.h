@@ -1,0 +1,41 @@
+//===- LLVMEmitter.h - LLVM IR, assembly and object emission ----*- C++ -*-===//
+//
+// Turns a module in the LLVM dialect into optimized LLVM IR and from there
+// into assembly or an object file, in-process through a TargetMachine.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SE_TARGET_LLVMEMITTER_H
+#define SE_TARGET_LLVMEMITTER_H
+
+#include "se/Codegen/CPU/Passes.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <memory>
+
+namespace mlir::se {
+
+/// Creates the TargetMachine for `target` (PIC, aggressive codegen).
+FailureOr<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const ResolvedTarget &target, std::string &error);
+
+/// Translates `module` (LLVM dialect) to LLVM IR for `machine` and runs the
+/// LLVM -O3 pipeline over it.
+FailureOr<std::unique_ptr<llvm::Module>>
+translateAndOptimize(ModuleOp module, llvm::LLVMContext &context,
+                     llvm::TargetMachine &machine);
+
+/// Writes `module` as assembly (`asmFile`) or as an object file.
+LogicalResult emitMachineCode(llvm::Module &module,
+                              llvm::TargetMachine &machine, bool asmFile,
+                              llvm::raw_pwrite_stream &os, std::string &error);
+
+} // namespace mlir::se
+
+#endif // SE_TARGET_LLVMEMITTER_H

@@ -1,0 +1,144 @@
+//===- Pipeline.cpp - se-cpu-pipeline: se/linalg to the LLVM dialect ------===//
+
+#include "se/Codegen/CPU/Passes.h"
+#include "se/Conversion/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+using namespace mlir::se;
+
+static std::string hostFeatures() {
+  std::string features;
+  for (const auto &feature : llvm::sys::getHostCPUFeatures()) {
+    if (!features.empty())
+      features += ',';
+    features += (feature.second ? "+" : "-") + feature.first().str();
+  }
+  return features;
+}
+
+FailureOr<ResolvedTarget>
+mlir::se::resolveTarget(const CPUPipelineOptions &options, std::string &error) {
+  llvm::InitializeAllTargetInfos();
+  llvm::InitializeAllTargetMCs();
+
+  ResolvedTarget target;
+  target.triple = options.triple.empty() ? llvm::sys::getDefaultTargetTriple()
+                                         : options.triple.getValue();
+  target.cpu = options.cpu;
+  target.features = options.features;
+  if (target.cpu == "host") {
+    target.cpu = llvm::sys::getHostCPUName().str();
+    std::string host = hostFeatures();
+    target.features = target.features.empty() ? host
+                                              : host + "," + target.features;
+  }
+
+  llvm::Triple triple(target.triple);
+  const llvm::Target *llvmTarget =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget)
+    return failure();
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
+      llvmTarget->createMCSubtargetInfo(triple, target.cpu, target.features));
+  if (!subtarget || (!target.cpu.empty() && target.cpu != "generic" &&
+                     !subtarget->isCPUStringValid(target.cpu))) {
+    error = "unknown CPU '" + target.cpu + "' for target '" + target.triple +
+            "'";
+    return failure();
+  }
+  if (triple.isX86()) {
+    if (subtarget->checkFeatures("+avx512f"))
+      target.vectorWidth = 16;
+    else if (subtarget->checkFeatures("+avx"))
+      target.vectorWidth = 8;
+  }
+  return target;
+}
+
+void mlir::se::buildSECPUPipeline(OpPassManager &pm,
+                                  const CPUPipelineOptions &options) {
+  std::string error;
+  FailureOr<ResolvedTarget> target = resolveTarget(options, error);
+  int64_t vectorWidth = succeeded(target) ? target->vectorWidth : 8;
+
+  // Graph level to tiled vector code on tensors.
+  pm.addPass(createConvertSEToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  SECPUTileAndVectorizeOptions tiling;
+  tiling.vectorWidth = vectorWidth;
+  tiling.tileSizes = llvm::to_vector(options.tileSizes);
+  pm.addNestedPass<func::FuncOp>(createSECPUTileAndVectorize(tiling));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Bufferize once: results become out-parameters, small temporaries live
+  // on the stack, nothing large is allocated per call.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // Tiles written in place leave copies of a subview onto itself: CSE makes
+  // the two subviews one value, and canonicalization drops the copy.
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(bufferization::createBufferHoistingPass());
+  pm.addNestedPass<func::FuncOp>(
+      bufferization::createBufferLoopHoistingPass());
+  bufferization::PromoteBuffersToStackPassOptions stack;
+  stack.maxAllocSizeInBytes = 64 * 1024;
+  stack.maxRankOfAllocatedMemRef = 2;
+  pm.addNestedPass<func::FuncOp>(
+      bufferization::createPromoteBuffersToStackPass(stack));
+  bufferization::buildBufferDeallocationPipeline(pm);
+
+  // Vectors and loops to the LLVM dialect.
+  pm.addPass(createSEExportCInterface());
+  pm.addNestedPass<func::FuncOp>(createSECPUExpandStridedCopies());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createSECPULowerVectors());
+  VectorTransferToSCFOptions transfers;
+  transfers.enableFullUnroll(true);
+  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(transfers));
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.reassociateFPReductions = true;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::se::registerSECPUPipeline() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "se-cpu-pipeline",
+      "Lower se, linalg, tensor and arith ops on tensors to the LLVM "
+      "dialect: tiled, fused and vectorized CPU code",
+      buildSECPUPipeline);
+}

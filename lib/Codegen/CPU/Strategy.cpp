@@ -1,0 +1,62 @@
+//===- Strategy.cpp - tile sizes for CPU code generation ------------------===//
+
+#include "se/Codegen/CPU/Strategy.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace mlir::se;
+
+/// A tile of about this many f32 elements keeps 16 vector registers of
+/// AVX-512 busy: enough independent work to hide load and FMA latency.
+static constexpr int64_t kRegistersPerTile = 16;
+
+int64_t mlir::se::pickTileSize(int64_t range, int64_t target,
+                               int64_t multiple) {
+  target = std::max<int64_t>(1, target);
+  multiple = std::max<int64_t>(1, multiple);
+  if (range <= target)
+    return range;
+  for (int64_t size = target / multiple * multiple; size >= multiple;
+       size -= multiple)
+    if (range % size == 0)
+      return size;
+  return std::max(multiple, target / multiple * multiple);
+}
+
+TilingPlan mlir::se::selectTilingPlan(linalg::LinalgOp op, int64_t vectorWidth,
+                                      ArrayRef<int64_t> overrides) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t rank = ranges.size();
+  TilingPlan plan;
+  plan.tileSizes.assign(rank, 0);
+  plan.vectorSizes = ranges;
+  if (rank == 0)
+    return plan;
+
+  // The innermost loop walks the contiguous dimension: give it a few vector
+  // registers, then spend the rest of the tile's budget on the outer loops,
+  // innermost first.
+  int64_t budget = vectorWidth * kRegistersPerTile;
+  SmallVector<int64_t> sizes(rank, 1);
+  sizes[rank - 1] = pickTileSize(ranges[rank - 1], 4 * vectorWidth,
+                                 vectorWidth);
+  budget = std::max<int64_t>(1, budget / sizes[rank - 1]);
+  for (int64_t d = rank - 2; d >= 0; --d) {
+    sizes[d] = pickTileSize(ranges[d], budget, 1);
+    budget = std::max<int64_t>(1, budget / sizes[d]);
+  }
+
+  int64_t firstOverride = rank - static_cast<int64_t>(overrides.size());
+  for (auto [i, size] : llvm::enumerate(overrides)) {
+    int64_t d = firstOverride + static_cast<int64_t>(i);
+    if (d >= 0 && size > 0)
+      sizes[d] = std::min(size, ranges[d]);
+  }
+
+  for (int64_t d = 0; d < rank; ++d) {
+    plan.vectorSizes[d] = sizes[d];
+    plan.tileSizes[d] = sizes[d] == ranges[d] ? 0 : sizes[d];
+  }
+  return plan;
+}

@@ -1,0 +1,80 @@
+//===- Compiler.cpp - the library behind se-compile -----------------------===//
+
+#include "se/Compiler/Compiler.h"
+
+#include "se/Conversion/Passes.h"
+#include "se/Target/LLVMEmitter.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::se;
+
+static LogicalResult
+runPasses(ModuleOp module,
+          function_ref<LogicalResult(PassManager &)> configurePassManager,
+          function_ref<void(PassManager &)> addPasses) {
+  PassManager pm(module.getContext());
+  if (configurePassManager && failed(configurePassManager(pm)))
+    return failure();
+  addPasses(pm);
+  return pm.run(module);
+}
+
+LogicalResult mlir::se::compile(
+    ModuleOp module, const CompilerOptions &options,
+    llvm::raw_pwrite_stream &os,
+    function_ref<LogicalResult(PassManager &)> configurePassManager) {
+  std::string error;
+  FailureOr<ResolvedTarget> target = resolveTarget(options.pipeline, error);
+  if (failed(target))
+    return module.emitError() << error;
+
+  switch (options.emit) {
+  case EmitKind::MLIR:
+    if (failed(runPasses(module, configurePassManager, [](PassManager &pm) {
+          pm.addPass(createCanonicalizerPass());
+        })))
+      return failure();
+    module.print(os);
+    return success();
+  case EmitKind::Linalg:
+    if (failed(runPasses(module, configurePassManager, [](PassManager &pm) {
+          pm.addPass(createConvertSEToLinalg());
+          pm.addPass(createCanonicalizerPass());
+        })))
+      return failure();
+    module.print(os);
+    return success();
+  default:
+    break;
+  }
+
+  if (failed(runPasses(module, configurePassManager, [&](PassManager &pm) {
+        buildSECPUPipeline(pm, options.pipeline);
+      })))
+    return failure();
+  if (options.emit == EmitKind::LLVMDialect) {
+    module.print(os);
+    return success();
+  }
+
+  FailureOr<std::unique_ptr<llvm::TargetMachine>> machine =
+      createTargetMachine(*target, error);
+  if (failed(machine))
+    return module.emitError() << error;
+  llvm::LLVMContext context;
+  FailureOr<std::unique_ptr<llvm::Module>> llvmModule =
+      translateAndOptimize(module, context, **machine);
+  if (failed(llvmModule))
+    return failure();
+  if (options.emit == EmitKind::LLVMIR) {
+    (*llvmModule)->print(os, nullptr);
+    return success();
+  }
+  if (failed(emitMachineCode(**llvmModule, **machine,
+                             options.emit == EmitKind::Asm, os, error)))
+    return module.emitError() << error;
+  return success();
+}

@@ -1,0 +1,246 @@
+//===- SEOps.cpp - se.squeeze_excite verifier, builders, helpers ----------===//
+
+#include "se/Dialect/SE/IR/SEOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::se;
+
+#include "se/Dialect/SE/IR/SEEnums.cpp.inc"
+
+#define GET_OP_CLASSES
+#include "se/Dialect/SE/IR/SEOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Hidden-width rules
+//===----------------------------------------------------------------------===//
+
+int64_t mlir::se::hiddenWidthFromRatio(int64_t channels, int64_t ratio) {
+  return std::max<int64_t>(1, channels / std::max<int64_t>(1, ratio));
+}
+
+int64_t mlir::se::makeDivisible(double value, int64_t divisor,
+                                int64_t minValue) {
+  if (minValue <= 0)
+    minValue = divisor;
+  auto rounded = static_cast<int64_t>(value + divisor / 2.0) / divisor * divisor;
+  int64_t result = std::max(minValue, rounded);
+  if (result < 0.9 * value)
+    result += divisor;
+  return result;
+}
+
+int64_t mlir::se::hiddenWidthFromBlockInput(int64_t blockInputChannels,
+                                            double seRatio) {
+  return std::max<int64_t>(
+      1, static_cast<int64_t>(blockInputChannels * seRatio));
+}
+
+int64_t mlir::se::ecaKernelSize(int64_t channels, int64_t gamma, int64_t b) {
+  auto t = static_cast<int64_t>(
+      std::fabs((std::log2(static_cast<double>(channels)) + b) / gamma));
+  return t % 2 ? t : t + 1;
+}
+
+//===----------------------------------------------------------------------===//
+// SqueezeExciteOp
+//===----------------------------------------------------------------------===//
+
+void SqueezeExciteOp::build(OpBuilder &builder, OperationState &state,
+                            Value input, Value w1, Value w2, Value bias1,
+                            Value bias2, Value residual,
+                            const SEConfig &config) {
+  MLIRContext *ctx = builder.getContext();
+  build(builder, state, input.getType(), input, w1, w2, bias1, bias2, residual,
+        LayoutAttr::get(ctx, config.layout),
+        SqueezeKindAttr::get(ctx, config.squeeze),
+        ExcitationKindAttr::get(ctx, config.excitation),
+        InnerActivationAttr::get(ctx, config.innerAct),
+        GateKindAttr::get(ctx, config.gate),
+        PostActivationAttr::get(ctx, config.postAct));
+}
+
+static int64_t channelDim(Layout layout) {
+  return layout == Layout::NCHW ? 1 : 3;
+}
+
+int64_t SqueezeExciteOp::getNumChannels() {
+  return getInput().getType().getDimSize(channelDim(getLayout()));
+}
+
+int64_t SqueezeExciteOp::getSpatialSize() {
+  ArrayRef<int64_t> shape = getInput().getType().getShape();
+  return getLayout() == Layout::NCHW ? shape[2] * shape[3]
+                                     : shape[1] * shape[2];
+}
+
+int64_t SqueezeExciteOp::getHiddenWidth() {
+  switch (getExcitation()) {
+  case ExcitationKind::TwoFC:
+    return getW1().getType().getDimSize(0);
+  case ExcitationKind::OneFC:
+    return getNumChannels();
+  case ExcitationKind::Conv1D:
+    return 1;
+  }
+  llvm_unreachable("unknown excitation kind");
+}
+
+int64_t SqueezeExciteOp::getKernelSize() {
+  return getExcitation() == ExcitationKind::Conv1D
+             ? getW1().getType().getDimSize(0)
+             : 0;
+}
+
+SEConfig SqueezeExciteOp::getConfig() {
+  return SEConfig{getLayout(), getSqueeze(), getExcitation(),
+                  getInnerAct(), getGate(),    getPostAct()};
+}
+
+static std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::interleave(
+      shape, os,
+      [&](int64_t dim) {
+        if (ShapedType::isDynamic(dim))
+          os << '?';
+        else
+          os << dim;
+      },
+      "x");
+  return text;
+}
+
+namespace {
+/// Checks one operand against its expected static shape and reports the
+/// first mismatch with the operand's name.
+class OperandChecker {
+public:
+  explicit OperandChecker(SqueezeExciteOp op) : op(op) {}
+
+  LogicalResult check(StringRef name, Value value,
+                      ArrayRef<int64_t> expected) {
+    auto type = cast<RankedTensorType>(value.getType());
+    if (!type.getElementType().isF32())
+      return op.emitOpError() << "expects " << name << " to have element type "
+                              << "f32, got " << type.getElementType();
+    if (type.getShape() != expected)
+      return op.emitOpError()
+             << "expects " << name << " of shape " << shapeString(expected)
+             << ", got " << shapeString(type.getShape());
+    return success();
+  }
+
+  LogicalResult forbid(StringRef name, Value value, StringRef why) {
+    if (!value)
+      return success();
+    return op.emitOpError() << "takes no " << name << " " << why;
+  }
+
+private:
+  SqueezeExciteOp op;
+};
+} // namespace
+
+LogicalResult SqueezeExciteOp::verify() {
+  RankedTensorType inputType = getInput().getType();
+  if (inputType.getRank() != 4)
+    return emitOpError() << "expects a rank-4 input ("
+                         << stringifyLayout(getLayout()) << "), got rank "
+                         << inputType.getRank();
+  if (!inputType.hasStaticShape())
+    return emitOpError() << "expects a statically shaped input, got "
+                         << shapeString(inputType.getShape());
+  if (!inputType.getElementType().isF32())
+    return emitOpError() << "expects input to have element type f32, got "
+                         << inputType.getElementType();
+  if (llvm::any_of(inputType.getShape(), [](int64_t d) { return d <= 0; }))
+    return emitOpError() << "expects every input dimension to be positive, got "
+                         << shapeString(inputType.getShape());
+  if (getResult().getType() != inputType)
+    return emitOpError() << "expects the result type to equal the input type "
+                         << inputType << ", got " << getResult().getType();
+
+  int64_t channels = getNumChannels();
+  OperandChecker checker(*this);
+  StringRef excitation = stringifyExcitationKind(getExcitation());
+  std::string becauseOf = llvm::formatv("with excitation = {0}", excitation);
+
+  switch (getExcitation()) {
+  case ExcitationKind::TwoFC: {
+    auto w1Type = getW1().getType();
+    if (w1Type.getRank() != 2)
+      return emitOpError() << "expects w1 of rank 2 (hidden x C) with "
+                              "excitation = two_fc, got rank "
+                           << w1Type.getRank();
+    if (!getW2())
+      return emitOpError() << "expects a second weight w2 (C x hidden) with "
+                              "excitation = two_fc";
+    int64_t hidden = w1Type.getDimSize(0);
+    if (ShapedType::isDynamic(hidden) || hidden <= 0)
+      return emitOpError() << "expects w1 to have a positive static hidden "
+                              "width, got "
+                           << shapeString(w1Type.getShape());
+    if (failed(checker.check("w1", getW1(), {hidden, channels})) ||
+        failed(checker.check("w2", getW2(), {channels, hidden})))
+      return failure();
+    if (getBias1() && failed(checker.check("bias1", getBias1(), {hidden})))
+      return failure();
+    if (getBias2() && failed(checker.check("bias2", getBias2(), {channels})))
+      return failure();
+    break;
+  }
+  case ExcitationKind::OneFC:
+    if (failed(checker.check("w1", getW1(), {channels, channels})) ||
+        failed(checker.forbid("w2", getW2(), becauseOf)) ||
+        failed(checker.forbid("bias2", getBias2(), becauseOf)))
+      return failure();
+    if (getBias1() && failed(checker.check("bias1", getBias1(), {channels})))
+      return failure();
+    break;
+  case ExcitationKind::Conv1D: {
+    auto w1Type = getW1().getType();
+    if (w1Type.getRank() != 1)
+      return emitOpError() << "expects w1 of rank 1 (the kernel) with "
+                              "excitation = conv1d, got rank "
+                           << w1Type.getRank();
+    int64_t kernel = w1Type.getDimSize(0);
+    if (ShapedType::isDynamic(kernel) || kernel <= 0 || kernel % 2 == 0)
+      return emitOpError() << "expects an odd conv1d kernel size, got "
+                           << shapeString(w1Type.getShape());
+    if (failed(checker.check("w1", getW1(), {kernel})) ||
+        failed(checker.forbid("w2", getW2(), becauseOf)) ||
+        failed(checker.forbid("bias1", getBias1(), becauseOf)) ||
+        failed(checker.forbid("bias2", getBias2(), becauseOf)))
+      return failure();
+    break;
+  }
+  }
+
+  if (getExcitation() != ExcitationKind::TwoFC &&
+      getInnerAct() != InnerActivation::ReLU)
+    return emitOpError() << "inner_act = "
+                         << stringifyInnerActivation(getInnerAct())
+                         << " has no effect " << becauseOf
+                         << "; it applies to two_fc only";
+
+  if (getResidual()) {
+    auto residualType = cast<RankedTensorType>(getResidual().getType());
+    if (residualType != inputType)
+      return emitOpError() << "expects residual of type " << inputType
+                           << " (the input type), got " << residualType;
+  } else if (getPostAct() != PostActivation::None) {
+    return emitOpError() << "post_act = "
+                         << stringifyPostActivation(getPostAct())
+                         << " needs a residual operand";
+  }
+  return success();
+}

@@ -1,0 +1,71 @@
+/*===- MemRef.h - C ABI of functions compiled by se-compile ------*- C -*-===*\
+|*                                                                            *|
+|* Every public function of a compiled module is exported twice:             *|
+|*   <name>               the MLIR calling convention (descriptors unpacked), *|
+|*   _mlir_ciface_<name>  the C interface documented here.                    *|
+|*                                                                            *|
+|* The C interface passes each memref argument as a pointer to a descriptor:  *|
+|*   allocated  pointer returned by the allocator (may equal aligned)         *|
+|*   aligned    pointer to the first element's block                          *|
+|*   offset     element offset of the first element from `aligned`           *|
+|*   sizes      extent of each dimension                                      *|
+|*   strides    element stride of each dimension (row-major: last is 1)       *|
+|*                                                                            *|
+|* Results are out-parameters: se-compile rewrites a function returning a     *|
+|* tensor into one that takes the output buffer as its last argument, so     *|
+|*   func.func @se(%x, %w1, %w2) -> tensor<...>                               *|
+|* is called as                                                               *|
+|*   void _mlir_ciface_se(SEMemRef4D *x, SEMemRef2D *w1, SEMemRef2D *w2,     *|
+|*                        SEMemRef4D *out);                                   *|
+|* The caller owns every buffer; compiled code never allocates large         *|
+|* buffers per call and never frees the caller's memory. Tensors are f32,    *|
+|* densely packed in row-major order of their shape (NCHW or NHWC as the     *|
+|* function says).                                                            *|
+\*===----------------------------------------------------------------------===*/
+
+#ifndef SE_RUNTIME_MEMREF_H
+#define SE_RUNTIME_MEMREF_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SE_DEFINE_MEMREF(RANK)                                                 \
+  typedef struct SEMemRef##RANK##D {                                           \
+    float *allocated;                                                          \
+    float *aligned;                                                            \
+    int64_t offset;                                                            \
+    int64_t sizes[RANK];                                                       \
+    int64_t strides[RANK];                                                     \
+  } SEMemRef##RANK##D;
+
+SE_DEFINE_MEMREF(1)
+SE_DEFINE_MEMREF(2)
+SE_DEFINE_MEMREF(3)
+SE_DEFINE_MEMREF(4)
+
+#undef SE_DEFINE_MEMREF
+
+/* Fills a descriptor for a dense row-major buffer `data` of the given shape. */
+#define SE_MEMREF_INIT(desc, data, ...)                                        \
+  do {                                                                         \
+    const int64_t se_shape_[] = {__VA_ARGS__};                                 \
+    const int se_rank_ = (int)(sizeof(se_shape_) / sizeof(se_shape_[0]));     \
+    int64_t se_stride_ = 1;                                                    \
+    (desc).allocated = (data);                                                 \
+    (desc).aligned = (data);                                                   \
+    (desc).offset = 0;                                                         \
+    for (int se_i_ = se_rank_ - 1; se_i_ >= 0; --se_i_) {                      \
+      (desc).sizes[se_i_] = se_shape_[se_i_];                                  \
+      (desc).strides[se_i_] = se_stride_;                                      \
+      se_stride_ *= se_shape_[se_i_];                                          \
+    }                                                                          \
+  } while (0)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SE_RUNTIME_MEMREF_H */

@@ -1,0 +1,280 @@
+//===- SEJit.cpp - compile se blocks through the CPU pipeline and run them ===//
+
+#include "Codegen/SEJit.h"
+
+#include "se/Codegen/CPU/Passes.h"
+#include "se/InitAll.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <random>
+#include <sstream>
+
+using namespace se;
+using namespace se::testing;
+using reference::Block;
+
+static std::string shapeType(const std::vector<int64_t> &shape) {
+  std::string text = "tensor<";
+  for (int64_t d : shape)
+    text += std::to_string(d) + "x";
+  return text + "f32>";
+}
+
+static std::vector<int64_t> inputShape(const Block &b) {
+  if (b.layout == reference::Layout::NCHW)
+    return {b.n, b.c, b.h, b.w};
+  return {b.n, b.h, b.w, b.c};
+}
+
+static const char *name(reference::Layout v) {
+  return v == reference::Layout::NCHW ? "nchw" : "nhwc";
+}
+static const char *name(reference::Squeeze v) {
+  const char *names[] = {"avg", "max", "avg_max"};
+  return names[int(v)];
+}
+static const char *name(reference::Excitation v) {
+  const char *names[] = {"two_fc", "one_fc", "conv1d"};
+  return names[int(v)];
+}
+static const char *name(reference::InnerAct v) {
+  const char *names[] = {"relu", "silu", "hard_swish"};
+  return names[int(v)];
+}
+static const char *name(reference::Gate v) {
+  const char *names[] = {"sigmoid", "hard_sigmoid", "tanh", "relu"};
+  return names[int(v)];
+}
+
+namespace {
+/// The operands of a block's function, in the op's operand order.
+struct Operand {
+  std::string name;
+  std::vector<int64_t> shape;
+  const std::vector<float> *data;
+};
+} // namespace
+
+static std::vector<Operand> operands(const Block &b,
+                                     const reference::Tensors *t) {
+  auto data = [&](const std::vector<float> reference::Tensors::*member) {
+    return t ? &(t->*member) : nullptr;
+  };
+  std::vector<Operand> result = {
+      {"x", inputShape(b), data(&reference::Tensors::input)}};
+  switch (b.excitation) {
+  case reference::Excitation::TwoFC:
+    result.push_back({"w1", {b.hidden, b.c}, data(&reference::Tensors::w1)});
+    result.push_back({"w2", {b.c, b.hidden}, data(&reference::Tensors::w2)});
+    if (b.bias) {
+      result.push_back({"b1", {b.hidden}, data(&reference::Tensors::b1)});
+      result.push_back({"b2", {b.c}, data(&reference::Tensors::b2)});
+    }
+    break;
+  case reference::Excitation::OneFC:
+    result.push_back({"w1", {b.c, b.c}, data(&reference::Tensors::w1)});
+    if (b.bias)
+      result.push_back({"b1", {b.c}, data(&reference::Tensors::b1)});
+    break;
+  case reference::Excitation::Conv1D:
+    result.push_back({"w1", {b.hidden}, data(&reference::Tensors::w1)});
+    break;
+  }
+  if (b.residual)
+    result.push_back(
+        {"r", inputShape(b), data(&reference::Tensors::residual)});
+  return result;
+}
+
+std::string se::testing::blockToMLIR(const Block &b, const std::string &fn) {
+  std::vector<Operand> args = operands(b, nullptr);
+  std::string type = shapeType(inputShape(b));
+  std::ostringstream os;
+  os << "func.func @" << fn << "(";
+  for (size_t i = 0; i < args.size(); ++i)
+    os << (i ? ", " : "") << "%" << args[i].name << ": "
+       << shapeType(args[i].shape);
+  os << ") -> " << type << " {\n  %y = se.squeeze_excite %x weights(%w1";
+  if (b.excitation == reference::Excitation::TwoFC)
+    os << ", %w2";
+  os << ")";
+  if (b.bias)
+    os << " bias1(%b1)";
+  if (b.bias && b.excitation == reference::Excitation::TwoFC)
+    os << " bias2(%b2)";
+  if (b.residual)
+    os << " residual(%r)";
+  os << " layout = " << name(b.layout) << " squeeze = " << name(b.squeeze)
+     << " excitation = " << name(b.excitation);
+  if (b.excitation == reference::Excitation::TwoFC)
+    os << " inner_act = " << name(b.innerAct);
+  os << " gate = " << name(b.gate)
+     << " post_act = " << (b.postRelu ? "relu" : "none") << " : (";
+  for (size_t i = 0; i < args.size(); ++i)
+    os << (i ? ", " : "") << shapeType(args[i].shape);
+  os << ") -> " << type << "\n  return %y : " << type << "\n}\n";
+  return os.str();
+}
+
+std::string se::testing::describe(const Block &b) {
+  std::ostringstream os;
+  os << b.n << "x" << b.c << "x" << b.h << "x" << b.w << " " << name(b.layout)
+     << " " << name(b.squeeze) << " " << name(b.excitation);
+  if (b.excitation == reference::Excitation::TwoFC)
+    os << "(" << name(b.innerAct) << ", hidden " << b.hidden << ")";
+  if (b.excitation == reference::Excitation::Conv1D)
+    os << "(k " << b.hidden << ")";
+  os << " " << name(b.gate) << (b.bias ? " bias" : "")
+     << (b.residual ? " residual" : "") << (b.postRelu ? " relu" : "");
+  return os.str();
+}
+
+reference::Tensors se::testing::makeTensors(const Block &b, unsigned seed) {
+  std::mt19937 rng(seed);
+  auto fill = [&](size_t count, double scale) {
+    std::uniform_real_distribution<float> dist(-scale, scale);
+    std::vector<float> v(count);
+    for (float &x : v)
+      x = dist(rng);
+    return v;
+  };
+  int64_t elements = b.n * b.c * b.h * b.w;
+  reference::Tensors t;
+  t.input = fill(elements, 1.0);
+  int64_t fanIn = b.excitation == reference::Excitation::Conv1D ? b.hidden : b.c;
+  double scale = 2.0 / std::sqrt(double(fanIn));
+  switch (b.excitation) {
+  case reference::Excitation::TwoFC:
+    t.w1 = fill(b.hidden * b.c, scale);
+    t.w2 = fill(b.c * b.hidden, 2.0 / std::sqrt(double(b.hidden)));
+    t.b1 = fill(b.hidden, 0.5);
+    t.b2 = fill(b.c, 0.5);
+    break;
+  case reference::Excitation::OneFC:
+    t.w1 = fill(b.c * b.c, scale);
+    t.b1 = fill(b.c, 0.5);
+    break;
+  case reference::Excitation::Conv1D:
+    t.w1 = fill(b.hidden, scale);
+    break;
+  }
+  if (b.residual)
+    t.residual = fill(elements, 1.0);
+  return t;
+}
+
+std::unique_ptr<CompiledModule>
+CompiledModule::compile(const std::string &source,
+                        const std::string &pipelineOptions,
+                        std::string &error) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  auto compiled = std::unique_ptr<CompiledModule>(new CompiledModule());
+  mlir::DialectRegistry registry;
+  mlir::se::registerAllDialects(registry);
+  compiled->context.appendDialectRegistry(registry);
+
+  llvm::raw_string_ostream errorStream(error);
+  mlir::ScopedDiagnosticHandler handler(
+      &compiled->context, [&](mlir::Diagnostic &diag) {
+        errorStream << diag.getLocation() << ": " << diag.str() << "\n";
+        return mlir::success();
+      });
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(source, &compiled->context);
+  if (!module)
+    return nullptr;
+
+  mlir::PassManager pm(&compiled->context);
+  auto options =
+      mlir::se::CPUPipelineOptions::createFromString(pipelineOptions);
+  if (!options) {
+    errorStream << "bad pipeline options '" << pipelineOptions << "'";
+    return nullptr;
+  }
+  mlir::se::buildSECPUPipeline(pm, *options);
+  if (mlir::failed(pm.run(*module)))
+    return nullptr;
+
+  mlir::ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = mlir::makeOptimizingTransformer(3, 0, nullptr);
+  auto engine = mlir::ExecutionEngine::create(*module, engineOptions);
+  if (!engine) {
+    errorStream << llvm::toString(engine.takeError());
+    return nullptr;
+  }
+  compiled->engine = std::move(*engine);
+  return compiled;
+}
+
+namespace {
+/// A memref descriptor of rank <= 4 with its sizes and strides packed the
+/// way the LLVM lowering lays them out for that rank.
+struct Descriptor {
+  float *allocated;
+  float *aligned;
+  int64_t offset;
+  int64_t sizesAndStrides[8];
+};
+} // namespace
+
+static Descriptor describeBuffer(float *data, const std::vector<int64_t> &shape) {
+  Descriptor d{data, data, 0, {}};
+  int64_t rank = shape.size(), stride = 1;
+  for (int64_t i = rank - 1; i >= 0; --i) {
+    d.sizesAndStrides[i] = shape[i];
+    d.sizesAndStrides[rank + i] = stride;
+    stride *= shape[i];
+  }
+  return d;
+}
+
+std::vector<float> CompiledModule::run(const std::string &name,
+                                       const Block &block,
+                                       const reference::Tensors &tensors,
+                                       std::string &error) {
+  std::vector<Operand> args = operands(block, &tensors);
+  std::vector<float> output(tensors.input.size(), std::nanf(""));
+  // The inputs are read-only; the descriptors merely need a non-const
+  // pointer type.
+  std::vector<Descriptor> descriptors;
+  for (const Operand &arg : args)
+    descriptors.push_back(
+        describeBuffer(const_cast<float *>(arg.data->data()), arg.shape));
+  descriptors.push_back(describeBuffer(output.data(), inputShape(block)));
+
+  std::vector<void *> pointers, packed;
+  for (Descriptor &d : descriptors)
+    pointers.push_back(&d);
+  for (void *&p : pointers)
+    packed.push_back(&p);
+  if (llvm::Error err =
+          engine->invokePacked("_mlir_ciface_" + name, packed)) {
+    error = llvm::toString(std::move(err));
+    return {};
+  }
+  return output;
+}
+
+double se::testing::maxScaledError(const std::vector<float> &got,
+                                   const std::vector<double> &want) {
+  if (got.size() != want.size())
+    return INFINITY;
+  double worst = 0.0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    double err = std::fabs(double(got[i]) - want[i]) / (1.0 + std::fabs(want[i]));
+    if (!(err <= worst))
+      worst = std::isnan(err) ? INFINITY : err;
+  }
+  return worst;
+}

@@ -1,0 +1,53 @@
+//===- SEJit.h - compile se blocks through the CPU pipeline and run them --===//
+
+#ifndef SE_UNITTESTS_CODEGEN_SEJIT_H
+#define SE_UNITTESTS_CODEGEN_SEJIT_H
+
+#include "Reference/SEReference.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/IR/MLIRContext.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace se::testing {
+
+/// The se.squeeze_excite function `name` computing `block`, as MLIR text.
+std::string blockToMLIR(const reference::Block &block,
+                        const std::string &name);
+
+/// A short name of the block's knobs, for test output.
+std::string describe(const reference::Block &block);
+
+/// Seeded inputs for `block`, scaled so that the gates are not saturated.
+reference::Tensors makeTensors(const reference::Block &block, unsigned seed);
+
+/// A module of se functions compiled with se-cpu-pipeline and the LLVM -O3
+/// pipeline into a JIT.
+class CompiledModule {
+public:
+  /// Compiles `source`; on failure, `error` says why.
+  static std::unique_ptr<CompiledModule>
+  compile(const std::string &source, const std::string &pipelineOptions,
+          std::string &error);
+
+  /// Runs function `name` (which computes `block`) on `tensors`.
+  std::vector<float> run(const std::string &name,
+                         const reference::Block &block,
+                         const reference::Tensors &tensors,
+                         std::string &error);
+
+private:
+  mlir::MLIRContext context;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+};
+
+/// Largest |got - want| / (1 + |want|) over all elements.
+double maxScaledError(const std::vector<float> &got,
+                      const std::vector<double> &want);
+
+} // namespace se::testing
+
+#endif // SE_UNITTESTS_CODEGEN_SEJIT_H
