@@ -64,9 +64,24 @@ static cl::opt<std::string> targetFeatures(
     "mattr", cl::desc("Target features, e.g. +avx2,-avx512f"), cl::init(""),
     cl::cat(compileCategory));
 
-static cl::opt<unsigned> threads("threads",
-                                 cl::desc("Threads of the generated code"),
-                                 cl::init(1), cl::cat(compileCategory));
+/// libMLIR.so already registers a global `-threads` option (an int); two
+/// options of one name abort at start-up, so se-compile adopts that one.
+static cl::opt<int> &threadsOption() {
+  static cl::opt<int> *option = [] {
+    auto &registered = cl::getRegisteredOptions();
+    auto it = registered.find("threads");
+    cl::opt<int> *existing =
+        it == registered.end() ? nullptr
+                               : dynamic_cast<cl::opt<int> *>(it->second);
+    if (!existing)
+      existing = new cl::opt<int>("threads");
+    existing->setDescription("Threads of the generated code");
+    existing->setInitialValue(1);
+    existing->addCategory(compileCategory);
+    return existing;
+  }();
+  return *option;
+}
 
 static cl::list<int64_t>
     tileSizes("tile-sizes",
@@ -74,9 +89,9 @@ static cl::list<int64_t>
               cl::CommaSeparated, cl::cat(compileCategory));
 
 static LogicalResult validateOptions() {
-  if (threads == 0)
+  if (threadsOption() < 1)
     return WithColor::error(errs(), "se-compile")
-           << "--threads must be at least 1\n",
+           << "--threads must be at least 1, got " << threadsOption() << "\n",
            failure();
   for (int64_t size : tileSizes)
     if (size < 0)
@@ -98,6 +113,7 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
+  threadsOption();
   cl::HideUnrelatedOptions({&compileCategory, &getColorCategory()});
   cl::ParseCommandLineOptions(argc, argv,
                               "se-compile: SE networks to native code\n");
@@ -135,7 +151,7 @@ int main(int argc, char **argv) {
   options.pipeline.triple = targetTriple;
   options.pipeline.cpu = targetCPU;
   options.pipeline.features = targetFeatures;
-  options.pipeline.threads = threads;
+  options.pipeline.threads = threadsOption();
   options.pipeline.tileSizes = ArrayRef<int64_t>(llvm::to_vector(tileSizes));
 
   DefaultTimingManager timing;

@@ -1,4 +1,10 @@
 //===- TileAndVectorize.cpp - tile linalg ops and vectorize the tiles -----===//
+//
+// Tiles each linalg op by the strategy's plan, peels every tile loop whose
+// step does not divide its range (so that all tiles, the last one included,
+// have static shapes), then vectorizes every statically shaped tile.
+//
+//===----------------------------------------------------------------------===//
 
 #include "se/Codegen/CPU/Passes.h"
 #include "se/Codegen/CPU/Strategy.h"
@@ -9,10 +15,10 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -25,12 +31,15 @@ namespace mlir::se {
 using namespace mlir;
 using namespace mlir::se;
 
-/// Tiles `op` by `plan` and returns the op that computes one tile (`op`
-/// itself when no loop is tiled), or failure when tiling fails.
-static FailureOr<Operation *> tile(RewriterBase &rewriter, linalg::LinalgOp op,
-                                   const TilingPlan &plan) {
+/// Ops whose iteration space exceeds this many points are not vectorized
+/// whole: the vectors would not fit in registers. Tiled ops stay far below.
+static constexpr int64_t kMaxVectorizedPoints = 1 << 14;
+
+/// Tiles `op` by `plan` and peels the loops with a partial last tile.
+static LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
+                                 const TilingPlan &plan) {
   if (llvm::all_of(plan.tileSizes, [](int64_t size) { return size == 0; }))
-    return op.getOperation();
+    return success();
   scf::SCFTilingOptions options;
   options.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
   options.setTileSizes(
@@ -38,32 +47,59 @@ static FailureOr<Operation *> tile(RewriterBase &rewriter, linalg::LinalgOp op,
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
       rewriter, cast<TilingInterface>(op.getOperation()), options);
-  if (failed(tiled) || tiled->tiledOps.empty())
+  if (failed(tiled))
     return failure();
   rewriter.replaceOp(op, tiled->replacements);
-  return tiled->tiledOps.back();
+  for (LoopLikeOpInterface loop : tiled->loops) {
+    auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
+    if (!forOp)
+      continue;
+    scf::ForOp partialTile;
+    // Fails (harmlessly) when the step divides the range.
+    (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partialTile);
+  }
+  return success();
 }
 
-/// Vectorizes one tile; masks the vectors when the tile has dynamic sizes.
-static void vectorizeTile(RewriterBase &rewriter, Operation *tileOp,
-                          const TilingPlan &plan) {
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(tileOp);
-  if (!linalgOp)
-    return;
-  SmallVector<int64_t> vectorSizes;
-  if (linalgOp.hasDynamicShape())
-    vectorSizes = plan.vectorSizes;
-  if (failed(linalg::vectorizeOpPrecondition(tileOp, vectorSizes)))
-    return;
-  rewriter.setInsertionPoint(tileOp);
-  FailureOr<linalg::VectorizationResult> result =
-      linalg::vectorize(rewriter, tileOp, vectorSizes);
-  if (failed(result))
-    return;
-  if (result->replacements.empty())
-    rewriter.eraseOp(tileOp);
-  else
-    rewriter.replaceOp(tileOp, result->replacements);
+static int64_t iterationPoints(linalg::LinalgOp op) {
+  int64_t points = 1;
+  for (int64_t range : op.getStaticLoopRanges())
+    points *= range;
+  return points;
+}
+
+static void vectorizeStaticOps(RewriterBase &rewriter, func::FuncOp func) {
+  SmallVector<linalg::LinalgOp> ops;
+  func.walk([&](linalg::LinalgOp op) {
+    if (op.hasPureTensorSemantics() && !op.hasDynamicShape() &&
+        iterationPoints(op) <= kMaxVectorizedPoints)
+      ops.push_back(op);
+  });
+  for (linalg::LinalgOp op : ops) {
+    if (failed(linalg::vectorizeOpPrecondition(op)))
+      continue;
+    rewriter.setInsertionPoint(op);
+    FailureOr<linalg::VectorizationResult> result =
+        linalg::vectorize(rewriter, op);
+    if (failed(result))
+      continue;
+    if (result->replacements.empty())
+      rewriter.eraseOp(op);
+    else
+      rewriter.replaceOp(op, result->replacements);
+  }
+}
+
+/// Folds the sizes of peeled tiles into static shapes, or the transfers into
+/// the slices they read and write.
+static LogicalResult cleanUp(func::FuncOp func) {
+  MLIRContext *ctx = func.getContext();
+  RewritePatternSet patterns(ctx);
+  for (Dialect *dialect : ctx->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : ctx->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, ctx);
+  return applyPatternsGreedily(func, std::move(patterns));
 }
 
 namespace {
@@ -82,22 +118,15 @@ struct TileAndVectorizePass
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : candidates) {
       TilingPlan plan = selectTilingPlan(op, vectorWidth, tileSizes);
-      FailureOr<Operation *> tileOp = tile(rewriter, op, plan);
-      if (failed(tileOp))
-        continue;
-      vectorizeTile(rewriter, *tileOp, plan);
+      // An op that cannot be tiled stays whole; the loop lowering takes it.
+      (void)tileAndPeel(rewriter, op, plan);
     }
-
-    // Fold the transfers into the tensor slices they read and write.
-    RewritePatternSet patterns(&getContext());
-    vector::TransferReadOp::getCanonicalizationPatterns(patterns,
-                                                        &getContext());
-    vector::TransferWriteOp::getCanonicalizationPatterns(patterns,
-                                                         &getContext());
-    tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns,
-                                                        &getContext());
-    scf::ForOp::getCanonicalizationPatterns(patterns, &getContext());
-    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+    if (failed(cleanUp(func)))
+      return signalPassFailure();
+    if (!vectorize)
+      return;
+    vectorizeStaticOps(rewriter, func);
+    if (failed(cleanUp(func)))
       return signalPassFailure();
   }
 };

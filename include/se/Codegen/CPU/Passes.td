@@ -22,6 +22,8 @@ def SECPUTileAndVectorize
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
            "Number of f32 lanes in one vector register (16: AVX-512, 8: AVX2)">,
+    Option<"vectorize", "vectorize", "bool", /*default=*/"true",
+           "Vectorize the tiles (off: tile only)">,
     ListOption<"tileSizes", "tile-sizes", "int64_t",
            "Tile sizes for every op, innermost loop last, overriding the "
            "strategy; missing trailing entries keep the strategy's choice">,

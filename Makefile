@@ -1,0 +1,55 @@
+# se-mlir: the README's two commands, `make check` and `make demo`, plus the
+# steps they are made of. Each target installs missing packages first.
+#   make check             build and run every test (lit + GoogleTest)
+#   make demo              compile an SE block, link it with a C program, run
+#   make check SANITIZE=1  the same suite built with ASan + UBSan
+#   make bench             the SE block benchmark (benchmarks/README.md)
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD ?= build-sanitize
+CMAKE_EXTRA := -DSE_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+else
+BUILD ?= build
+CMAKE_EXTRA := -DCMAKE_BUILD_TYPE=Release
+endif
+
+LLVM_BIN := /usr/lib/llvm-22/bin
+CC := $(LLVM_BIN)/clang
+CXX := $(LLVM_BIN)/clang++
+LIT_ARGS ?= -sv
+
+.PHONY: all deps configure build check demo bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/build.ninja: | deps
+	cmake -G Ninja -S . -B $(BUILD) $(CMAKE_EXTRA) \
+	  -DCMAKE_C_COMPILER=$(CC) -DCMAKE_CXX_COMPILER=$(CXX) \
+	  -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+	  -DLLVM_EXTERNAL_LIT=$(LLVM_BIN)/lit
+
+configure: $(BUILD)/build.ninja
+
+build: configure
+	ninja -C $(BUILD)
+
+check: build
+	LIT_OPTS="$(LIT_ARGS)" ninja -C $(BUILD) check-se
+
+DEMO := $(BUILD)/demo
+demo: build
+	@mkdir -p $(DEMO)
+	$(BUILD)/bin/se-compile examples/se_block.mlir -o $(DEMO)/se_block.o
+	$(CC) -O2 -Iruntime/include examples/demo.c $(DEMO)/se_block.o -lm \
+	  -o $(DEMO)/demo
+	$(DEMO)/demo
+
+bench: build
+	$(BUILD)/benchmarks/se-block-bench
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,36 @@
+# -*- Python -*-
+# lit configuration of the se-mlir regression tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "SE"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test", ".c"]
+config.excludes = ["Inputs", "CMakeLists.txt", "README.md", "lit.cfg.py",
+                   "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.se_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%se_src_root", config.se_src_root))
+config.substitutions.append(("%se_runtime_include",
+                             os.path.join(config.se_src_root, "runtime",
+                                          "include")))
+config.substitutions.append(("%host_cc", config.host_cc))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.se_tools_dir, config.llvm_tools_dir]
+tools = ["se-opt", "se-compile", "FileCheck", "not", "count"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+if config.se_sanitize:
+    config.available_features.add("sanitize")
+    # LLVM's own allocations in libMLIR.so are not instrumented; leak checks
+    # there are noise.
+    config.environment["ASAN_OPTIONS"] = "detect_leaks=0"
