@@ -3,6 +3,7 @@
 #include "se/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -22,6 +23,10 @@ struct LowerVectorsPass
     : se::impl::SECPULowerVectorsBase<LowerVectorsPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    // Keep loop-carried accumulators in registers across reduction loops.
+    linalg::hoistRedundantVectorTransfers(getOperation());
+    if (failed(lowerMultiReductions()))
+      return signalPassFailure();
     // Each stage is its own greedy application: mixing, e.g., the leading
     // unit-dim casts with the lowering patterns never converges.
     auto apply = [&](function_ref<void(RewritePatternSet &)> populate) {
@@ -37,8 +42,6 @@ struct LowerVectorsPass
               patterns);
         },
         +[](RewritePatternSet &patterns) {
-          vector::populateVectorMultiReductionLoweringPatterns(
-              patterns, vector::VectorMultiReductionLowering::InnerReduction);
           vector::populateVectorContractLoweringPatterns(
               patterns, vector::VectorContractLowering::OuterProduct);
           vector::populateVectorTransposeLoweringPatterns(
@@ -55,6 +58,34 @@ struct LowerVectorsPass
     for (auto populate : stages)
       if (failed(apply(populate)))
         return signalPassFailure();
+  }
+
+  /// Lowers each multi-reduction along its memory order: one whose innermost
+  /// dimension is reduced becomes horizontal reductions of rows; one whose
+  /// innermost dimension is parallel becomes elementwise vector ops over the
+  /// reduced rows, with no transposes.
+  LogicalResult lowerMultiReductions() {
+    SmallVector<Operation *> innerReduced, innerParallel;
+    getOperation().walk([&](vector::MultiDimReductionOp op) {
+      int64_t innermost = op.getSourceVectorType().getRank() - 1;
+      (op.isReducedDim(innermost) ? innerReduced : innerParallel)
+          .push_back(op);
+    });
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+    for (auto [ops, lowering] :
+         {std::make_pair(innerReduced,
+                         vector::VectorMultiReductionLowering::InnerReduction),
+          std::make_pair(innerParallel,
+                         vector::VectorMultiReductionLowering::InnerParallel)}) {
+      if (ops.empty())
+        continue;
+      RewritePatternSet patterns(&getContext());
+      vector::populateVectorMultiReductionLoweringPatterns(patterns, lowering);
+      if (failed(applyOpPatternsGreedily(ops, std::move(patterns), config)))
+        return failure();
+    }
+    return success();
   }
 };
 } // namespace

@@ -93,13 +93,17 @@ void mlir::se::buildSECPUPipeline(OpPassManager &pm,
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Tiles written in place leave copies of a subview onto itself and loops
+  // that carry one buffer unchanged: CSE makes the two subviews one value,
+  // canonicalization drops the copies and forwards the buffer. Only then is
+  // a returned buffer visibly an allocation that the out-parameter replaces.
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createSECPUAllocateReturnedShapes());
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  // Tiles written in place leave copies of a subview onto itself: CSE makes
-  // the two subviews one value, and canonicalization drops the copy.
-  pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferHoistingPass());
   pm.addNestedPass<func::FuncOp>(

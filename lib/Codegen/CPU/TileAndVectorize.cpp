@@ -42,6 +42,16 @@ static LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
     return success();
   scf::SCFTilingOptions options;
   options.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
+  // Reduction loops innermost: the accumulator tile then stays in registers
+  // across them once its transfers are hoisted after bufferization.
+  SmallVector<int64_t> interchange;
+  for (auto [dim, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
+    if (iterator == utils::IteratorType::parallel)
+      interchange.push_back(dim);
+  for (auto [dim, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
+    if (iterator == utils::IteratorType::reduction)
+      interchange.push_back(dim);
+  options.setInterchange(interchange);
   options.setTileSizes(
       getAsIndexOpFoldResult(rewriter.getContext(), plan.tileSizes));
   rewriter.setInsertionPoint(op);

@@ -65,6 +65,21 @@ def SECPUExpandStridedCopies
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def SECPUAllocateReturnedShapes
+    : Pass<"se-cpu-allocate-returned-shapes", "::mlir::func::FuncOp"> {
+  let summary = "Allocate returned buffers in the shape they are returned in";
+  let description = [{
+    A function that computes on a collapsed view of its result returns
+    `memref.expand_shape` of an allocation, which hides the allocation from
+    `buffer-results-to-out-params{hoist-static-allocs}`: the result is then
+    computed into a temporary and copied out. This pass allocates such a
+    buffer in the expanded shape and gives its other users the collapsed
+    view, so that the returned value is the allocation itself and becomes
+    the caller's output buffer.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def SEExportCInterface : Pass<"se-export-c-interface", "::mlir::ModuleOp"> {
   let summary = "Export public functions through the memref C interface";
   let description = [{

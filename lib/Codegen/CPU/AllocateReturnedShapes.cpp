@@ -1,0 +1,43 @@
+//===- AllocateReturnedShapes.cpp - allocate results in returned shape ----===//
+
+#include "se/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::se {
+#define GEN_PASS_DEF_SECPUALLOCATERETURNEDSHAPES
+#include "se/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::se
+
+using namespace mlir;
+
+namespace {
+struct AllocateReturnedShapesPass
+    : se::impl::SECPUAllocateReturnedShapesBase<AllocateReturnedShapesPass> {
+  void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    getOperation().walk([&](func::ReturnOp ret) {
+      for (Value result : ret.getOperands()) {
+        auto expand = result.getDefiningOp<memref::ExpandShapeOp>();
+        if (!expand || !expand.getResultType().hasStaticShape() ||
+            !expand.getResultType().getLayout().isIdentity())
+          continue;
+        auto alloc = expand.getSrc().getDefiningOp<memref::AllocOp>();
+        if (!alloc || !alloc.getType().getLayout().isIdentity())
+          continue;
+        rewriter.setInsertionPoint(alloc);
+        auto expanded = memref::AllocOp::create(
+            rewriter, alloc.getLoc(), expand.getResultType(),
+            alloc.getAlignmentAttr());
+        auto collapsed = memref::CollapseShapeOp::create(
+            rewriter, alloc.getLoc(), expanded,
+            expand.getReassociationIndices());
+        rewriter.replaceAllUsesExcept(alloc, collapsed, {});
+        rewriter.replaceOp(expand, expanded);
+        rewriter.eraseOp(alloc);
+      }
+    });
+  }
+};
+} // namespace
