@@ -35,32 +35,15 @@ using namespace mlir::se;
 /// whole: the vectors would not fit in registers. Tiled ops stay far below.
 static constexpr int64_t kMaxVectorizedPoints = 1 << 14;
 
-/// Tiles `op` by `plan` and peels the loops with a partial last tile.
-static LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
-                                 const TilingPlan &plan) {
-  if (llvm::all_of(plan.tileSizes, [](int64_t size) { return size == 0; }))
-    return success();
-  scf::SCFTilingOptions options;
-  options.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
-  // Reduction loops innermost: the accumulator tile then stays in registers
-  // across them once its transfers are hoisted after bufferization.
-  SmallVector<int64_t> interchange;
-  for (auto [dim, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
-    if (iterator == utils::IteratorType::parallel)
-      interchange.push_back(dim);
-  for (auto [dim, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
-    if (iterator == utils::IteratorType::reduction)
-      interchange.push_back(dim);
-  options.setInterchange(interchange);
-  options.setTileSizes(
-      getAsIndexOpFoldResult(rewriter.getContext(), plan.tileSizes));
-  rewriter.setInsertionPoint(op);
-  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-      rewriter, cast<TilingInterface>(op.getOperation()), options);
-  if (failed(tiled))
-    return failure();
-  rewriter.replaceOp(op, tiled->replacements);
-  for (LoopLikeOpInterface loop : tiled->loops) {
+/// Marks an op whose innermost reduction loop is to be split into vector
+/// lanes that accumulate independently (see splitInnermostReduction).
+static constexpr StringLiteral kLaneReductionAttr = "se.lane_reduction";
+
+/// Peels every loop of `loops` whose step does not divide its range, so that
+/// all tiles, the last one included, have static shapes.
+static void peelPartialTiles(RewriterBase &rewriter,
+                             ArrayRef<LoopLikeOpInterface> loops) {
+  for (LoopLikeOpInterface loop : loops) {
     auto forOp = dyn_cast<scf::ForOp>(loop.getOperation());
     if (!forOp)
       continue;
@@ -68,7 +51,80 @@ static LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
     // Fails (harmlessly) when the step divides the range.
     (void)scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partialTile);
   }
+}
+
+/// Tiles `op` by `plan` and peels the loops with a partial last tile. When
+/// the innermost loop is a reduction longer than one tile, only the other
+/// loops are tiled here, and the op is marked for lane splitting.
+static LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
+                                 const TilingPlan &plan) {
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  SmallVector<int64_t> tileSizes = plan.tileSizes;
+  int64_t innermost = static_cast<int64_t>(iterators.size()) - 1;
+  if (innermost >= 0 && iterators[innermost] == utils::IteratorType::reduction &&
+      tileSizes[innermost] != 0) {
+    op->setAttr(kLaneReductionAttr,
+                rewriter.getI64IntegerAttr(tileSizes[innermost]));
+    tileSizes[innermost] = 0;
+  }
+  if (llvm::all_of(tileSizes, [](int64_t size) { return size == 0; }))
+    return success();
+  scf::SCFTilingOptions options;
+  options.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
+  // Reduction loops innermost: the accumulator tile then stays in registers
+  // across them once its transfers are hoisted after bufferization.
+  SmallVector<int64_t> interchange;
+  for (auto [dim, iterator] : llvm::enumerate(iterators))
+    if (iterator == utils::IteratorType::parallel)
+      interchange.push_back(dim);
+  for (auto [dim, iterator] : llvm::enumerate(iterators))
+    if (iterator == utils::IteratorType::reduction)
+      interchange.push_back(dim);
+  options.setInterchange(interchange);
+  options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), tileSizes));
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled))
+    return failure();
+  rewriter.replaceOp(op, tiled->replacements);
+  peelPartialTiles(rewriter, tiled->loops);
   return success();
+}
+
+/// Splits the innermost reduction loop of each marked op into `lanes`
+/// partial sums: a loop accumulates whole vectors elementwise into a
+/// tile-shaped accumulator, and one horizontal reduction per output element
+/// merges the lanes at the end, instead of one per tile.
+static void splitInnermostReductions(RewriterBase &rewriter,
+                                     func::FuncOp func) {
+  SmallVector<linalg::LinalgOp> marked;
+  func.walk([&](linalg::LinalgOp op) {
+    if (op->hasAttr(kLaneReductionAttr))
+      marked.push_back(op);
+  });
+  for (linalg::LinalgOp op : marked) {
+    int64_t lanes =
+        cast<IntegerAttr>(op->getAttr(kLaneReductionAttr)).getInt();
+    op->removeAttr(kLaneReductionAttr);
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    if (op.hasDynamicShape() || op.getNumDpsInits() != 1 ||
+        ranges.back() <= lanes)
+      continue;
+    auto partial = dyn_cast<PartialReductionOpInterface>(op.getOperation());
+    if (!partial)
+      continue;
+    SmallVector<int64_t> tileSizes(ranges.size(), 0);
+    tileSizes.back() = lanes;
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> split = scf::tileReductionUsingScf(
+        rewriter, partial,
+        getAsIndexOpFoldResult(rewriter.getContext(), tileSizes));
+    if (failed(split))
+      continue;
+    rewriter.replaceOp(op, split->replacements);
+    peelPartialTiles(rewriter, split->loops);
+  }
 }
 
 static int64_t iterationPoints(linalg::LinalgOp op) {
@@ -131,6 +187,9 @@ struct TileAndVectorizePass
       // An op that cannot be tiled stays whole; the loop lowering takes it.
       (void)tileAndPeel(rewriter, op, plan);
     }
+    if (failed(cleanUp(func)))
+      return signalPassFailure();
+    splitInnermostReductions(rewriter, func);
     if (failed(cleanUp(func)))
       return signalPassFailure();
     if (!vectorize)

@@ -173,6 +173,16 @@ private:
 
   //===--- Excitation ------------------------------------------------===//
 
+  /// Body of a dot-product reduction: acc + a * b, contractible into an FMA.
+  static void multiplyAccumulate(OpBuilder &nb, Location nloc,
+                                 ValueRange args) {
+    auto contract = arith::FastMathFlags::contract;
+    Value product =
+        arith::MulFOp::create(nb, nloc, args[0], args[1], contract);
+    Value sum = arith::AddFOp::create(nb, nloc, args[2], product, contract);
+    linalg::YieldOp::create(nb, nloc, sum);
+  }
+
   /// out[n, o] = bias[o] + sum_i z[n, i] * weight[o, i].
   Value fullyConnected(Value z, Value weight, Value bias) {
     int64_t outWidth = cast<RankedTensorType>(weight.getType()).getDimSize(0);
@@ -192,12 +202,7 @@ private:
                ArrayRef<IteratorType>{IteratorType::parallel,
                                       IteratorType::parallel,
                                       IteratorType::reduction},
-               [](OpBuilder &nb, Location nloc, ValueRange args) {
-                 Value product =
-                     arith::MulFOp::create(nb, nloc, args[0], args[1]);
-                 Value sum = arith::AddFOp::create(nb, nloc, args[2], product);
-                 linalg::YieldOp::create(nb, nloc, sum);
-               })
+               multiplyAccumulate)
         .getResult(0);
   }
 
@@ -223,12 +228,7 @@ private:
                ArrayRef<IteratorType>{IteratorType::parallel,
                                       IteratorType::parallel,
                                       IteratorType::reduction},
-               [](OpBuilder &nb, Location nloc, ValueRange args) {
-                 Value product =
-                     arith::MulFOp::create(nb, nloc, args[0], args[1]);
-                 Value sum = arith::AddFOp::create(nb, nloc, args[2], product);
-                 linalg::YieldOp::create(nb, nloc, sum);
-               })
+               multiplyAccumulate)
         .getResult(0);
   }
 
@@ -271,9 +271,11 @@ private:
                b, loc, type, inputs, ValueRange{init}, maps,
                SmallVector<IteratorType>(3, IteratorType::parallel),
                [&](OpBuilder &nb, Location nloc, ValueRange args) {
-                 Value y = arith::MulFOp::create(nb, nloc, args[0], args[1]);
+                 auto contract = arith::FastMathFlags::contract;
+                 Value y = arith::MulFOp::create(nb, nloc, args[0], args[1],
+                                                 contract);
                  if (hasResidual)
-                   y = arith::AddFOp::create(nb, nloc, args[2], y);
+                   y = arith::AddFOp::create(nb, nloc, args[2], y, contract);
                  if (relu)
                    y = buildRelu(nb, nloc, y);
                  linalg::YieldOp::create(nb, nloc, y);
