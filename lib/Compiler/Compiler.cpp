@@ -29,7 +29,7 @@ LogicalResult mlir::se::compile(
   std::string error;
   FailureOr<ResolvedTarget> target = resolveTarget(options.pipeline, error);
   if (failed(target))
-    return module.emitError() << error;
+    return emitError(module.getLoc()) << error;
 
   switch (options.emit) {
   case EmitKind::MLIR:
@@ -51,9 +51,12 @@ LogicalResult mlir::se::compile(
     break;
   }
 
-  if (failed(runPasses(module, configurePassManager, [&](PassManager &pm) {
-        buildSECPUPipeline(pm, options.pipeline);
-      })))
+  PassManager pm(module.getContext());
+  if (configurePassManager && failed(configurePassManager(pm)))
+    return failure();
+  if (failed(buildSECPUPipeline(pm, options.pipeline, error)))
+    return emitError(module.getLoc()) << error;
+  if (failed(pm.run(module)))
     return failure();
   if (options.emit == EmitKind::LLVMDialect) {
     module.print(os);
@@ -63,7 +66,7 @@ LogicalResult mlir::se::compile(
   FailureOr<std::unique_ptr<llvm::TargetMachine>> machine =
       createTargetMachine(*target, error);
   if (failed(machine))
-    return module.emitError() << error;
+    return emitError(module.getLoc()) << error;
   llvm::LLVMContext context;
   FailureOr<std::unique_ptr<llvm::Module>> llvmModule =
       translateAndOptimize(module, context, **machine);
@@ -75,6 +78,6 @@ LogicalResult mlir::se::compile(
   }
   if (failed(emitMachineCode(**llvmModule, **machine,
                              options.emit == EmitKind::Asm, os, error)))
-    return module.emitError() << error;
+    return emitError(module.getLoc()) << error;
   return success();
 }

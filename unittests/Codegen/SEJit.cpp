@@ -202,7 +202,11 @@ CompiledModule::compile(const std::string &source,
     errorStream << "bad pipeline options '" << pipelineOptions << "'";
     return nullptr;
   }
-  mlir::se::buildSECPUPipeline(pm, *options);
+  std::string pipelineError;
+  if (mlir::failed(mlir::se::buildSECPUPipeline(pm, *options, pipelineError))) {
+    errorStream << pipelineError;
+    return nullptr;
+  }
   if (mlir::failed(pm.run(*module)))
     return nullptr;
 

@@ -53,14 +53,33 @@ mlir::se::resolveTarget(const CPUPipelineOptions &options, std::string &error) {
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!llvmTarget)
     return failure();
-  std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
-      llvmTarget->createMCSubtargetInfo(triple, target.cpu, target.features));
-  if (!subtarget || (!target.cpu.empty() && target.cpu != "generic" &&
-                     !subtarget->isCPUStringValid(target.cpu))) {
+  // Validate the CPU on a generic subtarget first: creating one for an
+  // unknown CPU prints a warning of LLVM's own.
+  std::unique_ptr<llvm::MCSubtargetInfo> generic(
+      llvmTarget->createMCSubtargetInfo(triple, "", ""));
+  if (!generic || (!target.cpu.empty() && target.cpu != "generic" &&
+                   !generic->isCPUStringValid(target.cpu))) {
     error = "unknown CPU '" + target.cpu + "' for target '" + target.triple +
             "'";
     return failure();
   }
+  SmallVector<StringRef> requested;
+  StringRef(options.features.getValue()).split(requested, ',', -1, false);
+  for (StringRef feature : requested) {
+    StringRef name = feature.ltrim("+-");
+    bool known = (feature.starts_with("+") || feature.starts_with("-")) &&
+                 llvm::any_of(generic->getAllProcessorFeatures(),
+                              [&](const llvm::SubtargetFeatureKV &kv) {
+                                return name == kv.Key;
+                              });
+    if (!known) {
+      error = "unknown target feature '" + feature.str() + "' for target '" +
+              target.triple + "' (expected +name or -name)";
+      return failure();
+    }
+  }
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
+      llvmTarget->createMCSubtargetInfo(triple, target.cpu, target.features));
   if (triple.isX86()) {
     if (subtarget->checkFeatures("+avx512f"))
       target.vectorWidth = 16;
@@ -70,11 +89,17 @@ mlir::se::resolveTarget(const CPUPipelineOptions &options, std::string &error) {
   return target;
 }
 
-void mlir::se::buildSECPUPipeline(OpPassManager &pm,
-                                  const CPUPipelineOptions &options) {
-  std::string error;
+LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
+                                           const CPUPipelineOptions &options,
+                                           std::string &error) {
   FailureOr<ResolvedTarget> target = resolveTarget(options, error);
-  int64_t vectorWidth = succeeded(target) ? target->vectorWidth : 8;
+  if (failed(target))
+    return failure();
+  if (options.threads < 1) {
+    error = "threads must be at least 1";
+    return failure();
+  }
+  int64_t vectorWidth = target->vectorWidth;
 
   // Graph level to tiled vector code on tensors.
   pm.addPass(createConvertSEToLinalg());
@@ -137,12 +162,27 @@ void mlir::se::buildSECPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  return success();
 }
 
 void mlir::se::registerSECPUPipeline() {
-  PassPipelineRegistration<CPUPipelineOptions>(
+  // Registered by hand rather than with PassPipelineRegistration so that an
+  // unknown CPU or triple in the options is reported, not ignored.
+  registerPassPipeline(
       "se-cpu-pipeline",
       "Lower se, linalg, tensor and arith ops on tensors to the LLVM "
       "dialect: tiled, fused and vectorized CPU code",
-      buildSECPUPipeline);
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        CPUPipelineOptions options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        std::string error;
+        if (failed(buildSECPUPipeline(pm, options, error)))
+          return errorHandler("se-cpu-pipeline: " + error);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optionsHandler) {
+        optionsHandler(CPUPipelineOptions());
+      });
 }

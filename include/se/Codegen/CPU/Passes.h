@@ -60,8 +60,11 @@ FailureOr<ResolvedTarget> resolveTarget(const CPUPipelineOptions &options,
                                         std::string &error);
 
 /// Builds the pipeline from func-level IR with se, linalg, tensor and arith
-/// ops down to the LLVM dialect.
-void buildSECPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
+/// ops down to the LLVM dialect. Fails, saying why in `error`, on options
+/// that name an unknown target or an invalid thread count.
+LogicalResult buildSECPUPipeline(OpPassManager &pm,
+                                 const CPUPipelineOptions &options,
+                                 std::string &error);
 
 /// Registers `se-cpu-pipeline` with the global pass registry.
 void registerSECPUPipeline();

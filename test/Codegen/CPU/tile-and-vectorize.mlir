@@ -1,0 +1,51 @@
+// RUN: se-opt %s -split-input-file -convert-se-to-linalg -canonicalize -se-cpu-tile-and-vectorize=vector-width=16 | FileCheck %s
+// RUN: se-opt %s -split-input-file -convert-se-to-linalg -canonicalize -se-cpu-tile-and-vectorize="vector-width=16 vectorize=false" | FileCheck %s --check-prefix=TILED
+// RUN: se-opt %s -split-input-file -convert-se-to-linalg -canonicalize -se-cpu-tile-and-vectorize="vector-width=8 tile-sizes=1,2,8" | FileCheck %s --check-prefix=OVERRIDE
+
+// NCHW, 256 channels of 56 x 56: tiles of 4 channels x 64 positions. The
+// squeeze keeps 4 x 64 partial sums in a loop over the 3136 positions (the
+// reduction loop innermost) and reduces the lanes once at the end; the
+// scale is one 4 x 64 multiply per tile.
+// CHECK-LABEL: func @nchw_stage1
+// CHECK: scf.for %{{.*}} = %c0 to %c256 step %c4
+// CHECK:   scf.for %{{.*}} = %c0 to %c3136 step %c64 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x4x64xf32>)
+// CHECK:     vector.transfer_read {{.*}} : tensor<1x4x64xf32>, vector<1x4x64xf32>
+// CHECK:     arith.addf {{.*}} : vector<1x4x64xf32>
+// CHECK:   vector.multi_reduction <add>, %{{.*}}, %{{.*}} [2] : vector<1x4x64xf32> to vector<1x4xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c256 step %c4
+// CHECK:   scf.for %{{.*}} = %c0 to %c3136 step %c64
+// CHECK:     arith.mulf {{.*}} : vector<1x4x64xf32>
+// CHECK:     vector.transfer_write {{.*}} : vector<1x4x64xf32>, tensor<1x4x64xf32>
+
+// Without vectorization, the same tiles hold linalg ops.
+// TILED-LABEL: func @nchw_stage1
+// TILED: scf.for
+// TILED:   scf.for
+// TILED:     linalg.generic {{.*}} ins(%{{.*}} : tensor<1x4x64xf32>) outs(%{{.*}} : tensor<1x4x64xf32>)
+// TILED:   linalg.reduce ins(%{{.*}} : tensor<1x4x64xf32>) outs(%{{.*}} : tensor<1x4xf32>) dimensions = [2]
+
+// Overridden tiles (AVX2 width): 2 channels x 8 positions.
+// OVERRIDE-LABEL: func @nchw_stage1
+// OVERRIDE: vector<1x2x8xf32>
+func.func @nchw_stage1(%x: tensor<1x256x56x56xf32>, %w1: tensor<16x256xf32>, %w2: tensor<256x16xf32>) -> tensor<1x256x56x56xf32> {
+  %y = se.squeeze_excite %x weights(%w1, %w2) : (tensor<1x256x56x56xf32>, tensor<16x256xf32>, tensor<256x16xf32>) -> tensor<1x256x56x56xf32>
+  return %y : tensor<1x256x56x56xf32>
+}
+
+// -----
+
+// NHWC with C = 1000: no multiple of 16 up to 64 divides 1000, so the
+// channel loops run 960 / 64 full tiles and a peeled static tile of 40. The
+// squeeze sums whole 64-channel vectors over the 25 positions.
+// CHECK-LABEL: func @nhwc_odd_channels
+// CHECK: scf.for %{{.*}} = %c0 to %c960 step %c64
+// CHECK:   scf.for %{{.*}} = %c0 to %c25 step %c1
+// CHECK:     vector.transfer_read {{.*}} : tensor<1x1x64xf32>, vector<1x1x64xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c25 step %c1
+// CHECK:   vector.transfer_read {{.*}} : tensor<1x1x40xf32>, vector<1x1x40xf32>
+// CHECK-NOT: tensor<1x1x?xf32>
+// CHECK-NOT: vector.mask
+func.func @nhwc_odd_channels(%x: tensor<1x5x5x1000xf32>, %w1: tensor<62x1000xf32>, %w2: tensor<1000x62xf32>) -> tensor<1x5x5x1000xf32> {
+  %y = se.squeeze_excite %x weights(%w1, %w2) layout = nhwc : (tensor<1x5x5x1000xf32>, tensor<62x1000xf32>, tensor<1000x62xf32>) -> tensor<1x5x5x1000xf32>
+  return %y : tensor<1x5x5x1000xf32>
+}

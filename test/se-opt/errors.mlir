@@ -1,0 +1,24 @@
+// se-opt reports bad input and bad pipeline options with a diagnostic and a
+// non-zero exit.
+
+// RUN: not se-opt %S/../se-compile/Inputs/malformed.mlir 2>&1 | FileCheck %s --check-prefix=SYNTAX
+// SYNTAX: error: expected ':'
+
+// RUN: not se-opt %S/../se-compile/Inputs/unknown-op.mlir 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// UNKNOWN: error: custom op 'se.squeeze' is unknown
+
+// RUN: not se-opt %S/../se-compile/Inputs/se_block.mlir --se-cpu-pipeline="cpu=bogus" 2>&1 | FileCheck %s --check-prefix=CPU
+// CPU: se-cpu-pipeline: unknown CPU 'bogus'
+
+// RUN: not se-opt %S/../se-compile/Inputs/se_block.mlir --se-cpu-pipeline="threads=0" 2>&1 | FileCheck %s --check-prefix=THREADS
+// THREADS: se-cpu-pipeline: threads must be at least 1
+
+// RUN: not se-opt %S/../se-compile/Inputs/se_block.mlir --se-cpu-pipeline="bogus=1" 2>&1 | FileCheck %s --check-prefix=OPTION
+// OPTION: no such option bogus
+
+// RUN: not se-opt %S/../se-compile/Inputs/se_block.mlir --se-cpu-tile-and-vectorize="vector-width=abc" 2>&1 | FileCheck %s --check-prefix=VALUE
+// VALUE: 'abc' value invalid
+
+// A pass on verifier-valid IR without se ops is a no-op, not a crash.
+// RUN: echo 'func.func @f(%%a: tensor<4xf32>) -> tensor<4xf32> { return %%a : tensor<4xf32> }' | se-opt --convert-se-to-linalg | FileCheck %s --check-prefix=NOOP
+// NOOP: return %arg0 : tensor<4xf32>
