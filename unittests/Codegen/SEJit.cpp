@@ -11,6 +11,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
@@ -210,9 +211,26 @@ CompiledModule::compile(const std::string &source,
   if (mlir::failed(pm.run(*module)))
     return nullptr;
 
+  // Optimize for the host, as se-compile does: without a TargetMachine the
+  // -O3 pipeline has no cost model and its code takes far longer to
+  // generate.
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder) {
+    errorStream << llvm::toString(machineBuilder.takeError());
+    return nullptr;
+  }
+  auto machine = machineBuilder->createTargetMachine();
+  if (!machine) {
+    errorStream << llvm::toString(machine.takeError());
+    return nullptr;
+  }
   mlir::ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = mlir::makeOptimizingTransformer(3, 0, nullptr);
-  auto engine = mlir::ExecutionEngine::create(*module, engineOptions);
+  engineOptions.transformer =
+      mlir::makeOptimizingTransformer(3, 0, machine->get());
+  llvm::StringRef runtimes[] = {SE_OPENMP_RUNTIME};
+  engineOptions.sharedLibPaths = runtimes;
+  auto engine = mlir::ExecutionEngine::create(*module, engineOptions,
+                                              std::move(*machine));
   if (!engine) {
     errorStream << llvm::toString(engine.takeError());
     return nullptr;

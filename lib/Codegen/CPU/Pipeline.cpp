@@ -130,6 +130,11 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   pm.addPass(createCanonicalizerPass());
+  // Before any buffer hoisting: temporaries allocated inside a parallel tile
+  // must stay private to the thread that runs the tile, and allocations are
+  // never hoisted out of scf.parallel.
+  if (options.threads > 1)
+    pm.addNestedPass<func::FuncOp>(createSECPUParallelizeTileLoops());
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferHoistingPass());
   pm.addNestedPass<func::FuncOp>(
       bufferization::createBufferLoopHoistingPass());
@@ -139,6 +144,12 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(
       bufferization::createPromoteBuffersToStackPass(stack));
   bufferization::buildBufferDeallocationPipeline(pm);
+  if (options.threads > 1) {
+    ConvertSCFToOpenMPPassOptions openMP;
+    openMP.numThreads = options.threads;
+    pm.addPass(createConvertSCFToOpenMPPass(openMP));
+    pm.addNestedPass<func::FuncOp>(createSECPUPrivatizeThreadAllocas());
+  }
 
   // Vectors and loops to the LLVM dialect.
   pm.addPass(createSEExportCInterface());
@@ -157,6 +168,8 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
+  if (options.threads > 1)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertIndexToLLVMPass());

@@ -22,6 +22,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
 namespace mlir::se {
 #define GEN_PASS_DEF_SECPUTILEANDVECTORIZE
@@ -35,9 +36,20 @@ using namespace mlir::se;
 /// whole: the vectors would not fit in registers. Tiled ops stay far below.
 static constexpr int64_t kMaxVectorizedPoints = 1 << 14;
 
+/// Ops with fewer iteration points than this are not worth a fork and join
+/// of threads: their tile loops stay serial.
+static constexpr int64_t kMinParallelPoints = 1 << 15;
+
 /// Marks an op whose innermost reduction loop is to be split into vector
 /// lanes that accumulate independently (see splitInnermostReduction).
 static constexpr StringLiteral kLaneReductionAttr = "se.lane_reduction";
+
+static int64_t iterationPoints(linalg::LinalgOp op) {
+  int64_t points = 1;
+  for (int64_t range : op.getStaticLoopRanges())
+    points *= range;
+  return points;
+}
 
 /// Peels every loop of `loops` whose step does not divide its range, so that
 /// all tiles, the last one included, have static shapes.
@@ -88,6 +100,18 @@ static LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
   if (failed(tiled))
     return failure();
   rewriter.replaceOp(op, tiled->replacements);
+  // The loops follow the interchange: the first one walks a parallel
+  // dimension whenever any parallel dimension is tiled.
+  bool tilesParallelDim = llvm::any_of(
+      llvm::zip(iterators, tileSizes), [](auto iteratorAndSize) {
+        return std::get<0>(iteratorAndSize) ==
+                   utils::IteratorType::parallel &&
+               std::get<1>(iteratorAndSize) != 0;
+      });
+  if (tilesParallelDim && !tiled->loops.empty() &&
+      iterationPoints(op) >= kMinParallelPoints)
+    tiled->loops.front()->setAttr(kParallelTilesAttrName,
+                                  rewriter.getUnitAttr());
   peelPartialTiles(rewriter, tiled->loops);
   return success();
 }
@@ -125,13 +149,6 @@ static void splitInnermostReductions(RewriterBase &rewriter,
     rewriter.replaceOp(op, split->replacements);
     peelPartialTiles(rewriter, split->loops);
   }
-}
-
-static int64_t iterationPoints(linalg::LinalgOp op) {
-  int64_t points = 1;
-  for (int64_t range : op.getStaticLoopRanges())
-    points *= range;
-  return points;
 }
 
 static void vectorizeStaticOps(RewriterBase &rewriter, func::FuncOp func) {
@@ -195,6 +212,15 @@ struct TileAndVectorizePass
     if (!vectorize)
       return;
     vectorizeStaticOps(rewriter, func);
+    if (failed(cleanUp(func)))
+      return signalPassFailure();
+    // Carry accumulator tiles through their reduction loops as vectors
+    // rather than as tensor slices read and written every iteration.
+    // Post-order visits inner loops first, so accumulators climb outwards.
+    SmallVector<LoopLikeOpInterface> loops;
+    func.walk([&](LoopLikeOpInterface loop) { loops.push_back(loop); });
+    for (LoopLikeOpInterface loop : loops)
+      (void)hoistLoopInvariantSubsets(rewriter, loop);
     if (failed(cleanUp(func)))
       return signalPassFailure();
   }

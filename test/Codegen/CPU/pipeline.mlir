@@ -16,3 +16,11 @@ func.func @se_unit(%x: tensor<1x64x28x28xf32>, %w1: tensor<4x64xf32>, %w2: tenso
   %y = se.squeeze_excite %x weights(%w1, %w2) residual(%r) post_act = relu : (tensor<1x64x28x28xf32>, tensor<4x64xf32>, tensor<64x4xf32>, tensor<1x64x28x28xf32>) -> tensor<1x64x28x28xf32>
   return %y : tensor<1x64x28x28xf32>
 }
+
+// With two threads, the outermost parallel tile loops of the large ops run
+// under OpenMP; the small ones stay serial.
+// RUN: se-opt %s -se-cpu-pipeline="cpu=skylake-avx512 threads=2" | FileCheck %s --check-prefix=THREADS
+// THREADS-LABEL: llvm.func @se_unit(
+// THREADS: omp.parallel num_threads
+// THREADS: omp.wsloop
+// THREADS: omp.loop_nest

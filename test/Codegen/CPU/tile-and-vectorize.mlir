@@ -3,19 +3,23 @@
 // RUN: se-opt %s -split-input-file -convert-se-to-linalg -canonicalize -se-cpu-tile-and-vectorize="vector-width=8 tile-sizes=1,2,8" | FileCheck %s --check-prefix=OVERRIDE
 
 // NCHW, 256 channels of 56 x 56: tiles of 4 channels x 64 positions. The
-// squeeze keeps 4 x 64 partial sums in a loop over the 3136 positions (the
-// reduction loop innermost) and reduces the lanes once at the end; the
-// scale is one 4 x 64 multiply per tile.
+// squeeze carries 4 x 64 partial sums as a vector through a loop over the
+// 3136 positions (the reduction loop innermost) and reduces the lanes once
+// at the end; the scale is one 4 x 64 multiply per tile. The channel loops
+// of the large ops are marked for threads.
 // CHECK-LABEL: func @nchw_stage1
 // CHECK: scf.for %{{.*}} = %c0 to %c256 step %c4
-// CHECK:   scf.for %{{.*}} = %c0 to %c3136 step %c64 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x4x64xf32>)
-// CHECK:     vector.transfer_read {{.*}} : tensor<1x4x64xf32>, vector<1x4x64xf32>
-// CHECK:     arith.addf {{.*}} : vector<1x4x64xf32>
-// CHECK:   vector.multi_reduction <add>, %{{.*}}, %{{.*}} [2] : vector<1x4x64xf32> to vector<1x4xf32>
+// CHECK:   %[[SUMS:.*]] = scf.for %{{.*}} = %c0 to %c3136 step %c64 iter_args(%[[ACC:.*]] = %{{.*}}) -> (vector<1x4x64xf32>)
+// CHECK:     %[[TILE:.*]] = vector.transfer_read {{.*}} : tensor<1x4x64xf32>, vector<1x4x64xf32>
+// CHECK:     %[[NEXT:.*]] = arith.addf %[[TILE]], %[[ACC]] : vector<1x4x64xf32>
+// CHECK:     scf.yield %[[NEXT]]
+// CHECK:   vector.multi_reduction <add>, %[[SUMS]], %{{.*}} [2] : vector<1x4x64xf32> to vector<1x4xf32>
+// CHECK: } {se.parallel_tiles}
 // CHECK: scf.for %{{.*}} = %c0 to %c256 step %c4
 // CHECK:   scf.for %{{.*}} = %c0 to %c3136 step %c64
 // CHECK:     arith.mulf {{.*}} : vector<1x4x64xf32>
 // CHECK:     vector.transfer_write {{.*}} : vector<1x4x64xf32>, tensor<1x4x64xf32>
+// CHECK: } {se.parallel_tiles}
 
 // Without vectorization, the same tiles hold linalg ops.
 // TILED-LABEL: func @nchw_stage1

@@ -18,6 +18,12 @@ namespace se {
 #define GEN_PASS_REGISTRATION
 #include "se/Codegen/CPU/Passes.h.inc"
 
+/// Marks a loop over tiles of a parallel dimension whose iterations touch
+/// disjoint tiles (set by se-cpu-tile-and-vectorize, read by
+/// se-cpu-parallelize-tile-loops).
+inline constexpr llvm::StringLiteral kParallelTilesAttrName =
+    "se.parallel_tiles";
+
 /// Options of `se-cpu-pipeline`; se-compile fills the same struct.
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<std::string> triple{

@@ -37,6 +37,37 @@ def SECPUTileAndVectorize
   ];
 }
 
+def SECPUParallelizeTileLoops
+    : Pass<"se-cpu-parallelize-tile-loops", "::mlir::func::FuncOp"> {
+  let summary = "Run the outermost parallel tile loops on several threads";
+  let description = [{
+    `se-cpu-tile-and-vectorize` marks the outermost loop over tiles of a
+    parallel dimension of each op with `se.parallel_tiles`. After
+    bufferization such a loop carries no values, and its iterations write
+    disjoint tiles: this pass rewrites it into `scf.parallel`, which
+    `convert-scf-to-openmp` then distributes over the threads. Marked loops
+    that still carry values stay serial.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def SECPUPrivatizeThreadAllocas
+    : Pass<"se-cpu-privatize-thread-allocas", "::mlir::func::FuncOp"> {
+  let summary = "Give each OpenMP thread one copy of its tiles' stack buffers";
+  let description = [{
+    `convert-scf-to-openmp` wraps each parallel loop body in a
+    `memref.alloca_scope`, which cannot hold the multi-block control flow
+    that the body's inner loops become. This pass moves the statically
+    sized `memref.alloca`s of such a scope to the entry of the enclosing
+    `omp.parallel` region, which every thread runs once, so each thread
+    owns one buffer that its tiles reuse, and inlines the scope.
+  }];
+  let dependentDialects = [
+    "::mlir::memref::MemRefDialect",
+    "::mlir::omp::OpenMPDialect"
+  ];
+}
+
 def SECPULowerVectors : Pass<"se-cpu-lower-vectors", "::mlir::func::FuncOp"> {
   let summary = "Lower n-D vector ops to forms the LLVM lowering accepts";
   let description = [{
