@@ -7,6 +7,7 @@
 
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
+DEPS_EXTRA := sanitize
 BUILD ?= build-sanitize
 CMAKE_EXTRA := -DSE_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 else
@@ -24,7 +25,7 @@ LIT_ARGS ?= -sv
 all: build
 
 deps:
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh $(DEPS_EXTRA)
 
 $(BUILD)/build.ninja: | deps
 	cmake -G Ninja -S . -B $(BUILD) $(CMAKE_EXTRA) \

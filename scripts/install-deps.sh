@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages se-mlir needs to build, test and run its demo.
 # Idempotent: installs only what is missing. Needs root, or sudo.
+#   scripts/install-deps.sh            build, test and demo
+#   scripts/install-deps.sh sanitize   also the sanitizer runtimes
 set -euo pipefail
 
 packages=(
@@ -8,6 +10,9 @@ packages=(
   clang-22 lld-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libomp-22-dev libgtest-dev libbenchmark-dev
 )
+if [ "${1:-}" = sanitize ]; then
+  packages+=(libclang-rt-22-dev)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

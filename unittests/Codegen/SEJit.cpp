@@ -224,9 +224,12 @@ CompiledModule::compile(const std::string &source,
     errorStream << llvm::toString(machine.takeError());
     return nullptr;
   }
-  mlir::ExecutionEngineOptions engineOptions;
-  engineOptions.transformer =
+  // ExecutionEngineOptions holds references: the transformer and the library
+  // list must outlive ExecutionEngine::create.
+  std::function<llvm::Error(llvm::Module *)> optimize =
       mlir::makeOptimizingTransformer(3, 0, machine->get());
+  mlir::ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = optimize;
   llvm::StringRef runtimes[] = {SE_OPENMP_RUNTIME};
   engineOptions.sharedLibPaths = runtimes;
   auto engine = mlir::ExecutionEngine::create(*module, engineOptions,

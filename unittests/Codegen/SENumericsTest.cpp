@@ -63,15 +63,31 @@ std::vector<Block> variantMatrix(reference::Layout layout,
   return blocks;
 }
 
+Block shaped(int64_t n, int64_t c, int64_t h, int64_t w, int64_t hidden) {
+  Block b;
+  b.n = n;
+  b.c = c;
+  b.h = h;
+  b.w = w;
+  b.hidden = hidden;
+  return b;
+}
+
+/// One module holding function `se<i>` for each of `blocks`.
+std::string moduleSource(const std::vector<Block> &blocks) {
+  std::string source;
+  for (size_t i = 0; i < blocks.size(); ++i)
+    source += blockToMLIR(blocks[i], "se" + std::to_string(i));
+  return source;
+}
+
 /// Compiles all `blocks` as one module, runs each and compares it with the
 /// reference.
 void checkBlocks(const std::vector<Block> &blocks,
                  const std::string &pipelineOptions = "") {
-  std::string source;
-  for (size_t i = 0; i < blocks.size(); ++i)
-    source += blockToMLIR(blocks[i], "se" + std::to_string(i));
   std::string error;
-  auto compiled = CompiledModule::compile(source, pipelineOptions, error);
+  auto compiled =
+      CompiledModule::compile(moduleSource(blocks), pipelineOptions, error);
   ASSERT_TRUE(compiled) << error;
   for (size_t i = 0; i < blocks.size(); ++i) {
     const Block &b = blocks[i];
@@ -93,13 +109,7 @@ class SEVariantMatrix
 /// tile loops end in a peeled partial tile in both layouts; batch 2.
 TEST_P(SEVariantMatrix, MatchesReference) {
   auto [layout, squeeze] = GetParam();
-  Block shape;
-  shape.n = 2;
-  shape.c = 72;
-  shape.h = 9;
-  shape.w = 9;
-  shape.hidden = 18;
-  checkBlocks(variantMatrix(layout, squeeze, shape));
+  checkBlocks(variantMatrix(layout, squeeze, shaped(2, 72, 9, 9, 18)));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -120,12 +130,7 @@ class SEShapes : public ::testing::TestWithParam<ShapeCase> {};
 /// layouts.
 TEST_P(SEShapes, MatchesReference) {
   ShapeCase s = GetParam();
-  Block shape;
-  shape.n = s.n;
-  shape.c = s.c;
-  shape.h = s.h;
-  shape.w = s.w;
-  shape.hidden = s.hidden;
+  Block shape = shaped(s.n, s.c, s.h, s.w, s.hidden);
   std::vector<Block> blocks;
   for (auto layout : {reference::Layout::NCHW, reference::Layout::NHWC}) {
     std::vector<Block> all =
@@ -160,24 +165,14 @@ INSTANTIATE_TEST_SUITE_P(
 /// matches the reference, and matches the serial code bit for bit: each tile
 /// is computed the same way whichever thread runs it.
 TEST(SEThreads, MatchesReferenceAndSerialCode) {
-  Block shape;
-  shape.n = 2;
-  shape.c = 96;
-  shape.h = 23;
-  shape.w = 23;
-  shape.hidden = 24;
   std::vector<Block> blocks;
   for (auto layout : {reference::Layout::NCHW, reference::Layout::NHWC}) {
-    std::vector<Block> all =
-        variantMatrix(layout, reference::Squeeze::AvgMax, shape);
+    std::vector<Block> all = variantMatrix(layout, reference::Squeeze::AvgMax,
+                                           shaped(2, 96, 23, 23, 24));
     for (size_t i = 0; i < all.size(); i += 7)
       blocks.push_back(all[i]);
   }
-  checkBlocks(blocks, "threads=2");
-
-  std::string source, error;
-  for (size_t i = 0; i < blocks.size(); ++i)
-    source += blockToMLIR(blocks[i], "se" + std::to_string(i));
+  std::string source = moduleSource(blocks), error;
   auto serial = CompiledModule::compile(source, "threads=1", error);
   ASSERT_TRUE(serial) << error;
   auto parallel = CompiledModule::compile(source, "threads=2", error);
@@ -188,6 +183,9 @@ TEST(SEThreads, MatchesReferenceAndSerialCode) {
     std::vector<float> one = serial->run(name, blocks[i], tensors, error);
     std::vector<float> two = parallel->run(name, blocks[i], tensors, error);
     ASSERT_EQ(one.size(), two.size()) << error;
+    EXPECT_LE(maxScaledError(two, reference::run(blocks[i], tensors)),
+              kTolerance)
+        << describe(blocks[i]);
     EXPECT_EQ(0, std::memcmp(one.data(), two.data(), one.size() * 4))
         << describe(blocks[i]);
   }
@@ -195,14 +193,8 @@ TEST(SEThreads, MatchesReferenceAndSerialCode) {
 
 /// Tile-size overrides change the code, never the numbers.
 TEST(SETileOverrides, MatchesReference) {
-  Block shape;
-  shape.n = 1;
-  shape.c = 40;
-  shape.h = 9;
-  shape.w = 9;
-  shape.hidden = 10;
-  std::vector<Block> blocks =
-      variantMatrix(reference::Layout::NHWC, reference::Squeeze::AvgMax, shape);
+  std::vector<Block> blocks = variantMatrix(
+      reference::Layout::NHWC, reference::Squeeze::AvgMax, shaped(1, 40, 9, 9, 10));
   blocks.resize(12);
   for (const char *tiles : {"tile-sizes=1,3,5", "tile-sizes=7", "tile-sizes=1,1,1"})
     checkBlocks(blocks, tiles);

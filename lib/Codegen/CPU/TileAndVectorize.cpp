@@ -94,12 +94,6 @@ static LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
       interchange.push_back(dim);
   options.setInterchange(interchange);
   options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), tileSizes));
-  rewriter.setInsertionPoint(op);
-  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-      rewriter, cast<TilingInterface>(op.getOperation()), options);
-  if (failed(tiled))
-    return failure();
-  rewriter.replaceOp(op, tiled->replacements);
   // The loops follow the interchange: the first one walks a parallel
   // dimension whenever any parallel dimension is tiled.
   bool tilesParallelDim = llvm::any_of(
@@ -108,8 +102,14 @@ static LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
                    utils::IteratorType::parallel &&
                std::get<1>(iteratorAndSize) != 0;
       });
-  if (tilesParallelDim && !tiled->loops.empty() &&
-      iterationPoints(op) >= kMinParallelPoints)
+  bool worthThreads = iterationPoints(op) >= kMinParallelPoints;
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled))
+    return failure();
+  rewriter.replaceOp(op, tiled->replacements);
+  if (tilesParallelDim && worthThreads && !tiled->loops.empty())
     tiled->loops.front()->setAttr(kParallelTilesAttrName,
                                   rewriter.getUnitAttr());
   peelPartialTiles(rewriter, tiled->loops);

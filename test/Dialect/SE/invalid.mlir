@@ -234,11 +234,36 @@ func.func @post_act_without_residual(%x: tensor<1x64x8x8xf32>, %w1: tensor<4x64x
 
 // -----
 
-// Enum values are checked by the parser.
+// Knob values are checked by the parser.
 func.func @bad_gate(%x: tensor<1x64x8x8xf32>, %w1: tensor<4x64xf32>, %w2: tensor<64x4xf32>) -> tensor<1x64x8x8xf32> {
-  // expected-error @+2 {{expected ::mlir::se::GateKind to be one of: sigmoid, hard_sigmoid, tanh, relu}}
-  // expected-error @+1 {{failed to parse SE_GateKindAttr parameter 'value'}}
+  // expected-error @+1 {{unknown gate 'softmax'; expected one of: sigmoid, hard_sigmoid, tanh, relu}}
   %y = se.squeeze_excite %x weights(%w1, %w2) gate = softmax : (tensor<1x64x8x8xf32>, tensor<4x64xf32>, tensor<64x4xf32>) -> tensor<1x64x8x8xf32>
+  return %y : tensor<1x64x8x8xf32>
+}
+
+// -----
+
+func.func @bad_layout(%x: tensor<1x64x8x8xf32>, %w1: tensor<4x64xf32>, %w2: tensor<64x4xf32>) -> tensor<1x64x8x8xf32> {
+  // expected-error @+1 {{unknown layout 'nchwc'; expected one of: nchw, nhwc}}
+  %y = se.squeeze_excite %x weights(%w1, %w2) layout = nchwc : (tensor<1x64x8x8xf32>, tensor<4x64xf32>, tensor<64x4xf32>) -> tensor<1x64x8x8xf32>
+  return %y : tensor<1x64x8x8xf32>
+}
+
+// -----
+
+// Unknown knob names are named.
+func.func @bad_knob(%x: tensor<1x64x8x8xf32>, %w1: tensor<4x64xf32>, %w2: tensor<64x4xf32>) -> tensor<1x64x8x8xf32> {
+  // expected-error @+1 {{unknown knob 'ratio'; expected one of: layout, squeeze, excitation, inner_act, gate, post_act}}
+  %y = se.squeeze_excite %x weights(%w1, %w2) ratio = relu : (tensor<1x64x8x8xf32>, tensor<4x64xf32>, tensor<64x4xf32>) -> tensor<1x64x8x8xf32>
+  return %y : tensor<1x64x8x8xf32>
+}
+
+// -----
+
+// A knob may be given once.
+func.func @twice(%x: tensor<1x64x8x8xf32>, %w1: tensor<4x64xf32>, %w2: tensor<64x4xf32>) -> tensor<1x64x8x8xf32> {
+  // expected-error @+1 {{knob 'gate' is given twice}}
+  %y = se.squeeze_excite %x weights(%w1, %w2) gate = tanh squeeze = max gate = relu : (tensor<1x64x8x8xf32>, tensor<4x64xf32>, tensor<64x4xf32>) -> tensor<1x64x8x8xf32>
   return %y : tensor<1x64x8x8xf32>
 }
 

@@ -57,3 +57,11 @@ func.func @eca(%x: tensor<1x256x7x7xf32>, %k: tensor<5xf32>) -> tensor<1x256x7x7
   %y = se.squeeze_excite %x weights(%k) excitation = conv1d : (tensor<1x256x7x7xf32>, tensor<5xf32>) -> tensor<1x256x7x7xf32>
   return %y : tensor<1x256x7x7xf32>
 }
+
+// Knobs parse in any order and print in canonical order.
+// CHECK-LABEL: func @any_order
+// CHECK: se.squeeze_excite %{{.*}} weights(%{{.*}}) layout = nhwc squeeze = max excitation = conv1d gate = hard_sigmoid :
+func.func @any_order(%x: tensor<1x7x7x64xf32>, %k: tensor<3xf32>) -> tensor<1x7x7x64xf32> {
+  %y = se.squeeze_excite %x weights(%k) gate = hard_sigmoid excitation = conv1d layout = nhwc squeeze = max : (tensor<1x7x7x64xf32>, tensor<3xf32>) -> tensor<1x7x7x64xf32>
+  return %y : tensor<1x7x7x64xf32>
+}

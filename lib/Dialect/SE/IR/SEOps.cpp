@@ -5,6 +5,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
@@ -14,6 +15,110 @@ using namespace mlir;
 using namespace mlir::se;
 
 #include "se/Dialect/SE/IR/SEEnums.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Knob syntax: `key = value` pairs in any order, defaults omitted
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The `key = value` syntax of one enum knob.
+template <typename AttrT, typename EnumT>
+struct Knob {
+  StringRef key;
+  std::optional<EnumT> (*symbolize)(StringRef);
+  StringRef (*stringify)(EnumT);
+  uint64_t maxValue;
+  EnumT defaultValue;
+
+  std::string choices() const {
+    std::string text;
+    for (uint64_t v = 0; v <= maxValue; ++v)
+      text += (v ? ", " : "") + stringify(static_cast<EnumT>(v)).str();
+    return text;
+  }
+
+  ParseResult parseValue(OpAsmParser &parser, AttrT &attr) const {
+    SMLoc loc = parser.getCurrentLocation();
+    StringRef value;
+    if (parser.parseEqual() || parser.parseKeyword(&value))
+      return failure();
+    std::optional<EnumT> parsed = symbolize(value);
+    if (!parsed)
+      return parser.emitError(loc)
+             << "unknown " << key << " '" << value
+             << "'; expected one of: " << choices();
+    attr = AttrT::get(parser.getContext(), *parsed);
+    return success();
+  }
+
+  void print(OpAsmPrinter &printer, AttrT attr) const {
+    if (attr && attr.getValue() != defaultValue)
+      printer << ' ' << key << " = " << stringify(attr.getValue());
+  }
+};
+} // namespace
+
+#define SE_KNOB(ATTR, ENUM, KEY, DEFAULT)                                      \
+  Knob<ATTR, ENUM> {                                                           \
+    KEY, symbolize##ENUM, stringify##ENUM, getMaxEnumValFor##ENUM(),           \
+        ENUM::DEFAULT                                                          \
+  }
+
+static const auto kLayoutKnob = SE_KNOB(LayoutAttr, Layout, "layout", NCHW);
+static const auto kSqueezeKnob =
+    SE_KNOB(SqueezeKindAttr, SqueezeKind, "squeeze", Avg);
+static const auto kExcitationKnob =
+    SE_KNOB(ExcitationKindAttr, ExcitationKind, "excitation", TwoFC);
+static const auto kInnerActKnob =
+    SE_KNOB(InnerActivationAttr, InnerActivation, "inner_act", ReLU);
+static const auto kGateKnob = SE_KNOB(GateKindAttr, GateKind, "gate", Sigmoid);
+static const auto kPostActKnob =
+    SE_KNOB(PostActivationAttr, PostActivation, "post_act", None);
+#undef SE_KNOB
+
+static ParseResult parseKnobs(OpAsmParser &parser, LayoutAttr &layout,
+                              SqueezeKindAttr &squeeze,
+                              ExcitationKindAttr &excitation,
+                              InnerActivationAttr &innerAct, GateKindAttr &gate,
+                              PostActivationAttr &postAct) {
+  llvm::StringSet<> seen;
+  while (true) {
+    SMLoc loc = parser.getCurrentLocation();
+    StringRef key;
+    if (failed(parser.parseOptionalKeyword(&key)))
+      return success();
+    if (!seen.insert(key).second)
+      return parser.emitError(loc) << "knob '" << key << "' is given twice";
+    ParseResult parsed =
+        key == kLayoutKnob.key       ? kLayoutKnob.parseValue(parser, layout)
+        : key == kSqueezeKnob.key    ? kSqueezeKnob.parseValue(parser, squeeze)
+        : key == kExcitationKnob.key ? kExcitationKnob.parseValue(parser,
+                                                                  excitation)
+        : key == kInnerActKnob.key ? kInnerActKnob.parseValue(parser, innerAct)
+        : key == kGateKnob.key     ? kGateKnob.parseValue(parser, gate)
+        : key == kPostActKnob.key  ? kPostActKnob.parseValue(parser, postAct)
+                                   : parser.emitError(loc)
+                                        << "unknown knob '" << key
+                                        << "'; expected one of: layout, "
+                                           "squeeze, excitation, inner_act, "
+                                           "gate, post_act";
+    if (failed(parsed))
+      return failure();
+  }
+}
+
+static void printKnobs(OpAsmPrinter &printer, SqueezeExciteOp,
+                       LayoutAttr layout, SqueezeKindAttr squeeze,
+                       ExcitationKindAttr excitation,
+                       InnerActivationAttr innerAct, GateKindAttr gate,
+                       PostActivationAttr postAct) {
+  kLayoutKnob.print(printer, layout);
+  kSqueezeKnob.print(printer, squeeze);
+  kExcitationKnob.print(printer, excitation);
+  kInnerActKnob.print(printer, innerAct);
+  kGateKnob.print(printer, gate);
+  kPostActKnob.print(printer, postAct);
+}
 
 #define GET_OP_CLASSES
 #include "se/Dialect/SE/IR/SEOps.cpp.inc"

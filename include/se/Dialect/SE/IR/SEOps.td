@@ -39,9 +39,10 @@ def SE_SqueezeExciteOp : SE_Op<"squeeze_excite",
     `bias2` are optional (the paper's SE-ResNets have none). All tensors are
     statically shaped `f32`; the result has the type of `input`.
 
-    Attributes equal to their default (`layout = nchw`, `squeeze = avg`,
-    `excitation = two_fc`, `inner_act = relu`, `gate = sigmoid`,
-    `post_act = none`) are omitted when printed.
+    The knobs are written `key = value`, in any order; a knob left out takes
+    its default (`layout = nchw`, `squeeze = avg`, `excitation = two_fc`,
+    `inner_act = relu`, `gate = sigmoid`, `post_act = none`), and knobs equal
+    to their default are omitted when printed.
 
     Example:
 
@@ -88,9 +89,8 @@ def SE_SqueezeExciteOp : SE_Op<"squeeze_excite",
     $input `weights` `(` $w1 (`,` $w2^)? `)`
     (`bias1` `(` $bias1^ `)`)? (`bias2` `(` $bias2^ `)`)?
     (`residual` `(` $residual^ `)`)?
-    (`layout` `=` `` $layout^)? (`squeeze` `=` `` $squeeze^)?
-    (`excitation` `=` `` $excitation^)? (`inner_act` `=` `` $inner_act^)?
-    (`gate` `=` `` $gate^)? (`post_act` `=` `` $post_act^)?
+    `` custom<Knobs>($layout, $squeeze, $excitation, $inner_act, $gate,
+                  $post_act)
     attr-dict `:` functional-type(operands, results)
   }];
 
