@@ -39,8 +39,12 @@ TilingPlan mlir::se::selectTilingPlan(linalg::LinalgOp op, int64_t vectorWidth,
   // innermost first.
   int64_t budget = vectorWidth * kRegistersPerTile;
   SmallVector<int64_t> sizes(rank, 1);
-  sizes[rank - 1] = pickTileSize(ranges[rank - 1], 4 * vectorWidth,
-                                 vectorWidth);
+  // A short innermost loop is taken whole (one row of at most a tile's
+  // budget) rather than cut into a few full tiles and a small peeled rest.
+  sizes[rank - 1] = ranges[rank - 1] <= budget
+                        ? ranges[rank - 1]
+                        : pickTileSize(ranges[rank - 1], 4 * vectorWidth,
+                                       vectorWidth);
   budget = std::max<int64_t>(1, budget / sizes[rank - 1]);
   for (int64_t d = rank - 2; d >= 0; --d) {
     sizes[d] = pickTileSize(ranges[d], budget, 1);
