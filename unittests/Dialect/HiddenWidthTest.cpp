@@ -41,3 +41,11 @@ TEST(HiddenWidth, EcaKernelSize) {
   EXPECT_EQ(ecaKernelSize(512), 5);
   EXPECT_EQ(ecaKernelSize(2048), 7);
 }
+
+TEST(HiddenWidth, RuleDispatch) {
+  EXPECT_EQ(getHiddenWidth(HiddenWidthRule::Ratio, 1024, 16), 64);
+  EXPECT_EQ(getHiddenWidth(HiddenWidthRule::MakeDivisible, 576, 0), 144);
+  // EfficientNet-B0's MBConv6 block with 24 input channels expanded to 144:
+  // the SE width follows the input, 24 / 4 = 6.
+  EXPECT_EQ(getHiddenWidth(HiddenWidthRule::BlockInput, 144, 24), 6);
+}

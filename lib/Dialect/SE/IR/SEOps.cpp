@@ -148,6 +148,19 @@ int64_t mlir::se::hiddenWidthFromBlockInput(int64_t blockInputChannels,
       1, static_cast<int64_t>(blockInputChannels * seRatio));
 }
 
+int64_t mlir::se::getHiddenWidth(HiddenWidthRule rule, int64_t channels,
+                                 int64_t parameter) {
+  switch (rule) {
+  case HiddenWidthRule::Ratio:
+    return hiddenWidthFromRatio(channels, parameter);
+  case HiddenWidthRule::MakeDivisible:
+    return makeDivisible(channels / 4.0);
+  case HiddenWidthRule::BlockInput:
+    return hiddenWidthFromBlockInput(parameter);
+  }
+  llvm_unreachable("unknown hidden-width rule");
+}
+
 int64_t mlir::se::ecaKernelSize(int64_t channels, int64_t gamma, int64_t b) {
   auto t = static_cast<int64_t>(
       std::fabs((std::log2(static_cast<double>(channels)) + b) / gamma));

@@ -46,6 +46,21 @@ int64_t makeDivisible(double value, int64_t divisor = 8, int64_t minValue = 0);
 int64_t hiddenWidthFromBlockInput(int64_t blockInputChannels,
                                   double seRatio = 0.25);
 
+/// How a model sizes the hidden layer of its SE blocks.
+enum class HiddenWidthRule {
+  /// SENet: C / r (parameter: r).
+  Ratio,
+  /// MobileNetV3: make_divisible(C / 4, 8) (no parameter).
+  MakeDivisible,
+  /// EfficientNet: max(1, blockInputChannels / 4) (parameter: the block's
+  /// input width).
+  BlockInput,
+};
+
+/// The hidden width of an SE block on `channels` channels under `rule`.
+int64_t getHiddenWidth(HiddenWidthRule rule, int64_t channels,
+                       int64_t parameter);
+
 /// ECA-Net's adaptive kernel size: the odd number nearest above
 /// |log2(C) + b| / gamma.
 int64_t ecaKernelSize(int64_t channels, int64_t gamma = 2, int64_t b = 1);
