@@ -1,0 +1,448 @@
+//===- ResNet.cpp - ResNet, SE-ResNet and SE-ResNeXt as graph IR ----------===//
+
+#include "se/Models/Models.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cfloat>
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::se;
+
+namespace {
+
+/// Emits TOSA (and, where TOSA has no op, linalg) layers in NHWC with seeded
+/// weights. Every op is located by its layer name, e.g. `layer2.3.conv2`,
+/// which the cost report groups by stage.
+class GraphBuilder {
+public:
+  GraphBuilder(OpBuilder &b, uint64_t seed)
+      : b(b), loc(b.getUnknownLoc()), state(seed | 1), f32(b.getF32Type()) {}
+
+  void setName(const Twine &name) {
+    loc = NameLoc::get(b.getStringAttr(name), b.getUnknownLoc());
+  }
+
+  static ArrayRef<int64_t> shapeOf(Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  }
+
+  RankedTensorType tensor(ArrayRef<int64_t> shape) {
+    return RankedTensorType::get(shape, f32);
+  }
+
+  /// A constant of seeded values uniform in [center - spread, center +
+  /// spread], stored as a dense_resource blob.
+  Value constant(ArrayRef<int64_t> shape, double center, double spread) {
+    int64_t count = 1;
+    for (int64_t d : shape)
+      count *= d;
+    std::vector<float> data(count);
+    for (float &v : data)
+      v = static_cast<float>(center + spread * (2.0 * uniform() - 1.0));
+    auto type = tensor(shape);
+    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(data);
+    auto attr = DenseResourceElementsAttr::get(
+        type, llvm::formatv("w{0}", resourceCount++).str(), std::move(blob));
+    return tosa::ConstOp::create(b, loc, type, cast<ElementsAttr>(attr));
+  }
+
+  Value scalarConstant(ArrayRef<int64_t> shape, float value) {
+    auto type = tensor(shape);
+    return tosa::ConstOp::create(
+        b, loc, type, DenseElementsAttr::get(type, value));
+  }
+
+  /// NHWC convolution with an OHWI (or grouped) kernel of k x k, padding
+  /// k / 2; He-initialized so activations keep their scale.
+  Value conv(Value x, int64_t outChannels, int64_t k, int64_t stride,
+             int64_t groups = 1) {
+    ArrayRef<int64_t> in = shapeOf(x);
+    int64_t pad = k / 2;
+    int64_t oh = (in[1] + 2 * pad - k) / stride + 1;
+    int64_t ow = (in[2] + 2 * pad - k) / stride + 1;
+    int64_t fanIn = k * k * in[3] / groups;
+    double spread = std::sqrt(6.0 / fanIn);
+    if (groups == 1) {
+      Value weight = constant({outChannels, k, k, in[3]}, 0.0, spread);
+      Value bias = scalarConstant({1}, 0.0f);
+      SmallVector<int64_t> padding;
+      x = cropForStride(x, k, stride, pad, padding);
+      return tosa::Conv2DOp::create(
+          b, loc, tensor({in[0], oh, ow, outChannels}), x, weight, bias,
+          b.getDenseI64ArrayAttr(padding),
+          b.getDenseI64ArrayAttr({stride, stride}),
+          b.getDenseI64ArrayAttr({1, 1}), TypeAttr::get(f32));
+    }
+    return groupedConv(x, outChannels, k, stride, groups, oh, ow, spread);
+  }
+
+  /// TOSA has no grouped convolution: linalg.conv_2d_nhwgc_gfhwc on the
+  /// padded input viewed as N x H x W x G x C/G.
+  Value groupedConv(Value x, int64_t outChannels, int64_t k, int64_t stride,
+                    int64_t groups, int64_t oh, int64_t ow, double spread) {
+    ArrayRef<int64_t> in = shapeOf(x);
+    int64_t pad = k / 2, perGroupIn = in[3] / groups,
+            perGroupOut = outChannels / groups;
+    SmallVector<int64_t> padded = {in[0], in[1] + 2 * pad, in[2] + 2 * pad,
+                                   in[3]};
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    Value paddedX = tensor::PadOp::create(
+        b, loc, tensor(padded), x,
+        ArrayRef<int64_t>{0, pad, pad, 0}, ArrayRef<int64_t>{0, pad, pad, 0},
+        ValueRange{}, ValueRange{});
+    {
+      // The pad region yields zero.
+      auto padOp = paddedX.getDefiningOp<tensor::PadOp>();
+      OpBuilder::InsertionGuard guard(b);
+      Block *block = b.createBlock(&padOp.getRegion(), {},
+                                   SmallVector<Type>(4, b.getIndexType()),
+                                   SmallVector<Location>(4, loc));
+      b.setInsertionPointToEnd(block);
+      tensor::YieldOp::create(b, loc, zero);
+    }
+    Value grouped = tensor::ExpandShapeOp::create(
+        b, loc, tensor({padded[0], padded[1], padded[2], groups, perGroupIn}),
+        paddedX, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+    Value filter =
+        constant({groups, perGroupOut, k, k, perGroupIn}, 0.0, spread);
+    auto outType = tensor({in[0], oh, ow, groups, perGroupOut});
+    Value empty = tensor::EmptyOp::create(b, loc, outType.getShape(), f32);
+    Value init =
+        linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty})
+            .getResult(0);
+    Value out = linalg::Conv2DNhwgcGfhwcOp::create(
+                    b, loc, TypeRange{outType}, ValueRange{grouped, filter},
+                    ValueRange{init}, b.getDenseI64ArrayAttr({stride, stride}),
+                    b.getDenseI64ArrayAttr({1, 1}))
+                    .getResult(0);
+    return tensor::CollapseShapeOp::create(
+        b, loc, out, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+  }
+
+  /// Inference batch norm as y = x * scale + shift, with non-trivial
+  /// statistics already combined into scale and shift.
+  Value batchNorm(Value x, double scaleCenter = 1.0) {
+    int64_t c = shapeOf(x)[3];
+    Value scale = constant({1, 1, 1, c}, scaleCenter, 0.25 * scaleCenter);
+    Value shift = constant({1, 1, 1, c}, 0.0, 0.1);
+    Value shiftZero = tosa::ConstOp::create(
+        b, loc, RankedTensorType::get({1}, b.getI8Type()),
+        DenseElementsAttr::get(RankedTensorType::get({1}, b.getI8Type()),
+                               static_cast<int8_t>(0)));
+    Value scaled = tosa::MulOp::create(b, loc, x.getType(), x, scale,
+                                       shiftZero);
+    return tosa::AddOp::create(b, loc, x.getType(), scaled, shift);
+  }
+
+  Value relu(Value x) {
+    return tosa::ClampOp::create(b, loc, x.getType(), x,
+                                 b.getF32FloatAttr(0.0f),
+                                 b.getF32FloatAttr(FLT_MAX));
+  }
+
+  Value add(Value lhs, Value rhs) {
+    return tosa::AddOp::create(b, loc, lhs.getType(), lhs, rhs);
+  }
+
+  /// 3 x 3 max pooling, stride 2, padding 1.
+  Value maxPool(Value x) {
+    SmallVector<int64_t> in = llvm::to_vector(shapeOf(x));
+    SmallVector<int64_t> padding;
+    x = cropForStride(x, 3, 2, 1, padding);
+    return tosa::MaxPool2dOp::create(
+        b, loc, tensor({in[0], (in[1] - 1) / 2 + 1, (in[2] - 1) / 2 + 1, in[3]}),
+        x, ArrayRef<int64_t>{3, 3}, ArrayRef<int64_t>{2, 2}, padding);
+  }
+
+  /// TOSA wants the padded extent minus the window to divide by the stride;
+  /// frameworks round the output size down instead. The rows and columns no
+  /// window reaches are dropped: first from the bottom and right padding,
+  /// then, if that is not enough, from the input itself. Returns the input
+  /// to use and sets `padding` (top, bottom, left, right).
+  Value cropForStride(Value x, int64_t k, int64_t stride, int64_t pad,
+                      SmallVector<int64_t> &padding) {
+    SmallVector<int64_t> in = llvm::to_vector(shapeOf(x));
+    int64_t extraH = (in[1] + 2 * pad - k) % stride;
+    int64_t extraW = (in[2] + 2 * pad - k) % stride;
+    int64_t cropH = std::max<int64_t>(0, extraH - pad);
+    int64_t cropW = std::max<int64_t>(0, extraW - pad);
+    padding = {pad, pad - extraH + cropH, pad, pad - extraW + cropW};
+    if (cropH == 0 && cropW == 0)
+      return x;
+    SmallVector<int64_t> size = {in[0], in[1] - cropH, in[2] - cropW, in[3]};
+    return tosa::SliceOp::create(b, loc, tensor(size), x,
+                                 shapeConstant({0, 0, 0, 0}),
+                                 shapeConstant(size));
+  }
+
+  Value shapeConstant(ArrayRef<int64_t> values) {
+    auto shapeType = tosa::shapeType::get(b.getContext(), values.size());
+    return tosa::ConstShapeOp::create(
+        b, loc, shapeType,
+        DenseIntElementsAttr::get(
+            RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                  b.getIndexType()),
+            values));
+  }
+
+  /// Global average pooling, flatten and the classifier: N x classes.
+  Value head(Value x, int64_t classes) {
+    ArrayRef<int64_t> in = shapeOf(x);
+    int64_t n = in[0], c = in[3];
+    Value pooled = tosa::AvgPool2dOp::create(
+        b, loc, tensor({n, 1, 1, c}), x,
+        b.getDenseI64ArrayAttr({in[1], in[2]}), b.getDenseI64ArrayAttr({1, 1}),
+        b.getDenseI64ArrayAttr({0, 0, 0, 0}), TypeAttr::get(f32));
+    Value rows = reshape(pooled, {1, n, c});
+    Value weight = constant({1, c, classes}, 0.0, std::sqrt(3.0 / c));
+    Value logits =
+        tosa::MatMulOp::create(b, loc, tensor({1, n, classes}), rows, weight);
+    Value bias = constant({1, 1, classes}, 0.0, 0.01);
+    return reshape(add(logits, bias), {n, classes});
+  }
+
+  Value reshape(Value x, ArrayRef<int64_t> shape) {
+    return tosa::ReshapeOp::create(b, loc, tensor(shape), x,
+                                   shapeConstant(shape));
+  }
+
+  Value transpose(Value x, ArrayRef<int32_t> perms) {
+    ArrayRef<int64_t> in = shapeOf(x);
+    SmallVector<int64_t> out;
+    for (int32_t p : perms)
+      out.push_back(in[p]);
+    return tosa::TransposeOp::create(b, loc, tensor(out), x, perms);
+  }
+
+  /// An SE block on NHWC `x`, optionally fused with `residual` and a ReLU.
+  Value squeezeExcite(Value x, const ResNetOptions &options, int64_t hidden,
+                      Value residual = nullptr, bool postRelu = false) {
+    int64_t c = shapeOf(x)[3];
+    Value w1 = constant({hidden, c}, 0.0, std::sqrt(3.0 / c));
+    Value w2 = constant({c, hidden}, 0.0, std::sqrt(3.0 / hidden));
+    Value b1 = options.seBias ? constant({hidden}, 0.0, 0.1) : nullptr;
+    Value b2 = options.seBias ? constant({c}, 0.0, 0.1) : nullptr;
+    SEConfig config;
+    config.layout = Layout::NHWC;
+    config.squeeze = options.squeeze;
+    config.gate = options.gate;
+    config.postAct = postRelu ? PostActivation::ReLU : PostActivation::None;
+    return SqueezeExciteOp::create(b, loc, x, w1, w2, b1, b2, residual,
+                                   config);
+  }
+
+private:
+  double uniform() {
+    // SplitMix64: deterministic on every platform, unlike <random>'s
+    // distributions.
+    uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return static_cast<double>(z >> 11) / static_cast<double>(1ULL << 53);
+  }
+
+  OpBuilder &b;
+  Location loc;
+  uint64_t state;
+  Type f32;
+  int64_t resourceCount = 0;
+};
+
+struct StagePlan {
+  std::array<int64_t, 4> blocks;
+  bool bottleneck;
+};
+
+FailureOr<StagePlan> stagePlan(int64_t depth) {
+  switch (depth) {
+  case 18:
+    return StagePlan{{2, 2, 2, 2}, false};
+  case 34:
+    return StagePlan{{3, 4, 6, 3}, false};
+  case 50:
+    return StagePlan{{3, 4, 6, 3}, true};
+  case 101:
+    return StagePlan{{3, 4, 23, 3}, true};
+  case 152:
+    return StagePlan{{3, 8, 36, 3}, true};
+  default:
+    return failure();
+  }
+}
+
+/// One residual unit; `name` is e.g. "layer2.0".
+Value residualUnit(GraphBuilder &g, const ResNetOptions &o, bool bottleneck,
+                   Value x, int64_t planes, int64_t stride, bool withSE,
+                   const std::string &name) {
+  int64_t div = o.widthDivisor;
+  int64_t expansion = bottleneck ? 4 : 1;
+  int64_t outChannels = planes * expansion / div;
+  int64_t inChannels = GraphBuilder::shapeOf(x)[3];
+  auto seHidden = [&](int64_t c) {
+    return hiddenWidthFromRatio(c, o.reduction);
+  };
+  bool standard = withSE && o.integration == SEIntegration::Standard &&
+                  !o.seAfter3x3;
+
+  Value input = x;
+  if (withSE && o.integration == SEIntegration::Pre) {
+    g.setName(name + ".se");
+    input = g.squeezeExcite(x, o, seHidden(inChannels));
+  }
+
+  Value y;
+  if (bottleneck) {
+    int64_t width = planes * o.widthPerGroup / 64 * o.groups / div;
+    g.setName(name + ".conv1");
+    y = g.conv(input, width, 1, o.strideOn3x3 ? 1 : stride);
+    y = g.relu(g.batchNorm(y));
+    g.setName(name + ".conv2");
+    y = g.conv(y, width, 3, o.strideOn3x3 ? stride : 1, o.groups);
+    y = g.relu(g.batchNorm(y));
+    if (withSE && o.seAfter3x3) {
+      g.setName(name + ".se");
+      y = g.squeezeExcite(y, o, seHidden(width));
+    }
+    g.setName(name + ".conv3");
+    y = g.batchNorm(g.conv(y, outChannels, 1, 1), /*scaleCenter=*/0.5);
+  } else {
+    g.setName(name + ".conv1");
+    y = g.relu(g.batchNorm(g.conv(input, outChannels, 3, stride)));
+    if (withSE && o.seAfter3x3) {
+      g.setName(name + ".se");
+      y = g.squeezeExcite(y, o, seHidden(outChannels));
+    }
+    g.setName(name + ".conv2");
+    y = g.batchNorm(g.conv(y, outChannels, 3, 1), /*scaleCenter=*/0.5);
+  }
+
+  Value identity = x;
+  if (stride != 1 || inChannels != outChannels) {
+    g.setName(name + ".downsample");
+    identity = g.batchNorm(g.conv(x, outChannels, 1, stride));
+  }
+  if (withSE && o.integration == SEIntegration::Identity) {
+    g.setName(name + ".se");
+    identity = g.squeezeExcite(identity, o, seHidden(outChannels));
+  }
+
+  g.setName(name + ".add");
+  Value out;
+  if (standard) {
+    g.setName(name + ".se");
+    out = g.squeezeExcite(y, o, seHidden(outChannels), identity,
+                          /*postRelu=*/true);
+  } else {
+    out = g.relu(g.add(y, identity));
+  }
+  if (withSE && o.integration == SEIntegration::Post && !o.seAfter3x3) {
+    g.setName(name + ".se");
+    out = g.squeezeExcite(out, o, seHidden(outChannels));
+  }
+  return out;
+}
+
+} // namespace
+
+std::vector<std::string> mlir::se::getModelNames() {
+  return {"resnet18",     "resnet34",     "resnet50",      "resnet101",
+          "resnet152",    "se-resnet18",  "se-resnet34",   "se-resnet50",
+          "se-resnet101", "se-resnet152", "se-resnext50-32x4d"};
+}
+
+LogicalResult mlir::se::applyModelName(StringRef name,
+                                       ResNetOptions &options) {
+  if (name == "se-resnext50-32x4d") {
+    options.depth = 50;
+    options.groups = 32;
+    options.widthPerGroup = 4;
+    options.se = true;
+    return success();
+  }
+  options.se = name.consume_front("se-");
+  if (!name.consume_front("resnet") || name.getAsInteger(10, options.depth) ||
+      failed(stagePlan(options.depth)))
+    return failure();
+  options.groups = 1;
+  options.widthPerGroup = 64;
+  return success();
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+mlir::se::buildResNet(MLIRContext *context, const ResNetOptions &o,
+                      std::string &error) {
+  FailureOr<StagePlan> plan = stagePlan(o.depth);
+  auto fail = [&](const Twine &message) {
+    error = message.str();
+    return failure();
+  };
+  if (failed(plan))
+    return fail("unknown ResNet depth " + Twine(o.depth) +
+                " (expected 18, 34, 50, 101 or 152)");
+  if (o.groups > 1 && !plan->bottleneck)
+    return fail("grouped convolutions need bottleneck blocks (depth >= 50)");
+  if (o.reduction < 1)
+    return fail("the reduction ratio must be at least 1, got " +
+                Twine(o.reduction));
+  if (o.batch < 1 || o.classes < 1 || o.widthDivisor < 1 || o.groups < 1 ||
+      o.widthPerGroup < 1)
+    return fail("batch, classes, width divisor, groups and width per group "
+                "must be at least 1");
+  if (o.inputSize < 32)
+    return fail("the input size must be at least 32 (five stride-2 stages), "
+                "got " + Twine(o.inputSize));
+  if (64 % o.widthDivisor != 0 ||
+      (o.groups > 1 && (o.groups % o.widthDivisor) != 0))
+    return fail("the width divisor must divide 64 (and the group count)");
+  if (o.se && !llvm::is_contained(o.seStages, true))
+    return fail("SE is on but no stage carries SE blocks");
+
+  context->loadDialect<func::FuncDialect, tosa::TosaDialect, SEDialect,
+                       linalg::LinalgDialect, tensor::TensorDialect,
+                       arith::ArithDialect>();
+  OpBuilder b(context);
+  OwningOpRef<ModuleOp> module = ModuleOp::create(b.getUnknownLoc());
+  b.setInsertionPointToEnd(module->getBody());
+
+  auto f32 = b.getF32Type();
+  auto inputType = RankedTensorType::get(
+      {o.batch, 3, o.inputSize, o.inputSize}, f32);
+  // Output shape is filled in once the body is built.
+  auto func = func::FuncOp::create(b, b.getUnknownLoc(), "main",
+                                   b.getFunctionType({inputType}, {}));
+  Block *entry = func.addEntryBlock();
+  b.setInsertionPointToEnd(entry);
+
+  GraphBuilder g(b, o.seed);
+  g.setName("stem");
+  Value x = g.transpose(entry->getArgument(0), {0, 2, 3, 1});
+  x = g.relu(g.batchNorm(g.conv(x, 64 / o.widthDivisor, 7, 2)));
+  x = g.maxPool(x);
+
+  for (int stage = 0; stage < 4; ++stage) {
+    int64_t planes = 64 << stage;
+    bool withSE = o.se && o.seStages[stage];
+    for (int64_t i = 0; i < plan->blocks[stage]; ++i)
+      x = residualUnit(g, o, plan->bottleneck, x, planes,
+                       stage > 0 && i == 0 ? 2 : 1, withSE,
+                       llvm::formatv("layer{0}.{1}", stage + 1, i).str());
+  }
+
+  g.setName("head");
+  Value logits = g.head(x, o.classes);
+  func::ReturnOp::create(b, b.getUnknownLoc(), logits);
+  func.setFunctionType(b.getFunctionType({inputType}, {logits.getType()}));
+  return module;
+}
