@@ -22,6 +22,14 @@ runPasses(ModuleOp module,
   return pm.run(module);
 }
 
+static void printModule(ModuleOp module, const CompilerOptions &options,
+                        llvm::raw_ostream &os) {
+  OpPrintingFlags flags;
+  if (!options.printFullConstants)
+    flags.elideLargeResourceString().elideLargeElementsAttrs();
+  module.print(os, flags);
+}
+
 LogicalResult mlir::se::compile(
     ModuleOp module, const CompilerOptions &options,
     llvm::raw_pwrite_stream &os,
@@ -37,7 +45,7 @@ LogicalResult mlir::se::compile(
           pm.addPass(createCanonicalizerPass());
         })))
       return failure();
-    module.print(os);
+    printModule(module, options, os);
     return success();
   case EmitKind::Linalg:
     if (failed(runPasses(module, configurePassManager, [](PassManager &pm) {
@@ -45,7 +53,7 @@ LogicalResult mlir::se::compile(
           pm.addPass(createCanonicalizerPass());
         })))
       return failure();
-    module.print(os);
+    printModule(module, options, os);
     return success();
   default:
     break;
@@ -59,7 +67,7 @@ LogicalResult mlir::se::compile(
   if (failed(pm.run(module)))
     return failure();
   if (options.emit == EmitKind::LLVMDialect) {
-    module.print(os);
+    printModule(module, options, os);
     return success();
   }
 

@@ -7,6 +7,8 @@
 
 #include "se/Compiler/Compiler.h"
 #include "se/InitAll.h"
+#include "se/Models/Models.h"
+#include "se/Target/CostReport.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -30,6 +32,70 @@ static cl::opt<std::string> inputFilename(cl::Positional,
                                           cl::desc("<input .mlir file>"),
                                           cl::init("-"),
                                           cl::cat(compileCategory));
+
+static cl::OptionCategory modelCategory(
+    "se-compile model zoo (--model=NAME and its knobs)");
+
+static cl::opt<std::string>
+    modelName("model",
+              cl::desc("Compile a built-in model instead of an input file: "
+                       "resnet18/34/50/101/152, se-resnet18/34/50/101/152, "
+                       "se-resnext50-32x4d"),
+              cl::init(""), cl::cat(modelCategory));
+static cl::opt<int64_t> reduction("reduction",
+                                  cl::desc("SE reduction ratio r"),
+                                  cl::init(16), cl::cat(modelCategory));
+static cl::opt<se::SqueezeKind> squeezeKind(
+    "squeeze", cl::desc("SE squeeze"), cl::init(se::SqueezeKind::Avg),
+    cl::values(clEnumValN(se::SqueezeKind::Avg, "avg", "global average"),
+               clEnumValN(se::SqueezeKind::Max, "max", "global maximum")),
+    cl::cat(modelCategory));
+static cl::opt<se::GateKind> gateKind(
+    "gate", cl::desc("SE gate"), cl::init(se::GateKind::Sigmoid),
+    cl::values(clEnumValN(se::GateKind::Sigmoid, "sigmoid", ""),
+               clEnumValN(se::GateKind::HardSigmoid, "hard-sigmoid", ""),
+               clEnumValN(se::GateKind::Tanh, "tanh", ""),
+               clEnumValN(se::GateKind::ReLU, "relu", "")),
+    cl::cat(modelCategory));
+static cl::opt<se::SEIntegration> integration(
+    "integration", cl::desc("Where the SE block sits in a residual unit"),
+    cl::init(se::SEIntegration::Standard),
+    cl::values(clEnumValN(se::SEIntegration::Standard, "standard",
+                          "on the residual branch, before the addition"),
+               clEnumValN(se::SEIntegration::Pre, "pre",
+                          "before the residual unit"),
+               clEnumValN(se::SEIntegration::Post, "post",
+                          "after the addition and ReLU"),
+               clEnumValN(se::SEIntegration::Identity, "identity",
+                          "on the identity branch")),
+    cl::cat(modelCategory));
+static cl::list<int> seStages("se-stages",
+                              cl::desc("Stages (1-4) that carry SE blocks"),
+                              cl::CommaSeparated, cl::cat(modelCategory));
+static cl::opt<bool> seAfter3x3("se-after-3x3",
+                                cl::desc("SE after the 3x3 convolution"),
+                                cl::init(false), cl::cat(modelCategory));
+static cl::opt<bool> seBias("se-bias", cl::desc("Biases in the SE FCs"),
+                            cl::init(false), cl::cat(modelCategory));
+static cl::opt<std::string>
+    resnetVersion("resnet-version",
+                  cl::desc("v1.5 (stride on the 3x3, torchvision) or v1 "
+                           "(stride on the first 1x1)"),
+                  cl::init("v1.5"), cl::cat(modelCategory));
+static cl::opt<int64_t> inputSize("input-size",
+                                  cl::desc("Input height and width"),
+                                  cl::init(224), cl::cat(modelCategory));
+static cl::opt<int64_t> batchSize("batch", cl::desc("Batch size"),
+                                  cl::init(1), cl::cat(modelCategory));
+static cl::opt<int64_t> classes("classes", cl::desc("Number of classes"),
+                                cl::init(1000), cl::cat(modelCategory));
+static cl::opt<int64_t>
+    widthDivisor("width-divisor",
+                 cl::desc("Divide every channel width (small test models)"),
+                 cl::init(1), cl::cat(modelCategory));
+static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the weights"),
+                              cl::init(0x5EED), cl::cat(modelCategory));
+
 
 static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
                                            cl::value_desc("filename"),
@@ -64,24 +130,53 @@ static cl::opt<std::string> targetFeatures(
     "mattr", cl::desc("Target features, e.g. +avx2,-avx512f"), cl::init(""),
     cl::cat(compileCategory));
 
-/// libMLIR.so already registers a global `-threads` option (an int); two
-/// options of one name abort at start-up, so se-compile adopts that one.
+/// libMLIR.so and libLLVM.so already register global `-threads` (an int)
+/// and `-stats` (a bool kept in LLVM's statistics state) options; two
+/// options of one name abort at start-up, so se-compile adopts the
+/// registered ones and gives them its own description and category.
+template <typename OptionT>
+static OptionT *adoptOption(StringRef name, StringRef description) {
+  auto &registered = cl::getRegisteredOptions();
+  auto it = registered.find(name);
+  auto *option =
+      it == registered.end() ? nullptr : dynamic_cast<OptionT *>(it->second);
+  if (!option)
+    option = new OptionT(name);
+  option->setDescription(description);
+  option->addCategory(compileCategory);
+  return option;
+}
+
 static cl::opt<int> &threadsOption() {
   static cl::opt<int> *option = [] {
-    auto &registered = cl::getRegisteredOptions();
-    auto it = registered.find("threads");
-    cl::opt<int> *existing =
-        it == registered.end() ? nullptr
-                               : dynamic_cast<cl::opt<int> *>(it->second);
-    if (!existing)
-      existing = new cl::opt<int>("threads");
-    existing->setDescription("Threads of the generated code");
-    existing->setInitialValue(1);
-    existing->addCategory(compileCategory);
-    return existing;
+    auto *adopted = adoptOption<cl::opt<int>>(
+        "threads", "Threads of the generated code");
+    adopted->setInitialValue(1);
+    return adopted;
   }();
   return *option;
 }
+
+/// LLVM's `-stats` keeps its value in LLVM's own storage (and would make
+/// LLVM print its statistics at exit): se-compile reads the flag once and
+/// clears it.
+static cl::opt<bool, true> *statsOption() {
+  static cl::opt<bool, true> *option = adoptOption<cl::opt<bool, true>>(
+      "stats", "Print the cost report: parameters, MACs and bytes per stage");
+  return option;
+}
+
+static bool takeStatsFlag() {
+  bool requested = *statsOption();
+  statsOption()->setValue(false);
+  return requested;
+}
+
+static cl::opt<bool> fullConstants(
+    "full-constants",
+    cl::desc("Print weights in full with --emit=mlir|linalg|llvm-dialect "
+             "(by default large constants are elided)"),
+    cl::init(false), cl::cat(compileCategory));
 
 static cl::list<int64_t>
     tileSizes("tile-sizes",
@@ -107,6 +202,65 @@ static LogicalResult validateOptions() {
   return success();
 }
 
+static int reportError(const Twine &message) {
+  WithColor::error(errs(), "se-compile") << message << "\n";
+  return 1;
+}
+
+/// Builds --model with its knobs; reports a bad name or knob.
+static FailureOr<OwningOpRef<ModuleOp>> buildModel(MLIRContext &context) {
+  se::ResNetOptions options;
+  if (failed(se::applyModelName(modelName, options))) {
+    std::string names;
+    for (const std::string &name : se::getModelNames())
+      names += (names.empty() ? "" : ", ") + name;
+    reportError("unknown model '" + modelName + "'; known models: " + names);
+    return failure();
+  }
+  if (resnetVersion != "v1" && resnetVersion != "v1.5") {
+    reportError("unknown --resnet-version '" + resnetVersion +
+                "'; expected v1 or v1.5");
+    return failure();
+  }
+  options.strideOn3x3 = resnetVersion == "v1.5";
+  options.reduction = reduction;
+  options.squeeze = squeezeKind;
+  options.gate = gateKind;
+  options.integration = integration;
+  options.seAfter3x3 = seAfter3x3;
+  options.seBias = seBias;
+  if (!seStages.empty()) {
+    options.seStages = {false, false, false, false};
+    for (int stage : seStages) {
+      if (stage < 1 || stage > 4) {
+        reportError("--se-stages entries must be 1 to 4, got " + Twine(stage));
+        return failure();
+      }
+      options.seStages[stage - 1] = true;
+    }
+  }
+  bool knobsNeedSE = reduction.getNumOccurrences() || seAfter3x3 || seBias ||
+                     squeezeKind.getNumOccurrences() ||
+                     gateKind.getNumOccurrences() ||
+                     integration.getNumOccurrences() || !seStages.empty();
+  if (knobsNeedSE && !options.se) {
+    reportError("SE knobs given for '" + modelName +
+                "', which has no SE blocks; use an se-* model");
+    return failure();
+  }
+  options.inputSize = inputSize;
+  options.batch = batchSize;
+  options.classes = classes;
+  options.widthDivisor = widthDivisor;
+  options.seed = seed;
+  std::string error;
+  FailureOr<OwningOpRef<ModuleOp>> module =
+      se::buildResNet(&context, options, error);
+  if (failed(module))
+    reportError(error);
+  return module;
+}
+
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   registerAsmPrinterCLOptions();
@@ -114,7 +268,9 @@ int main(int argc, char **argv) {
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
   threadsOption();
-  cl::HideUnrelatedOptions({&compileCategory, &getColorCategory()});
+  statsOption();
+  cl::HideUnrelatedOptions(
+      {&compileCategory, &modelCategory, &getColorCategory()});
   cl::ParseCommandLineOptions(argc, argv,
                               "se-compile: SE networks to native code\n");
   if (failed(validateOptions()))
@@ -125,29 +281,40 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
 
   std::string errorMessage;
-  std::unique_ptr<MemoryBuffer> input =
-      openInputFile(inputFilename, &errorMessage);
-  if (!input) {
-    WithColor::error(errs(), "se-compile") << errorMessage << "\n";
-    return 1;
-  }
   SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(input), SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module;
+  if (!modelName.empty()) {
+    if (inputFilename != "-")
+      return reportError("give either an input file or --model, not both");
+    FailureOr<OwningOpRef<ModuleOp>> built = buildModel(context);
+    if (failed(built))
+      return 1;
+    module = std::move(*built);
+  } else {
+    std::unique_ptr<MemoryBuffer> input =
+        openInputFile(inputFilename, &errorMessage);
+    if (!input)
+      return reportError(errorMessage);
+    sourceMgr.AddNewSourceBuffer(std::move(input), SMLoc());
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+    if (!module)
+      return 1;
+  }
 
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  if (!module)
-    return 1;
+  if (takeStatsFlag()) {
+    raw_ostream &statsStream = outputFilename == "-" ? errs() : outs();
+    se::printCostReport(se::computeCostReport(*module), statsStream);
+  }
 
   std::unique_ptr<ToolOutputFile> output =
       openOutputFile(outputFilename, &errorMessage);
-  if (!output) {
-    WithColor::error(errs(), "se-compile") << errorMessage << "\n";
-    return 1;
-  }
+  if (!output)
+    return reportError(errorMessage);
 
   se::CompilerOptions options;
   options.emit = emitKind;
+  options.printFullConstants = fullConstants;
   options.pipeline.triple = targetTriple;
   options.pipeline.cpu = targetCPU;
   options.pipeline.features = targetFeatures;

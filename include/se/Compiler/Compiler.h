@@ -38,6 +38,10 @@ enum class EmitKind {
 struct CompilerOptions {
   EmitKind emit = EmitKind::Object;
   CPUPipelineOptions pipeline;
+  /// Print weights in full when emitting MLIR; by default constants larger
+  /// than 64 bytes are elided, which keeps the IR readable but not
+  /// reparsable.
+  bool printFullConstants = false;
 };
 
 /// Lowers `module` in place as far as `options.emit` asks and writes the
