@@ -49,7 +49,7 @@ LogicalResult mlir::se::compile(
     return success();
   case EmitKind::Linalg:
     if (failed(runPasses(module, configurePassManager, [](PassManager &pm) {
-          pm.addPass(createConvertSEToLinalg());
+          addGraphToLinalgPasses(pm);
           pm.addPass(createCanonicalizerPass());
         })))
       return failure();

@@ -420,7 +420,7 @@ mlir::se::buildResNet(MLIRContext *context, const ResNetOptions &o,
   auto inputType = RankedTensorType::get(
       {o.batch, 3, o.inputSize, o.inputSize}, f32);
   // Output shape is filled in once the body is built.
-  auto func = func::FuncOp::create(b, b.getUnknownLoc(), "main",
+  auto func = func::FuncOp::create(b, b.getUnknownLoc(), "forward",
                                    b.getFunctionType({inputType}, {}));
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToEnd(entry);

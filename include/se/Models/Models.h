@@ -1,6 +1,6 @@
 //===- Models.h - the built-in model zoo ------------------------*- C++ -*-===//
 //
-// Builds whole networks as graph-level IR: one public function `@main` on
+// Builds whole networks as graph-level IR: one public function `@forward` on
 // tensors, TOSA ops for the ordinary layers and se.squeeze_excite for the SE
 // blocks, NCHW at the boundary and NHWC inside, weights as seeded
 // dense_resource constants. Batch norm appears as a per-channel multiply and

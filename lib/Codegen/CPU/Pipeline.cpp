@@ -4,6 +4,9 @@
 #include "se/Conversion/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/TosaToArith/TosaToArith.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -89,6 +92,14 @@ mlir::se::resolveTarget(const CPUPipelineOptions &options, std::string &error) {
   return target;
 }
 
+void mlir::se::addGraphToLinalgPasses(OpPassManager &pm) {
+  pm.addPass(createConvertSEToLinalg());
+  tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
+                              TosaToLinalgNamedOptions());
+  pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+  pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+}
+
 LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
                                            const CPUPipelineOptions &options,
                                            std::string &error) {
@@ -102,7 +113,7 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
   int64_t vectorWidth = target->vectorWidth;
 
   // Graph level to tiled vector code on tensors.
-  pm.addPass(createConvertSEToLinalg());
+  addGraphToLinalgPasses(pm);
   pm.addPass(createCanonicalizerPass());
   SECPUTileAndVectorizeOptions tiling;
   tiling.vectorWidth = vectorWidth;

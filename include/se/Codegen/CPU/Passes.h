@@ -65,6 +65,9 @@ struct ResolvedTarget {
 FailureOr<ResolvedTarget> resolveTarget(const CPUPipelineOptions &options,
                                         std::string &error);
 
+/// Adds the passes from graph-level IR (se, TOSA) to linalg on tensors.
+void addGraphToLinalgPasses(OpPassManager &pm);
+
 /// Builds the pipeline from func-level IR with se, linalg, tensor and arith
 /// ops down to the LLVM dialect. Fails, saying why in `error`, on options
 /// that name an unknown target or an invalid thread count.
