@@ -309,7 +309,9 @@ Value residualUnit(GraphBuilder &g, const ResNetOptions &o, bool bottleneck,
     y = g.conv(input, width, 1, o.strideOn3x3 ? 1 : stride);
     y = g.relu(g.batchNorm(y));
     g.setName(name + ".conv2");
-    y = g.conv(y, width, 3, o.strideOn3x3 ? stride : 1, o.groups);
+    // Reduced widths keep the width per group: the divisor divides groups.
+    int64_t groups = o.groups > 1 ? o.groups / div : 1;
+    y = g.conv(y, width, 3, o.strideOn3x3 ? stride : 1, groups);
     y = g.relu(g.batchNorm(y));
     if (withSE && o.seAfter3x3) {
       g.setName(name + ".se");

@@ -174,17 +174,19 @@ reference::Tensors se::testing::makeTensors(const Block &b, unsigned seed) {
   return t;
 }
 
+CompiledModule::CompiledModule() {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  mlir::DialectRegistry registry;
+  mlir::se::registerAllDialects(registry);
+  context.appendDialectRegistry(registry);
+}
+
 std::unique_ptr<CompiledModule>
 CompiledModule::compile(const std::string &source,
                         const std::string &pipelineOptions,
                         std::string &error) {
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
   auto compiled = std::unique_ptr<CompiledModule>(new CompiledModule());
-  mlir::DialectRegistry registry;
-  mlir::se::registerAllDialects(registry);
-  compiled->context.appendDialectRegistry(registry);
-
   llvm::raw_string_ostream errorStream(error);
   mlir::ScopedDiagnosticHandler handler(
       &compiled->context, [&](mlir::Diagnostic &diag) {
@@ -193,23 +195,49 @@ CompiledModule::compile(const std::string &source,
       });
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(source, &compiled->context);
-  if (!module)
+  if (!module || !compiled->lower(std::move(module), pipelineOptions, error))
     return nullptr;
+  return compiled;
+}
 
-  mlir::PassManager pm(&compiled->context);
+std::unique_ptr<CompiledModule> CompiledModule::compile(
+    llvm::function_ref<mlir::OwningOpRef<mlir::ModuleOp>(mlir::MLIRContext *)>
+        build,
+    const std::string &pipelineOptions, std::string &error) {
+  auto compiled = std::unique_ptr<CompiledModule>(new CompiledModule());
+  mlir::OwningOpRef<mlir::ModuleOp> module = build(&compiled->context);
+  if (!module) {
+    error = "the module could not be built";
+    return nullptr;
+  }
+  compiled->graphCopy = module->clone();
+  if (!compiled->lower(std::move(module), pipelineOptions, error))
+    return nullptr;
+  return compiled;
+}
+
+bool CompiledModule::lower(mlir::OwningOpRef<mlir::ModuleOp> module,
+                           const std::string &pipelineOptions,
+                           std::string &error) {
+  llvm::raw_string_ostream errorStream(error);
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    errorStream << diag.getLocation() << ": " << diag.str() << "\n";
+    return mlir::success();
+  });
+  mlir::PassManager pm(&context);
   auto options =
       mlir::se::CPUPipelineOptions::createFromString(pipelineOptions);
   if (!options) {
     errorStream << "bad pipeline options '" << pipelineOptions << "'";
-    return nullptr;
+    return false;
   }
   std::string pipelineError;
   if (mlir::failed(mlir::se::buildSECPUPipeline(pm, *options, pipelineError))) {
     errorStream << pipelineError;
-    return nullptr;
+    return false;
   }
   if (mlir::failed(pm.run(*module)))
-    return nullptr;
+    return false;
 
   // Optimize for the host, as se-compile does: without a TargetMachine the
   // -O3 pipeline has no cost model and its code takes far longer to
@@ -217,12 +245,12 @@ CompiledModule::compile(const std::string &source,
   auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!machineBuilder) {
     errorStream << llvm::toString(machineBuilder.takeError());
-    return nullptr;
+    return false;
   }
   auto machine = machineBuilder->createTargetMachine();
   if (!machine) {
     errorStream << llvm::toString(machine.takeError());
-    return nullptr;
+    return false;
   }
   // ExecutionEngineOptions holds references: the transformer and the library
   // list must outlive ExecutionEngine::create.
@@ -232,14 +260,14 @@ CompiledModule::compile(const std::string &source,
   engineOptions.transformer = optimize;
   llvm::StringRef runtimes[] = {SE_OPENMP_RUNTIME};
   engineOptions.sharedLibPaths = runtimes;
-  auto engine = mlir::ExecutionEngine::create(*module, engineOptions,
-                                              std::move(*machine));
-  if (!engine) {
-    errorStream << llvm::toString(engine.takeError());
-    return nullptr;
+  auto created = mlir::ExecutionEngine::create(*module, engineOptions,
+                                               std::move(*machine));
+  if (!created) {
+    errorStream << llvm::toString(created.takeError());
+    return false;
   }
-  compiled->engine = std::move(*engine);
-  return compiled;
+  engine = std::move(*created);
+  return true;
 }
 
 namespace {
@@ -264,30 +292,37 @@ static Descriptor describeBuffer(float *data, const std::vector<int64_t> &shape)
   return d;
 }
 
-std::vector<float> CompiledModule::run(const std::string &name,
-                                       const Block &block,
-                                       const reference::Tensors &tensors,
-                                       std::string &error) {
-  std::vector<Operand> args = operands(block, &tensors);
-  std::vector<float> output(tensors.input.size(), std::nanf(""));
-  // The inputs are read-only; the descriptors merely need a non-const
-  // pointer type.
+bool CompiledModule::call(const std::string &name,
+                          const std::vector<Buffer> &buffers,
+                          std::string &error) {
   std::vector<Descriptor> descriptors;
-  for (const Operand &arg : args)
-    descriptors.push_back(
-        describeBuffer(const_cast<float *>(arg.data->data()), arg.shape));
-  descriptors.push_back(describeBuffer(output.data(), inputShape(block)));
-
+  for (const Buffer &buffer : buffers)
+    descriptors.push_back(describeBuffer(buffer.data, buffer.shape));
   std::vector<void *> pointers, packed;
   for (Descriptor &d : descriptors)
     pointers.push_back(&d);
   for (void *&p : pointers)
     packed.push_back(&p);
-  if (llvm::Error err =
-          engine->invokePacked("_mlir_ciface_" + name, packed)) {
+  if (llvm::Error err = engine->invokePacked("_mlir_ciface_" + name, packed)) {
     error = llvm::toString(std::move(err));
-    return {};
+    return false;
   }
+  return true;
+}
+
+std::vector<float> CompiledModule::run(const std::string &name,
+                                       const Block &block,
+                                       const reference::Tensors &tensors,
+                                       std::string &error) {
+  std::vector<float> output(tensors.input.size(), std::nanf(""));
+  std::vector<Buffer> buffers;
+  // The inputs are read-only; the descriptors merely need a non-const
+  // pointer type.
+  for (const Operand &arg : operands(block, &tensors))
+    buffers.push_back({const_cast<float *>(arg.data->data()), arg.shape});
+  buffers.push_back({output.data(), inputShape(block)});
+  if (!call(name, buffers, error))
+    return {};
   return output;
 }
 

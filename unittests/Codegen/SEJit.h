@@ -6,7 +6,9 @@
 #include "Reference/SEReference.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
 
 #include <memory>
 #include <string>
@@ -24,14 +26,35 @@ std::string describe(const reference::Block &block);
 /// Seeded inputs for `block`, scaled so that the gates are not saturated.
 reference::Tensors makeTensors(const reference::Block &block, unsigned seed);
 
-/// A module of se functions compiled with se-cpu-pipeline and the LLVM -O3
-/// pipeline into a JIT.
+/// A module compiled with se-cpu-pipeline and the LLVM -O3 pipeline into a
+/// JIT.
 class CompiledModule {
 public:
   /// Compiles `source`; on failure, `error` says why.
   static std::unique_ptr<CompiledModule>
   compile(const std::string &source, const std::string &pipelineOptions,
           std::string &error);
+
+  /// Compiles the module `build` makes in the compiled module's context;
+  /// keeps a copy of it, before lowering, as graph().
+  static std::unique_ptr<CompiledModule>
+  compile(llvm::function_ref<mlir::OwningOpRef<mlir::ModuleOp>(
+              mlir::MLIRContext *)>
+              build,
+          const std::string &pipelineOptions, std::string &error);
+
+  /// The module as built, before lowering (only for the second compile).
+  mlir::ModuleOp graph() { return graphCopy.get(); }
+
+  /// A dense row-major f32 buffer and its shape.
+  struct Buffer {
+    float *data;
+    std::vector<int64_t> shape;
+  };
+
+  /// Calls `_mlir_ciface_<name>` with `buffers` (inputs, then outputs).
+  bool call(const std::string &name, const std::vector<Buffer> &buffers,
+            std::string &error);
 
   /// Runs function `name` (which computes `block`) on `tensors`.
   std::vector<float> run(const std::string &name,
@@ -40,7 +63,12 @@ public:
                          std::string &error);
 
 private:
+  CompiledModule();
+  bool lower(mlir::OwningOpRef<mlir::ModuleOp> module,
+             const std::string &pipelineOptions, std::string &error);
+
   mlir::MLIRContext context;
+  mlir::OwningOpRef<mlir::ModuleOp> graphCopy;
   std::unique_ptr<mlir::ExecutionEngine> engine;
 };
 
