@@ -3,6 +3,7 @@
 #include "se/Compiler/Compiler.h"
 
 #include "se/Conversion/Passes.h"
+#include "se/Target/HeaderWriter.h"
 #include "se/Target/LLVMEmitter.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -20,6 +21,13 @@ runPasses(ModuleOp module,
     return failure();
   addPasses(pm);
   return pm.run(module);
+}
+
+func::FuncOp mlir::se::getEntryPoint(ModuleOp module) {
+  for (auto func : module.getOps<func::FuncOp>())
+    if (func.isPublic() && !func.isExternal())
+      return func;
+  return nullptr;
 }
 
 static void printModule(ModuleOp module, const CompilerOptions &options,
@@ -40,6 +48,13 @@ LogicalResult mlir::se::compile(
     return emitError(module.getLoc()) << error;
 
   switch (options.emit) {
+  case EmitKind::Header: {
+    func::FuncOp entry = getEntryPoint(module);
+    if (!entry)
+      return emitError(module.getLoc())
+             << "no public function to write a C header for";
+    return writeCHeader(entry, options.pipeline.workspace, os);
+  }
   case EmitKind::MLIR:
     if (failed(runPasses(module, configurePassManager, [](PassManager &pm) {
           pm.addPass(createCanonicalizerPass());

@@ -9,16 +9,19 @@
 #include "se/InitAll.h"
 #include "se/Models/Models.h"
 #include "se/Target/CostReport.h"
+#include "se/Target/HeaderWriter.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
@@ -112,7 +115,10 @@ static cl::opt<se::EmitKind> emitKind(
                    "the LLVM dialect after se-cpu-pipeline"),
         clEnumValN(se::EmitKind::LLVMIR, "llvm", "optimized LLVM IR"),
         clEnumValN(se::EmitKind::Asm, "asm", "target assembly"),
-        clEnumValN(se::EmitKind::Object, "obj", "a relocatable object file")),
+        clEnumValN(se::EmitKind::Object, "obj",
+                   "a relocatable object file, and FILE.h, its C API"),
+        clEnumValN(se::EmitKind::Header, "header",
+                   "only the C API header of the entry point")),
     cl::cat(compileCategory));
 
 static cl::opt<std::string> targetTriple("mtriple",
@@ -171,6 +177,18 @@ static bool takeStatsFlag() {
   statsOption()->setValue(false);
   return requested;
 }
+
+static cl::opt<std::string> symbolName(
+    "name",
+    cl::desc("Name of the compiled entry point and prefix of its C API "
+             "(default for --model: the output file's stem)"),
+    cl::init(""), cl::cat(compileCategory));
+
+static cl::opt<bool> useWorkspace(
+    "workspace",
+    cl::desc("Intermediate buffers in one workspace allocated by the C API's "
+             "create() (always on for --model)"),
+    cl::init(false), cl::cat(compileCategory));
 
 static cl::opt<bool> fullConstants(
     "full-constants",
@@ -307,6 +325,39 @@ int main(int argc, char **argv) {
     se::printCostReport(se::computeCostReport(*module), statsStream);
   }
 
+  bool isModel = !modelName.empty();
+  std::string entryName = symbolName;
+  if (entryName.empty() && isModel)
+    entryName = outputFilename == "-"
+                    ? StringRef(modelName).str()
+                    : sys::path::stem(outputFilename).str();
+  if (!entryName.empty()) {
+    for (char &c : entryName)
+      if (!isAlnum(c))
+        c = '_';
+    if (isDigit(entryName.front()))
+      entryName = "m_" + entryName;
+    func::FuncOp entry = se::getEntryPoint(*module);
+    if (!entry)
+      return reportError("the input has no public function to name");
+    if (failed(SymbolTable::replaceAllSymbolUses(
+            entry, StringAttr::get(&context, entryName), *module)))
+      return reportError("cannot rename the entry point to '" + entryName +
+                         "'");
+    SymbolTable::setSymbolName(entry, entryName);
+  }
+
+  // The C header describes the graph-level entry point; write it before
+  // lowering rewrites the signature.
+  bool workspace = useWorkspace || isModel;
+  std::string header;
+  if (emitKind == se::EmitKind::Object && outputFilename != "-") {
+    func::FuncOp entry = se::getEntryPoint(*module);
+    llvm::raw_string_ostream headerStream(header);
+    if (entry && failed(se::writeCHeader(entry, workspace, headerStream)))
+      return 1;
+  }
+
   std::unique_ptr<ToolOutputFile> output =
       openOutputFile(outputFilename, &errorMessage);
   if (!output)
@@ -320,6 +371,7 @@ int main(int argc, char **argv) {
   options.pipeline.features = targetFeatures;
   options.pipeline.threads = threadsOption();
   options.pipeline.tileSizes = ArrayRef<int64_t>(llvm::to_vector(tileSizes));
+  options.pipeline.workspace = workspace;
 
   DefaultTimingManager timing;
   applyDefaultTimingManagerCLOptions(timing);
@@ -330,6 +382,16 @@ int main(int argc, char **argv) {
   };
   if (failed(se::compile(*module, options, output->os(), configure)))
     return 1;
+  if (!header.empty()) {
+    SmallString<256> headerPath(outputFilename);
+    sys::path::replace_extension(headerPath, ".h");
+    std::unique_ptr<ToolOutputFile> headerFile =
+        openOutputFile(headerPath, &errorMessage);
+    if (!headerFile)
+      return reportError(errorMessage);
+    headerFile->os() << header;
+    headerFile->keep();
+  }
   output->keep();
   return 0;
 }

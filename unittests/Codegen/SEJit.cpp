@@ -292,6 +292,16 @@ static Descriptor describeBuffer(float *data, const std::vector<int64_t> &shape)
   return d;
 }
 
+bool CompiledModule::callI64(const std::string &name, int64_t &result,
+                             std::string &error) {
+  void *packed[] = {&result};
+  if (llvm::Error err = engine->invokePacked("_mlir_ciface_" + name, packed)) {
+    error = llvm::toString(std::move(err));
+    return false;
+  }
+  return true;
+}
+
 bool CompiledModule::call(const std::string &name,
                           const std::vector<Buffer> &buffers,
                           std::string &error) {

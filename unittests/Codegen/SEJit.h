@@ -52,6 +52,9 @@ public:
     std::vector<int64_t> shape;
   };
 
+  /// Calls `_mlir_ciface_<name>()`, which returns an i64.
+  bool callI64(const std::string &name, int64_t &result, std::string &error);
+
   /// Calls `_mlir_ciface_<name>` with `buffers` (inputs, then outputs).
   bool call(const std::string &name, const std::vector<Buffer> &buffers,
             std::string &error);

@@ -3,6 +3,8 @@
 // Every zoo model, at reduced width (1/8) and a small input, is compiled
 // through se-cpu-pipeline and compared with the plain C++ graph executor on
 // a seeded input. Tolerance: every logit within 1e-4 * (1 + max |logit|).
+// The models are compiled as se-compile compiles them: intermediates in one
+// workspace that the caller allocates.
 //
 //===----------------------------------------------------------------------===//
 
@@ -53,8 +55,15 @@ TEST_P(ModelNumerics, MatchesGraphReference) {
         return succeeded(module) ? std::move(*module)
                                  : OwningOpRef<ModuleOp>();
       },
-      "", error);
+      "workspace=true", error);
   ASSERT_TRUE(compiled) << error;
+  int64_t workspaceBytes = -1;
+  ASSERT_TRUE(compiled->callI64("forward_workspace_bytes", workspaceBytes,
+                                error))
+      << error;
+  ASSERT_GE(workspaceBytes, 0);
+  // NaN-filled: code that reads a buffer before writing it shows up.
+  std::vector<float> workspace((workspaceBytes + 3) / 4, std::nanf(""));
 
   ::se::reference::Tensor input;
   input.shape = {c.batch, 3, c.inputSize, c.inputSize};
@@ -74,7 +83,8 @@ TEST_P(ModelNumerics, MatchesGraphReference) {
   std::vector<float> logits(c.batch * 10, std::nanf(""));
   ASSERT_TRUE(compiled->call("forward",
                              {{inputData.data(), input.shape},
-                              {logits.data(), {c.batch, 10}}},
+                              {logits.data(), {c.batch, 10}},
+                              {workspace.data(), {workspaceBytes}}},
                              error))
       << error;
 

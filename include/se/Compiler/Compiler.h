@@ -10,6 +10,7 @@
 
 #include "se/Codegen/CPU/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -33,6 +34,8 @@ enum class EmitKind {
   Asm,
   /// A relocatable object file.
   Object,
+  /// Only the C header of the module's entry point.
+  Header,
 };
 
 struct CompilerOptions {
@@ -43,6 +46,10 @@ struct CompilerOptions {
   /// reparsable.
   bool printFullConstants = false;
 };
+
+/// The module's entry point: its first public function with a body, or
+/// null.
+func::FuncOp getEntryPoint(ModuleOp module);
 
 /// Lowers `module` in place as far as `options.emit` asks and writes the
 /// result to `os`. `configurePassManager` may add instrumentation (IR

@@ -149,6 +149,8 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferHoistingPass());
   pm.addNestedPass<func::FuncOp>(
       bufferization::createBufferLoopHoistingPass());
+  if (options.workspace)
+    pm.addPass(createSECPUPlanWorkspace());
   bufferization::PromoteBuffersToStackPassOptions stack;
   stack.maxAllocSizeInBytes = 64 * 1024;
   stack.maxRankOfAllocatedMemRef = 2;

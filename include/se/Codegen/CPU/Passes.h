@@ -44,6 +44,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Worker threads of the generated code (1: serial code; "
                      "more: OpenMP over the outermost tile loops)"),
       llvm::cl::init(1)};
+  PassOptions::Option<bool> workspace{
+      *this, "workspace",
+      llvm::cl::desc("Place large intermediate buffers in one workspace "
+                     "argument instead of allocating them per call"),
+      llvm::cl::init(false)};
   PassOptions::ListOption<int64_t> tileSizes{
       *this, "tile-sizes",
       llvm::cl::desc("Override the tile sizes of every op (innermost last)")};

@@ -111,6 +111,31 @@ def SECPUAllocateReturnedShapes
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def SECPUPlanWorkspace
+    : Pass<"se-cpu-plan-workspace", "::mlir::ModuleOp"> {
+  let summary = "Place a function's large buffers in one caller-provided workspace";
+  let description = [{
+    For every public function, the statically shaped heap allocations at
+    the top of its body that hold at least `min-bytes` are given offsets in
+    one workspace, reusing memory between buffers whose live ranges do not
+    overlap (first fit, largest first, 64-byte aligned). Every public
+    function gains a last argument `memref<?xi8>`, the workspace (one ABI,
+    whether or not it uses it), and each allocation
+    becomes a `memref.view` into it. A public function
+    `<name>_workspace_bytes() -> i64` returns the size to allocate. Compiled
+    models then never allocate on the run path: the caller allocates the
+    workspace once.
+  }];
+  let options = [
+    Option<"minBytes", "min-bytes", "int64_t", /*default=*/"4096",
+           "Smaller buffers are left to the stack">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 def SEExportCInterface : Pass<"se-export-c-interface", "::mlir::ModuleOp"> {
   let summary = "Export public functions through the memref C interface";
   let description = [{

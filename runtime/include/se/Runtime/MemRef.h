@@ -48,6 +48,16 @@ SE_DEFINE_MEMREF(4)
 
 #undef SE_DEFINE_MEMREF
 
+/* The workspace of a compiled model (memref<?xi8>): see the generated
+ * header of the model, which allocates it in <model>_create(). */
+typedef struct SEByteMemRef1D {
+  int8_t *allocated;
+  int8_t *aligned;
+  int64_t offset;
+  int64_t sizes[1];
+  int64_t strides[1];
+} SEByteMemRef1D;
+
 /* Fills a descriptor for a dense row-major buffer `data` of the given shape. */
 #define SE_MEMREF_INIT(desc, data, ...)                                        \
   do {                                                                         \

@@ -1,0 +1,198 @@
+//===- HeaderWriter.cpp - the C API header of a compiled model ------------===//
+
+#include "se/Target/HeaderWriter.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+
+namespace {
+struct TensorInfo {
+  std::string kind; // INPUT or OUTPUT
+  int index;
+  SmallVector<int64_t> shape;
+  int64_t elements;
+};
+} // namespace
+
+static std::string joined(ArrayRef<int64_t> values) {
+  std::string text;
+  for (auto [i, v] : llvm::enumerate(values))
+    text += (i ? ", " : "") + std::to_string(v);
+  return text;
+}
+
+LogicalResult mlir::se::writeCHeader(func::FuncOp func, bool workspace,
+                                     llvm::raw_ostream &os) {
+  std::string name = func.getName().str();
+  std::string upper = StringRef(name).upper();
+  SmallVector<TensorInfo> tensors;
+  auto collect = [&](TypeRange types, const char *kind) -> LogicalResult {
+    for (auto [i, type] : llvm::enumerate(types)) {
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      if (!tensor || !tensor.hasStaticShape() ||
+          !tensor.getElementType().isF32() || tensor.getRank() < 1 ||
+          tensor.getRank() > 4)
+        return func.emitError() << "the C API covers statically shaped f32 "
+                                   "tensors of rank 1 to 4, got "
+                                << type;
+      tensors.push_back({kind, static_cast<int>(i),
+                         llvm::to_vector(tensor.getShape()),
+                         tensor.getNumElements()});
+    }
+    return success();
+  };
+  if (failed(collect(func.getArgumentTypes(), "INPUT")) ||
+      failed(collect(func.getResultTypes(), "OUTPUT")))
+    return failure();
+  int numInputs = func.getNumArguments(), numOutputs = func.getNumResults();
+
+  os << "/*===- " << name << ".h - C API of a model compiled by se-compile "
+     << "-===*\\\n"
+     << " *\n"
+     << " * Usage:\n"
+     << " *   " << name << "_context *ctx;\n"
+     << " *   if (" << name << "_create(&ctx) != SE_OK) ...\n"
+     << " *   const float *inputs[" << upper << "_NUM_INPUTS] = {...};\n"
+     << " *   float *outputs[" << upper << "_NUM_OUTPUTS] = {...};\n"
+     << " *   " << name << "_run(ctx, inputs, outputs);   (any number of "
+     << "times)\n"
+     << " *   " << name << "_destroy(ctx);\n"
+     << " *\n"
+     << " * Tensors are dense row-major f32 in the shapes below (NCHW at the\n"
+     << " * model boundary). A context owns all intermediate memory, "
+        "allocated\n"
+     << " * and touched once by create(): run() allocates nothing. Contexts "
+        "are\n"
+     << " * independent: several may run concurrently, one run per context "
+        "at a\n"
+     << " * time. Link with the object file (and -lm; -fopenmp when "
+        "compiled with\n"
+     << " * --threads > 1).\n"
+     << " *===------------------------------------------------------------"
+        "----------===*/\n\n";
+  os << "#ifndef " << upper << "_H\n#define " << upper << "_H\n\n"
+     << "#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n\n"
+     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
+
+  // Descriptor types, shared with runtime/include/se/Runtime/MemRef.h.
+  os << "#ifndef SE_RUNTIME_MEMREF_H\n#define SE_RUNTIME_MEMREF_H\n";
+  for (int rank = 1; rank <= 4; ++rank)
+    os << llvm::formatv("typedef struct SEMemRef{0}D {{ float *allocated; "
+                        "float *aligned; int64_t offset; int64_t sizes[{0}]; "
+                        "int64_t strides[{0}]; } SEMemRef{0}D;\n",
+                        rank);
+  os << "typedef struct SEByteMemRef1D { int8_t *allocated; int8_t *aligned; "
+        "int64_t offset; int64_t sizes[1]; int64_t strides[1]; } "
+        "SEByteMemRef1D;\n#endif\n\n";
+
+  os << "#ifndef SE_STATUS_CODES\n#define SE_STATUS_CODES\n"
+     << "/* Status codes of the generated API. */\n"
+     << "enum { SE_OK = 0, SE_ERROR_INVALID_ARGUMENT = 1, "
+        "SE_ERROR_OUT_OF_MEMORY = 2 };\n#endif\n\n";
+
+  os << "#define " << upper << "_NUM_INPUTS " << numInputs << "\n"
+     << "#define " << upper << "_NUM_OUTPUTS " << numOutputs << "\n";
+  for (const TensorInfo &t : tensors)
+    os << llvm::formatv("#define {0}_{1}_{2}_RANK {3}\n"
+                        "#define {0}_{1}_{2}_SHAPE {{{4}}\n"
+                        "#define {0}_{1}_{2}_ELEMENTS {5}\n",
+                        upper, t.kind, t.index, t.shape.size(),
+                        joined(t.shape), t.elements);
+  os << "\n";
+
+  // The compiled entry points.
+  os << "void _mlir_ciface_" << name << "(";
+  for (auto [i, t] : llvm::enumerate(tensors))
+    os << (i ? ", " : "") << "SEMemRef" << t.shape.size() << "D *";
+  if (workspace)
+    os << ", SEByteMemRef1D *workspace";
+  os << ");\n";
+  if (workspace)
+    os << "int64_t _mlir_ciface_" << name << "_workspace_bytes(void);\n";
+  os << "\n";
+
+  os << "typedef struct " << name << "_context {\n"
+     << "  int8_t *workspace;\n  int64_t workspace_bytes;\n} " << name
+     << "_context;\n\n";
+
+  os << "/* Allocates a context and its workspace (pages touched now, not "
+        "during\n * run). */\n"
+     << "static inline int " << name << "_create(" << name
+     << "_context **context) {\n"
+     << "  if (!context)\n    return SE_ERROR_INVALID_ARGUMENT;\n"
+     << "  *context = (" << name << "_context *)calloc(1, sizeof(" << name
+     << "_context));\n"
+     << "  if (!*context)\n    return SE_ERROR_OUT_OF_MEMORY;\n";
+  if (workspace)
+    os << "  int64_t bytes = _mlir_ciface_" << name << "_workspace_bytes();\n"
+       << "  if (bytes > 0) {\n"
+       << "    (*context)->workspace = (int8_t *)aligned_alloc(64, (size_t)((bytes "
+          "+ 63) / 64 * 64));\n"
+       << "    if (!(*context)->workspace) {\n      free(*context);\n"
+       << "      *context = NULL;\n      return SE_ERROR_OUT_OF_MEMORY;\n    }\n"
+       << "    memset((*context)->workspace, 0, (size_t)bytes);\n  }\n"
+       << "  (*context)->workspace_bytes = bytes;\n";
+  os << "  return SE_OK;\n}\n\n";
+
+  os << "static inline void " << name << "_destroy(" << name
+     << "_context *context) {\n"
+     << "  if (!context)\n    return;\n  free(context->workspace);\n"
+     << "  free(context);\n}\n\n";
+
+  os << "/* Runs the model: inputs[i] and outputs[i] point to the tensors "
+        "above. */\n"
+     << "static inline int " << name << "_run(" << name
+     << "_context *context, const float *const *inputs, float *const "
+        "*outputs) {\n"
+     << "  if (!context || !inputs || !outputs)\n"
+     << "    return SE_ERROR_INVALID_ARGUMENT;\n";
+  for (const TensorInfo &t : tensors) {
+    std::string var = llvm::formatv("{0}{1}", t.kind == "INPUT" ? "in" : "out",
+                                    t.index);
+    std::string source = llvm::formatv(
+        "{0}[{1}]", t.kind == "INPUT" ? "(float *)inputs" : "outputs",
+        t.index);
+    os << llvm::formatv("  if (!{0})\n    return SE_ERROR_INVALID_ARGUMENT;\n",
+                        source);
+    os << llvm::formatv("  SEMemRef{0}D {1} = {{{2}, {2}, 0, {{{3}}, {{", 
+                        t.shape.size(), var, source, joined(t.shape));
+    int64_t stride = 1;
+    SmallVector<int64_t> strides(t.shape.size());
+    for (int64_t d = static_cast<int64_t>(t.shape.size()) - 1; d >= 0; --d) {
+      strides[d] = stride;
+      stride *= t.shape[d];
+    }
+    os << joined(strides) << "}};\n";
+  }
+  if (workspace)
+    os << "  SEByteMemRef1D workspace = {context->workspace, "
+          "context->workspace, 0, {context->workspace_bytes}, {1}};\n";
+  os << "  _mlir_ciface_" << name << "(";
+  for (auto [i, t] : llvm::enumerate(tensors))
+    os << (i ? ", " : "") << "&"
+       << (t.kind == "INPUT" ? "in" : "out") << t.index;
+  if (workspace)
+    os << ", &workspace";
+  os << ");\n  return SE_OK;\n}\n\n";
+
+  for (const char *kind : {"input", "output"}) {
+    std::string upperKind = StringRef(kind).upper();
+    os << "/* Writes the shape of " << kind << " `index` to dims (up to 4 "
+       << "entries); returns\n * its rank, or -1 for a bad index. */\n"
+       << "static inline int " << name << "_" << kind
+       << "_shape(int index, int64_t *dims) {\n  switch (index) {\n";
+    for (const TensorInfo &t : tensors) {
+      if (t.kind != upperKind)
+        continue;
+      os << "  case " << t.index << ": {\n    static const int64_t shape[] = "
+         << upper << "_" << t.kind << "_" << t.index << "_SHAPE;\n"
+         << "    if (dims)\n      memcpy(dims, shape, sizeof(shape));\n"
+         << "    return " << t.shape.size() << ";\n  }\n";
+    }
+    os << "  default:\n    return -1;\n  }\n}\n\n";
+  }
+  os << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << upper << "_H */\n";
+  return success();
+}
