@@ -115,6 +115,7 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
   // Graph level to tiled vector code on tensors.
   addGraphToLinalgPasses(pm);
   pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createSECPUPackConvWeights());
   SECPUTileAndVectorizeOptions tiling;
   tiling.vectorWidth = vectorWidth;
   tiling.tileSizes = llvm::to_vector(options.tileSizes);

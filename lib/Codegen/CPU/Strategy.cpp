@@ -2,6 +2,8 @@
 
 #include "se/Codegen/CPU/Strategy.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
 #include <algorithm>
 
 using namespace mlir;
@@ -33,6 +35,28 @@ TilingPlan mlir::se::selectTilingPlan(linalg::LinalgOp op, int64_t vectorWidth,
   plan.vectorSizes = ranges;
   if (rank == 0)
     return plan;
+
+  // Convolutions in NHWC / HWCF, loops (n, oh, ow, f, kh, kw, c): an
+  // output tile of 8 positions x 2 registers of channels, one filter row and
+  // column at a time (so the tile decomposes into a 1-D convolution) and 16
+  // input channels per step: 16 accumulator registers and 256 FMAs per
+  // step.
+  if (isa<linalg::Conv2DNhwcHwcfOp>(op.getOperation()) && rank == 7) {
+    SmallVector<int64_t> sizes = {1,
+                                  1,
+                                  pickTileSize(ranges[2], 8, 1),
+                                  pickTileSize(ranges[3], 2 * vectorWidth,
+                                               vectorWidth),
+                                  1,
+                                  1,
+                                  pickTileSize(ranges[6], 16, 1)};
+    for (int64_t d = 0; d < rank; ++d) {
+      plan.vectorSizes[d] = sizes[d];
+      plan.tileSizes[d] = sizes[d] == ranges[d] && d != 1 && d != 4 ? 0
+                                                                    : sizes[d];
+    }
+    return plan;
+  }
 
   // The innermost loop walks the contiguous dimension: give it a few vector
   // registers, then spend the rest of the tile's budget on the outer loops,

@@ -73,7 +73,11 @@ static LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   SmallVector<int64_t> tileSizes = plan.tileSizes;
   int64_t innermost = static_cast<int64_t>(iterators.size()) - 1;
-  if (innermost >= 0 && iterators[innermost] == utils::IteratorType::reduction &&
+  bool permutationMaps = llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
+    return map.isProjectedPermutation();
+  });
+  if (permutationMaps && innermost >= 0 &&
+      iterators[innermost] == utils::IteratorType::reduction &&
       tileSizes[innermost] != 0) {
     op->setAttr(kLaneReductionAttr,
                 rewriter.getI64IntegerAttr(tileSizes[innermost]));
@@ -209,6 +213,14 @@ struct TileAndVectorizePass
     splitInnermostReductions(rewriter, func);
     if (failed(cleanUp(func)))
       return signalPassFailure();
+    // Convolution tiles with one filter row become 1-D convolutions, which
+    // the vectorizer turns into outer-product FMAs.
+    {
+      RewritePatternSet patterns(&getContext());
+      linalg::populateDecomposeConvolutionPatterns(patterns);
+      if (failed(applyPatternsGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+    }
     if (!vectorize)
       return;
     vectorizeStaticOps(rewriter, func);

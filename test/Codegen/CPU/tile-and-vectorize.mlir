@@ -1,4 +1,4 @@
-// RUN: se-opt %s -split-input-file -convert-se-to-linalg -canonicalize -se-cpu-tile-and-vectorize=vector-width=16 | FileCheck %s
+// RUN: se-opt %s -split-input-file -convert-se-to-linalg -canonicalize -se-cpu-pack-conv-weights -se-cpu-tile-and-vectorize=vector-width=16 | FileCheck %s
 // RUN: se-opt %s -split-input-file -convert-se-to-linalg -canonicalize -se-cpu-tile-and-vectorize="vector-width=16 vectorize=false" | FileCheck %s --check-prefix=TILED
 // RUN: se-opt %s -split-input-file -convert-se-to-linalg -canonicalize -se-cpu-tile-and-vectorize="vector-width=8 tile-sizes=1,2,8" | FileCheck %s --check-prefix=OVERRIDE
 
@@ -52,4 +52,23 @@ func.func @nchw_stage1(%x: tensor<1x256x56x56xf32>, %w1: tensor<16x256xf32>, %w2
 func.func @nhwc_odd_channels(%x: tensor<1x5x5x1000xf32>, %w1: tensor<62x1000xf32>, %w2: tensor<1000x62xf32>) -> tensor<1x5x5x1000xf32> {
   %y = se.squeeze_excite %x weights(%w1, %w2) layout = nhwc : (tensor<1x5x5x1000xf32>, tensor<62x1000xf32>, tensor<1000x62xf32>) -> tensor<1x5x5x1000xf32>
   return %y : tensor<1x5x5x1000xf32>
+}
+
+// -----
+
+// A 3x3 convolution with a constant filter: the filter is repacked to HWCF
+// at compile time, tiles of 8 positions x 32 channels with one filter row
+// become 1-D convolutions and vectorize to contractions; no linalg op is
+// left.
+// CHECK-LABEL: func @conv3x3
+// CHECK-NOT: linalg.conv
+// CHECK: vector.contract
+// CHECK-NOT: linalg.conv
+func.func @conv3x3(%x: tensor<1x16x16x32xf32>) -> tensor<1x14x14x64xf32> {
+  %w = arith.constant dense<0.5> : tensor<64x3x3x32xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x14x14x64xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x14x14x64xf32>) -> tensor<1x14x14x64xf32>
+  %y = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x16x16x32xf32>, tensor<64x3x3x32xf32>) outs(%init : tensor<1x14x14x64xf32>) -> tensor<1x14x14x64xf32>
+  return %y : tensor<1x14x14x64xf32>
 }

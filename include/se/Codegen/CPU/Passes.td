@@ -68,6 +68,19 @@ def SECPUPrivatizeThreadAllocas
   ];
 }
 
+def SECPUPackConvWeights
+    : Pass<"se-cpu-pack-conv-weights", "::mlir::func::FuncOp"> {
+  let summary = "Transpose constant convolution weights at compile time";
+  let description = [{
+    Rewrites `linalg.conv_2d_nhwc_fhwc` (what TOSA lowers to) whose filter is
+    a constant into `linalg.conv_2d_nhwc_hwcf` with the filter transposed at
+    compile time to KH x KW x C x F: the output channels become the
+    contiguous dimension, which the tiled convolutions vectorize along.
+    The packing is constant folding; it costs nothing at run time.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def SECPULowerVectors : Pass<"se-cpu-lower-vectors", "::mlir::func::FuncOp"> {
   let summary = "Lower n-D vector ops to forms the LLVM lowering accepts";
   let description = [{
