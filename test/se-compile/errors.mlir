@@ -40,3 +40,6 @@
 
 // RUN: not se-compile %S/Inputs/operand-count.mlir -o /dev/null 2>&1 | FileCheck %s --check-prefix=COUNT
 // COUNT: operand-count.mlir:{{[0-9]+}}:{{[0-9]+}}: error: custom op 'se.squeeze_excite' number of operands and types do not match: got 2 operands and 3 types
+
+// RUN: echo 'module {}' | not se-compile --emit=header -o - 2>&1 | FileCheck %s --check-prefix=NOENTRY
+// NOENTRY: error: no public function to write a C header for
