@@ -27,7 +27,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.se_tools_dir, config.llvm_tools_dir]
-tools = ["se-opt", "se-compile", "FileCheck", "not", "count", "llvm-nm",
+tools = ["se-opt", "se-compile", "se-run", "FileCheck", "not", "count", "llvm-nm",
          "llvm-readobj", "split-file"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 

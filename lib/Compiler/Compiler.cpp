@@ -7,6 +7,9 @@
 #include "se/Target/LLVMEmitter.h"
 
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
@@ -28,6 +31,39 @@ func::FuncOp mlir::se::getEntryPoint(ModuleOp module) {
     if (func.isPublic() && !func.isExternal())
       return func;
   return nullptr;
+}
+
+/// Writes a shared object: the object file goes to a temporary file, ld.lld
+/// links it, and the result is copied to `os`.
+static LogicalResult emitShared(llvm::Module &llvmModule,
+                                llvm::TargetMachine &machine, StringRef entry,
+                                StringRef signature,
+                                llvm::raw_pwrite_stream &os, Location loc) {
+  std::string error;
+  if (failed(addModelMetadata(llvmModule, entry, signature, error)))
+    return emitError(loc) << error;
+  SmallString<128> objectPath, sharedPath;
+  if (llvm::sys::fs::createTemporaryFile("se-model", "o", objectPath) ||
+      llvm::sys::fs::createTemporaryFile("se-model", "so", sharedPath))
+    return emitError(loc) << "cannot create temporary files";
+  llvm::FileRemover removeObject(objectPath), removeShared(sharedPath);
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream object(objectPath, ec);
+    if (ec)
+      return emitError(loc) << "cannot write " << objectPath << ": "
+                            << ec.message();
+    if (failed(emitMachineCode(llvmModule, machine, /*asmFile=*/false, object,
+                               error)))
+      return emitError(loc) << error;
+  }
+  if (failed(linkSharedObject(objectPath, sharedPath, error)))
+    return emitError(loc) << error;
+  auto shared = llvm::MemoryBuffer::getFile(sharedPath);
+  if (!shared)
+    return emitError(loc) << "cannot read the linked shared object";
+  os << (*shared)->getBuffer();
+  return success();
 }
 
 static void printModule(ModuleOp module, const CompilerOptions &options,
@@ -74,6 +110,29 @@ LogicalResult mlir::se::compile(
     break;
   }
 
+  // se-run reads the graph-level signature from the shared object.
+  std::string entryName, signature;
+  if (options.emit == EmitKind::Shared) {
+    func::FuncOp entry = getEntryPoint(module);
+    if (!entry)
+      return emitError(module.getLoc())
+             << "no public function to export from a shared object";
+    entryName = entry.getName().str();
+    llvm::raw_string_ostream text(signature);
+    auto list = [&](TypeRange types) {
+      llvm::interleave(
+          types, text,
+          [&](Type type) {
+            llvm::interleave(cast<ShapedType>(type).getShape(), text, "x");
+          },
+          ",");
+    };
+    text << "inputs=";
+    list(entry.getArgumentTypes());
+    text << ";outputs=";
+    list(entry.getResultTypes());
+  }
+
   PassManager pm(module.getContext());
   if (configurePassManager && failed(configurePassManager(pm)))
     return failure();
@@ -99,6 +158,9 @@ LogicalResult mlir::se::compile(
     (*llvmModule)->print(os, nullptr);
     return success();
   }
+  if (options.emit == EmitKind::Shared)
+    return emitShared(**llvmModule, **machine, entryName, signature, os,
+                      module.getLoc());
   if (failed(emitMachineCode(**llvmModule, **machine,
                              options.emit == EmitKind::Asm, os, error)))
     return emitError(module.getLoc()) << error;

@@ -10,6 +10,10 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalAlias.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/Support/Program.h"
 #include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
@@ -79,5 +83,49 @@ LogicalResult mlir::se::emitMachineCode(llvm::Module &module,
     return failure();
   }
   codegen.run(module);
+  return success();
+}
+
+LogicalResult mlir::se::addModelMetadata(llvm::Module &module, StringRef entry,
+                                         StringRef signature,
+                                         std::string &error) {
+  llvm::Function *run = module.getFunction(("_mlir_ciface_" + entry).str());
+  llvm::Function *workspace =
+      module.getFunction(("_mlir_ciface_" + entry + "_workspace_bytes").str());
+  if (!run || !workspace) {
+    error = ("entry point '" + entry +
+             "' has no C interface with a workspace")
+                .str();
+    return failure();
+  }
+  llvm::GlobalAlias::create("se_model_run", run);
+  llvm::GlobalAlias::create("se_model_workspace_bytes", workspace);
+  llvm::Constant *text =
+      llvm::ConstantDataArray::getString(module.getContext(), signature);
+  new llvm::GlobalVariable(module, text->getType(), /*isConstant=*/true,
+                           llvm::GlobalValue::ExternalLinkage, text,
+                           "se_model_signature");
+  return success();
+}
+
+LogicalResult mlir::se::linkSharedObject(StringRef object, StringRef output,
+                                         std::string &error) {
+  llvm::ErrorOr<std::string> linker =
+      llvm::sys::findProgramByName("ld.lld", {"/usr/lib/llvm-22/bin"});
+  if (!linker)
+    linker = llvm::sys::findProgramByName("ld.lld");
+  if (!linker) {
+    error = "cannot find ld.lld to link a shared object (install lld-22)";
+    return failure();
+  }
+  SmallVector<StringRef> args = {*linker, "-shared", "-o", output, object};
+  std::string message;
+  int status = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0,
+                                         0, &message);
+  if (status != 0) {
+    error = "ld.lld failed to link the shared object" +
+            (message.empty() ? std::string() : ": " + message);
+    return failure();
+  }
   return success();
 }

@@ -118,7 +118,9 @@ static cl::opt<se::EmitKind> emitKind(
         clEnumValN(se::EmitKind::Object, "obj",
                    "a relocatable object file, and FILE.h, its C API"),
         clEnumValN(se::EmitKind::Header, "header",
-                   "only the C API header of the entry point")),
+                   "only the C API header of the entry point"),
+        clEnumValN(se::EmitKind::Shared, "shared",
+                   "a shared object for se-run (linked with ld.lld)")),
     cl::cat(compileCategory));
 
 static cl::opt<std::string> targetTriple("mtriple",
@@ -349,7 +351,8 @@ int main(int argc, char **argv) {
 
   // The C header describes the graph-level entry point; write it before
   // lowering rewrites the signature.
-  bool workspace = useWorkspace || isModel;
+  bool workspace =
+      useWorkspace || isModel || emitKind == se::EmitKind::Shared;
   std::string header;
   if (emitKind == se::EmitKind::Object && outputFilename != "-") {
     func::FuncOp entry = se::getEntryPoint(*module);

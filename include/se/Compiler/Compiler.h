@@ -36,6 +36,9 @@ enum class EmitKind {
   Object,
   /// Only the C header of the module's entry point.
   Header,
+  /// A shared object for se-run: the object linked with ld.lld, with the
+  /// se_model_* symbols (needs the workspace ABI).
+  Shared,
 };
 
 struct CompilerOptions {

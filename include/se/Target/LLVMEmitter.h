@@ -36,6 +36,18 @@ LogicalResult emitMachineCode(llvm::Module &module,
                               llvm::TargetMachine &machine, bool asmFile,
                               llvm::raw_pwrite_stream &os, std::string &error);
 
+/// Exports the symbols se-run looks for in a model's shared object:
+/// `se_model_run` and `se_model_workspace_bytes` (aliases of the entry
+/// point's C interface and of its workspace query) and `se_model_signature`,
+/// a string "inputs=1x3x224x224;outputs=1x1000" (f32 tensors, `,` between
+/// tensors). Fails if the entry point was not compiled with a workspace.
+LogicalResult addModelMetadata(llvm::Module &module, StringRef entry,
+                               StringRef signature, std::string &error);
+
+/// Links `object` into the shared object `output` with ld.lld.
+LogicalResult linkSharedObject(StringRef object, StringRef output,
+                               std::string &error);
+
 } // namespace mlir::se
 
 #endif // SE_TARGET_LLVMEMITTER_H

@@ -1,0 +1,301 @@
+//===- se-run.cpp - run a model compiled by se-compile --emit=shared ------===//
+//
+// Loads the shared object, reads its signature (se_model_signature), feeds
+// it raw little-endian f32 inputs (or a seeded random input), and writes,
+// checks or times its outputs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "se/Runtime/MemRef.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace llvm;
+
+static cl::OptionCategory runCategory("se-run options");
+
+static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
+                                      cl::desc("<model.so>"),
+                                      cl::cat(runCategory));
+static cl::list<std::string>
+    inputFiles("input",
+               cl::desc("Raw little-endian f32 file of the next model input "
+                        "(one per input, in order; default: seeded random)"),
+               cl::cat(runCategory));
+static cl::opt<std::string>
+    outputFile("output", cl::desc("Write the outputs, concatenated, as raw f32"),
+               cl::init(""), cl::cat(runCategory));
+static cl::opt<std::string>
+    expectFile("expect",
+               cl::desc("Compare the outputs, concatenated, with this raw f32 "
+                        "file; prints PASS or FAIL (exit 1)"),
+               cl::init(""), cl::cat(runCategory));
+static cl::opt<double> absoluteTolerance("atol", cl::desc("Absolute tolerance of --expect"),
+                            cl::init(1e-5), cl::cat(runCategory));
+static cl::opt<double> relativeTolerance("rtol", cl::desc("Relative tolerance of --expect"),
+                            cl::init(1e-4), cl::cat(runCategory));
+static cl::opt<int> benchRuns("bench", cl::desc("Time this many runs"),
+                              cl::init(0), cl::cat(runCategory));
+static cl::opt<int> warmupRuns("warmup",
+                               cl::desc("Untimed runs before --bench"),
+                               cl::init(3), cl::cat(runCategory));
+static cl::opt<unsigned> seed("seed", cl::desc("Seed of the random input"),
+                              cl::init(1), cl::cat(runCategory));
+
+namespace {
+
+using RunFn = void (*)(void *, ...);
+using WorkspaceFn = int64_t (*)();
+
+struct Tensor {
+  std::vector<int64_t> shape;
+  std::vector<float> data;
+};
+
+/// The C descriptor of a rank <= 4 f32 memref, laid out as the compiled
+/// code expects for that rank.
+struct Descriptor {
+  float *allocated;
+  float *aligned;
+  int64_t offset;
+  int64_t sizesAndStrides[8];
+};
+
+int fail(const Twine &message) {
+  WithColor::error(errs(), "se-run") << message << "\n";
+  return 1;
+}
+
+bool parseShapes(StringRef list, std::vector<std::vector<int64_t>> &shapes) {
+  SmallVector<StringRef> tensors;
+  list.split(tensors, ',', -1, false);
+  for (StringRef tensor : tensors) {
+    SmallVector<StringRef> dims;
+    tensor.split(dims, 'x');
+    std::vector<int64_t> shape;
+    for (StringRef dim : dims) {
+      int64_t value;
+      if (dim.getAsInteger(10, value) || value <= 0)
+        return false;
+      shape.push_back(value);
+    }
+    if (shape.empty() || shape.size() > 4)
+      return false;
+    shapes.push_back(shape);
+  }
+  return !shapes.empty();
+}
+
+int64_t count(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string text;
+  for (size_t i = 0; i < shape.size(); ++i)
+    text += (i ? "x" : "") + std::to_string(shape[i]);
+  return text;
+}
+
+Descriptor describe(float *data, const std::vector<int64_t> &shape) {
+  Descriptor d{data, data, 0, {}};
+  int64_t rank = shape.size(), stride = 1;
+  for (int64_t i = rank - 1; i >= 0; --i) {
+    d.sizesAndStrides[i] = shape[i];
+    d.sizesAndStrides[rank + i] = stride;
+    stride *= shape[i];
+  }
+  return d;
+}
+
+/// Reads a raw f32 file of exactly `elements` values.
+bool readRaw(StringRef path, int64_t elements, std::vector<float> &data,
+             std::string &error) {
+  auto buffer = MemoryBuffer::getFile(path);
+  if (!buffer) {
+    error = "cannot read '" + path.str() + "': " + buffer.getError().message();
+    return false;
+  }
+  int64_t expected = elements * static_cast<int64_t>(sizeof(float));
+  if (static_cast<int64_t>((*buffer)->getBufferSize()) != expected) {
+    error = "'" + path.str() + "' has " +
+            std::to_string((*buffer)->getBufferSize()) + " bytes, expected " +
+            std::to_string(expected);
+    return false;
+  }
+  data.resize(elements);
+  std::memcpy(data.data(), (*buffer)->getBufferStart(), expected);
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(runCategory);
+  cl::ParseCommandLineOptions(
+      argc, argv, "se-run: run a model compiled with se-compile --emit=shared\n");
+  if (benchRuns < 0 || warmupRuns < 0)
+    return fail("--bench and --warmup must not be negative");
+
+  // dlopen searches the library path for a bare file name: make it a path.
+  SmallString<256> path(modelPath);
+  sys::fs::make_absolute(path);
+  void *library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!library)
+    return fail("cannot load '" + modelPath + "': " + dlerror());
+  auto *signature =
+      static_cast<const char *>(dlsym(library, "se_model_signature"));
+  auto run = reinterpret_cast<void (*)(...)>(dlsym(library, "se_model_run"));
+  auto workspaceBytes =
+      reinterpret_cast<WorkspaceFn>(dlsym(library, "se_model_workspace_bytes"));
+  if (!signature || !run || !workspaceBytes)
+    return fail("'" + modelPath +
+                "' is not a model compiled by se-compile --emit=shared (no "
+                "se_model_signature/se_model_run)");
+
+  // "inputs=1x3x224x224;outputs=1x1000"
+  auto [inputsPart, outputsPart] = StringRef(signature).split(';');
+  std::vector<std::vector<int64_t>> inputShapes, outputShapes;
+  if (!inputsPart.consume_front("inputs=") ||
+      !outputsPart.consume_front("outputs=") ||
+      !parseShapes(inputsPart, inputShapes) ||
+      !parseShapes(outputsPart, outputShapes))
+    return fail("'" + modelPath + "' has a malformed signature '" +
+                signature + "'");
+  if (inputShapes.size() + outputShapes.size() > 15)
+    return fail("models with more than 15 tensors are not supported");
+
+  std::vector<Tensor> inputs, outputs;
+  if (!inputFiles.empty() && inputFiles.size() != inputShapes.size())
+    return fail("the model takes " + Twine(inputShapes.size()) +
+                " inputs, got " + Twine(inputFiles.size()) + " --input files");
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  for (size_t i = 0; i < inputShapes.size(); ++i) {
+    Tensor t{inputShapes[i], {}};
+    std::string error;
+    if (!inputFiles.empty()) {
+      if (!readRaw(inputFiles[i], count(t.shape), t.data, error))
+        return fail("input " + Twine(i) + " (" + shapeText(t.shape) +
+                    "): " + error);
+    } else {
+      t.data.resize(count(t.shape));
+      for (float &v : t.data)
+        v = dist(rng);
+    }
+    inputs.push_back(std::move(t));
+  }
+  for (const auto &shape : outputShapes)
+    outputs.push_back(Tensor{shape, std::vector<float>(count(shape))});
+
+  int64_t bytes = workspaceBytes();
+  std::vector<int8_t> workspace(std::max<int64_t>(bytes, 1) + 64, 0);
+  auto *aligned = reinterpret_cast<int8_t *>(
+      (reinterpret_cast<uintptr_t>(workspace.data()) + 63) / 64 * 64);
+  SEByteMemRef1D workspaceRef = {aligned, aligned, 0, {bytes}, {1}};
+
+  std::vector<Descriptor> descriptors;
+  for (Tensor &t : inputs)
+    descriptors.push_back(describe(t.data.data(), t.shape));
+  for (Tensor &t : outputs)
+    descriptors.push_back(describe(t.data.data(), t.shape));
+  std::vector<void *> args;
+  for (Descriptor &d : descriptors)
+    args.push_back(&d);
+  args.push_back(&workspaceRef);
+  args.resize(16, nullptr);
+  auto invoke = [&] {
+    run(args[0], args[1], args[2], args[3], args[4], args[5], args[6],
+        args[7], args[8], args[9], args[10], args[11], args[12], args[13],
+        args[14], args[15]);
+  };
+
+  invoke();
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    double checksum = 0.0;
+    for (float v : outputs[i].data)
+      checksum += v;
+    outs() << "output " << i << ": " << shapeText(outputs[i].shape)
+           << " checksum " << format("%.6f", checksum) << "\n";
+  }
+
+  std::vector<float> all;
+  for (const Tensor &t : outputs)
+    all.insert(all.end(), t.data.begin(), t.data.end());
+  if (!outputFile.empty()) {
+    std::error_code ec;
+    raw_fd_ostream file(outputFile, ec);
+    if (ec)
+      return fail("cannot write '" + outputFile + "': " + ec.message());
+    file.write(reinterpret_cast<const char *>(all.data()),
+               all.size() * sizeof(float));
+  }
+
+  int status = 0;
+  if (!expectFile.empty()) {
+    std::vector<float> expected;
+    std::string error;
+    if (!readRaw(expectFile, all.size(), expected, error))
+      return fail("expected outputs: " + error);
+    double maxAbs = 0.0, maxRel = 0.0;
+    bool pass = true;
+    for (size_t i = 0; i < all.size(); ++i) {
+      double diff = std::fabs(double(all[i]) - expected[i]);
+      double rel = diff / std::max(1e-30, std::fabs(double(expected[i])));
+      maxAbs = std::max(maxAbs, diff);
+      maxRel = std::max(maxRel, rel);
+      if (!(diff <= absoluteTolerance +
+                        relativeTolerance * std::fabs(double(expected[i]))))
+        pass = false;
+    }
+    outs() << format("max_abs_error=%.3g max_rel_error=%.3g\n", maxAbs,
+                     maxRel)
+           << (pass ? "PASS" : "FAIL") << "\n";
+    status = pass ? 0 : 1;
+  }
+
+  if (benchRuns > 0) {
+    for (int i = 0; i < warmupRuns; ++i)
+      invoke();
+    std::vector<double> times;
+    for (int i = 0; i < benchRuns; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      invoke();
+      times.push_back(std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
+    }
+    std::sort(times.begin(), times.end());
+    auto at = [&](double q) {
+      return times[std::min<size_t>(times.size() - 1, q * times.size())];
+    };
+    outs() << format("median_ms=%.3f p10_ms=%.3f p90_ms=%.3f\n", at(0.5),
+                     at(0.1), at(0.9));
+  }
+  return status;
+}
