@@ -5,6 +5,7 @@
 #include "se/Codegen/CPU/Passes.h"
 #include "se/Conversion/Passes.h"
 #include "se/Dialect/SE/IR/SEDialect.h"
+#include "se/Dialect/SE/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -20,6 +21,7 @@ void mlir::se::registerAllDialects(DialectRegistry &registry) {
 
 void mlir::se::registerAllPasses() {
   registerSEConversionPasses();
+  registerSETransformsPasses();
   registerSECPUPasses();
   registerSECPUPipeline();
 }

@@ -2,6 +2,7 @@
 
 #include "se/Codegen/CPU/Passes.h"
 #include "se/Conversion/Passes.h"
+#include "se/Dialect/SE/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/TosaToArith/TosaToArith.h"
@@ -93,6 +94,7 @@ mlir::se::resolveTarget(const CPUPipelineOptions &options, std::string &error) {
 }
 
 void mlir::se::addGraphToLinalgPasses(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(createSEFoldBatchNorm());
   pm.addPass(createConvertSEToLinalg());
   tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
                               TosaToLinalgNamedOptions());

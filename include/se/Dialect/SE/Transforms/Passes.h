@@ -1,0 +1,18 @@
+//===- Passes.h - se graph-level passes -------------------------*- C++ -*-===//
+
+#ifndef SE_DIALECT_SE_TRANSFORMS_PASSES_H
+#define SE_DIALECT_SE_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::se {
+
+#define GEN_PASS_DECL
+#define GEN_PASS_REGISTRATION
+#include "se/Dialect/SE/Transforms/Passes.h.inc"
+
+} // namespace mlir::se
+
+#endif // SE_DIALECT_SE_TRANSFORMS_PASSES_H

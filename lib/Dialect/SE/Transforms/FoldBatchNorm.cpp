@@ -1,0 +1,99 @@
+//===- FoldBatchNorm.cpp - batch norm into the preceding convolution ------===//
+
+#include "se/Dialect/SE/Transforms/Passes.h"
+#include "se/Utils/ConstantValues.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::se {
+#define GEN_PASS_DEF_SEFOLDBATCHNORM
+#include "se/Dialect/SE/Transforms/Passes.h.inc"
+} // namespace mlir::se
+
+using namespace mlir;
+
+namespace {
+
+/// The values of a constant operand broadcast to `channels` per-channel
+/// values (a single value or one per channel of the last dimension).
+std::optional<std::vector<float>> perChannel(Value value, int64_t channels) {
+  Attribute attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  auto type = cast<ShapedType>(value.getType());
+  if (!type.hasStaticShape())
+    return std::nullopt;
+  int64_t count = type.getNumElements();
+  // Only the last dimension may be longer than 1.
+  for (int64_t d = 0; d + 1 < type.getRank(); ++d)
+    if (type.getDimSize(d) != 1)
+      return std::nullopt;
+  if (count != 1 && count != channels)
+    return std::nullopt;
+  std::optional<std::vector<float>> values = se::getF32Values(attr, count);
+  if (values && count == 1)
+    values->assign(channels, values->front());
+  return values;
+}
+
+struct FoldBatchNormPass : se::impl::SEFoldBatchNormBase<FoldBatchNormPass> {
+  void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    SmallVector<tosa::AddOp> adds;
+    getOperation().walk([&](tosa::AddOp add) { adds.push_back(add); });
+    for (tosa::AddOp add : adds)
+      (void)fold(rewriter, add);
+  }
+
+  LogicalResult fold(IRRewriter &rewriter, tosa::AddOp add) {
+    auto mul = add.getInput1().getDefiningOp<tosa::MulOp>();
+    Value shiftValue = add.getInput2();
+    if (!mul || !mul->hasOneUse())
+      return failure();
+    auto conv = mul.getInput1().getDefiningOp<tosa::Conv2DOp>();
+    if (!conv || !conv->hasOneUse() || !matchPattern(mul.getShift(), m_Zero()))
+      return failure();
+    auto weightType = cast<RankedTensorType>(conv.getWeight().getType());
+    if (!weightType.hasStaticShape() || !weightType.getElementType().isF32())
+      return failure();
+    int64_t channels = weightType.getDimSize(0);
+    Attribute weightAttr;
+    if (!matchPattern(conv.getWeight(), m_Constant(&weightAttr)))
+      return failure();
+    std::optional<std::vector<float>> weights =
+        se::getF32Values(weightAttr, weightType.getNumElements());
+    std::optional<std::vector<float>> bias =
+        perChannel(conv.getBias(), channels);
+    std::optional<std::vector<float>> scale =
+        perChannel(mul.getInput2(), channels);
+    std::optional<std::vector<float>> shift = perChannel(shiftValue, channels);
+    if (!weights || !bias || !scale || !shift)
+      return failure();
+
+    int64_t perChannelWeights = weightType.getNumElements() / channels;
+    for (int64_t o = 0; o < channels; ++o) {
+      for (int64_t i = 0; i < perChannelWeights; ++i)
+        (*weights)[o * perChannelWeights + i] *= (*scale)[o];
+      (*bias)[o] = (*bias)[o] * (*scale)[o] + (*shift)[o];
+    }
+    rewriter.setInsertionPoint(conv);
+    auto biasType = RankedTensorType::get({channels}, rewriter.getF32Type());
+    Value newWeights = tosa::ConstOp::create(
+        rewriter, conv.getLoc(), weightType,
+        se::makeF32Resource(weightType, "folded_weights", *weights));
+    Value newBias = tosa::ConstOp::create(
+        rewriter, conv.getLoc(), biasType,
+        se::makeF32Resource(biasType, "folded_bias", *bias));
+    auto folded = tosa::Conv2DOp::create(
+        rewriter, conv.getLoc(), add.getType(), conv.getInput(), newWeights,
+        newBias, conv.getInputZp(), conv.getWeightZp(), conv.getPadAttr(),
+        conv.getStrideAttr(), conv.getDilationAttr(), conv.getAccTypeAttr(),
+        conv.getLocalBoundAttr());
+    rewriter.replaceOp(add, folded.getResult());
+    rewriter.eraseOp(mul);
+    rewriter.eraseOp(conv);
+    return success();
+  }
+};
+} // namespace

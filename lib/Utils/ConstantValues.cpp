@@ -1,0 +1,39 @@
+//===- ConstantValues.cpp - read and make f32 weight constants ------------===//
+
+#include "se/Utils/ConstantValues.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+using namespace mlir;
+
+std::optional<std::vector<float>> mlir::se::getF32Values(Attribute attr,
+                                                         int64_t count) {
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() != count * sizeof(float))
+      return std::nullopt;
+    const float *data =
+        reinterpret_cast<const float *>(blob->getData().data());
+    return std::vector<float>(data, data + count);
+  }
+  if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
+    if (!dense.getElementType().isF32())
+      return std::nullopt;
+    if (dense.isSplat())
+      return std::vector<float>(count, dense.getSplatValue<float>());
+    std::vector<float> values;
+    values.reserve(count);
+    for (float v : dense.getValues<float>())
+      values.push_back(v);
+    return values;
+  }
+  return std::nullopt;
+}
+
+DenseResourceElementsAttr mlir::se::makeF32Resource(RankedTensorType type,
+                                                    StringRef hint,
+                                                    ArrayRef<float> values) {
+  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(values);
+  return DenseResourceElementsAttr::get(type, hint, std::move(blob));
+}
