@@ -41,8 +41,7 @@ SE_DECLARE(se_nhwc_2048)
 
 namespace {
 
-using Kernel = void (*)(SEMemRef4D *, SEMemRef2D *, SEMemRef2D *,
-                        SEMemRef4D *);
+using Kernel = void (*)(SEMemRef4D *, SEMemRef2D *, SEMemRef2D *, SEMemRef4D *);
 
 struct Case {
   int64_t c, hw;
@@ -95,8 +94,7 @@ void naiveSE(const Case &k, const float *u, const float *w1, const float *w2,
 double seconds(const std::function<void()> &fn) {
   auto start = std::chrono::steady_clock::now();
   fn();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                       start)
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
 }
 
@@ -161,10 +159,9 @@ int main(int argc, char **argv) {
 
     std::vector<double> ours, naive, copies, weightCopies;
     for (int run = 0; run < runs; ++run) {
-      ours.push_back(
-          seconds([&] { k.kernel(&uRef, &w1Ref, &w2Ref, &yRef); }));
-      naive.push_back(seconds(
-          [&] { naiveSE(k, u.data, w1.data, w2.data, yNaive.data); }));
+      ours.push_back(seconds([&] { k.kernel(&uRef, &w1Ref, &w2Ref, &yRef); }));
+      naive.push_back(
+          seconds([&] { naiveSE(k, u.data, w1.data, w2.data, yNaive.data); }));
       copies.push_back(seconds(
           [&] { std::memcpy(copy.data, u.data, elements * sizeof(float)); }));
       weightCopies.push_back(seconds([&] {
@@ -174,9 +171,9 @@ int main(int argc, char **argv) {
     }
     double maxError = 0.0;
     for (int64_t i = 0; i < elements; ++i)
-      maxError = std::max<double>(maxError,
-                                  std::fabs(y.data[i] - yNaive.data[i]) /
-                                      (1.0 + std::fabs(yNaive.data[i])));
+      maxError =
+          std::max<double>(maxError, std::fabs(y.data[i] - yNaive.data[i]) /
+                                         (1.0 + std::fabs(yNaive.data[i])));
 
     double bytesU = elements * 4.0, bytesW = 2.0 * hidden * k.c * 4.0;
     double copyBandwidth = 2.0 * bytesU / median(copies);

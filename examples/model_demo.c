@@ -43,8 +43,8 @@ static void report(const char *name, const float *logits, double *times) {
   printf("%s\n  top-5:", name);
   for (int k = 0; k < 5; ++k)
     printf(" %d (%.4f)", top[k], logits[top[k]]);
-  printf("\n  checksum %.6f\n  median latency %.1f ms over %d runs\n",
-         checksum, times[RUNS / 2] * 1e3, RUNS);
+  printf("\n  checksum %.6f\n  median latency %.1f ms over %d runs\n", checksum,
+         times[RUNS / 2] * 1e3, RUNS);
 }
 
 int main(void) {

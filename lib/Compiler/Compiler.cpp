@@ -7,10 +7,10 @@
 #include "se/Target/LLVMEmitter.h"
 
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 using namespace mlir::se;
@@ -51,8 +51,8 @@ static LogicalResult emitShared(llvm::Module &llvmModule,
     std::error_code ec;
     llvm::raw_fd_ostream object(objectPath, ec);
     if (ec)
-      return emitError(loc) << "cannot write " << objectPath << ": "
-                            << ec.message();
+      return emitError(loc)
+             << "cannot write " << objectPath << ": " << ec.message();
     if (failed(emitMachineCode(llvmModule, machine, /*asmFile=*/false, object,
                                error)))
       return emitError(loc) << error;

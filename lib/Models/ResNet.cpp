@@ -59,8 +59,8 @@ public:
 
   Value scalarConstant(ArrayRef<int64_t> shape, float value) {
     auto type = tensor(shape);
-    return tosa::ConstOp::create(
-        b, loc, type, DenseElementsAttr::get(type, value));
+    return tosa::ConstOp::create(b, loc, type,
+                                 DenseElementsAttr::get(type, value));
   }
 
   /// NHWC convolution with an OHWI (or grouped) kernel of k x k, padding
@@ -98,9 +98,8 @@ public:
                                    in[3]};
     Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
     Value paddedX = tensor::PadOp::create(
-        b, loc, tensor(padded), x,
-        ArrayRef<int64_t>{0, pad, pad, 0}, ArrayRef<int64_t>{0, pad, pad, 0},
-        ValueRange{}, ValueRange{});
+        b, loc, tensor(padded), x, ArrayRef<int64_t>{0, pad, pad, 0},
+        ArrayRef<int64_t>{0, pad, pad, 0}, ValueRange{}, ValueRange{});
     {
       // The pad region yields zero.
       auto padOp = paddedX.getDefiningOp<tensor::PadOp>();
@@ -140,8 +139,8 @@ public:
         b, loc, RankedTensorType::get({1}, b.getI8Type()),
         DenseElementsAttr::get(RankedTensorType::get({1}, b.getI8Type()),
                                static_cast<int8_t>(0)));
-    Value scaled = tosa::MulOp::create(b, loc, x.getType(), x, scale,
-                                       shiftZero);
+    Value scaled =
+        tosa::MulOp::create(b, loc, x.getType(), x, scale, shiftZero);
     return tosa::AddOp::create(b, loc, x.getType(), scaled, shift);
   }
 
@@ -161,8 +160,9 @@ public:
     SmallVector<int64_t> padding;
     x = cropForStride(x, 3, 2, 1, padding);
     return tosa::MaxPool2dOp::create(
-        b, loc, tensor({in[0], (in[1] - 1) / 2 + 1, (in[2] - 1) / 2 + 1, in[3]}),
-        x, ArrayRef<int64_t>{3, 3}, ArrayRef<int64_t>{2, 2}, padding);
+        b, loc,
+        tensor({in[0], (in[1] - 1) / 2 + 1, (in[2] - 1) / 2 + 1, in[3]}), x,
+        ArrayRef<int64_t>{3, 3}, ArrayRef<int64_t>{2, 2}, padding);
   }
 
   /// TOSA wants the padded extent minus the window to divide by the stride;
@@ -201,9 +201,9 @@ public:
     ArrayRef<int64_t> in = shapeOf(x);
     int64_t n = in[0], c = in[3];
     Value pooled = tosa::AvgPool2dOp::create(
-        b, loc, tensor({n, 1, 1, c}), x,
-        b.getDenseI64ArrayAttr({in[1], in[2]}), b.getDenseI64ArrayAttr({1, 1}),
-        b.getDenseI64ArrayAttr({0, 0, 0, 0}), TypeAttr::get(f32));
+        b, loc, tensor({n, 1, 1, c}), x, b.getDenseI64ArrayAttr({in[1], in[2]}),
+        b.getDenseI64ArrayAttr({1, 1}), b.getDenseI64ArrayAttr({0, 0, 0, 0}),
+        TypeAttr::get(f32));
     Value rows = reshape(pooled, {1, n, c});
     Value weight = constant({1, c, classes}, 0.0, std::sqrt(3.0 / c));
     Value logits =
@@ -238,8 +238,7 @@ public:
     config.squeeze = options.squeeze;
     config.gate = options.gate;
     config.postAct = postRelu ? PostActivation::ReLU : PostActivation::None;
-    return SqueezeExciteOp::create(b, loc, x, w1, w2, b1, b2, residual,
-                                   config);
+    return SqueezeExciteOp::create(b, loc, x, w1, w2, b1, b2, residual, config);
   }
 
 private:
@@ -293,8 +292,8 @@ Value residualUnit(GraphBuilder &g, const ResNetOptions &o, bool bottleneck,
   auto seHidden = [&](int64_t c) {
     return hiddenWidthFromRatio(c, o.reduction);
   };
-  bool standard = withSE && o.integration == SEIntegration::Standard &&
-                  !o.seAfter3x3;
+  bool standard =
+      withSE && o.integration == SEIntegration::Standard && !o.seAfter3x3;
 
   Value input = x;
   if (withSE && o.integration == SEIntegration::Pre) {
@@ -359,13 +358,12 @@ Value residualUnit(GraphBuilder &g, const ResNetOptions &o, bool bottleneck,
 } // namespace
 
 std::vector<std::string> mlir::se::getModelNames() {
-  return {"resnet18",     "resnet34",     "resnet50",      "resnet101",
-          "resnet152",    "se-resnet18",  "se-resnet34",   "se-resnet50",
+  return {"resnet18",     "resnet34",     "resnet50",          "resnet101",
+          "resnet152",    "se-resnet18",  "se-resnet34",       "se-resnet50",
           "se-resnet101", "se-resnet152", "se-resnext50-32x4d"};
 }
 
-LogicalResult mlir::se::applyModelName(StringRef name,
-                                       ResNetOptions &options) {
+LogicalResult mlir::se::applyModelName(StringRef name, ResNetOptions &options) {
   if (name == "se-resnext50-32x4d") {
     options.depth = 50;
     options.groups = 32;
@@ -382,9 +380,9 @@ LogicalResult mlir::se::applyModelName(StringRef name,
   return success();
 }
 
-FailureOr<OwningOpRef<ModuleOp>>
-mlir::se::buildResNet(MLIRContext *context, const ResNetOptions &o,
-                      std::string &error) {
+FailureOr<OwningOpRef<ModuleOp>> mlir::se::buildResNet(MLIRContext *context,
+                                                       const ResNetOptions &o,
+                                                       std::string &error) {
   FailureOr<StagePlan> plan = stagePlan(o.depth);
   auto fail = [&](const Twine &message) {
     error = message.str();
@@ -404,7 +402,8 @@ mlir::se::buildResNet(MLIRContext *context, const ResNetOptions &o,
                 "must be at least 1");
   if (o.inputSize < 32)
     return fail("the input size must be at least 32 (five stride-2 stages), "
-                "got " + Twine(o.inputSize));
+                "got " +
+                Twine(o.inputSize));
   if (64 % o.widthDivisor != 0 ||
       (o.groups > 1 && (o.groups % o.widthDivisor) != 0))
     return fail("the width divisor must divide 64 (and the group count)");
@@ -419,8 +418,8 @@ mlir::se::buildResNet(MLIRContext *context, const ResNetOptions &o,
   b.setInsertionPointToEnd(module->getBody());
 
   auto f32 = b.getF32Type();
-  auto inputType = RankedTensorType::get(
-      {o.batch, 3, o.inputSize, o.inputSize}, f32);
+  auto inputType =
+      RankedTensorType::get({o.batch, 3, o.inputSize, o.inputSize}, f32);
   // Output shape is filled in once the body is built.
   auto func = func::FuncOp::create(b, b.getUnknownLoc(), "forward",
                                    b.getFunctionType({inputType}, {}));

@@ -51,8 +51,8 @@ public:
 
     if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
       // Weight: OC x KH x KW x IC; every output element takes KH*KW*IC MACs.
-      ArrayRef<int64_t> w = cast<ShapedType>(conv.getWeight().getType())
-                                .getShape();
+      ArrayRef<int64_t> w =
+          cast<ShapedType>(conv.getWeight().getType()).getShape();
       stage.macs += elements(conv.getOutput()) * w[1] * w[2] * w[3];
     } else if (auto conv = dyn_cast<linalg::Conv2DNhwgcGfhwcOp>(op)) {
       // Filter: G x F x KH x KW x C/G.
@@ -60,8 +60,8 @@ public:
           cast<ShapedType>(conv.getDpsInputs()[1].getType()).getShape();
       stage.macs += elements(op->getResult(0)) * f[2] * f[3] * f[4];
     } else if (auto matmul = dyn_cast<tosa::MatMulOp>(op)) {
-      ArrayRef<int64_t> a = cast<ShapedType>(matmul.getA().getType())
-                                .getShape();
+      ArrayRef<int64_t> a =
+          cast<ShapedType>(matmul.getA().getType()).getShape();
       stage.macs += elements(matmul.getOutput()) * a[2];
     } else if (auto block = dyn_cast<SqueezeExciteOp>(op)) {
       countSqueezeExcite(block, stage);
@@ -152,11 +152,10 @@ void mlir::se::printCostReport(const CostReport &report,
   auto row = [&](const StageCost &s) {
     os << llvm::format("%-8s %12.3f %10.4f %8lld %12lld %12lld %12lld %10.2f "
                        "%12.2f\n",
-                       s.name.c_str(), s.parameters / 1e6,
-                       s.totalOps() / 1e9, (long long)s.seBlocks,
-                       (long long)s.seParameters, (long long)s.seMacs,
-                       (long long)s.seElementOps, s.activationBytes / 1e6,
-                       s.seBytes / 1e6);
+                       s.name.c_str(), s.parameters / 1e6, s.totalOps() / 1e9,
+                       (long long)s.seBlocks, (long long)s.seParameters,
+                       (long long)s.seMacs, (long long)s.seElementOps,
+                       s.activationBytes / 1e6, s.seBytes / 1e6);
   };
   for (const StageCost &stage : report.stages)
     row(stage);

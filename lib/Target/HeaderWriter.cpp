@@ -98,8 +98,8 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, bool workspace,
     os << llvm::formatv("#define {0}_{1}_{2}_RANK {3}\n"
                         "#define {0}_{1}_{2}_SHAPE {{{4}}\n"
                         "#define {0}_{1}_{2}_ELEMENTS {5}\n",
-                        upper, t.kind, t.index, t.shape.size(),
-                        joined(t.shape), t.elements);
+                        upper, t.kind, t.index, t.shape.size(), joined(t.shape),
+                        t.elements);
   os << "\n";
 
   // The compiled entry points.
@@ -128,10 +128,12 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, bool workspace,
   if (workspace)
     os << "  int64_t bytes = _mlir_ciface_" << name << "_workspace_bytes();\n"
        << "  if (bytes > 0) {\n"
-       << "    (*context)->workspace = (int8_t *)aligned_alloc(64, (size_t)((bytes "
+       << "    (*context)->workspace = (int8_t *)aligned_alloc(64, "
+          "(size_t)((bytes "
           "+ 63) / 64 * 64));\n"
        << "    if (!(*context)->workspace) {\n      free(*context);\n"
-       << "      *context = NULL;\n      return SE_ERROR_OUT_OF_MEMORY;\n    }\n"
+       << "      *context = NULL;\n      return SE_ERROR_OUT_OF_MEMORY;\n    "
+          "}\n"
        << "    memset((*context)->workspace, 0, (size_t)bytes);\n  }\n"
        << "  (*context)->workspace_bytes = bytes;\n";
   os << "  return SE_OK;\n}\n\n";
@@ -149,14 +151,13 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, bool workspace,
      << "  if (!context || !inputs || !outputs)\n"
      << "    return SE_ERROR_INVALID_ARGUMENT;\n";
   for (const TensorInfo &t : tensors) {
-    std::string var = llvm::formatv("{0}{1}", t.kind == "INPUT" ? "in" : "out",
-                                    t.index);
+    std::string var =
+        llvm::formatv("{0}{1}", t.kind == "INPUT" ? "in" : "out", t.index);
     std::string source = llvm::formatv(
-        "{0}[{1}]", t.kind == "INPUT" ? "(float *)inputs" : "outputs",
-        t.index);
+        "{0}[{1}]", t.kind == "INPUT" ? "(float *)inputs" : "outputs", t.index);
     os << llvm::formatv("  if (!{0})\n    return SE_ERROR_INVALID_ARGUMENT;\n",
                         source);
-    os << llvm::formatv("  SEMemRef{0}D {1} = {{{2}, {2}, 0, {{{3}}, {{", 
+    os << llvm::formatv("  SEMemRef{0}D {1} = {{{2}, {2}, 0, {{{3}}, {{",
                         t.shape.size(), var, source, joined(t.shape));
     int64_t stride = 1;
     SmallVector<int64_t> strides(t.shape.size());
@@ -171,8 +172,8 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, bool workspace,
           "context->workspace, 0, {context->workspace_bytes}, {1}};\n";
   os << "  _mlir_ciface_" << name << "(";
   for (auto [i, t] : llvm::enumerate(tensors))
-    os << (i ? ", " : "") << "&"
-       << (t.kind == "INPUT" ? "in" : "out") << t.index;
+    os << (i ? ", " : "") << "&" << (t.kind == "INPUT" ? "in" : "out")
+       << t.index;
   if (workspace)
     os << ", &workspace";
   os << ");\n  return SE_OK;\n}\n\n";
@@ -186,8 +187,9 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, bool workspace,
     for (const TensorInfo &t : tensors) {
       if (t.kind != upperKind)
         continue;
-      os << "  case " << t.index << ": {\n    static const int64_t shape[] = "
-         << upper << "_" << t.kind << "_" << t.index << "_SHAPE;\n"
+      os << "  case " << t.index
+         << ": {\n    static const int64_t shape[] = " << upper << "_" << t.kind
+         << "_" << t.index << "_SHAPE;\n"
          << "    if (dims)\n      memcpy(dims, shape, sizeof(shape));\n"
          << "    return " << t.shape.size() << ";\n  }\n";
     }

@@ -5,15 +5,15 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/Analysis/CGSCCPassManager.h"
 #include "llvm/Analysis/LoopAnalysisManager.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalAlias.h"
+#include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
-#include "llvm/Support/TargetSelect.h"
-#include "llvm/IR/Constants.h"
-#include "llvm/IR/GlobalAlias.h"
-#include "llvm/IR/GlobalVariable.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
@@ -93,8 +93,7 @@ LogicalResult mlir::se::addModelMetadata(llvm::Module &module, StringRef entry,
   llvm::Function *workspace =
       module.getFunction(("_mlir_ciface_" + entry + "_workspace_bytes").str());
   if (!run || !workspace) {
-    error = ("entry point '" + entry +
-             "' has no C interface with a workspace")
+    error = ("entry point '" + entry + "' has no C interface with a workspace")
                 .str();
     return failure();
   }
@@ -120,8 +119,8 @@ LogicalResult mlir::se::linkSharedObject(StringRef object, StringRef output,
   }
   SmallVector<StringRef> args = {*linker, "-shared", "-o", output, object};
   std::string message;
-  int status = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0,
-                                         0, &message);
+  int status = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
+                                         &message);
   if (status != 0) {
     error = "ld.lld failed to link the shared object" +
             (message.empty() ? std::string() : ": " + message);

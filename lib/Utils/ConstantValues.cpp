@@ -13,8 +13,7 @@ std::optional<std::vector<float>> mlir::se::getF32Values(Attribute attr,
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob || blob->getData().size() != count * sizeof(float))
       return std::nullopt;
-    const float *data =
-        reinterpret_cast<const float *>(blob->getData().data());
+    const float *data = reinterpret_cast<const float *>(blob->getData().data());
     return std::vector<float>(data, data + count);
   }
   if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {

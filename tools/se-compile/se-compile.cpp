@@ -36,8 +36,8 @@ static cl::opt<std::string> inputFilename(cl::Positional,
                                           cl::init("-"),
                                           cl::cat(compileCategory));
 
-static cl::OptionCategory modelCategory(
-    "se-compile model zoo (--model=NAME and its knobs)");
+static cl::OptionCategory
+    modelCategory("se-compile model zoo (--model=NAME and its knobs)");
 
 static cl::opt<std::string>
     modelName("model",
@@ -45,8 +45,7 @@ static cl::opt<std::string>
                        "resnet18/34/50/101/152, se-resnet18/34/50/101/152, "
                        "se-resnext50-32x4d"),
               cl::init(""), cl::cat(modelCategory));
-static cl::opt<int64_t> reduction("reduction",
-                                  cl::desc("SE reduction ratio r"),
+static cl::opt<int64_t> reduction("reduction", cl::desc("SE reduction ratio r"),
                                   cl::init(16), cl::cat(modelCategory));
 static cl::opt<se::SqueezeKind> squeezeKind(
     "squeeze", cl::desc("SE squeeze"), cl::init(se::SqueezeKind::Avg),
@@ -88,8 +87,8 @@ static cl::opt<std::string>
 static cl::opt<int64_t> inputSize("input-size",
                                   cl::desc("Input height and width"),
                                   cl::init(224), cl::cat(modelCategory));
-static cl::opt<int64_t> batchSize("batch", cl::desc("Batch size"),
-                                  cl::init(1), cl::cat(modelCategory));
+static cl::opt<int64_t> batchSize("batch", cl::desc("Batch size"), cl::init(1),
+                                  cl::cat(modelCategory));
 static cl::opt<int64_t> classes("classes", cl::desc("Number of classes"),
                                 cl::init(1000), cl::cat(modelCategory));
 static cl::opt<int64_t>
@@ -99,7 +98,6 @@ static cl::opt<int64_t>
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the weights"),
                               cl::init(0x5EED), cl::cat(modelCategory));
 
-
 static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
                                            cl::value_desc("filename"),
                                            cl::init("-"),
@@ -107,20 +105,19 @@ static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
 
 static cl::opt<se::EmitKind> emitKind(
     "emit", cl::desc("What to write"), cl::init(se::EmitKind::Object),
-    cl::values(
-        clEnumValN(se::EmitKind::MLIR, "mlir",
-                   "graph-level IR (parsed, verified, canonicalized)"),
-        clEnumValN(se::EmitKind::Linalg, "linalg", "linalg on tensors"),
-        clEnumValN(se::EmitKind::LLVMDialect, "llvm-dialect",
-                   "the LLVM dialect after se-cpu-pipeline"),
-        clEnumValN(se::EmitKind::LLVMIR, "llvm", "optimized LLVM IR"),
-        clEnumValN(se::EmitKind::Asm, "asm", "target assembly"),
-        clEnumValN(se::EmitKind::Object, "obj",
-                   "a relocatable object file, and FILE.h, its C API"),
-        clEnumValN(se::EmitKind::Header, "header",
-                   "only the C API header of the entry point"),
-        clEnumValN(se::EmitKind::Shared, "shared",
-                   "a shared object for se-run (linked with ld.lld)")),
+    cl::values(clEnumValN(se::EmitKind::MLIR, "mlir",
+                          "graph-level IR (parsed, verified, canonicalized)"),
+               clEnumValN(se::EmitKind::Linalg, "linalg", "linalg on tensors"),
+               clEnumValN(se::EmitKind::LLVMDialect, "llvm-dialect",
+                          "the LLVM dialect after se-cpu-pipeline"),
+               clEnumValN(se::EmitKind::LLVMIR, "llvm", "optimized LLVM IR"),
+               clEnumValN(se::EmitKind::Asm, "asm", "target assembly"),
+               clEnumValN(se::EmitKind::Object, "obj",
+                          "a relocatable object file, and FILE.h, its C API"),
+               clEnumValN(se::EmitKind::Header, "header",
+                          "only the C API header of the entry point"),
+               clEnumValN(se::EmitKind::Shared, "shared",
+                          "a shared object for se-run (linked with ld.lld)")),
     cl::cat(compileCategory));
 
 static cl::opt<std::string> targetTriple("mtriple",
@@ -129,14 +126,13 @@ static cl::opt<std::string> targetTriple("mtriple",
                                          cl::init(""),
                                          cl::cat(compileCategory));
 
-static cl::opt<std::string> targetCPU("mcpu",
-                                      cl::desc("Target CPU, or 'host'"),
+static cl::opt<std::string> targetCPU("mcpu", cl::desc("Target CPU, or 'host'"),
                                       cl::init("host"),
                                       cl::cat(compileCategory));
 
-static cl::opt<std::string> targetFeatures(
-    "mattr", cl::desc("Target features, e.g. +avx2,-avx512f"), cl::init(""),
-    cl::cat(compileCategory));
+static cl::opt<std::string>
+    targetFeatures("mattr", cl::desc("Target features, e.g. +avx2,-avx512f"),
+                   cl::init(""), cl::cat(compileCategory));
 
 /// libMLIR.so and libLLVM.so already register global `-threads` (an int)
 /// and `-stats` (a bool kept in LLVM's statistics state) options; two
@@ -157,8 +153,8 @@ static OptionT *adoptOption(StringRef name, StringRef description) {
 
 static cl::opt<int> &threadsOption() {
   static cl::opt<int> *option = [] {
-    auto *adopted = adoptOption<cl::opt<int>>(
-        "threads", "Threads of the generated code");
+    auto *adopted =
+        adoptOption<cl::opt<int>>("threads", "Threads of the generated code");
     adopted->setInitialValue(1);
     return adopted;
   }();
@@ -206,18 +202,19 @@ static cl::list<int64_t>
 static LogicalResult validateOptions() {
   if (threadsOption() < 1)
     return WithColor::error(errs(), "se-compile")
-           << "--threads must be at least 1, got " << threadsOption() << "\n",
+               << "--threads must be at least 1, got " << threadsOption()
+               << "\n",
            failure();
   for (int64_t size : tileSizes)
     if (size < 0)
       return WithColor::error(errs(), "se-compile")
-             << "--tile-sizes entries must be non-negative, got " << size
-             << "\n",
+                 << "--tile-sizes entries must be non-negative, got " << size
+                 << "\n",
              failure();
   if (emitKind == se::EmitKind::Object && outputFilename == "-" &&
       outs().is_displayed())
     return WithColor::error(errs(), "se-compile")
-           << "refusing to write an object file to a terminal; use -o\n",
+               << "refusing to write an object file to a terminal; use -o\n",
            failure();
   return success();
 }
@@ -330,9 +327,8 @@ int main(int argc, char **argv) {
   bool isModel = !modelName.empty();
   std::string entryName = symbolName;
   if (entryName.empty() && isModel)
-    entryName = outputFilename == "-"
-                    ? StringRef(modelName).str()
-                    : sys::path::stem(outputFilename).str();
+    entryName = outputFilename == "-" ? StringRef(modelName).str()
+                                      : sys::path::stem(outputFilename).str();
   if (!entryName.empty()) {
     for (char &c : entryName)
       if (!isAlnum(c))
@@ -351,8 +347,7 @@ int main(int argc, char **argv) {
 
   // The C header describes the graph-level entry point; write it before
   // lowering rewrites the signature.
-  bool workspace =
-      useWorkspace || isModel || emitKind == se::EmitKind::Shared;
+  bool workspace = useWorkspace || isModel || emitKind == se::EmitKind::Shared;
   std::string header;
   if (emitKind == se::EmitKind::Object && outputFilename != "-") {
     func::FuncOp entry = se::getEntryPoint(*module);

@@ -8,10 +8,10 @@
 
 #include "se/Runtime/MemRef.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
-#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -44,17 +44,20 @@ static cl::list<std::string>
                         "(one per input, in order; default: seeded random)"),
                cl::cat(runCategory));
 static cl::opt<std::string>
-    outputFile("output", cl::desc("Write the outputs, concatenated, as raw f32"),
+    outputFile("output",
+               cl::desc("Write the outputs, concatenated, as raw f32"),
                cl::init(""), cl::cat(runCategory));
 static cl::opt<std::string>
     expectFile("expect",
                cl::desc("Compare the outputs, concatenated, with this raw f32 "
                         "file; prints PASS or FAIL (exit 1)"),
                cl::init(""), cl::cat(runCategory));
-static cl::opt<double> absoluteTolerance("atol", cl::desc("Absolute tolerance of --expect"),
-                            cl::init(1e-5), cl::cat(runCategory));
-static cl::opt<double> relativeTolerance("rtol", cl::desc("Relative tolerance of --expect"),
-                            cl::init(1e-4), cl::cat(runCategory));
+static cl::opt<double>
+    absoluteTolerance("atol", cl::desc("Absolute tolerance of --expect"),
+                      cl::init(1e-5), cl::cat(runCategory));
+static cl::opt<double>
+    relativeTolerance("rtol", cl::desc("Relative tolerance of --expect"),
+                      cl::init(1e-4), cl::cat(runCategory));
 static cl::opt<int> benchRuns("bench", cl::desc("Time this many runs"),
                               cl::init(0), cl::cat(runCategory));
 static cl::opt<int> warmupRuns("warmup",
@@ -158,7 +161,8 @@ int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(runCategory);
   cl::ParseCommandLineOptions(
-      argc, argv, "se-run: run a model compiled with se-compile --emit=shared\n");
+      argc, argv,
+      "se-run: run a model compiled with se-compile --emit=shared\n");
   if (benchRuns < 0 || warmupRuns < 0)
     return fail("--bench and --warmup must not be negative");
 
@@ -185,8 +189,8 @@ int main(int argc, char **argv) {
       !outputsPart.consume_front("outputs=") ||
       !parseShapes(inputsPart, inputShapes) ||
       !parseShapes(outputsPart, outputShapes))
-    return fail("'" + modelPath + "' has a malformed signature '" +
-                signature + "'");
+    return fail("'" + modelPath + "' has a malformed signature '" + signature +
+                "'");
   if (inputShapes.size() + outputShapes.size() > 15)
     return fail("models with more than 15 tensors are not supported");
 
@@ -230,9 +234,9 @@ int main(int argc, char **argv) {
   args.push_back(&workspaceRef);
   args.resize(16, nullptr);
   auto invoke = [&] {
-    run(args[0], args[1], args[2], args[3], args[4], args[5], args[6],
-        args[7], args[8], args[9], args[10], args[11], args[12], args[13],
-        args[14], args[15]);
+    run(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7],
+        args[8], args[9], args[10], args[11], args[12], args[13], args[14],
+        args[15]);
   };
 
   invoke();
@@ -273,8 +277,7 @@ int main(int argc, char **argv) {
                         relativeTolerance * std::fabs(double(expected[i]))))
         pass = false;
     }
-    outs() << format("max_abs_error=%.3g max_rel_error=%.3g\n", maxAbs,
-                     maxRel)
+    outs() << format("max_abs_error=%.3g max_rel_error=%.3g\n", maxAbs, maxRel)
            << (pass ? "PASS" : "FAIL") << "\n";
     status = pass ? 0 : 1;
   }

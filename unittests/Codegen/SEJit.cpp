@@ -92,8 +92,7 @@ static std::vector<Operand> operands(const Block &b,
     break;
   }
   if (b.residual)
-    result.push_back(
-        {"r", inputShape(b), data(&reference::Tensors::residual)});
+    result.push_back({"r", inputShape(b), data(&reference::Tensors::residual)});
   return result;
 }
 
@@ -152,7 +151,8 @@ reference::Tensors se::testing::makeTensors(const Block &b, unsigned seed) {
   int64_t elements = b.n * b.c * b.h * b.w;
   reference::Tensors t;
   t.input = fill(elements, 1.0);
-  int64_t fanIn = b.excitation == reference::Excitation::Conv1D ? b.hidden : b.c;
+  int64_t fanIn =
+      b.excitation == reference::Excitation::Conv1D ? b.hidden : b.c;
   double scale = 2.0 / std::sqrt(double(fanIn));
   switch (b.excitation) {
   case reference::Excitation::TwoFC:
@@ -281,7 +281,8 @@ struct Descriptor {
 };
 } // namespace
 
-static Descriptor describeBuffer(float *data, const std::vector<int64_t> &shape) {
+static Descriptor describeBuffer(float *data,
+                                 const std::vector<int64_t> &shape) {
   Descriptor d{data, data, 0, {}};
   int64_t rank = shape.size(), stride = 1;
   for (int64_t i = rank - 1; i >= 0; --i) {
@@ -342,7 +343,8 @@ double se::testing::maxScaledError(const std::vector<float> &got,
     return INFINITY;
   double worst = 0.0;
   for (size_t i = 0; i < got.size(); ++i) {
-    double err = std::fabs(double(got[i]) - want[i]) / (1.0 + std::fabs(want[i]));
+    double err =
+        std::fabs(double(got[i]) - want[i]) / (1.0 + std::fabs(want[i]));
     if (!(err <= worst))
       worst = std::isnan(err) ? INFINITY : err;
   }

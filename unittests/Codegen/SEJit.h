@@ -17,8 +17,7 @@
 namespace se::testing {
 
 /// The se.squeeze_excite function `name` computing `block`, as MLIR text.
-std::string blockToMLIR(const reference::Block &block,
-                        const std::string &name);
+std::string blockToMLIR(const reference::Block &block, const std::string &name);
 
 /// A short name of the block's knobs, for test output.
 std::string describe(const reference::Block &block);
@@ -37,11 +36,10 @@ public:
 
   /// Compiles the module `build` makes in the compiled module's context;
   /// keeps a copy of it, before lowering, as graph().
-  static std::unique_ptr<CompiledModule>
-  compile(llvm::function_ref<mlir::OwningOpRef<mlir::ModuleOp>(
-              mlir::MLIRContext *)>
-              build,
-          const std::string &pipelineOptions, std::string &error);
+  static std::unique_ptr<CompiledModule> compile(
+      llvm::function_ref<mlir::OwningOpRef<mlir::ModuleOp>(mlir::MLIRContext *)>
+          build,
+      const std::string &pipelineOptions, std::string &error);
 
   /// The module as built, before lowering (only for the second compile).
   mlir::ModuleOp graph() { return graphCopy.get(); }
@@ -60,10 +58,8 @@ public:
             std::string &error);
 
   /// Runs function `name` (which computes `block`) on `tensors`.
-  std::vector<float> run(const std::string &name,
-                         const reference::Block &block,
-                         const reference::Tensors &tensors,
-                         std::string &error);
+  std::vector<float> run(const std::string &name, const reference::Block &block,
+                         const reference::Tensors &tensors, std::string &error);
 
 private:
   CompiledModule();

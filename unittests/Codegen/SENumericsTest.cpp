@@ -100,9 +100,9 @@ void checkBlocks(const std::vector<Block> &blocks,
   }
 }
 
-class SEVariantMatrix
-    : public ::testing::TestWithParam<
-          std::tuple<reference::Layout, reference::Squeeze>> {};
+class SEVariantMatrix : public ::testing::TestWithParam<
+                            std::tuple<reference::Layout, reference::Squeeze>> {
+};
 
 /// The full variant matrix on a small odd shape: neither C = 72 nor
 /// H x W = 81 is a multiple of the 64-wide innermost tile, so the innermost
@@ -114,11 +114,10 @@ TEST_P(SEVariantMatrix, MatchesReference) {
 
 INSTANTIATE_TEST_SUITE_P(
     AllVariants, SEVariantMatrix,
-    ::testing::Combine(::testing::Values(reference::Layout::NCHW,
-                                         reference::Layout::NHWC),
-                       ::testing::Values(reference::Squeeze::Avg,
-                                         reference::Squeeze::Max,
-                                         reference::Squeeze::AvgMax)));
+    ::testing::Combine(
+        ::testing::Values(reference::Layout::NCHW, reference::Layout::NHWC),
+        ::testing::Values(reference::Squeeze::Avg, reference::Squeeze::Max,
+                          reference::Squeeze::AvgMax)));
 
 struct ShapeCase {
   int64_t n, c, h, w, hidden;
@@ -135,8 +134,8 @@ TEST_P(SEShapes, MatchesReference) {
   for (auto layout : {reference::Layout::NCHW, reference::Layout::NHWC}) {
     std::vector<Block> all =
         variantMatrix(layout, reference::Squeeze::AvgMax, shape);
-    std::vector<Block> avg = variantMatrix(layout, reference::Squeeze::Avg,
-                                           shape);
+    std::vector<Block> avg =
+        variantMatrix(layout, reference::Squeeze::Avg, shape);
     // The default SE-ResNet block, its fused residual form, and a spread of
     // the others.
     blocks.push_back(avg[0]);
@@ -193,10 +192,12 @@ TEST(SEThreads, MatchesReferenceAndSerialCode) {
 
 /// Tile-size overrides change the code, never the numbers.
 TEST(SETileOverrides, MatchesReference) {
-  std::vector<Block> blocks = variantMatrix(
-      reference::Layout::NHWC, reference::Squeeze::AvgMax, shaped(1, 40, 9, 9, 10));
+  std::vector<Block> blocks =
+      variantMatrix(reference::Layout::NHWC, reference::Squeeze::AvgMax,
+                    shaped(1, 40, 9, 9, 10));
   blocks.resize(12);
-  for (const char *tiles : {"tile-sizes=1,3,5", "tile-sizes=7", "tile-sizes=1,1,1"})
+  for (const char *tiles :
+       {"tile-sizes=1,3,5", "tile-sizes=7", "tile-sizes=1,1,1"})
     checkBlocks(blocks, tiles);
 }
 

@@ -52,14 +52,13 @@ TEST_P(ModelNumerics, MatchesGraphReference) {
   auto compiled = CompiledModule::compile(
       [&](MLIRContext *context) {
         auto module = buildResNet(context, options, error);
-        return succeeded(module) ? std::move(*module)
-                                 : OwningOpRef<ModuleOp>();
+        return succeeded(module) ? std::move(*module) : OwningOpRef<ModuleOp>();
       },
       "workspace=true", error);
   ASSERT_TRUE(compiled) << error;
   int64_t workspaceBytes = -1;
-  ASSERT_TRUE(compiled->callI64("forward_workspace_bytes", workspaceBytes,
-                                error))
+  ASSERT_TRUE(
+      compiled->callI64("forward_workspace_bytes", workspaceBytes, error))
       << error;
   ASSERT_GE(workspaceBytes, 0);
   // NaN-filled: code that reads a buffer before writing it shows up.
@@ -104,17 +103,16 @@ TEST_P(ModelNumerics, MatchesGraphReference) {
 
 INSTANTIATE_TEST_SUITE_P(
     Zoo, ModelNumerics,
-    ::testing::Values(ModelCase{"resnet18", 1, 32}, ModelCase{"resnet34", 1, 32},
-                      ModelCase{"resnet50", 2, 32}, ModelCase{"se-resnet18", 1, 64},
-                      ModelCase{"se-resnet34", 1, 32},
-                      ModelCase{"se-resnet50", 2, 64},
-                      ModelCase{"se-resnet101", 1, 32},
-                      ModelCase{"se-resnext50-32x4d", 1, 32},
-                      ModelCase{"se-resnet50", 1, 32, SEIntegration::Pre},
-                      ModelCase{"se-resnet50", 1, 32, SEIntegration::Post},
-                      ModelCase{"se-resnet50", 1, 32, SEIntegration::Identity},
-                      ModelCase{"se-resnet50", 1, 32, SEIntegration::Standard,
-                                true}),
+    ::testing::Values(
+        ModelCase{"resnet18", 1, 32}, ModelCase{"resnet34", 1, 32},
+        ModelCase{"resnet50", 2, 32}, ModelCase{"se-resnet18", 1, 64},
+        ModelCase{"se-resnet34", 1, 32}, ModelCase{"se-resnet50", 2, 64},
+        ModelCase{"se-resnet101", 1, 32},
+        ModelCase{"se-resnext50-32x4d", 1, 32},
+        ModelCase{"se-resnet50", 1, 32, SEIntegration::Pre},
+        ModelCase{"se-resnet50", 1, 32, SEIntegration::Post},
+        ModelCase{"se-resnet50", 1, 32, SEIntegration::Identity},
+        ModelCase{"se-resnet50", 1, 32, SEIntegration::Standard, true}),
     [](const ::testing::TestParamInfo<ModelCase> &info) {
       std::string name = info.param.name + "_" +
                          std::to_string(info.param.inputSize) + "_" +

@@ -73,8 +73,8 @@ TEST_F(ModelZoo, SEResNet50V1) {
 /// report must match the formula exactly and the paper to 0.15 M.
 TEST_F(ModelZoo, SEResNet50ReductionRatios) {
   int64_t base = report("resnet50").total.parameters;
-  int64_t sumNC2 = 3 * 256 * 256 + 4 * 512 * 512 + 6 * 1024 * 1024 +
-                   3 * 2048 * 2048;
+  int64_t sumNC2 =
+      3 * 256 * 256 + 4 * 512 * 512 + 6 * 1024 * 1024 + 3 * 2048 * 2048;
   std::pair<int64_t, double> paper[] = {
       {2, 45.7}, {4, 35.7}, {8, 30.7}, {16, 28.1}, {32, 26.9}};
   for (auto [ratio, quoted] : paper) {

@@ -89,7 +89,8 @@ Tensor broadcast(const Tensor &a, const Tensor &b,
 /// NHWC convolution with an OHWI kernel; pad = top, bottom, left, right.
 Tensor conv2d(const Tensor &x, const Tensor &w, const Tensor &bias,
               ArrayRef<int64_t> pad, ArrayRef<int64_t> stride,
-              ArrayRef<int64_t> dilation, const std::vector<int64_t> &outShape) {
+              ArrayRef<int64_t> dilation,
+              const std::vector<int64_t> &outShape) {
   int64_t n = x.shape[0], h = x.shape[1], wd = x.shape[2], c = x.shape[3];
   int64_t oc = w.shape[0], kh = w.shape[1], kw = w.shape[2];
   int64_t oh = outShape[1], ow = outShape[2];
@@ -123,7 +124,8 @@ Tensor squeezeExcite(mlir::se::SqueezeExciteOp op, const Tensor &x,
                      const std::vector<const Tensor *> &operands) {
   ::se::reference::Block b;
   bool nchw = op.getLayout() == mlir::se::Layout::NCHW;
-  b.layout = nchw ? ::se::reference::Layout::NCHW : ::se::reference::Layout::NHWC;
+  b.layout =
+      nchw ? ::se::reference::Layout::NCHW : ::se::reference::Layout::NHWC;
   b.n = x.shape[0];
   b.c = nchw ? x.shape[1] : x.shape[3];
   b.h = nchw ? x.shape[2] : x.shape[1];
@@ -156,8 +158,8 @@ Tensor squeezeExcite(mlir::se::SqueezeExciteOp op, const Tensor &x,
 
 namespace se::reference {
 std::vector<Tensor> runGraph(func::FuncOp func,
-                                            const std::vector<Tensor> &inputs,
-                                            std::string &error) {
+                             const std::vector<Tensor> &inputs,
+                             std::string &error) {
   llvm::DenseMap<Value, Tensor> values;
   for (auto [arg, input] : llvm::zip(func.getArguments(), inputs))
     values[arg] = input;
@@ -181,7 +183,8 @@ std::vector<Tensor> runGraph(func::FuncOp func,
         })
         .Case([&](arith::ConstantOp c) {
           if (isa<FloatAttr>(c.getValue()))
-            out = Tensor{{}, {cast<FloatAttr>(c.getValue()).getValueAsDouble()}};
+            out =
+                Tensor{{}, {cast<FloatAttr>(c.getValue()).getValueAsDouble()}};
           else
             out = fromAttribute(c.getValue(), c.getResult());
         })
@@ -246,7 +249,8 @@ std::vector<Tensor> runGraph(func::FuncOp func,
                           out.data[((b * out.shape[1] + y) * out.shape[2] + x) *
                                        c +
                                    ch];
-                      o = std::max(o, in.data[((b * h + iy) * w + ix) * c + ch]);
+                      o = std::max(o,
+                                   in.data[((b * h + iy) * w + ix) * c + ch]);
                     }
                   }
         })
@@ -260,7 +264,8 @@ std::vector<Tensor> runGraph(func::FuncOp func,
             for (int64_t s = 0; s < hw; ++s)
               for (int64_t ch = 0; ch < c; ++ch)
                 out.data[b * c + ch] += in.data[(b * hw + s) * c + ch] / hw;
-          if (in.shape[1] != p.getKernel()[0] || in.shape[2] != p.getKernel()[1])
+          if (in.shape[1] != p.getKernel()[0] ||
+              in.shape[2] != p.getKernel()[1])
             known = false;
         })
         .Case([&](tosa::ReshapeOp r) {
@@ -276,8 +281,8 @@ std::vector<Tensor> runGraph(func::FuncOp func,
           for (int64_t i = 0; i < count(out.shape); ++i) {
             int64_t src = 0, rest = i;
             for (size_t d = 0; d < out.shape.size(); ++d) {
-              src += (rest / so[d] + static_cast<int64_t>(start.data[d])) *
-                     si[d];
+              src +=
+                  (rest / so[d] + static_cast<int64_t>(start.data[d])) * si[d];
               rest %= so[d];
             }
             out.data[i] = in.data[src];
@@ -336,8 +341,9 @@ std::vector<Tensor> runGraph(func::FuncOp func,
           const Tensor &x = get(c.getDpsInputs()[0]);
           const Tensor &f = get(c.getDpsInputs()[1]);
           out = get(c.getDpsInits()[0]);
-          std::vector<int64_t> stride(c.getStrides().getValues<int64_t>().begin(),
-                                      c.getStrides().getValues<int64_t>().end());
+          std::vector<int64_t> stride(
+              c.getStrides().getValues<int64_t>().begin(),
+              c.getStrides().getValues<int64_t>().end());
           int64_t h = x.shape[1], w = x.shape[2], g = x.shape[3],
                   cg = x.shape[4];
           int64_t fo = f.shape[1], kh = f.shape[2], kw = f.shape[3];
@@ -351,22 +357,20 @@ std::vector<Tensor> runGraph(func::FuncOp func,
                     for (int64_t i = 0; i < kh; ++i)
                       for (int64_t j = 0; j < kw; ++j)
                         for (int64_t ch = 0; ch < cg; ++ch)
-                          acc += x.data[((((b * h) + y * stride[0] + i) * w +
-                                          xo * stride[1] + j) *
-                                             g +
-                                         gi) *
-                                            cg +
-                                        ch] *
-                                 f.data[(((gi * fo + o) * kh + i) * kw + j) *
-                                            cg +
-                                        ch];
+                          acc +=
+                              x.data[((((b * h) + y * stride[0] + i) * w +
+                                       xo * stride[1] + j) *
+                                          g +
+                                      gi) *
+                                         cg +
+                                     ch] *
+                              f.data[(((gi * fo + o) * kh + i) * kw + j) * cg +
+                                     ch];
                     out.data[(((b * oh + y) * ow + xo) * g + gi) * fo + o] +=
                         acc;
                   }
         })
-        .Default([&](Operation *unknown) {
-          known = false;
-        });
+        .Default([&](Operation *unknown) { known = false; });
     if (!known) {
       error = "the reference executor does not run " +
               op.getName().getStringRef().str();

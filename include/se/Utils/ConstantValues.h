@@ -23,8 +23,7 @@ std::optional<std::vector<float>> getF32Values(Attribute attr, int64_t count);
 
 /// A dense_resource attribute of `type` holding `values`, in a blob named
 /// after `hint` (made unique by the resource manager).
-DenseResourceElementsAttr makeF32Resource(RankedTensorType type,
-                                          StringRef hint,
+DenseResourceElementsAttr makeF32Resource(RankedTensorType type, StringRef hint,
                                           ArrayRef<float> values);
 
 } // namespace mlir::se

@@ -27,12 +27,12 @@ struct AllocateReturnedShapesPass
         if (!alloc || !alloc.getType().getLayout().isIdentity())
           continue;
         rewriter.setInsertionPoint(alloc);
-        auto expanded = memref::AllocOp::create(
-            rewriter, alloc.getLoc(), expand.getResultType(),
-            alloc.getAlignmentAttr());
-        auto collapsed = memref::CollapseShapeOp::create(
-            rewriter, alloc.getLoc(), expanded,
-            expand.getReassociationIndices());
+        auto expanded = memref::AllocOp::create(rewriter, alloc.getLoc(),
+                                                expand.getResultType(),
+                                                alloc.getAlignmentAttr());
+        auto collapsed =
+            memref::CollapseShapeOp::create(rewriter, alloc.getLoc(), expanded,
+                                            expand.getReassociationIndices());
         rewriter.replaceAllUsesExcept(alloc, collapsed, {});
         rewriter.replaceOp(expand, expanded);
         rewriter.eraseOp(alloc);

@@ -19,8 +19,7 @@ namespace mlir::se {
 using namespace mlir;
 
 namespace {
-struct LowerVectorsPass
-    : se::impl::SECPULowerVectorsBase<LowerVectorsPass> {
+struct LowerVectorsPass : se::impl::SECPULowerVectorsBase<LowerVectorsPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     // Keep loop-carried accumulators in registers across reduction loops.
@@ -68,16 +67,16 @@ struct LowerVectorsPass
     SmallVector<Operation *> innerReduced, innerParallel;
     getOperation().walk([&](vector::MultiDimReductionOp op) {
       int64_t innermost = op.getSourceVectorType().getRank() - 1;
-      (op.isReducedDim(innermost) ? innerReduced : innerParallel)
-          .push_back(op);
+      (op.isReducedDim(innermost) ? innerReduced : innerParallel).push_back(op);
     });
     GreedyRewriteConfig config;
     config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
     for (auto [ops, lowering] :
          {std::make_pair(innerReduced,
                          vector::VectorMultiReductionLowering::InnerReduction),
-          std::make_pair(innerParallel,
-                         vector::VectorMultiReductionLowering::InnerParallel)}) {
+          std::make_pair(
+              innerParallel,
+              vector::VectorMultiReductionLowering::InnerParallel)}) {
       if (ops.empty())
         continue;
       RewritePatternSet patterns(&getContext());

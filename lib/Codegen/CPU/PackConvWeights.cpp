@@ -47,9 +47,8 @@ struct PackConvWeightsPass
       Value packed = arith::ConstantOp::create(rewriter, conv.getLoc(),
                                                cast<TypedAttr>(packedAttr));
       rewriter.replaceOpWithNewOp<linalg::Conv2DNhwcHwcfOp>(
-          conv, conv.getResultTypes(),
-          ValueRange{conv.getInputs()[0], packed}, conv.getOutputs(),
-          conv.getStrides(), conv.getDilations());
+          conv, conv.getResultTypes(), ValueRange{conv.getInputs()[0], packed},
+          conv.getOutputs(), conv.getStrides(), conv.getDilations());
     });
   }
 };

@@ -48,8 +48,8 @@ mlir::se::resolveTarget(const CPUPipelineOptions &options, std::string &error) {
   if (target.cpu == "host") {
     target.cpu = llvm::sys::getHostCPUName().str();
     std::string host = hostFeatures();
-    target.features = target.features.empty() ? host
-                                              : host + "," + target.features;
+    target.features =
+        target.features.empty() ? host : host + "," + target.features;
   }
 
   llvm::Triple triple(target.triple);
@@ -63,8 +63,8 @@ mlir::se::resolveTarget(const CPUPipelineOptions &options, std::string &error) {
       llvmTarget->createMCSubtargetInfo(triple, "", ""));
   if (!generic || (!target.cpu.empty() && target.cpu != "generic" &&
                    !generic->isCPUStringValid(target.cpu))) {
-    error = "unknown CPU '" + target.cpu + "' for target '" + target.triple +
-            "'";
+    error =
+        "unknown CPU '" + target.cpu + "' for target '" + target.triple + "'";
     return failure();
   }
   SmallVector<StringRef> requested;
@@ -150,8 +150,7 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
   if (options.threads > 1)
     pm.addNestedPass<func::FuncOp>(createSECPUParallelizeTileLoops());
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferHoistingPass());
-  pm.addNestedPass<func::FuncOp>(
-      bufferization::createBufferLoopHoistingPass());
+  pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
   if (options.workspace)
     pm.addPass(createSECPUPlanWorkspace());
   bufferization::PromoteBuffersToStackPassOptions stack;

@@ -75,7 +75,8 @@ static int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
     for (auto [begin, end] : taken) {
       if (offset + buffer->bytes <= begin)
         break;
-      offset = std::max(offset, (end + kAlignment - 1) / kAlignment * kAlignment);
+      offset =
+          std::max(offset, (end + kAlignment - 1) / kAlignment * kAlignment);
     }
     buffer->offset = offset;
     total = std::max(total, offset + buffer->bytes);
@@ -85,8 +86,7 @@ static int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
 }
 
 namespace {
-struct PlanWorkspacePass
-    : se::impl::SECPUPlanWorkspaceBase<PlanWorkspacePass> {
+struct PlanWorkspacePass : se::impl::SECPUPlanWorkspaceBase<PlanWorkspacePass> {
   using Base::Base;
 
   void runOnOperation() override {
@@ -109,8 +109,7 @@ struct PlanWorkspacePass
       if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
           !type.getElementType().isIntOrFloat())
         continue;
-      int64_t bytes =
-          type.getNumElements() * type.getElementTypeBitWidth() / 8;
+      int64_t bytes = type.getNumElements() * type.getElementTypeBitWidth() / 8;
       if (bytes < minBytes)
         continue;
       buffers.push_back({alloc, bytes, positions.lookup(alloc),
@@ -129,10 +128,9 @@ struct PlanWorkspacePass
         b.setInsertionPoint(buffer.alloc);
         Value offset = arith::ConstantIndexOp::create(b, buffer.alloc.getLoc(),
                                                       buffer.offset);
-        Value view =
-            memref::ViewOp::create(b, buffer.alloc.getLoc(),
-                                   buffer.alloc.getType(), workspace, offset,
-                                   ValueRange{});
+        Value view = memref::ViewOp::create(b, buffer.alloc.getLoc(),
+                                            buffer.alloc.getType(), workspace,
+                                            offset, ValueRange{});
         buffer.alloc.replaceAllUsesWith(view);
         // Nothing frees a planned buffer: drop any dealloc of it.
         buffer.alloc.erase();

@@ -19,7 +19,8 @@ struct PrivatizeThreadAllocasPass
   void runOnOperation() override {
     SmallVector<memref::AllocaScopeOp> scopes;
     getOperation().walk([&](memref::AllocaScopeOp scope) {
-      if (scope->getParentOfType<omp::LoopNestOp>() && scope.getNumResults() == 0)
+      if (scope->getParentOfType<omp::LoopNestOp>() &&
+          scope.getNumResults() == 0)
         scopes.push_back(scope);
     });
     IRRewriter rewriter(&getContext());
@@ -32,7 +33,8 @@ struct PrivatizeThreadAllocasPass
       scope.walk([&](memref::AllocaOp alloca) {
         if (alloca->getParentOfType<memref::AllocaScopeOp>() != scope)
           return;
-        if (!alloca.getType().hasStaticShape() || !alloca.getOperands().empty()) {
+        if (!alloca.getType().hasStaticShape() ||
+            !alloca.getOperands().empty()) {
           allStatic = false;
           return;
         }

@@ -42,18 +42,18 @@ TilingPlan mlir::se::selectTilingPlan(linalg::LinalgOp op, int64_t vectorWidth,
   // input channels per step: 16 accumulator registers and 256 FMAs per
   // step.
   if (isa<linalg::Conv2DNhwcHwcfOp>(op.getOperation()) && rank == 7) {
-    SmallVector<int64_t> sizes = {1,
-                                  1,
-                                  pickTileSize(ranges[2], 8, 1),
-                                  pickTileSize(ranges[3], 2 * vectorWidth,
-                                               vectorWidth),
-                                  1,
-                                  1,
-                                  pickTileSize(ranges[6], 16, 1)};
+    SmallVector<int64_t> sizes = {
+        1,
+        1,
+        pickTileSize(ranges[2], 8, 1),
+        pickTileSize(ranges[3], 2 * vectorWidth, vectorWidth),
+        1,
+        1,
+        pickTileSize(ranges[6], 16, 1)};
     for (int64_t d = 0; d < rank; ++d) {
       plan.vectorSizes[d] = sizes[d];
-      plan.tileSizes[d] = sizes[d] == ranges[d] && d != 1 && d != 4 ? 0
-                                                                    : sizes[d];
+      plan.tileSizes[d] =
+          sizes[d] == ranges[d] && d != 1 && d != 4 ? 0 : sizes[d];
     }
     return plan;
   }
@@ -65,10 +65,10 @@ TilingPlan mlir::se::selectTilingPlan(linalg::LinalgOp op, int64_t vectorWidth,
   SmallVector<int64_t> sizes(rank, 1);
   // A short innermost loop is taken whole (one row of at most a tile's
   // budget) rather than cut into a few full tiles and a small peeled rest.
-  sizes[rank - 1] = ranges[rank - 1] <= budget
-                        ? ranges[rank - 1]
-                        : pickTileSize(ranges[rank - 1], 4 * vectorWidth,
-                                       vectorWidth);
+  sizes[rank - 1] =
+      ranges[rank - 1] <= budget
+          ? ranges[rank - 1]
+          : pickTileSize(ranges[rank - 1], 4 * vectorWidth, vectorWidth);
   budget = std::max<int64_t>(1, budget / sizes[rank - 1]);
   for (int64_t d = rank - 2; d >= 0; --d) {
     sizes[d] = pickTileSize(ranges[d], budget, 1);

@@ -73,9 +73,9 @@ static LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   SmallVector<int64_t> tileSizes = plan.tileSizes;
   int64_t innermost = static_cast<int64_t>(iterators.size()) - 1;
-  bool permutationMaps = llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
-    return map.isProjectedPermutation();
-  });
+  bool permutationMaps =
+      llvm::all_of(op.getIndexingMapsArray(),
+                   [](AffineMap map) { return map.isProjectedPermutation(); });
   if (permutationMaps && innermost >= 0 &&
       iterators[innermost] == utils::IteratorType::reduction &&
       tileSizes[innermost] != 0) {
@@ -97,13 +97,13 @@ static LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
     if (iterator == utils::IteratorType::reduction)
       interchange.push_back(dim);
   options.setInterchange(interchange);
-  options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), tileSizes));
+  options.setTileSizes(
+      getAsIndexOpFoldResult(rewriter.getContext(), tileSizes));
   // The loops follow the interchange: the first one walks a parallel
   // dimension whenever any parallel dimension is tiled.
-  bool tilesParallelDim = llvm::any_of(
-      llvm::zip(iterators, tileSizes), [](auto iteratorAndSize) {
-        return std::get<0>(iteratorAndSize) ==
-                   utils::IteratorType::parallel &&
+  bool tilesParallelDim =
+      llvm::any_of(llvm::zip(iterators, tileSizes), [](auto iteratorAndSize) {
+        return std::get<0>(iteratorAndSize) == utils::IteratorType::parallel &&
                std::get<1>(iteratorAndSize) != 0;
       });
   bool worthThreads = iterationPoints(op) >= kMinParallelPoints;
@@ -132,8 +132,7 @@ static void splitInnermostReductions(RewriterBase &rewriter,
       marked.push_back(op);
   });
   for (linalg::LinalgOp op : marked) {
-    int64_t lanes =
-        cast<IntegerAttr>(op->getAttr(kLaneReductionAttr)).getInt();
+    int64_t lanes = cast<IntegerAttr>(op->getAttr(kLaneReductionAttr)).getInt();
     op->removeAttr(kLaneReductionAttr);
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     if (op.hasDynamicShape() || op.getNumDpsInits() != 1 ||

@@ -128,17 +128,16 @@ private:
 
   /// Reduces the rank-3 feature map over its spatial dimension into N x C
   /// with `combine`, starting from `initValue`.
-  Value reduceSpatial(Value x, double initValue,
-                      function_ref<Value(OpBuilder &, Location, Value, Value)>
-                          combine) {
+  Value reduceSpatial(
+      Value x, double initValue,
+      function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
     Value init = filled({batch, channels}, initValue);
     // Loops (n, c, s) for NCHW and (n, s, c) for NHWC: the input is read in
     // its memory order either way.
     AffineMap inputMap = b.getMultiDimIdentityMap(3);
     AffineMap outputMap = nchw ? map(3, {0, 1}) : map(3, {0, 2});
-    SmallVector<IteratorType> iterators = {IteratorType::parallel,
-                                           IteratorType::parallel,
-                                           IteratorType::parallel};
+    SmallVector<IteratorType> iterators = {
+        IteratorType::parallel, IteratorType::parallel, IteratorType::parallel};
     iterators[nchw ? 2 : 1] = IteratorType::reduction;
     return linalg::GenericOp::create(
                b, loc, init.getType(), ValueRange{x}, ValueRange{init},
@@ -164,11 +163,11 @@ private:
   }
 
   Value maximum(Value x) {
-    return reduceSpatial(x, -std::numeric_limits<double>::infinity(),
-                         [](OpBuilder &nb, Location nloc, Value in, Value acc) {
-                           return arith::MaximumFOp::create(nb, nloc, in, acc)
-                               .getResult();
-                         });
+    return reduceSpatial(
+        x, -std::numeric_limits<double>::infinity(),
+        [](OpBuilder &nb, Location nloc, Value in, Value acc) {
+          return arith::MaximumFOp::create(nb, nloc, in, acc).getResult();
+        });
   }
 
   //===--- Excitation ------------------------------------------------===//
@@ -177,8 +176,7 @@ private:
   static void multiplyAccumulate(OpBuilder &nb, Location nloc,
                                  ValueRange args) {
     auto contract = arith::FastMathFlags::contract;
-    Value product =
-        arith::MulFOp::create(nb, nloc, args[0], args[1], contract);
+    Value product = arith::MulFOp::create(nb, nloc, args[0], args[1], contract);
     Value sum = arith::AddFOp::create(nb, nloc, args[2], product, contract);
     linalg::YieldOp::create(nb, nloc, sum);
   }
@@ -189,9 +187,9 @@ private:
     Value init;
     if (bias) {
       Value empty = tensor::EmptyOp::create(b, loc, {batch, outWidth}, f32);
-      init = linalg::BroadcastOp::create(b, loc, bias, empty,
-                                         ArrayRef<int64_t>{0})
-                 .getResult()[0];
+      init =
+          linalg::BroadcastOp::create(b, loc, bias, empty, ArrayRef<int64_t>{0})
+              .getResult()[0];
     } else {
       init = filled({batch, outWidth}, 0.0);
     }
@@ -322,8 +320,7 @@ private:
     llvm_unreachable("unknown inner activation");
   }
 
-  static Value buildGate(OpBuilder &nb, Location nloc, GateKind gate,
-                         Value v) {
+  static Value buildGate(OpBuilder &nb, Location nloc, GateKind gate, Value v) {
     switch (gate) {
     case GateKind::Sigmoid:
       return buildSigmoid(nb, nloc, v);

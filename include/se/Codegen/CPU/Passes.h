@@ -27,8 +27,7 @@ inline constexpr llvm::StringLiteral kParallelTilesAttrName =
 /// Options of `se-cpu-pipeline`; se-compile fills the same struct.
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<std::string> triple{
-      *this, "triple",
-      llvm::cl::desc("Target triple; empty means the host's"),
+      *this, "triple", llvm::cl::desc("Target triple; empty means the host's"),
       llvm::cl::init("")};
   PassOptions::Option<std::string> cpu{
       *this, "cpu",

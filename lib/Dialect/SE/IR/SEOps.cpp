@@ -22,8 +22,7 @@ using namespace mlir::se;
 
 namespace {
 /// The `key = value` syntax of one enum knob.
-template <typename AttrT, typename EnumT>
-struct Knob {
+template <typename AttrT, typename EnumT> struct Knob {
   StringRef key;
   std::optional<EnumT> (*symbolize)(StringRef);
   StringRef (*stringify)(EnumT);
@@ -44,9 +43,8 @@ struct Knob {
       return failure();
     std::optional<EnumT> parsed = symbolize(value);
     if (!parsed)
-      return parser.emitError(loc)
-             << "unknown " << key << " '" << value
-             << "'; expected one of: " << choices();
+      return parser.emitError(loc) << "unknown " << key << " '" << value
+                                   << "'; expected one of: " << choices();
     attr = AttrT::get(parser.getContext(), *parsed);
     return success();
   }
@@ -90,10 +88,10 @@ static ParseResult parseKnobs(OpAsmParser &parser, LayoutAttr &layout,
     if (!seen.insert(key).second)
       return parser.emitError(loc) << "knob '" << key << "' is given twice";
     ParseResult parsed =
-        key == kLayoutKnob.key       ? kLayoutKnob.parseValue(parser, layout)
-        : key == kSqueezeKnob.key    ? kSqueezeKnob.parseValue(parser, squeeze)
-        : key == kExcitationKnob.key ? kExcitationKnob.parseValue(parser,
-                                                                  excitation)
+        key == kLayoutKnob.key    ? kLayoutKnob.parseValue(parser, layout)
+        : key == kSqueezeKnob.key ? kSqueezeKnob.parseValue(parser, squeeze)
+        : key == kExcitationKnob.key
+            ? kExcitationKnob.parseValue(parser, excitation)
         : key == kInnerActKnob.key ? kInnerActKnob.parseValue(parser, innerAct)
         : key == kGateKnob.key     ? kGateKnob.parseValue(parser, gate)
         : key == kPostActKnob.key  ? kPostActKnob.parseValue(parser, postAct)
@@ -135,7 +133,8 @@ int64_t mlir::se::makeDivisible(double value, int64_t divisor,
                                 int64_t minValue) {
   if (minValue <= 0)
     minValue = divisor;
-  auto rounded = static_cast<int64_t>(value + divisor / 2.0) / divisor * divisor;
+  auto rounded =
+      static_cast<int64_t>(value + divisor / 2.0) / divisor * divisor;
   int64_t result = std::max(minValue, rounded);
   if (result < 0.9 * value)
     result += divisor;
@@ -144,8 +143,8 @@ int64_t mlir::se::makeDivisible(double value, int64_t divisor,
 
 int64_t mlir::se::hiddenWidthFromBlockInput(int64_t blockInputChannels,
                                             double seRatio) {
-  return std::max<int64_t>(
-      1, static_cast<int64_t>(blockInputChannels * seRatio));
+  return std::max<int64_t>(1,
+                           static_cast<int64_t>(blockInputChannels * seRatio));
 }
 
 int64_t mlir::se::getHiddenWidth(HiddenWidthRule rule, int64_t channels,
@@ -218,7 +217,7 @@ int64_t SqueezeExciteOp::getKernelSize() {
 }
 
 SEConfig SqueezeExciteOp::getConfig() {
-  return SEConfig{getLayout(), getSqueeze(), getExcitation(),
+  return SEConfig{getLayout(),   getSqueeze(), getExcitation(),
                   getInnerAct(), getGate(),    getPostAct()};
 }
 
@@ -244,8 +243,7 @@ class OperandChecker {
 public:
   explicit OperandChecker(SqueezeExciteOp op) : op(op) {}
 
-  LogicalResult check(StringRef name, Value value,
-                      ArrayRef<int64_t> expected) {
+  LogicalResult check(StringRef name, Value value, ArrayRef<int64_t> expected) {
     auto type = cast<RankedTensorType>(value.getType());
     if (!type.getElementType().isF32())
       return op.emitOpError() << "expects " << name << " to have element type "
