@@ -1,8 +1,9 @@
 //===- ModelNumericsTest.cpp - compiled zoo models vs the graph reference -===//
 //
-// Every zoo model, at reduced width (1/8) and a small input, is compiled
-// through se-cpu-pipeline and compared with the plain C++ graph executor on
-// a seeded input. Tolerance: every logit within 1e-4 * (1 + max |logit|).
+// Every zoo model, at reduced width (1/8) and a small input, and
+// SE-ResNet-50 at full size and 224 x 224, is compiled through
+// se-cpu-pipeline and compared with the plain C++ graph executor on a
+// seeded input. Tolerance: every logit within 1e-4 * (1 + max |logit|).
 // The models are compiled as se-compile compiles them: intermediates in one
 // workspace that the caller allocates.
 //
@@ -32,19 +33,20 @@ struct ModelCase {
   int64_t batch, inputSize;
   SEIntegration integration = SEIntegration::Standard;
   bool seAfter3x3 = false;
+  /// Full-size models: all widths, 1000 classes, r = 16.
+  bool fullWidth = false;
 };
 
-class ModelNumerics : public ::testing::TestWithParam<ModelCase> {};
-
-TEST_P(ModelNumerics, MatchesGraphReference) {
-  const ModelCase &c = GetParam();
+/// Compiles the model of `c`, runs it and the graph reference on one seeded
+/// input, and compares the logits.
+void checkModel(const ModelCase &c) {
   ResNetOptions options;
   ASSERT_TRUE(succeeded(applyModelName(c.name, options)));
   options.batch = c.batch;
   options.inputSize = c.inputSize;
-  options.classes = 10;
-  options.widthDivisor = 8;
-  options.reduction = 4;
+  options.classes = c.fullWidth ? 1000 : 10;
+  options.widthDivisor = c.fullWidth ? 1 : 8;
+  options.reduction = c.fullWidth ? 16 : 4;
   options.integration = c.integration;
   options.seAfter3x3 = c.seAfter3x3;
 
@@ -79,10 +81,10 @@ TEST_P(ModelNumerics, MatchesGraphReference) {
       ::se::reference::runGraph(forward, {input}, error);
   ASSERT_EQ(want.size(), 1u) << error;
 
-  std::vector<float> logits(c.batch * 10, std::nanf(""));
+  std::vector<float> logits(c.batch * options.classes, std::nanf(""));
   ASSERT_TRUE(compiled->call("forward",
                              {{inputData.data(), input.shape},
-                              {logits.data(), {c.batch, 10}},
+                              {logits.data(), {c.batch, options.classes}},
                               {workspace.data(), {workspaceBytes}}},
                              error))
       << error;
@@ -99,6 +101,16 @@ TEST_P(ModelNumerics, MatchesGraphReference) {
   EXPECT_GT(scale, 1e-2) << c.name;
   EXPECT_LE(worst, kTolerance * (1.0 + scale))
       << c.name << ": logit scale " << scale;
+}
+
+class ModelNumerics : public ::testing::TestWithParam<ModelCase> {};
+
+TEST_P(ModelNumerics, MatchesGraphReference) { checkModel(GetParam()); }
+
+/// SE-ResNet-50 as the demo compiles it: 224 x 224, full widths, r = 16.
+TEST(ModelNumericsFullSize, SEResNet50At224) {
+  checkModel(ModelCase{"se-resnet50", 1, 224, SEIntegration::Standard, false,
+                       /*fullWidth=*/true});
 }
 
 INSTANTIATE_TEST_SUITE_P(
