@@ -2,8 +2,25 @@
 #include "small.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+
+/// One context per thread, run concurrently.
+struct Job {
+  small_context *context;
+  const float *input;
+  float output[SMALL_OUTPUT_0_ELEMENTS];
+};
+
+static void *runJob(void *arg) {
+  struct Job *job = (struct Job *)arg;
+  const float *inputs[] = {job->input};
+  float *outputs[] = {job->output};
+  for (int i = 0; i < 20; ++i)
+    small_run(job->context, inputs, outputs);
+  return NULL;
+}
 
 int main(void) {
   static float input[SMALL_INPUT_0_ELEMENTS];
@@ -37,6 +54,17 @@ int main(void) {
          finite && !memcmp(first, second, sizeof(first)) ? "yes" : "no");
   printf("rerun agrees: %s\n", !memcmp(first, again, sizeof(first)) ? "yes"
                                                                      : "no");
+  struct Job jobs[2] = {{a, input, {0}}, {b, input, {0}}};
+  pthread_t threads[2];
+  for (int i = 0; i < 2; ++i)
+    pthread_create(&threads[i], NULL, runJob, &jobs[i]);
+  for (int i = 0; i < 2; ++i)
+    pthread_join(threads[i], NULL);
+  printf("concurrent contexts agree: %s\n",
+         !memcmp(jobs[0].output, first, sizeof(first)) &&
+                 !memcmp(jobs[1].output, first, sizeof(first))
+             ? "yes"
+             : "no");
   printf("null inputs: %d\n", small_run(a, NULL, outFirst));
   printf("bad index: %d\n", small_output_shape(1, dims));
   small_destroy(a);
