@@ -76,15 +76,6 @@ struct Tensor {
   std::vector<float> data;
 };
 
-/// The C descriptor of a rank <= 4 f32 memref, laid out as the compiled
-/// code expects for that rank.
-struct Descriptor {
-  float *allocated;
-  float *aligned;
-  int64_t offset;
-  int64_t sizesAndStrides[8];
-};
-
 int fail(const Twine &message) {
   WithColor::error(errs(), "se-run") << message << "\n";
   return 1;
@@ -122,17 +113,6 @@ std::string shapeText(const std::vector<int64_t> &shape) {
   for (size_t i = 0; i < shape.size(); ++i)
     text += (i ? "x" : "") + std::to_string(shape[i]);
   return text;
-}
-
-Descriptor describe(float *data, const std::vector<int64_t> &shape) {
-  Descriptor d{data, data, 0, {}};
-  int64_t rank = shape.size(), stride = 1;
-  for (int64_t i = rank - 1; i >= 0; --i) {
-    d.sizesAndStrides[i] = shape[i];
-    d.sizesAndStrides[rank + i] = stride;
-    stride *= shape[i];
-  }
-  return d;
 }
 
 /// Reads a raw f32 file of exactly `elements` values.
@@ -223,13 +203,13 @@ int main(int argc, char **argv) {
       (reinterpret_cast<uintptr_t>(workspace.data()) + 63) / 64 * 64);
   SEByteMemRef1D workspaceRef = {aligned, aligned, 0, {bytes}, {1}};
 
-  std::vector<Descriptor> descriptors;
-  for (Tensor &t : inputs)
-    descriptors.push_back(describe(t.data.data(), t.shape));
-  for (Tensor &t : outputs)
-    descriptors.push_back(describe(t.data.data(), t.shape));
+  std::vector<SEMemRefAnyRank> descriptors;
+  for (std::vector<Tensor> *tensors : {&inputs, &outputs})
+    for (Tensor &t : *tensors)
+      descriptors.push_back(se_memref_dense(t.data.data(), t.shape.data(),
+                                            static_cast<int>(t.shape.size())));
   std::vector<void *> args;
-  for (Descriptor &d : descriptors)
+  for (SEMemRefAnyRank &d : descriptors)
     args.push_back(&d);
   args.push_back(&workspaceRef);
   args.resize(16, nullptr);

@@ -2,6 +2,8 @@
 
 #include "Codegen/SEJit.h"
 
+#include "se/Runtime/MemRef.h"
+
 #include "se/Codegen/CPU/Passes.h"
 #include "se/InitAll.h"
 
@@ -270,29 +272,6 @@ bool CompiledModule::lower(mlir::OwningOpRef<mlir::ModuleOp> module,
   return true;
 }
 
-namespace {
-/// A memref descriptor of rank <= 4 with its sizes and strides packed the
-/// way the LLVM lowering lays them out for that rank.
-struct Descriptor {
-  float *allocated;
-  float *aligned;
-  int64_t offset;
-  int64_t sizesAndStrides[8];
-};
-} // namespace
-
-static Descriptor describeBuffer(float *data,
-                                 const std::vector<int64_t> &shape) {
-  Descriptor d{data, data, 0, {}};
-  int64_t rank = shape.size(), stride = 1;
-  for (int64_t i = rank - 1; i >= 0; --i) {
-    d.sizesAndStrides[i] = shape[i];
-    d.sizesAndStrides[rank + i] = stride;
-    stride *= shape[i];
-  }
-  return d;
-}
-
 bool CompiledModule::callI64(const std::string &name, int64_t &result,
                              std::string &error) {
   void *packed[] = {&result};
@@ -306,11 +285,13 @@ bool CompiledModule::callI64(const std::string &name, int64_t &result,
 bool CompiledModule::call(const std::string &name,
                           const std::vector<Buffer> &buffers,
                           std::string &error) {
-  std::vector<Descriptor> descriptors;
+  std::vector<SEMemRefAnyRank> descriptors;
   for (const Buffer &buffer : buffers)
-    descriptors.push_back(describeBuffer(buffer.data, buffer.shape));
+    descriptors.push_back(
+        se_memref_dense(buffer.data, buffer.shape.data(),
+                        static_cast<int>(buffer.shape.size())));
   std::vector<void *> pointers, packed;
-  for (Descriptor &d : descriptors)
+  for (SEMemRefAnyRank &d : descriptors)
     pointers.push_back(&d);
   for (void *&p : pointers)
     packed.push_back(&p);

@@ -58,6 +58,30 @@ typedef struct SEByteMemRef1D {
   int64_t strides[1];
 } SEByteMemRef1D;
 
+/* A descriptor of any rank up to 4: for rank R, `sizes_and_strides` holds
+ * the R sizes, then the R strides, which is the layout of SEMemRef<R>D.
+ * Lets tools pass tensors whose rank they learn at run time. */
+typedef struct SEMemRefAnyRank {
+  float *allocated;
+  float *aligned;
+  int64_t offset;
+  int64_t sizes_and_strides[8];
+} SEMemRefAnyRank;
+
+/* A descriptor of a dense row-major buffer of `rank` (1 to 4) dimensions. */
+static inline SEMemRefAnyRank se_memref_dense(float *data,
+                                              const int64_t *shape,
+                                              int rank) {
+  SEMemRefAnyRank desc = {data, data, 0, {0}};
+  int64_t stride = 1;
+  for (int i = rank - 1; i >= 0; --i) {
+    desc.sizes_and_strides[i] = shape[i];
+    desc.sizes_and_strides[rank + i] = stride;
+    stride *= shape[i];
+  }
+  return desc;
+}
+
 /* Fills a descriptor for a dense row-major buffer `data` of the given shape. */
 #define SE_MEMREF_INIT(desc, data, ...)                                        \
   do {                                                                         \
