@@ -18,11 +18,12 @@ using namespace mlir::se;
 static LogicalResult
 runPasses(ModuleOp module,
           function_ref<LogicalResult(PassManager &)> configurePassManager,
-          function_ref<void(PassManager &)> addPasses) {
+          function_ref<LogicalResult(PassManager &)> addPasses) {
   PassManager pm(module.getContext());
   if (configurePassManager && failed(configurePassManager(pm)))
     return failure();
-  addPasses(pm);
+  if (failed(addPasses(pm)))
+    return failure();
   return pm.run(module);
 }
 
@@ -94,6 +95,7 @@ LogicalResult mlir::se::compile(
   case EmitKind::MLIR:
     if (failed(runPasses(module, configurePassManager, [](PassManager &pm) {
           pm.addPass(createCanonicalizerPass());
+          return success();
         })))
       return failure();
     printModule(module, options, os);
@@ -102,6 +104,7 @@ LogicalResult mlir::se::compile(
     if (failed(runPasses(module, configurePassManager, [](PassManager &pm) {
           addGraphToLinalgPasses(pm);
           pm.addPass(createCanonicalizerPass());
+          return success();
         })))
       return failure();
     printModule(module, options, os);
@@ -133,12 +136,12 @@ LogicalResult mlir::se::compile(
     list(entry.getResultTypes());
   }
 
-  PassManager pm(module.getContext());
-  if (configurePassManager && failed(configurePassManager(pm)))
-    return failure();
-  if (failed(buildSECPUPipeline(pm, options.pipeline, error)))
-    return emitError(module.getLoc()) << error;
-  if (failed(pm.run(module)))
+  if (failed(runPasses(
+          module, configurePassManager, [&](PassManager &pm) -> LogicalResult {
+            if (failed(buildSECPUPipeline(pm, options.pipeline, error)))
+              return emitError(module.getLoc()) << error;
+            return success();
+          })))
     return failure();
   if (options.emit == EmitKind::LLVMDialect) {
     printModule(module, options, os);

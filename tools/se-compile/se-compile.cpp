@@ -199,29 +199,27 @@ static cl::list<int64_t>
               cl::desc("Override every op's tile sizes (innermost last)"),
               cl::CommaSeparated, cl::cat(compileCategory));
 
-static LogicalResult validateOptions() {
-  if (threadsOption() < 1)
-    return WithColor::error(errs(), "se-compile")
-               << "--threads must be at least 1, got " << threadsOption()
-               << "\n",
-           failure();
-  for (int64_t size : tileSizes)
-    if (size < 0)
-      return WithColor::error(errs(), "se-compile")
-                 << "--tile-sizes entries must be non-negative, got " << size
-                 << "\n",
-             failure();
-  if (emitKind == se::EmitKind::Object && outputFilename == "-" &&
-      outs().is_displayed())
-    return WithColor::error(errs(), "se-compile")
-               << "refusing to write an object file to a terminal; use -o\n",
-           failure();
-  return success();
-}
-
 static int reportError(const Twine &message) {
   WithColor::error(errs(), "se-compile") << message << "\n";
   return 1;
+}
+
+static LogicalResult validateOptions() {
+  if (threadsOption() < 1)
+    return reportError("--threads must be at least 1, got " +
+                       Twine(threadsOption())),
+           failure();
+  for (int64_t size : tileSizes)
+    if (size < 0)
+      return reportError("--tile-sizes entries must be non-negative, got " +
+                         Twine(size)),
+             failure();
+  if (emitKind == se::EmitKind::Object && outputFilename == "-" &&
+      outs().is_displayed())
+    return reportError(
+               "refusing to write an object file to a terminal; use -o"),
+           failure();
+  return success();
 }
 
 /// Builds --model with its knobs; reports a bad name or knob.
