@@ -5,12 +5,16 @@
 #include "se/Conversion/Passes.h"
 #include "se/Target/HeaderWriter.h"
 #include "se/Target/LLVMEmitter.h"
+#include "se/Utils/WeightsFile.h"
 
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
 using namespace mlir::se;
@@ -25,6 +29,14 @@ runPasses(ModuleOp module,
   if (failed(addPasses(pm)))
     return failure();
   return pm.run(module);
+}
+
+ModelABI mlir::se::getModelABI(const CPUPipelineOptions &options) {
+  ModelABI abi;
+  abi.workspace = options.workspace;
+  abi.threadCount = options.threads > 1;
+  abi.externalWeights = options.externalWeights;
+  return abi;
 }
 
 func::FuncOp mlir::se::getEntryPoint(ModuleOp module) {
@@ -58,12 +70,45 @@ static LogicalResult emitShared(llvm::Module &llvmModule,
                                error)))
       return emitError(loc) << error;
   }
-  if (failed(linkSharedObject(objectPath, sharedPath, error)))
+  bool openMP = llvmModule.getFunction("__kmpc_fork_call") != nullptr;
+  if (failed(linkSharedObject(objectPath, sharedPath, openMP, error)))
     return emitError(loc) << error;
   auto shared = llvm::MemoryBuffer::getFile(sharedPath);
   if (!shared)
     return emitError(loc) << "cannot read the linked shared object";
   os << (*shared)->getBuffer();
+  return success();
+}
+
+/// Writes the blob that se-cpu-externalize-weights left on the module to
+/// `path` and drops it from the module.
+static LogicalResult writeExternalWeights(ModuleOp module, StringRef path) {
+  auto layoutAttr = module->getAttrOfType<ArrayAttr>("se.weights_layout");
+  auto dataAttr =
+      module->getAttrOfType<DenseResourceElementsAttr>("se.weights_data");
+  if (!layoutAttr || !dataAttr)
+    return emitError(module.getLoc())
+           << "the pipeline left no external weights to write";
+  if (path.empty())
+    return emitError(module.getLoc())
+           << "external weights need a weights file path";
+  WeightsLayout layout;
+  for (auto entry : layoutAttr.getAsRange<DictionaryAttr>())
+    layout.add(entry.getAs<StringAttr>("name").getValue(),
+               entry.getAs<DenseI64ArrayAttr>("shape").asArrayRef());
+  AsmResourceBlob *blob = dataAttr.getRawHandle().getBlob();
+  if (!blob || blob->getData().size() != layout.dataBytes())
+    return emitError(module.getLoc())
+           << "the external weights do not match their layout";
+  std::error_code ec;
+  llvm::ToolOutputFile file(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return emitError(module.getLoc())
+           << "cannot write weights file '" << path << "': " << ec.message();
+  writeWeightsFile(layout, blob->getData(), /*bindToLayout=*/true, file.os());
+  file.keep();
+  module->removeAttr("se.weights_layout");
+  module->removeAttr("se.weights_data");
   return success();
 }
 
@@ -90,7 +135,7 @@ LogicalResult mlir::se::compile(
     if (!entry)
       return emitError(module.getLoc())
              << "no public function to write a C header for";
-    return writeCHeader(entry, options.pipeline.workspace, os);
+    return writeCHeader(entry, getModelABI(options.pipeline), os);
   }
   case EmitKind::MLIR:
     if (failed(runPasses(module, configurePassManager, [](PassManager &pm) {
@@ -147,6 +192,9 @@ LogicalResult mlir::se::compile(
     printModule(module, options, os);
     return success();
   }
+  if (options.pipeline.externalWeights &&
+      failed(writeExternalWeights(module, options.weightsPath)))
+    return failure();
 
   FailureOr<std::unique_ptr<llvm::TargetMachine>> machine =
       createTargetMachine(*target, error);

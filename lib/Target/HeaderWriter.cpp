@@ -7,6 +7,8 @@
 
 using namespace mlir;
 
+#include "RuntimeHeaders.inc"
+
 namespace {
 struct TensorInfo {
   std::string kind; // INPUT or OUTPUT
@@ -23,7 +25,7 @@ static std::string joined(ArrayRef<int64_t> values) {
   return text;
 }
 
-LogicalResult mlir::se::writeCHeader(func::FuncOp func, bool workspace,
+LogicalResult mlir::se::writeCHeader(func::FuncOp func, const ModelABI &abi,
                                      llvm::raw_ostream &os) {
   std::string name = func.getName().str();
   std::string upper = StringRef(name).upper();
@@ -53,7 +55,9 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, bool workspace,
      << " *\n"
      << " * Usage:\n"
      << " *   " << name << "_context *ctx;\n"
-     << " *   if (" << name << "_create(&ctx) != SE_OK) ...\n"
+     << " *   if (" << name << "_create(&ctx"
+     << (abi.externalWeights ? ", \"" + name + ".weights\"" : std::string())
+     << ") != SE_OK) ...\n"
      << " *   const float *inputs[" << upper << "_NUM_INPUTS] = {...};\n"
      << " *   float *outputs[" << upper << "_NUM_OUTPUTS] = {...};\n"
      << " *   " << name << "_run(ctx, inputs, outputs);   (any number of "
@@ -69,28 +73,25 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, bool workspace,
         "at a\n"
      << " * time. Link with the object file (and -lm; -fopenmp when "
         "compiled with\n"
-     << " * --threads > 1).\n"
-     << " *===------------------------------------------------------------"
+     << " * --threads > 1).\n";
+  if (abi.externalWeights)
+    os << " *\n * The weights are not in the object: create() loads them from "
+          "the weights\n * file se-compile wrote beside it "
+          "(docs/weights-format.md) and checks\n * that the file is intact "
+          "and made for this model.\n";
+  if (abi.threadCount)
+    os << " *\n * Parallel code: create() takes the thread count from the "
+          "environment\n * variable SE_NUM_THREADS when set; "
+       << name << "_set_num_threads() sets it for\n * every context of the "
+       << "process.\n";
+  os << " *===------------------------------------------------------------"
         "----------===*/\n\n";
   os << "#ifndef " << upper << "_H\n#define " << upper << "_H\n\n"
-     << "#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n\n"
-     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
-
-  // Descriptor types, shared with runtime/include/se/Runtime/MemRef.h.
-  os << "#ifndef SE_RUNTIME_MEMREF_H\n#define SE_RUNTIME_MEMREF_H\n";
-  for (int rank = 1; rank <= 4; ++rank)
-    os << llvm::formatv("typedef struct SEMemRef{0}D {{ float *allocated; "
-                        "float *aligned; int64_t offset; int64_t sizes[{0}]; "
-                        "int64_t strides[{0}]; } SEMemRef{0}D;\n",
-                        rank);
-  os << "typedef struct SEByteMemRef1D { int8_t *allocated; int8_t *aligned; "
-        "int64_t offset; int64_t sizes[1]; int64_t strides[1]; } "
-        "SEByteMemRef1D;\n#endif\n\n";
-
-  os << "#ifndef SE_STATUS_CODES\n#define SE_STATUS_CODES\n"
-     << "/* Status codes of the generated API. */\n"
-     << "enum { SE_OK = 0, SE_ERROR_INVALID_ARGUMENT = 1, "
-        "SE_ERROR_OUT_OF_MEMORY = 2 };\n#endif\n\n";
+     << "#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n\n";
+  // Copies of the runtime headers, guarded so that a program may include
+  // them too.
+  os << kMemRefHeader << "\n" << kWeightsHeader << "\n";
+  os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
 
   os << "#define " << upper << "_NUM_INPUTS " << numInputs << "\n"
      << "#define " << upper << "_NUM_OUTPUTS " << numOutputs << "\n";
@@ -106,26 +107,55 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, bool workspace,
   os << "void _mlir_ciface_" << name << "(";
   for (auto [i, t] : llvm::enumerate(tensors))
     os << (i ? ", " : "") << "SEMemRef" << t.shape.size() << "D *";
-  if (workspace)
+  if (abi.workspace)
     os << ", SEByteMemRef1D *workspace";
+  if (abi.externalWeights)
+    os << ", SEByteMemRef1D *weights";
   os << ");\n";
-  if (workspace)
+  if (abi.workspace)
     os << "int64_t _mlir_ciface_" << name << "_workspace_bytes(void);\n";
+  if (abi.externalWeights)
+    os << "int64_t _mlir_ciface_" << name << "_weights_bytes(void);\n"
+       << "int64_t _mlir_ciface_" << name << "_weights_hash(void);\n";
+  if (abi.threadCount)
+    os << "extern int32_t " << name << "_num_threads;\n";
   os << "\n";
 
   os << "typedef struct " << name << "_context {\n"
-     << "  int8_t *workspace;\n  int64_t workspace_bytes;\n} " << name
+     << "  int8_t *workspace;\n  int64_t workspace_bytes;\n"
+     << "  int8_t *weights;\n  int64_t weights_bytes;\n} " << name
      << "_context;\n\n";
 
+  os << "/* Sets the thread count of every context's runs (at least 1). */\n"
+     << "static inline int " << name << "_set_num_threads(int threads) {\n"
+     << "  if (threads < 1)\n    return SE_ERROR_INVALID_ARGUMENT;\n";
+  if (abi.threadCount)
+    os << "  " << name << "_num_threads = threads;\n  return SE_OK;\n}\n\n";
+  else
+    os << "  /* Compiled serial (se-compile --threads=1). */\n"
+       << "  return threads == 1 ? SE_OK : SE_ERROR_INVALID_ARGUMENT;\n}\n\n";
+
+  os << "static inline void " << name << "_destroy(" << name
+     << "_context *context) {\n"
+     << "  if (!context)\n    return;\n  free(context->workspace);\n"
+     << "  free(context->weights);\n  free(context);\n}\n\n";
+
   os << "/* Allocates a context and its workspace (pages touched now, not "
-        "during\n * run). */\n"
+        "during\n * run)"
+     << (abi.externalWeights ? " and loads the weights file" : "")
+     << ". Returns SE_OK or an error code (se_status_string). */\n"
      << "static inline int " << name << "_create(" << name
-     << "_context **context) {\n"
+     << "_context **context"
+     << (abi.externalWeights ? ", const char *weights_path" : "") << ") {\n"
      << "  if (!context)\n    return SE_ERROR_INVALID_ARGUMENT;\n"
      << "  *context = (" << name << "_context *)calloc(1, sizeof(" << name
      << "_context));\n"
      << "  if (!*context)\n    return SE_ERROR_OUT_OF_MEMORY;\n";
-  if (workspace)
+  if (abi.threadCount)
+    os << "  {\n    const char *threads = getenv(\"SE_NUM_THREADS\");\n"
+       << "    if (threads && atoi(threads) > 0)\n      " << name
+       << "_num_threads = atoi(threads);\n  }\n";
+  if (abi.workspace)
     os << "  int64_t bytes = _mlir_ciface_" << name << "_workspace_bytes();\n"
        << "  if (bytes > 0) {\n"
        << "    (*context)->workspace = (int8_t *)aligned_alloc(64, "
@@ -136,12 +166,21 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, bool workspace,
           "}\n"
        << "    memset((*context)->workspace, 0, (size_t)bytes);\n  }\n"
        << "  (*context)->workspace_bytes = bytes;\n";
+  if (abi.externalWeights)
+    os << "  {\n    void *weights = NULL;\n"
+       << "    int64_t weights_bytes = _mlir_ciface_" << name
+       << "_weights_bytes();\n"
+       << "    int status = se_weights_load(weights_path, "
+          "(uint64_t)_mlir_ciface_"
+       << name << "_weights_hash(),\n"
+       << "                                 (uint64_t)weights_bytes, "
+          "&weights);\n"
+       << "    if (status != SE_OK) {\n      " << name
+       << "_destroy(*context);\n"
+       << "      *context = NULL;\n      return status;\n    }\n"
+       << "    (*context)->weights = (int8_t *)weights;\n"
+       << "    (*context)->weights_bytes = weights_bytes;\n  }\n";
   os << "  return SE_OK;\n}\n\n";
-
-  os << "static inline void " << name << "_destroy(" << name
-     << "_context *context) {\n"
-     << "  if (!context)\n    return;\n  free(context->workspace);\n"
-     << "  free(context);\n}\n\n";
 
   os << "/* Runs the model: inputs[i] and outputs[i] point to the tensors "
         "above. */\n"
@@ -167,15 +206,20 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, bool workspace,
     }
     os << joined(strides) << "}};\n";
   }
-  if (workspace)
+  if (abi.workspace)
     os << "  SEByteMemRef1D workspace = {context->workspace, "
           "context->workspace, 0, {context->workspace_bytes}, {1}};\n";
+  if (abi.externalWeights)
+    os << "  SEByteMemRef1D weights = {context->weights, "
+          "context->weights, 0, {context->weights_bytes}, {1}};\n";
   os << "  _mlir_ciface_" << name << "(";
   for (auto [i, t] : llvm::enumerate(tensors))
     os << (i ? ", " : "") << "&" << (t.kind == "INPUT" ? "in" : "out")
        << t.index;
-  if (workspace)
+  if (abi.workspace)
     os << ", &workspace";
+  if (abi.externalWeights)
+    os << ", &weights";
   os << ");\n  return SE_OK;\n}\n\n";
 
   for (const char *kind : {"input", "output"}) {

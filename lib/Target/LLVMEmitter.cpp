@@ -99,6 +99,14 @@ LogicalResult mlir::se::addModelMetadata(llvm::Module &module, StringRef entry,
   }
   llvm::GlobalAlias::create("se_model_run", run);
   llvm::GlobalAlias::create("se_model_workspace_bytes", workspace);
+  // Optional: the thread count of parallel code, the external weights.
+  if (llvm::GlobalVariable *threads =
+          module.getGlobalVariable((entry + "_num_threads").str()))
+    llvm::GlobalAlias::create("se_model_num_threads", threads);
+  for (StringRef query : {"_weights_bytes", "_weights_hash"})
+    if (llvm::Function *function =
+            module.getFunction(("_mlir_ciface_" + entry + query).str()))
+      llvm::GlobalAlias::create(("se_model" + query).str(), function);
   llvm::Constant *text =
       llvm::ConstantDataArray::getString(module.getContext(), signature);
   new llvm::GlobalVariable(module, text->getType(), /*isConstant=*/true,
@@ -108,7 +116,7 @@ LogicalResult mlir::se::addModelMetadata(llvm::Module &module, StringRef entry,
 }
 
 LogicalResult mlir::se::linkSharedObject(StringRef object, StringRef output,
-                                         std::string &error) {
+                                         bool openMP, std::string &error) {
   llvm::ErrorOr<std::string> linker =
       llvm::sys::findProgramByName("ld.lld", {"/usr/lib/llvm-22/bin"});
   if (!linker)
@@ -118,6 +126,10 @@ LogicalResult mlir::se::linkSharedObject(StringRef object, StringRef output,
     return failure();
   }
   SmallVector<StringRef> args = {*linker, "-shared", "-o", output, object};
+  // Parallel code calls the OpenMP runtime: record libomp as a dependency.
+  if (openMP)
+    args.append({"-L/usr/lib/llvm-22/lib", "-L/usr/lib/x86_64-linux-gnu",
+                 "-lomp"});
   std::string message;
   int status = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
                                          &message);

@@ -8,6 +8,7 @@
 #include "se/Compiler/Compiler.h"
 #include "se/InitAll.h"
 #include "se/Models/Models.h"
+#include "se/Support/CommandLine.h"
 #include "se/Target/CostReport.h"
 #include "se/Target/HeaderWriter.h"
 
@@ -134,27 +135,11 @@ static cl::opt<std::string>
     targetFeatures("mattr", cl::desc("Target features, e.g. +avx2,-avx512f"),
                    cl::init(""), cl::cat(compileCategory));
 
-/// libMLIR.so and libLLVM.so already register global `-threads` (an int)
-/// and `-stats` (a bool kept in LLVM's statistics state) options; two
-/// options of one name abort at start-up, so se-compile adopts the
-/// registered ones and gives them its own description and category.
-template <typename OptionT>
-static OptionT *adoptOption(StringRef name, StringRef description) {
-  auto &registered = cl::getRegisteredOptions();
-  auto it = registered.find(name);
-  auto *option =
-      it == registered.end() ? nullptr : dynamic_cast<OptionT *>(it->second);
-  if (!option)
-    option = new OptionT(name);
-  option->setDescription(description);
-  option->addCategory(compileCategory);
-  return option;
-}
-
 static cl::opt<int> &threadsOption() {
   static cl::opt<int> *option = [] {
     auto *adopted =
-        adoptOption<cl::opt<int>>("threads", "Threads of the generated code");
+        se::adoptOption<cl::opt<int>>(
+        "threads", "Threads of the generated code", compileCategory);
     adopted->setInitialValue(1);
     return adopted;
   }();
@@ -165,8 +150,9 @@ static cl::opt<int> &threadsOption() {
 /// LLVM print its statistics at exit): se-compile reads the flag once and
 /// clears it.
 static cl::opt<bool, true> *statsOption() {
-  static cl::opt<bool, true> *option = adoptOption<cl::opt<bool, true>>(
-      "stats", "Print the cost report: parameters, MACs and bytes per stage");
+  static cl::opt<bool, true> *option = se::adoptOption<cl::opt<bool, true>>(
+      "stats", "Print the cost report: parameters, MACs and bytes per stage",
+      compileCategory);
   return option;
 }
 
@@ -187,6 +173,17 @@ static cl::opt<bool> useWorkspace(
     cl::desc("Intermediate buffers in one workspace allocated by the C API's "
              "create() (always on for --model)"),
     cl::init(false), cl::cat(compileCategory));
+
+enum class WeightsMode { Embedded, External };
+static cl::opt<WeightsMode> weightsMode(
+    "weights", cl::desc("Where the compiled code keeps its weights"),
+    cl::init(WeightsMode::Embedded),
+    cl::values(clEnumValN(WeightsMode::Embedded, "embedded",
+                          "read-only data in the object"),
+               clEnumValN(WeightsMode::External, "external",
+                          "a weights file beside the output (FILE.weights), "
+                          "loaded by create()")),
+    cl::cat(compileCategory));
 
 static cl::opt<bool> fullConstants(
     "full-constants",
@@ -214,6 +211,15 @@ static LogicalResult validateOptions() {
       return reportError("--tile-sizes entries must be non-negative, got " +
                          Twine(size)),
              failure();
+  bool writesCode = emitKind != se::EmitKind::MLIR &&
+                    emitKind != se::EmitKind::Linalg &&
+                    emitKind != se::EmitKind::LLVMDialect &&
+                    emitKind != se::EmitKind::Header;
+  if (weightsMode == WeightsMode::External && writesCode &&
+      outputFilename == "-")
+    return reportError("--weights=external writes FILE.weights beside the "
+                       "output; give -o FILE"),
+           failure();
   if (emitKind == se::EmitKind::Object && outputFilename == "-" &&
       outs().is_displayed())
     return reportError(
@@ -343,22 +349,12 @@ int main(int argc, char **argv) {
     SymbolTable::setSymbolName(entry, entryName);
   }
 
-  // The C header describes the graph-level entry point; write it before
-  // lowering rewrites the signature.
-  bool workspace = useWorkspace || isModel || emitKind == se::EmitKind::Shared;
-  std::string header;
-  if (emitKind == se::EmitKind::Object && outputFilename != "-") {
-    func::FuncOp entry = se::getEntryPoint(*module);
-    llvm::raw_string_ostream headerStream(header);
-    if (entry && failed(se::writeCHeader(entry, workspace, headerStream)))
-      return 1;
-  }
-
   std::unique_ptr<ToolOutputFile> output =
       openOutputFile(outputFilename, &errorMessage);
   if (!output)
     return reportError(errorMessage);
 
+  bool workspace = useWorkspace || isModel || emitKind == se::EmitKind::Shared;
   se::CompilerOptions options;
   options.emit = emitKind;
   options.printFullConstants = fullConstants;
@@ -368,6 +364,23 @@ int main(int argc, char **argv) {
   options.pipeline.threads = threadsOption();
   options.pipeline.tileSizes = ArrayRef<int64_t>(llvm::to_vector(tileSizes));
   options.pipeline.workspace = workspace;
+  options.pipeline.externalWeights = weightsMode == WeightsMode::External;
+  if (options.pipeline.externalWeights) {
+    SmallString<256> weightsPath(outputFilename);
+    sys::path::replace_extension(weightsPath, ".weights");
+    options.weightsPath = weightsPath.str().str();
+  }
+
+  // The C header describes the graph-level entry point; write it before
+  // lowering rewrites the signature.
+  std::string header;
+  if (emitKind == se::EmitKind::Object && outputFilename != "-") {
+    func::FuncOp entry = se::getEntryPoint(*module);
+    llvm::raw_string_ostream headerStream(header);
+    if (entry && failed(se::writeCHeader(
+                     entry, se::getModelABI(options.pipeline), headerStream)))
+      return 1;
+  }
 
   DefaultTimingManager timing;
   applyDefaultTimingManagerCLOptions(timing);

@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "se/Runtime/MemRef.h"
+#include "se/Runtime/Weights.h"
+#include "se/Support/CommandLine.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
@@ -17,6 +19,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -63,13 +66,30 @@ static cl::opt<int> benchRuns("bench", cl::desc("Time this many runs"),
 static cl::opt<int> warmupRuns("warmup",
                                cl::desc("Untimed runs before --bench"),
                                cl::init(3), cl::cat(runCategory));
+static cl::opt<int> &threadCount() {
+  static cl::opt<int> *option = [] {
+    auto *adopted = mlir::se::adoptOption<cl::opt<int>>(
+        "threads",
+        "Threads of a model compiled with --threads > 1 (default: "
+        "SE_NUM_THREADS, else the compiled count)",
+        runCategory);
+    adopted->setInitialValue(0);
+    return adopted;
+  }();
+  return *option;
+}
+static cl::opt<std::string>
+    weightsFile("weights",
+                cl::desc("Weights file of a model compiled with "
+                         "--weights=external (default: MODEL.weights)"),
+                cl::init(""), cl::cat(runCategory));
 static cl::opt<unsigned> seed("seed", cl::desc("Seed of the random input"),
                               cl::init(1), cl::cat(runCategory));
 
 namespace {
 
 using RunFn = void (*)(void *, ...);
-using WorkspaceFn = int64_t (*)();
+using QueryFn = int64_t (*)();
 
 struct Tensor {
   std::vector<int64_t> shape;
@@ -139,12 +159,16 @@ bool readRaw(StringRef path, int64_t elements, std::vector<float> &data,
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  threadCount();
   cl::HideUnrelatedOptions(runCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
       "se-run: run a model compiled with se-compile --emit=shared\n");
   if (benchRuns < 0 || warmupRuns < 0)
     return fail("--bench and --warmup must not be negative");
+  if (threadCount() < 0 ||
+      (threadCount() == 0 && threadCount().getNumOccurrences()))
+    return fail("--threads must be at least 1, got " + Twine(threadCount()));
 
   // dlopen searches the library path for a bare file name: make it a path.
   SmallString<256> path(modelPath);
@@ -156,11 +180,54 @@ int main(int argc, char **argv) {
       static_cast<const char *>(dlsym(library, "se_model_signature"));
   auto run = reinterpret_cast<void (*)(...)>(dlsym(library, "se_model_run"));
   auto workspaceBytes =
-      reinterpret_cast<WorkspaceFn>(dlsym(library, "se_model_workspace_bytes"));
+      reinterpret_cast<QueryFn>(dlsym(library, "se_model_workspace_bytes"));
   if (!signature || !run || !workspaceBytes)
     return fail("'" + modelPath +
                 "' is not a model compiled by se-compile --emit=shared (no "
                 "se_model_signature/se_model_run)");
+
+  // Run-time thread count: --threads, else SE_NUM_THREADS.
+  int threads = threadCount();
+  if (threads == 0)
+    if (const char *env = std::getenv("SE_NUM_THREADS"))
+      threads = std::max(0, std::atoi(env));
+  auto *compiledThreads =
+      static_cast<int32_t *>(dlsym(library, "se_model_num_threads"));
+  if (threads > 0) {
+    if (compiledThreads)
+      *compiledThreads = threads;
+    else if (threads > 1)
+      return fail("'" + modelPath +
+                  "' was compiled for one thread; --threads=" + Twine(threads) +
+                  " needs a model compiled with se-compile --threads=N");
+  }
+
+  // External weights, checked and loaded like the generated create() does.
+  auto weightsBytes =
+      reinterpret_cast<QueryFn>(dlsym(library, "se_model_weights_bytes"));
+  auto weightsHash =
+      reinterpret_cast<QueryFn>(dlsym(library, "se_model_weights_hash"));
+  std::unique_ptr<void, decltype(&std::free)> weights(nullptr, &std::free);
+  SEByteMemRef1D weightsRef = {nullptr, nullptr, 0, {0}, {1}};
+  if (weightsBytes && weightsHash) {
+    SmallString<256> weightsPath(weightsFile);
+    if (weightsPath.empty()) {
+      weightsPath = modelPath;
+      sys::path::replace_extension(weightsPath, ".weights");
+    }
+    void *data = nullptr;
+    int status = se_weights_load(weightsPath.c_str(), weightsHash(),
+                                 weightsBytes(), &data);
+    if (status != SE_OK)
+      return fail("weights '" + weightsPath + "': " + se_status_string(status));
+    weights.reset(data);
+    auto *bytes = static_cast<int8_t *>(data);
+    weightsRef = {bytes, bytes, 0, {weightsBytes()}, {1}};
+  } else if (!weightsFile.empty()) {
+    return fail("'" + modelPath +
+                "' embeds its weights; --weights is for models compiled with "
+                "se-compile --weights=external");
+  }
 
   // "inputs=1x3x224x224;outputs=1x1000"
   auto [inputsPart, outputsPart] = StringRef(signature).split(';');
@@ -171,8 +238,10 @@ int main(int argc, char **argv) {
       !parseShapes(outputsPart, outputShapes))
     return fail("'" + modelPath + "' has a malformed signature '" + signature +
                 "'");
-  if (inputShapes.size() + outputShapes.size() > 15)
-    return fail("models with more than 15 tensors are not supported");
+  size_t maxTensors = weights ? 14 : 15;
+  if (inputShapes.size() + outputShapes.size() > maxTensors)
+    return fail("models with more than " + Twine(maxTensors) +
+                " tensors are not supported");
 
   std::vector<Tensor> inputs, outputs;
   if (!inputFiles.empty() && inputFiles.size() != inputShapes.size())
@@ -212,6 +281,8 @@ int main(int argc, char **argv) {
   for (SEMemRefAnyRank &d : descriptors)
     args.push_back(&d);
   args.push_back(&workspaceRef);
+  if (weights)
+    args.push_back(&weightsRef);
   args.resize(16, nullptr);
   auto invoke = [&] {
     run(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7],

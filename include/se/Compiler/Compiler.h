@@ -9,6 +9,7 @@
 #define SE_COMPILER_COMPILER_H
 
 #include "se/Codegen/CPU/Passes.h"
+#include "se/Target/HeaderWriter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -48,7 +49,13 @@ struct CompilerOptions {
   /// than 64 bytes are elided, which keeps the IR readable but not
   /// reparsable.
   bool printFullConstants = false;
+  /// With `pipeline.externalWeights`: where to write the weights file that
+  /// the compiled code loads at create (required from --emit=llvm on).
+  std::string weightsPath;
 };
+
+/// The C signature that `options` give a compiled entry point.
+ModelABI getModelABI(const CPUPipelineOptions &options);
 
 /// The module's entry point: its first public function with a body, or
 /// null.

@@ -8,14 +8,22 @@
 
 namespace mlir::se {
 
+/// How the compiled entry point was built, which decides its C signature.
+struct ModelABI {
+  /// se-cpu-plan-workspace: create() allocates (and touches) the workspace.
+  bool workspace = false;
+  /// se-cpu-runtime-thread-count: the thread count is a settable global.
+  bool threadCount = false;
+  /// se-cpu-externalize-weights: create() loads a weights file.
+  bool externalWeights = false;
+};
+
 /// Writes the C header of the model whose graph-level entry point is
-/// `func`: shapes as macros and query functions, error codes, and a
-/// context API (create / run / destroy) implemented inline over the
-/// function's `_mlir_ciface_` entry point. With `workspace`, the function
-/// was compiled with se-cpu-plan-workspace and create() allocates (and
-/// touches) its workspace once. Fails on a signature the C API does not
-/// cover (non-f32 or dynamic tensors).
-LogicalResult writeCHeader(func::FuncOp func, bool workspace,
+/// `func`: shapes as macros and query functions, status codes, and a
+/// context API (create / run / destroy / set_num_threads) implemented
+/// inline over the function's `_mlir_ciface_` entry point. Fails on a
+/// signature the C API does not cover (non-f32 or dynamic tensors).
+LogicalResult writeCHeader(func::FuncOp func, const ModelABI &abi,
                            llvm::raw_ostream &os);
 
 } // namespace mlir::se

@@ -40,12 +40,17 @@ LogicalResult emitMachineCode(llvm::Module &module,
 /// `se_model_run` and `se_model_workspace_bytes` (aliases of the entry
 /// point's C interface and of its workspace query) and `se_model_signature`,
 /// a string "inputs=1x3x224x224;outputs=1x1000" (f32 tensors, `,` between
-/// tensors). Fails if the entry point was not compiled with a workspace.
+/// tensors). Where the model has them, also `se_model_num_threads` (the i32
+/// thread count of parallel code) and `se_model_weights_bytes` /
+/// `se_model_weights_hash` (external weights: the run function then takes
+/// the weights after the workspace). Fails if the entry point was not
+/// compiled with a workspace.
 LogicalResult addModelMetadata(llvm::Module &module, StringRef entry,
                                StringRef signature, std::string &error);
 
-/// Links `object` into the shared object `output` with ld.lld.
-LogicalResult linkSharedObject(StringRef object, StringRef output,
+/// Links `object` into the shared object `output` with ld.lld; with
+/// `openMP`, against the OpenMP runtime (libomp).
+LogicalResult linkSharedObject(StringRef object, StringRef output, bool openMP,
                                std::string &error);
 
 } // namespace mlir::se

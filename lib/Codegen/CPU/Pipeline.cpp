@@ -153,6 +153,8 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
   if (options.workspace)
     pm.addPass(createSECPUPlanWorkspace());
+  if (options.externalWeights)
+    pm.addPass(createSECPUExternalizeWeights());
   bufferization::PromoteBuffersToStackPassOptions stack;
   stack.maxAllocSizeInBytes = 64 * 1024;
   stack.maxRankOfAllocatedMemRef = 2;
@@ -164,6 +166,7 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
     openMP.numThreads = options.threads;
     pm.addPass(createConvertSCFToOpenMPPass(openMP));
     pm.addNestedPass<func::FuncOp>(createSECPUPrivatizeThreadAllocas());
+    pm.addPass(createSECPURuntimeThreadCount());
   }
 
   // Vectors and loops to the LLVM dialect.

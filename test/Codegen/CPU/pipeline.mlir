@@ -20,7 +20,9 @@ func.func @se_unit(%x: tensor<1x64x28x28xf32>, %w1: tensor<4x64xf32>, %w2: tenso
 // With two threads, the outermost parallel tile loops of the large ops run
 // under OpenMP; the small ones stay serial.
 // RUN: se-opt %s -se-cpu-pipeline="cpu=skylake-avx512 threads=2" | FileCheck %s --check-prefix=THREADS
+// THREADS: llvm.mlir.global external @se_unit_num_threads(2 : i32)
 // THREADS-LABEL: llvm.func @se_unit(
+// THREADS: llvm.mlir.addressof @se_unit_num_threads
 // THREADS: omp.parallel num_threads
 // THREADS: omp.wsloop
 // THREADS: omp.loop_nest

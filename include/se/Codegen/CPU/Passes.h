@@ -48,6 +48,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Place large intermediate buffers in one workspace "
                      "argument instead of allocating them per call"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> externalWeights{
+      *this, "external-weights",
+      llvm::cl::desc("Read constant weights from a blob argument (loaded "
+                     "from a weights file) instead of embedding them"),
+      llvm::cl::init(false)};
   PassOptions::ListOption<int64_t> tileSizes{
       *this, "tile-sizes",
       llvm::cl::desc("Override the tile sizes of every op (innermost last)")};

@@ -68,6 +68,23 @@ def SECPUPrivatizeThreadAllocas
   ];
 }
 
+def SECPURuntimeThreadCount
+    : Pass<"se-cpu-runtime-thread-count", "::mlir::ModuleOp"> {
+  let summary = "Read the OpenMP thread count from a global the caller may set";
+  let description = [{
+    After `convert-scf-to-openmp`, every `omp.parallel` of a public function
+    `<name>` takes its `num_threads` from a public global
+    `<name>_num_threads : memref<i32>`, initialised to the compile-time
+    count, instead of a constant. The generated C API sets it from the
+    environment (`SE_NUM_THREADS`) and `se-run --threads`, so the thread
+    count of a compiled model can change without recompiling.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 def SECPUPackConvWeights
     : Pass<"se-cpu-pack-conv-weights", "::mlir::func::FuncOp"> {
   let summary = "Transpose constant convolution weights at compile time";
@@ -142,6 +159,34 @@ def SECPUPlanWorkspace
   let options = [
     Option<"minBytes", "min-bytes", "int64_t", /*default=*/"4096",
            "Smaller buffers are left to the stack">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
+def SECPUExternalizeWeights
+    : Pass<"se-cpu-externalize-weights", "::mlir::ModuleOp"> {
+  let summary = "Move constant weights out of the module into a weights blob";
+  let description = [{
+    Every constant f32 `memref.global` of at least `min-bytes` is given an
+    offset in one weights blob (64-byte aligned, in module order) and
+    removed; every public function gains a last argument `memref<?xi8>`,
+    the weights (one ABI, used or not), and reads each weight through a
+    `memref.view` into it. Public functions `<name>_weights_bytes()` and
+    `<name>_weights_hash()` return the blob's size and the hash of its
+    layout, which a weights file must carry (docs/weights-format.md).
+
+    The layout and the data are left on the module as the attributes
+    `se.weights_layout` (one `{name, shape}` per tensor, in blob order) and
+    `se.weights_data` (a dense_resource of i8): se-compile writes them to
+    the weights file and removes them before translation. Tensor names are
+    the constant's layer (its name location) and global symbol.
+  }];
+  let options = [
+    Option<"minBytes", "min-bytes", "int64_t", /*default=*/"64",
+           "Smaller constants stay in the code">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

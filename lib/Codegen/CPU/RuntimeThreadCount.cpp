@@ -1,0 +1,64 @@
+//===- RuntimeThreadCount.cpp - the thread count as a settable global -----===//
+
+#include "se/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+
+namespace mlir::se {
+#define GEN_PASS_DEF_SECPURUNTIMETHREADCOUNT
+#include "se/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::se
+
+using namespace mlir;
+
+namespace {
+struct RuntimeThreadCountPass
+    : se::impl::SECPURuntimeThreadCountBase<RuntimeThreadCountPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    OpBuilder b(&getContext());
+    auto countType = MemRefType::get({}, b.getI32Type());
+    for (auto func : llvm::to_vector(module.getOps<func::FuncOp>())) {
+      if (!func.isPublic() || func.isExternal())
+        continue;
+      SmallVector<omp::ParallelOp> parallels;
+      func.walk([&](omp::ParallelOp op) { parallels.push_back(op); });
+      if (parallels.empty())
+        continue;
+      // The compile-time count: convert-scf-to-openmp passes one constant to
+      // every region of the function.
+      Value compiled = parallels.front().getNumThreads();
+      APInt count;
+      if (!compiled || !matchPattern(compiled, m_ConstantInt(&count))) {
+        parallels.front().emitError(
+            "expected omp.parallel with a constant num_threads");
+        return signalPassFailure();
+      }
+      std::string name = (func.getName() + "_num_threads").str();
+      if (module.lookupSymbol(name)) {
+        func.emitError() << "symbol '" << name << "' already exists";
+        return signalPassFailure();
+      }
+      b.setInsertionPoint(func);
+      auto initial = DenseElementsAttr::get(
+          RankedTensorType::get({}, b.getI32Type()),
+          static_cast<int32_t>(count.getSExtValue()));
+      memref::GlobalOp::create(b, func.getLoc(), name,
+                               /*sym_visibility=*/nullptr, countType, initial,
+                               /*constant=*/false, /*alignment=*/nullptr);
+      for (omp::ParallelOp parallel : parallels) {
+        b.setInsertionPoint(parallel);
+        Value global = memref::GetGlobalOp::create(b, parallel.getLoc(),
+                                                   countType, name);
+        Value threads = memref::LoadOp::create(b, parallel.getLoc(), global);
+        parallel.getNumThreadsMutable().assign(threads);
+      }
+    }
+  }
+};
+} // namespace
