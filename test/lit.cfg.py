@@ -2,6 +2,7 @@
 # lit configuration of the se-mlir regression tests.
 
 import os
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -22,6 +23,7 @@ config.substitutions.append(("%se_runtime_include",
                              os.path.join(config.se_src_root, "runtime",
                                           "include")))
 config.substitutions.append(("%host_cc", config.host_cc))
+config.substitutions.append(("%python", sys.executable))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

@@ -11,6 +11,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cfloat>
@@ -26,8 +27,25 @@ namespace {
 /// which the cost report groups by stage.
 class GraphBuilder {
 public:
-  GraphBuilder(OpBuilder &b, uint64_t seed)
-      : b(b), loc(b.getUnknownLoc()), state(seed | 1), f32(b.getF32Type()) {}
+  GraphBuilder(OpBuilder &b, uint64_t seed, const WeightsFile *weights,
+               std::vector<ModelParameter> *parameters)
+      : b(b), loc(b.getUnknownLoc()), state(seed | 1), f32(b.getF32Type()),
+        weights(weights), parameters(parameters) {}
+
+  /// The first problem with the weights file, if any.
+  const std::string &getError() const { return error; }
+
+  /// Reports the tensors of the weights file that no layer used.
+  void checkAllWeightsUsed() {
+    if (!weights || !error.empty())
+      return;
+    for (const WeightsEntry &entry : weights->layout().entries())
+      if (!used.contains(entry.name)) {
+        error = "the weights file has a tensor '" + entry.name +
+                "' that the model does not use";
+        return;
+      }
+  }
 
   void setName(const Twine &name) {
     loc = NameLoc::get(b.getStringAttr(name), b.getUnknownLoc());
@@ -41,17 +59,40 @@ public:
     return RankedTensorType::get(shape, f32);
   }
 
-  /// A constant of seeded values uniform in [center - spread, center +
-  /// spread], stored as a dense_resource blob.
-  Value constant(ArrayRef<int64_t> shape, double center, double spread) {
+  /// The parameter `name` in PyTorch's layout `shape`: from the weights
+  /// file, or seeded values uniform in [center - spread, center + spread].
+  std::vector<float> parameter(const std::string &name,
+                               ArrayRef<int64_t> shape, double center,
+                               double spread) {
     int64_t count = 1;
     for (int64_t d : shape)
       count *= d;
-    std::vector<float> data(count);
-    for (float &v : data)
-      v = static_cast<float>(center + spread * (2.0 * uniform() - 1.0));
+    std::vector<float> values(count);
+    if (weights) {
+      const WeightsEntry *entry = weights->layout().find(name);
+      if (!entry) {
+        fail("the weights file has no tensor '" + name + "'");
+      } else if (!sameShape(entry->shape, shape)) {
+        fail("tensor '" + name + "' has shape " + shapeText(entry->shape) +
+             " in the weights file, the model expects " + shapeText(shape));
+      } else {
+        ArrayRef<float> stored = weights->values(*entry);
+        llvm::copy(stored, values.begin());
+      }
+      used.insert(name);
+    } else {
+      for (float &v : values)
+        v = static_cast<float>(center + spread * (2.0 * uniform() - 1.0));
+    }
+    if (parameters)
+      parameters->push_back({name, SmallVector<int64_t>(shape), values});
+    return values;
+  }
+
+  /// A dense_resource constant of `shape` holding `values`.
+  Value constant(ArrayRef<int64_t> shape, ArrayRef<float> values) {
     auto type = tensor(shape);
-    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(data);
+    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(values);
     auto attr = DenseResourceElementsAttr::get(
         type, llvm::formatv("w{0}", resourceCount++).str(), std::move(blob));
     return tosa::ConstOp::create(b, loc, type, cast<ElementsAttr>(attr));
@@ -63,18 +104,30 @@ public:
                                  DenseElementsAttr::get(type, value));
   }
 
-  /// NHWC convolution with an OHWI (or grouped) kernel of k x k, padding
-  /// k / 2; He-initialized so activations keep their scale.
+  /// NHWC convolution `name` (PyTorch weight `<name>.weight`, O x I/groups
+  /// x k x k) with padding k / 2; He-initialized so activations keep their
+  /// scale.
   Value conv(Value x, int64_t outChannels, int64_t k, int64_t stride,
-             int64_t groups = 1) {
+             const std::string &name, int64_t groups = 1) {
     ArrayRef<int64_t> in = shapeOf(x);
     int64_t pad = k / 2;
     int64_t oh = (in[1] + 2 * pad - k) / stride + 1;
     int64_t ow = (in[2] + 2 * pad - k) / stride + 1;
-    int64_t fanIn = k * k * in[3] / groups;
-    double spread = std::sqrt(6.0 / fanIn);
+    int64_t perGroupIn = in[3] / groups, perGroupOut = outChannels / groups;
+    int64_t fanIn = k * k * perGroupIn;
+    std::vector<float> oihw =
+        parameter(name + ".weight", {outChannels, perGroupIn, k, k}, 0.0,
+                  std::sqrt(6.0 / fanIn));
+    // OIHW to OHWI, which is also G x O/G x H x W x I/G for groups.
+    std::vector<float> ohwi(oihw.size());
+    for (int64_t o = 0; o < outChannels; ++o)
+      for (int64_t i = 0; i < perGroupIn; ++i)
+        for (int64_t h = 0; h < k; ++h)
+          for (int64_t w = 0; w < k; ++w)
+            ohwi[((o * k + h) * k + w) * perGroupIn + i] =
+                oihw[((o * perGroupIn + i) * k + h) * k + w];
     if (groups == 1) {
-      Value weight = constant({outChannels, k, k, in[3]}, 0.0, spread);
+      Value weight = constant({outChannels, k, k, in[3]}, ohwi);
       Value bias = scalarConstant({1}, 0.0f);
       SmallVector<int64_t> padding;
       x = cropForStride(x, k, stride, pad, padding);
@@ -84,16 +137,18 @@ public:
           b.getDenseI64ArrayAttr({stride, stride}),
           b.getDenseI64ArrayAttr({1, 1}), TypeAttr::get(f32));
     }
-    return groupedConv(x, outChannels, k, stride, groups, oh, ow, spread);
+    Value filter = constant({groups, perGroupOut, k, k, perGroupIn}, ohwi);
+    return groupedConv(x, filter, stride, oh, ow);
   }
 
   /// TOSA has no grouped convolution: linalg.conv_2d_nhwgc_gfhwc on the
   /// padded input viewed as N x H x W x G x C/G.
-  Value groupedConv(Value x, int64_t outChannels, int64_t k, int64_t stride,
-                    int64_t groups, int64_t oh, int64_t ow, double spread) {
+  Value groupedConv(Value x, Value filter, int64_t stride, int64_t oh,
+                    int64_t ow) {
     ArrayRef<int64_t> in = shapeOf(x);
-    int64_t pad = k / 2, perGroupIn = in[3] / groups,
-            perGroupOut = outChannels / groups;
+    ArrayRef<int64_t> filterShape = shapeOf(filter);
+    int64_t groups = filterShape[0], perGroupOut = filterShape[1],
+            k = filterShape[2], perGroupIn = filterShape[4], pad = k / 2;
     SmallVector<int64_t> padded = {in[0], in[1] + 2 * pad, in[2] + 2 * pad,
                                    in[3]};
     Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
@@ -113,8 +168,6 @@ public:
     Value grouped = tensor::ExpandShapeOp::create(
         b, loc, tensor({padded[0], padded[1], padded[2], groups, perGroupIn}),
         paddedX, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
-    Value filter =
-        constant({groups, perGroupOut, k, k, perGroupIn}, 0.0, spread);
     auto outType = tensor({in[0], oh, ow, groups, perGroupOut});
     Value empty = tensor::EmptyOp::create(b, loc, outType.getShape(), f32);
     Value init =
@@ -129,19 +182,28 @@ public:
         b, loc, out, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
   }
 
-  /// Inference batch norm as y = x * scale + shift, with non-trivial
-  /// statistics already combined into scale and shift.
-  Value batchNorm(Value x, double scaleCenter = 1.0) {
+  /// Inference batch norm `name` (PyTorch's weight, bias, running_mean and
+  /// running_var, eps 1e-5) as y = x * scale + shift.
+  Value batchNorm(Value x, const std::string &name, double scaleCenter = 1.0) {
     int64_t c = shapeOf(x)[3];
-    Value scale = constant({1, 1, 1, c}, scaleCenter, 0.25 * scaleCenter);
-    Value shift = constant({1, 1, 1, c}, 0.0, 0.1);
+    std::vector<float> gamma = parameter(name + ".weight", {c}, scaleCenter,
+                                         0.25 * scaleCenter);
+    std::vector<float> beta = parameter(name + ".bias", {c}, 0.0, 0.1);
+    std::vector<float> mean = parameter(name + ".running_mean", {c}, 0.0, 0.1);
+    std::vector<float> var = parameter(name + ".running_var", {c}, 1.0, 0.5);
+    std::vector<float> scale(c), shift(c);
+    for (int64_t i = 0; i < c; ++i) {
+      scale[i] = gamma[i] / std::sqrt(var[i] + 1e-5f);
+      shift[i] = beta[i] - mean[i] * scale[i];
+    }
     Value shiftZero = tosa::ConstOp::create(
         b, loc, RankedTensorType::get({1}, b.getI8Type()),
         DenseElementsAttr::get(RankedTensorType::get({1}, b.getI8Type()),
                                static_cast<int8_t>(0)));
-    Value scaled =
-        tosa::MulOp::create(b, loc, x.getType(), x, scale, shiftZero);
-    return tosa::AddOp::create(b, loc, x.getType(), scaled, shift);
+    Value scaled = tosa::MulOp::create(b, loc, x.getType(), x,
+                                       constant({1, 1, 1, c}, scale), shiftZero);
+    return tosa::AddOp::create(b, loc, x.getType(), scaled,
+                               constant({1, 1, 1, c}, shift));
   }
 
   Value relu(Value x) {
@@ -205,10 +267,17 @@ public:
         b.getDenseI64ArrayAttr({1, 1}), b.getDenseI64ArrayAttr({0, 0, 0, 0}),
         TypeAttr::get(f32));
     Value rows = reshape(pooled, {1, n, c});
-    Value weight = constant({1, c, classes}, 0.0, std::sqrt(3.0 / c));
+    std::vector<float> fc =
+        parameter("fc.weight", {classes, c}, 0.0, std::sqrt(3.0 / c));
+    std::vector<float> transposed(fc.size());
+    for (int64_t k = 0; k < classes; ++k)
+      for (int64_t i = 0; i < c; ++i)
+        transposed[i * classes + k] = fc[k * c + i];
+    Value weight = constant({1, c, classes}, transposed);
     Value logits =
         tosa::MatMulOp::create(b, loc, tensor({1, n, classes}), rows, weight);
-    Value bias = constant({1, 1, classes}, 0.0, 0.01);
+    Value bias =
+        constant({1, 1, classes}, parameter("fc.bias", {classes}, 0.0, 0.01));
     return reshape(add(logits, bias), {n, classes});
   }
 
@@ -225,14 +294,24 @@ public:
     return tosa::TransposeOp::create(b, loc, tensor(out), x, perms);
   }
 
-  /// An SE block on NHWC `x`, optionally fused with `residual` and a ReLU.
+  /// The SE block `name` (PyTorch `<name>.fc1.weight`, hidden x C, and
+  /// `<name>.fc2.weight`, C x hidden, plus biases) on NHWC `x`, optionally
+  /// fused with `residual` and a ReLU.
   Value squeezeExcite(Value x, const ResNetOptions &options, int64_t hidden,
-                      Value residual = nullptr, bool postRelu = false) {
+                      const std::string &name, Value residual = nullptr,
+                      bool postRelu = false) {
     int64_t c = shapeOf(x)[3];
-    Value w1 = constant({hidden, c}, 0.0, std::sqrt(3.0 / c));
-    Value w2 = constant({c, hidden}, 0.0, std::sqrt(3.0 / hidden));
-    Value b1 = options.seBias ? constant({hidden}, 0.0, 0.1) : nullptr;
-    Value b2 = options.seBias ? constant({c}, 0.0, 0.1) : nullptr;
+    Value w1 = constant({hidden, c}, parameter(name + ".fc1.weight", {hidden, c},
+                                               0.0, std::sqrt(3.0 / c)));
+    Value w2 = constant({c, hidden}, parameter(name + ".fc2.weight", {c, hidden},
+                                               0.0, std::sqrt(3.0 / hidden)));
+    Value b1 = options.seBias
+                   ? constant({hidden},
+                              parameter(name + ".fc1.bias", {hidden}, 0.0, 0.1))
+                   : nullptr;
+    Value b2 = options.seBias
+                   ? constant({c}, parameter(name + ".fc2.bias", {c}, 0.0, 0.1))
+                   : nullptr;
     SEConfig config;
     config.layout = Layout::NHWC;
     config.squeeze = options.squeeze;
@@ -242,6 +321,27 @@ public:
   }
 
 private:
+  void fail(const std::string &message) {
+    if (error.empty())
+      error = message;
+  }
+
+  /// Equal, or equal but for trailing 1 x 1 (a 1x1 convolution's weight
+  /// where a matrix is expected).
+  static bool sameShape(ArrayRef<int64_t> stored, ArrayRef<int64_t> expected) {
+    if (stored.size() == expected.size() + 2 && stored.take_back(2)[0] == 1 &&
+        stored.back() == 1)
+      stored = stored.drop_back(2);
+    return stored == expected;
+  }
+
+  static std::string shapeText(ArrayRef<int64_t> shape) {
+    std::string text;
+    for (auto [i, d] : llvm::enumerate(shape))
+      text += (i ? "x" : "") + std::to_string(d);
+    return text;
+  }
+
   double uniform() {
     // SplitMix64: deterministic on every platform, unlike <random>'s
     // distributions.
@@ -257,6 +357,10 @@ private:
   uint64_t state;
   Type f32;
   int64_t resourceCount = 0;
+  const WeightsFile *weights;
+  std::vector<ModelParameter> *parameters;
+  llvm::StringSet<> used;
+  std::string error;
 };
 
 struct StagePlan {
@@ -298,59 +402,66 @@ Value residualUnit(GraphBuilder &g, const ResNetOptions &o, bool bottleneck,
   Value input = x;
   if (withSE && o.integration == SEIntegration::Pre) {
     g.setName(name + ".se");
-    input = g.squeezeExcite(x, o, seHidden(inChannels));
+    input = g.squeezeExcite(x, o, seHidden(inChannels), name + ".se");
   }
 
   Value y;
   if (bottleneck) {
     int64_t width = planes * o.widthPerGroup / 64 * o.groups / div;
     g.setName(name + ".conv1");
-    y = g.conv(input, width, 1, o.strideOn3x3 ? 1 : stride);
-    y = g.relu(g.batchNorm(y));
+    y = g.conv(input, width, 1, o.strideOn3x3 ? 1 : stride, name + ".conv1");
+    y = g.relu(g.batchNorm(y, name + ".bn1"));
     g.setName(name + ".conv2");
     // Reduced widths keep the width per group: the divisor divides groups.
     int64_t groups = o.groups > 1 ? o.groups / div : 1;
-    y = g.conv(y, width, 3, o.strideOn3x3 ? stride : 1, groups);
-    y = g.relu(g.batchNorm(y));
+    y = g.conv(y, width, 3, o.strideOn3x3 ? stride : 1, name + ".conv2",
+               groups);
+    y = g.relu(g.batchNorm(y, name + ".bn2"));
     if (withSE && o.seAfter3x3) {
       g.setName(name + ".se");
-      y = g.squeezeExcite(y, o, seHidden(width));
+      y = g.squeezeExcite(y, o, seHidden(width), name + ".se");
     }
     g.setName(name + ".conv3");
-    y = g.batchNorm(g.conv(y, outChannels, 1, 1), /*scaleCenter=*/0.5);
+    y = g.batchNorm(g.conv(y, outChannels, 1, 1, name + ".conv3"),
+                    name + ".bn3", /*scaleCenter=*/0.5);
   } else {
     g.setName(name + ".conv1");
-    y = g.relu(g.batchNorm(g.conv(input, outChannels, 3, stride)));
+    y = g.relu(g.batchNorm(
+        g.conv(input, outChannels, 3, stride, name + ".conv1"), name + ".bn1"));
     if (withSE && o.seAfter3x3) {
       g.setName(name + ".se");
-      y = g.squeezeExcite(y, o, seHidden(outChannels));
+      y = g.squeezeExcite(y, o, seHidden(outChannels), name + ".se");
     }
     g.setName(name + ".conv2");
-    y = g.batchNorm(g.conv(y, outChannels, 3, 1), /*scaleCenter=*/0.5);
+    y = g.batchNorm(g.conv(y, outChannels, 3, 1, name + ".conv2"),
+                    name + ".bn2", /*scaleCenter=*/0.5);
   }
 
   Value identity = x;
   if (stride != 1 || inChannels != outChannels) {
     g.setName(name + ".downsample");
-    identity = g.batchNorm(g.conv(x, outChannels, 1, stride));
+    identity =
+        g.batchNorm(g.conv(x, outChannels, 1, stride, name + ".downsample.0"),
+                    name + ".downsample.1");
   }
   if (withSE && o.integration == SEIntegration::Identity) {
     g.setName(name + ".se");
-    identity = g.squeezeExcite(identity, o, seHidden(outChannels));
+    identity =
+        g.squeezeExcite(identity, o, seHidden(outChannels), name + ".se");
   }
 
   g.setName(name + ".add");
   Value out;
   if (standard) {
     g.setName(name + ".se");
-    out = g.squeezeExcite(y, o, seHidden(outChannels), identity,
+    out = g.squeezeExcite(y, o, seHidden(outChannels), name + ".se", identity,
                           /*postRelu=*/true);
   } else {
     out = g.relu(g.add(y, identity));
   }
   if (withSE && o.integration == SEIntegration::Post && !o.seAfter3x3) {
     g.setName(name + ".se");
-    out = g.squeezeExcite(out, o, seHidden(outChannels));
+    out = g.squeezeExcite(out, o, seHidden(outChannels), name + ".se");
   }
   return out;
 }
@@ -380,9 +491,10 @@ LogicalResult mlir::se::applyModelName(StringRef name, ResNetOptions &options) {
   return success();
 }
 
-FailureOr<OwningOpRef<ModuleOp>> mlir::se::buildResNet(MLIRContext *context,
-                                                       const ResNetOptions &o,
-                                                       std::string &error) {
+FailureOr<OwningOpRef<ModuleOp>>
+mlir::se::buildResNet(MLIRContext *context, const ResNetOptions &o,
+                      std::string &error,
+                      std::vector<ModelParameter> *parameters) {
   FailureOr<StagePlan> plan = stagePlan(o.depth);
   auto fail = [&](const Twine &message) {
     error = message.str();
@@ -426,10 +538,10 @@ FailureOr<OwningOpRef<ModuleOp>> mlir::se::buildResNet(MLIRContext *context,
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToEnd(entry);
 
-  GraphBuilder g(b, o.seed);
+  GraphBuilder g(b, o.seed, o.weights, parameters);
   g.setName("stem");
   Value x = g.transpose(entry->getArgument(0), {0, 2, 3, 1});
-  x = g.relu(g.batchNorm(g.conv(x, 64 / o.widthDivisor, 7, 2)));
+  x = g.relu(g.batchNorm(g.conv(x, 64 / o.widthDivisor, 7, 2, "conv1"), "bn1"));
   x = g.maxPool(x);
 
   for (int stage = 0; stage < 4; ++stage) {
@@ -443,6 +555,9 @@ FailureOr<OwningOpRef<ModuleOp>> mlir::se::buildResNet(MLIRContext *context,
 
   g.setName("head");
   Value logits = g.head(x, o.classes);
+  g.checkAllWeightsUsed();
+  if (!g.getError().empty())
+    return fail(g.getError());
   func::ReturnOp::create(b, b.getUnknownLoc(), logits);
   func.setFunctionType(b.getFunctionType({inputType}, {logits.getType()}));
   return module;

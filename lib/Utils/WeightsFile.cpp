@@ -26,6 +26,17 @@ uint64_t WeightsLayout::add(StringRef name, ArrayRef<int64_t> shape) {
   return tensors.back().offset;
 }
 
+uint64_t WeightsBlob::append(StringRef name, ArrayRef<int64_t> shape,
+                             ArrayRef<float> values) {
+  uint64_t offset = layout.add(name, shape);
+  assert(layout.entries().back().bytes == values.size() * sizeof(float) &&
+         "values do not fit the shape");
+  data.resize(offset, 0);
+  auto *bytes = reinterpret_cast<const char *>(values.data());
+  data.insert(data.end(), bytes, bytes + values.size() * sizeof(float));
+  return offset;
+}
+
 const WeightsEntry *WeightsLayout::find(StringRef name) const {
   for (const WeightsEntry &entry : tensors)
     if (entry.name == name)

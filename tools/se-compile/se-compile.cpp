@@ -98,6 +98,16 @@ static cl::opt<int64_t>
                  cl::init(1), cl::cat(modelCategory));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the weights"),
                               cl::init(0x5EED), cl::cat(modelCategory));
+static cl::opt<std::string> weightsFile(
+    "weights-file",
+    cl::desc("Read the model's parameters (PyTorch names and layouts) from "
+             "this weights file instead of seeding them"),
+    cl::init(""), cl::cat(modelCategory));
+static cl::opt<std::string> exportWeights(
+    "export-weights",
+    cl::desc("Also write the model's parameters to this weights file (a "
+             "template for --weights-file)"),
+    cl::init(""), cl::cat(modelCategory));
 
 static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
                                            cl::value_desc("filename"),
@@ -228,6 +238,22 @@ static LogicalResult validateOptions() {
   return success();
 }
 
+/// Writes the zoo model's parameters as a weights file.
+static LogicalResult writeParameters(ArrayRef<se::ModelParameter> parameters,
+                                     StringRef path) {
+  se::WeightsBlob blob;
+  for (const se::ModelParameter &parameter : parameters)
+    blob.append(parameter.name, parameter.shape, parameter.values);
+  std::string errorMessage;
+  std::unique_ptr<ToolOutputFile> file = openOutputFile(path, &errorMessage);
+  if (!file)
+    return reportError(errorMessage), failure();
+  se::writeWeightsFile(blob.layout, blob.data, /*bindToLayout=*/false,
+                       file->os());
+  file->keep();
+  return success();
+}
+
 /// Builds --model with its knobs; reports a bad name or knob.
 static FailureOr<OwningOpRef<ModuleOp>> buildModel(MLIRContext &context) {
   se::ResNetOptions options;
@@ -275,10 +301,25 @@ static FailureOr<OwningOpRef<ModuleOp>> buildModel(MLIRContext &context) {
   options.widthDivisor = widthDivisor;
   options.seed = seed;
   std::string error;
-  FailureOr<OwningOpRef<ModuleOp>> module =
-      se::buildResNet(&context, options, error);
-  if (failed(module))
-    reportError(error);
+  std::unique_ptr<se::WeightsFile> weights;
+  if (!weightsFile.empty()) {
+    weights = se::WeightsFile::read(weightsFile, error);
+    if (!weights) {
+      reportError(error);
+      return failure();
+    }
+    options.weights = weights.get();
+  }
+  std::vector<se::ModelParameter> parameters;
+  FailureOr<OwningOpRef<ModuleOp>> module = se::buildResNet(
+      &context, options, error, exportWeights.empty() ? nullptr : &parameters);
+  if (failed(module)) {
+    reportError((weights ? "'" + weightsFile + "': " : std::string()) + error);
+    return failure();
+  }
+  if (!exportWeights.empty() &&
+      failed(writeParameters(parameters, exportWeights)))
+    return failure();
   return module;
 }
 

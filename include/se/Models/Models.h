@@ -13,6 +13,7 @@
 #define SE_MODELS_MODELS_H
 
 #include "se/Dialect/SE/IR/SEOps.h"
+#include "se/Utils/WeightsFile.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -65,6 +66,17 @@ struct ResNetOptions {
   /// Divides every channel width (stem, stages, SE) for small test models.
   int64_t widthDivisor = 1;
   uint64_t seed = 0x5EED;
+  /// When set, the parameters come from this file (PyTorch names and
+  /// layouts, see docs/weights-format.md) instead of the seed.
+  const WeightsFile *weights = nullptr;
+};
+
+/// One parameter of a model in PyTorch's naming and layout, e.g.
+/// `layer1.0.conv1.weight` as O x I x kH x kW.
+struct ModelParameter {
+  std::string name;
+  SmallVector<int64_t> shape;
+  std::vector<float> values;
 };
 
 /// The names of the built-in models, e.g. "se-resnet50".
@@ -77,9 +89,12 @@ LogicalResult applyModelName(StringRef name, ResNetOptions &options);
 
 /// Checks the knobs and builds the model; on failure, `error` says which
 /// knob is wrong.
-FailureOr<OwningOpRef<ModuleOp>> buildResNet(MLIRContext *context,
-                                             const ResNetOptions &options,
-                                             std::string &error);
+/// With `parameters`, also returns the model's parameters (as read from
+/// the weights file or seeded), in the order the model uses them.
+FailureOr<OwningOpRef<ModuleOp>>
+buildResNet(MLIRContext *context, const ResNetOptions &options,
+            std::string &error,
+            std::vector<ModelParameter> *parameters = nullptr);
 
 } // namespace mlir::se
 

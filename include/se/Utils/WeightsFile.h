@@ -20,6 +20,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace mlir::se {
 
@@ -50,6 +51,16 @@ private:
   friend class WeightsFile;
   SmallVector<WeightsEntry> tensors;
   uint64_t size = 0;
+};
+
+/// Tensors and their data, laid out as in a weights file.
+struct WeightsBlob {
+  WeightsLayout layout;
+  std::vector<char> data;
+
+  /// Appends an f32 tensor; returns its offset in the data.
+  uint64_t append(StringRef name, ArrayRef<int64_t> shape,
+                  ArrayRef<float> values);
 };
 
 /// Writes a weights file with `layout`'s table and `data` (dataBytes()

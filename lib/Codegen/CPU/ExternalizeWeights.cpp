@@ -47,8 +47,7 @@ struct ExternalizeWeightsPass
     OpBuilder b(&getContext());
 
     // Place the weights.
-    se::WeightsLayout layout;
-    std::vector<char> data;
+    se::WeightsBlob blob;
     DenseMap<StringAttr, std::pair<MemRefType, uint64_t>> placed;
     SmallVector<Attribute> layoutEntries;
     DenseMap<StringAttr, Location> firstUse;
@@ -71,10 +70,7 @@ struct ExternalizeWeightsPass
       }
       std::string name = weightName(
           global, firstUse.lookup_or(global.getSymNameAttr(), global.getLoc()));
-      uint64_t offset = layout.add(name, type.getShape());
-      data.resize(offset, 0);
-      const char *bytes = reinterpret_cast<const char *>(values->data());
-      data.insert(data.end(), bytes, bytes + values->size() * sizeof(float));
+      uint64_t offset = blob.append(name, type.getShape(), *values);
       placed[global.getSymNameAttr()] = {type, offset};
       layoutEntries.push_back(b.getDictionaryAttr(
           {b.getNamedAttr("name", b.getStringAttr(name)),
@@ -137,18 +133,18 @@ struct ExternalizeWeightsPass
             b, func.getLoc(), static_cast<int64_t>(value), 64);
         func::ReturnOp::create(b, func.getLoc(), result);
       };
-      addQuery("_weights_hash", layout.hash());
-      addQuery("_weights_bytes", layout.dataBytes());
+      addQuery("_weights_hash", blob.layout.hash());
+      addQuery("_weights_bytes", blob.layout.dataBytes());
     }
 
-    data.resize(layout.dataBytes(), 0);
     auto dataType = RankedTensorType::get(
-        {static_cast<int64_t>(data.size())}, b.getI8Type());
-    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<char>(data);
+        {static_cast<int64_t>(blob.data.size())}, b.getI8Type());
     module->setAttr("se.weights_layout", b.getArrayAttr(layoutEntries));
-    module->setAttr("se.weights_data",
-                    DenseResourceElementsAttr::get(dataType, "se_weights",
-                                                   std::move(blob)));
+    module->setAttr(
+        "se.weights_data",
+        DenseResourceElementsAttr::get(
+            dataType, "se_weights",
+            HeapAsmResourceBlob::allocateAndCopyInferAlign<char>(blob.data)));
   }
 };
 } // namespace
