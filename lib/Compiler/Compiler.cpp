@@ -80,6 +80,21 @@ static LogicalResult emitShared(llvm::Module &llvmModule,
   return success();
 }
 
+/// The pipeline must leave only the LLVM and OpenMP dialects; anything else
+/// is a compiler bug, reported at the op's source location instead of as a
+/// translation failure.
+static LogicalResult checkFullyLowered(ModuleOp module) {
+  WalkResult result = module.walk([](Operation *op) {
+    StringRef dialect = op->getName().getDialectNamespace();
+    if (isa<ModuleOp>(op) || dialect == "llvm" || dialect == "omp")
+      return WalkResult::advance();
+    op->emitError() << "internal error: '" << op->getName()
+                    << "' was not lowered to LLVM";
+    return WalkResult::interrupt();
+  });
+  return failure(result.wasInterrupted());
+}
+
 /// Writes the blob that se-cpu-externalize-weights left on the module to
 /// `path` and drops it from the module.
 static LogicalResult writeExternalWeights(ModuleOp module, StringRef path) {
@@ -192,6 +207,8 @@ LogicalResult mlir::se::compile(
     printModule(module, options, os);
     return success();
   }
+  if (failed(checkFullyLowered(module)))
+    return failure();
   if (options.pipeline.externalWeights &&
       failed(writeExternalWeights(module, options.weightsPath)))
     return failure();

@@ -341,6 +341,9 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   se::registerAllDialects(registry);
   MLIRContext context(registry);
+  // Diagnostics point at the input's locations; printing the op as well
+  // would dump whole lowered modules.
+  context.printOpOnDiagnostic(false);
 
   std::string errorMessage;
   SourceMgr sourceMgr;

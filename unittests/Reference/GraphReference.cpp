@@ -86,6 +86,93 @@ Tensor broadcast(const Tensor &a, const Tensor &b,
   return out;
 }
 
+Tensor unary(const Tensor &in, double (*fn)(double)) {
+  Tensor out = in;
+  for (double &v : out.data)
+    v = fn(v);
+  return out;
+}
+
+/// Reduces `axis` of `in` with `fn` from `init`, keeping it as extent 1.
+Tensor reduce(const Tensor &in, int64_t axis, double init,
+              double (*fn)(double, double)) {
+  Tensor out;
+  out.shape = in.shape;
+  out.shape[axis] = 1;
+  out.data.assign(count(out.shape), init);
+  std::vector<int64_t> si = strides(in.shape), so = strides(out.shape);
+  for (int64_t i = 0; i < count(in.shape); ++i) {
+    int64_t dst = 0, rest = i;
+    for (size_t d = 0; d < in.shape.size(); ++d) {
+      int64_t idx = rest / si[d];
+      rest %= si[d];
+      dst += (static_cast<int64_t>(d) == axis ? 0 : idx) * so[d];
+    }
+    out.data[dst] = fn(out.data[dst], in.data[i]);
+  }
+  return out;
+}
+
+/// NHWC pooling over windows of `kernel` (pad = top, bottom, left, right);
+/// padding never counts: max ignores it, the average divides by the number
+/// of input elements in the window (TOSA's definition).
+Tensor pool2d(const Tensor &in, const std::vector<int64_t> &outShape,
+              ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
+              ArrayRef<int64_t> pad, bool average) {
+  int64_t h = in.shape[1], w = in.shape[2], c = in.shape[3];
+  Tensor out{outShape, std::vector<double>(count(outShape))};
+  for (int64_t b = 0; b < outShape[0]; ++b)
+    for (int64_t y = 0; y < outShape[1]; ++y)
+      for (int64_t x = 0; x < outShape[2]; ++x)
+        for (int64_t ch = 0; ch < c; ++ch) {
+          double acc = average ? 0.0 : -std::numeric_limits<double>::infinity();
+          int64_t inside = 0;
+          for (int64_t i = 0; i < kernel[0]; ++i)
+            for (int64_t j = 0; j < kernel[1]; ++j) {
+              int64_t iy = y * stride[0] + i - pad[0],
+                      ix = x * stride[1] + j - pad[2];
+              if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+                continue;
+              double v = in.data[((b * h + iy) * w + ix) * c + ch];
+              acc = average ? acc + v : std::max(acc, v);
+              ++inside;
+            }
+          out.data[((b * outShape[1] + y) * outShape[2] + x) * c + ch] =
+              average ? acc / inside : acc;
+        }
+  return out;
+}
+
+/// NHWC depthwise convolution with a KH x KW x C x M kernel.
+Tensor depthwiseConv2d(const Tensor &x, const Tensor &w, const Tensor &bias,
+                       ArrayRef<int64_t> pad, ArrayRef<int64_t> stride,
+                       ArrayRef<int64_t> dilation,
+                       const std::vector<int64_t> &outShape) {
+  int64_t h = x.shape[1], wd = x.shape[2], c = x.shape[3];
+  int64_t kh = w.shape[0], kw = w.shape[1], m = w.shape[3];
+  Tensor out{outShape, std::vector<double>(count(outShape))};
+  for (int64_t b = 0; b < outShape[0]; ++b)
+    for (int64_t y = 0; y < outShape[1]; ++y)
+      for (int64_t xo = 0; xo < outShape[2]; ++xo)
+        for (int64_t ch = 0; ch < c; ++ch)
+          for (int64_t k = 0; k < m; ++k) {
+            double acc = bias.data.size() == 1 ? bias.data[0]
+                                               : bias.data[ch * m + k];
+            for (int64_t i = 0; i < kh; ++i)
+              for (int64_t j = 0; j < kw; ++j) {
+                int64_t iy = y * stride[0] + i * dilation[0] - pad[0],
+                        ix = xo * stride[1] + j * dilation[1] - pad[2];
+                if (iy < 0 || iy >= h || ix < 0 || ix >= wd)
+                  continue;
+                acc += x.data[((b * h + iy) * wd + ix) * c + ch] *
+                       w.data[((i * kw + j) * c + ch) * m + k];
+              }
+            out.data[((b * outShape[1] + y) * outShape[2] + xo) * c * m +
+                     ch * m + k] = acc;
+          }
+  return out;
+}
+
 /// NHWC convolution with an OHWI kernel; pad = top, bottom, left, right.
 Tensor conv2d(const Tensor &x, const Tensor &w, const Tensor &bias,
               ArrayRef<int64_t> pad, ArrayRef<int64_t> stride,
@@ -228,45 +315,85 @@ std::vector<Tensor> runGraph(func::FuncOp func,
             v = std::min(hi, std::max(lo, v));
         })
         .Case([&](tosa::MaxPool2dOp p) {
-          const Tensor &in = get(p.getInput());
-          out.shape = shapeOf(p.getOutput());
-          out.data.assign(count(out.shape),
-                          -std::numeric_limits<double>::infinity());
-          ArrayRef<int64_t> k = p.getKernel(), s = p.getStride(),
-                            pad = p.getPad();
-          int64_t h = in.shape[1], w = in.shape[2], c = in.shape[3];
-          for (int64_t b = 0; b < out.shape[0]; ++b)
-            for (int64_t y = 0; y < out.shape[1]; ++y)
-              for (int64_t x = 0; x < out.shape[2]; ++x)
-                for (int64_t i = 0; i < k[0]; ++i)
-                  for (int64_t j = 0; j < k[1]; ++j) {
-                    int64_t iy = y * s[0] + i - pad[0],
-                            ix = x * s[1] + j - pad[2];
-                    if (iy < 0 || iy >= h || ix < 0 || ix >= w)
-                      continue;
-                    for (int64_t ch = 0; ch < c; ++ch) {
-                      double &o =
-                          out.data[((b * out.shape[1] + y) * out.shape[2] + x) *
-                                       c +
-                                   ch];
-                      o = std::max(o,
-                                   in.data[((b * h + iy) * w + ix) * c + ch]);
-                    }
-                  }
+          out = pool2d(get(p.getInput()), shapeOf(p.getOutput()),
+                       p.getKernel(), p.getStride(), p.getPad(),
+                       /*average=*/false);
         })
         .Case([&](tosa::AvgPool2dOp p) {
-          // Global pooling only: the zoo averages the whole map.
-          const Tensor &in = get(p.getInput());
-          out.shape = shapeOf(p.getOutput());
-          int64_t hw = in.shape[1] * in.shape[2], c = in.shape[3];
-          out.data.assign(count(out.shape), 0.0);
-          for (int64_t b = 0; b < in.shape[0]; ++b)
-            for (int64_t s = 0; s < hw; ++s)
-              for (int64_t ch = 0; ch < c; ++ch)
-                out.data[b * c + ch] += in.data[(b * hw + s) * c + ch] / hw;
-          if (in.shape[1] != p.getKernel()[0] ||
-              in.shape[2] != p.getKernel()[1])
-            known = false;
+          out = pool2d(get(p.getInput()), shapeOf(p.getOutput()),
+                       p.getKernel(), p.getStride(), p.getPad(),
+                       /*average=*/true);
+        })
+        .Case([&](tosa::SigmoidOp u) {
+          out = unary(get(u.getInput()),
+                      [](double v) { return 1.0 / (1.0 + std::exp(-v)); });
+        })
+        .Case([&](tosa::TanhOp u) {
+          out = unary(get(u.getInput()), [](double v) { return std::tanh(v); });
+        })
+        .Case([&](tosa::ExpOp u) {
+          out = unary(get(u.getInput1()), [](double v) { return std::exp(v); });
+        })
+        .Case([&](tosa::ReciprocalOp u) {
+          out = unary(get(u.getInput1()), [](double v) { return 1.0 / v; });
+        })
+        .Case([&](tosa::SubOp a) {
+          out = broadcast(get(a.getInput1()), get(a.getInput2()),
+                          [](double x, double y) { return x - y; });
+        })
+        .Case([&](tosa::MaximumOp a) {
+          out = broadcast(get(a.getInput1()), get(a.getInput2()),
+                          [](double x, double y) { return std::max(x, y); });
+        })
+        .Case([&](tosa::ReduceMaxOp r) {
+          out = reduce(get(r.getInput()), r.getAxis(),
+                       -std::numeric_limits<double>::infinity(),
+                       [](double a, double b) { return std::max(a, b); });
+        })
+        .Case([&](tosa::ReduceSumOp r) {
+          out = reduce(get(r.getInput()), r.getAxis(), 0.0,
+                       [](double a, double b) { return a + b; });
+        })
+        .Case([&](tosa::DepthwiseConv2DOp c) {
+          out = depthwiseConv2d(get(c.getInput()), get(c.getWeight()),
+                                get(c.getBias()), c.getPad(), c.getStride(),
+                                c.getDilation(), shapeOf(c.getOutput()));
+        })
+        .Case([&](tosa::ConcatOp c) {
+          out.shape = shapeOf(c.getOutput());
+          out.data.resize(count(out.shape));
+          int64_t axis = c.getAxis();
+          std::vector<int64_t> so = strides(out.shape);
+          int64_t base = 0;
+          for (Value operand : c.getInput1()) {
+            const Tensor &in = get(operand);
+            std::vector<int64_t> si = strides(in.shape);
+            for (int64_t i = 0; i < count(in.shape); ++i) {
+              int64_t dst = 0, rest = i;
+              for (size_t d = 0; d < in.shape.size(); ++d) {
+                int64_t idx = rest / si[d];
+                rest %= si[d];
+                dst += (idx + (static_cast<int64_t>(d) == axis ? base : 0)) *
+                       so[d];
+              }
+              out.data[dst] = in.data[i];
+            }
+            base += in.shape[axis];
+          }
+        })
+        .Case([&](tosa::TileOp t) {
+          const Tensor &in = get(t.getInput1());
+          out.shape = shapeOf(t.getOutput());
+          out.data.resize(count(out.shape));
+          std::vector<int64_t> si = strides(in.shape), so = strides(out.shape);
+          for (int64_t i = 0; i < count(out.shape); ++i) {
+            int64_t src = 0, rest = i;
+            for (size_t d = 0; d < out.shape.size(); ++d) {
+              src += (rest / so[d] % in.shape[d]) * si[d];
+              rest %= so[d];
+            }
+            out.data[i] = in.data[src];
+          }
         })
         .Case([&](tosa::ReshapeOp r) {
           out = get(r.getInput1());

@@ -94,6 +94,7 @@ mlir::se::resolveTarget(const CPUPipelineOptions &options, std::string &error) {
 }
 
 void mlir::se::addGraphToLinalgPasses(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(createSECheckSupportedOps());
   pm.addNestedPass<func::FuncOp>(createSEFoldBatchNorm());
   pm.addPass(createConvertSEToLinalg());
   tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),

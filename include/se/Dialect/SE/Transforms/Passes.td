@@ -17,4 +17,16 @@ def SEFoldBatchNorm : Pass<"se-fold-batch-norm", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::tosa::TosaDialect"];
 }
 
+def SECheckSupportedOps
+    : Pass<"se-check-supported-ops", "::mlir::func::FuncOp"> {
+  let summary = "Reject graph-level ops the compiler cannot lower";
+  let description = [{
+    The CPU pipeline lowers a known set of graph-level ops (listed in
+    docs/graph-ops.md, each covered by a numerical test) on statically
+    shaped f32 tensors. This pass, run first, reports any other op, dynamic
+    shape or element type at the op's location, so that bad input fails with
+    one clear error instead of deep in the lowering.
+  }];
+}
+
 #endif // SE_DIALECT_SE_TRANSFORMS_PASSES_TD
