@@ -87,6 +87,7 @@ public:
       report.total.seBytes += stage.seBytes;
       report.stages.push_back(stage);
     }
+    report.seBlocks = blocks;
     return report;
   }
 
@@ -119,9 +120,21 @@ private:
     stage.seMacs += n * passes * fcMacs;
     stage.macs += n * passes * fcMacs;
     stage.seElementOps += 2 * featureMap;
-    stage.seBytes += 4 * (3 * featureMap + weights);
+    int64_t moved = 4 * (3 * featureMap + weights);
     if (op.getResidual())
-      stage.seBytes += 4 * featureMap;
+      moved += 4 * featureMap;
+    stage.seBytes += moved;
+
+    SEBlockCost block;
+    if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+      block.name = name.getName().str();
+    ArrayRef<int64_t> shape = op.getInput().getType().getShape();
+    block.shape.assign(shape.begin(), shape.end());
+    if (op.getLayout() == Layout::NHWC)
+      block.shape = {shape[0], shape[3], shape[1], shape[2]};
+    block.residual = static_cast<bool>(op.getResidual());
+    block.bytes = moved;
+    blocks.push_back(std::move(block));
   }
 
   StageCost &stageNamed(const std::string &name) {
@@ -134,6 +147,7 @@ private:
   }
 
   SmallVector<StageCost> stages;
+  SmallVector<SEBlockCost> blocks;
   llvm::DenseSet<Value> counted;
 };
 } // namespace
@@ -160,4 +174,19 @@ void mlir::se::printCostReport(const CostReport &report,
   for (const StageCost &stage : report.stages)
     row(stage);
   row(report.total);
+  if (report.seBlocks.empty())
+    return;
+  // U read twice (squeeze, scale), Y written once, the residual read once
+  // when fused, the FC weights once.
+  os << llvm::format("\n%-16s %-20s %9s %12s\n", "SE block", "N x C x H x W",
+                     "residual", "MB moved");
+  for (const SEBlockCost &block : report.seBlocks) {
+    std::string shape;
+    for (auto [i, d] : llvm::enumerate(block.shape))
+      shape += (i ? "x" : "") + std::to_string(d);
+    os << llvm::format("%-16s %-20s %9s %12.3f\n",
+                       block.name.empty() ? "-" : block.name.c_str(),
+                       shape.c_str(), block.residual ? "yes" : "no",
+                       block.bytes / 1e6);
+  }
 }

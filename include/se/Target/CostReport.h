@@ -41,15 +41,27 @@ struct StageCost {
   int64_t totalOps() const { return macs + seElementOps; }
 };
 
+/// One SE block: where it is and the bytes its lowering moves.
+struct SEBlockCost {
+  /// The block's layer, e.g. `layer2.3.se`.
+  std::string name;
+  /// N x C x H x W of the recalibrated feature map.
+  SmallVector<int64_t, 4> shape;
+  bool residual = false;
+  int64_t bytes = 0;
+};
+
 struct CostReport {
   SmallVector<StageCost> stages;
   StageCost total;
+  SmallVector<SEBlockCost> seBlocks;
 };
 
 /// Computes the report of every function in `module`.
 CostReport computeCostReport(ModuleOp module);
 
-/// Prints `report` as a table, one row per stage and a total.
+/// Prints `report` as a table, one row per stage and a total, then one row
+/// per SE block.
 void printCostReport(const CostReport &report, llvm::raw_ostream &os);
 
 } // namespace mlir::se
