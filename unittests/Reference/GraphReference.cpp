@@ -86,6 +86,23 @@ Tensor broadcast(const Tensor &a, const Tensor &b,
   return out;
 }
 
+/// out[i] = in[j] where each index of j is `inputIndex(dimension, index of
+/// i)`: slices, tiles.
+Tensor gather(const Tensor &in, const std::vector<int64_t> &outShape,
+              llvm::function_ref<int64_t(size_t, int64_t)> inputIndex) {
+  Tensor out{outShape, std::vector<double>(count(outShape))};
+  std::vector<int64_t> si = strides(in.shape), so = strides(outShape);
+  for (int64_t i = 0; i < count(outShape); ++i) {
+    int64_t src = 0, rest = i;
+    for (size_t d = 0; d < outShape.size(); ++d) {
+      src += inputIndex(d, rest / so[d]) * si[d];
+      rest %= so[d];
+    }
+    out.data[i] = in.data[src];
+  }
+  return out;
+}
+
 Tensor unary(const Tensor &in, double (*fn)(double)) {
   Tensor out = in;
   for (double &v : out.data)
@@ -383,37 +400,20 @@ std::vector<Tensor> runGraph(func::FuncOp func,
         })
         .Case([&](tosa::TileOp t) {
           const Tensor &in = get(t.getInput1());
-          out.shape = shapeOf(t.getOutput());
-          out.data.resize(count(out.shape));
-          std::vector<int64_t> si = strides(in.shape), so = strides(out.shape);
-          for (int64_t i = 0; i < count(out.shape); ++i) {
-            int64_t src = 0, rest = i;
-            for (size_t d = 0; d < out.shape.size(); ++d) {
-              src += (rest / so[d] % in.shape[d]) * si[d];
-              rest %= so[d];
-            }
-            out.data[i] = in.data[src];
-          }
+          out = gather(in, shapeOf(t.getOutput()), [&](size_t d, int64_t i) {
+            return i % in.shape[d];
+          });
         })
         .Case([&](tosa::ReshapeOp r) {
           out = get(r.getInput1());
           out.shape = shapeOf(r.getResult());
         })
         .Case([&](tosa::SliceOp s) {
-          const Tensor &in = get(s.getInput1());
           const Tensor &start = get(s.getStart());
-          out.shape = shapeOf(s.getOutput());
-          out.data.resize(count(out.shape));
-          std::vector<int64_t> si = strides(in.shape), so = strides(out.shape);
-          for (int64_t i = 0; i < count(out.shape); ++i) {
-            int64_t src = 0, rest = i;
-            for (size_t d = 0; d < out.shape.size(); ++d) {
-              src +=
-                  (rest / so[d] + static_cast<int64_t>(start.data[d])) * si[d];
-              rest %= so[d];
-            }
-            out.data[i] = in.data[src];
-          }
+          out = gather(get(s.getInput1()), shapeOf(s.getOutput()),
+                       [&](size_t d, int64_t i) {
+                         return i + static_cast<int64_t>(start.data[d]);
+                       });
         })
         .Case([&](tosa::MatMulOp m) {
           const Tensor &a = get(m.getA()), &b = get(m.getB());
