@@ -1,20 +1,18 @@
 //===- ResNet.cpp - ResNet, SE-ResNet and SE-ResNeXt as graph IR ----------===//
 
 #include "se/Models/Models.h"
+#include "se/Models/TosaBuilder.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
-#include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
-#include <cfloat>
 #include <cmath>
 
 using namespace mlir;
@@ -22,15 +20,24 @@ using namespace mlir::se;
 
 namespace {
 
-/// Emits TOSA (and, where TOSA has no op, linalg) layers in NHWC with seeded
-/// weights. Every op is located by its layer name, e.g. `layer2.3.conv2`,
-/// which the cost report groups by stage.
+/// Emits the zoo's layers through TosaBuilder, with parameters in
+/// PyTorch's names and layouts, seeded or read from a weights file. Every
+/// op is located by its layer name, e.g. `layer2.3.conv2`, which the cost
+/// report groups by stage.
 class GraphBuilder {
 public:
   GraphBuilder(OpBuilder &b, uint64_t seed, const WeightsFile *weights,
                std::vector<ModelParameter> *parameters)
-      : b(b), loc(b.getUnknownLoc()), state(seed | 1), f32(b.getF32Type()),
-        weights(weights), parameters(parameters) {}
+      : t(b), state(seed | 1), weights(weights), parameters(parameters) {}
+
+  TosaBuilder &tosa() { return t; }
+
+  void setName(const Twine &name) {
+    t.setLoc(NameLoc::get(t.getBuilder().getStringAttr(name),
+                          t.getBuilder().getUnknownLoc()));
+  }
+
+  static ArrayRef<int64_t> shapeOf(Value v) { return TosaBuilder::shapeOf(v); }
 
   /// The first problem with the weights file, if any.
   const std::string &getError() const { return error; }
@@ -45,18 +52,6 @@ public:
                 "' that the model does not use";
         return;
       }
-  }
-
-  void setName(const Twine &name) {
-    loc = NameLoc::get(b.getStringAttr(name), b.getUnknownLoc());
-  }
-
-  static ArrayRef<int64_t> shapeOf(Value v) {
-    return cast<RankedTensorType>(v.getType()).getShape();
-  }
-
-  RankedTensorType tensor(ArrayRef<int64_t> shape) {
-    return RankedTensorType::get(shape, f32);
   }
 
   /// The parameter `name` in PyTorch's layout `shape`: from the weights
@@ -89,97 +84,21 @@ public:
     return values;
   }
 
-  /// A dense_resource constant of `shape` holding `values`.
-  Value constant(ArrayRef<int64_t> shape, ArrayRef<float> values) {
-    auto type = tensor(shape);
-    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(values);
-    auto attr = DenseResourceElementsAttr::get(
-        type, llvm::formatv("w{0}", resourceCount++).str(), std::move(blob));
-    return tosa::ConstOp::create(b, loc, type, cast<ElementsAttr>(attr));
-  }
-
-  Value scalarConstant(ArrayRef<int64_t> shape, float value) {
-    auto type = tensor(shape);
-    return tosa::ConstOp::create(b, loc, type,
-                                 DenseElementsAttr::get(type, value));
-  }
-
-  /// NHWC convolution `name` (PyTorch weight `<name>.weight`, O x I/groups
-  /// x k x k) with padding k / 2; He-initialized so activations keep their
-  /// scale.
+  /// k x k convolution `name` (PyTorch weight `<name>.weight`, O x
+  /// I/groups x k x k) with padding k / 2; He-initialized so activations
+  /// keep their scale.
   Value conv(Value x, int64_t outChannels, int64_t k, int64_t stride,
              const std::string &name, int64_t groups = 1) {
-    ArrayRef<int64_t> in = shapeOf(x);
-    int64_t pad = k / 2;
-    int64_t oh = (in[1] + 2 * pad - k) / stride + 1;
-    int64_t ow = (in[2] + 2 * pad - k) / stride + 1;
-    int64_t perGroupIn = in[3] / groups, perGroupOut = outChannels / groups;
-    int64_t fanIn = k * k * perGroupIn;
+    int64_t perGroupIn = shapeOf(x)[3] / groups;
     std::vector<float> oihw =
         parameter(name + ".weight", {outChannels, perGroupIn, k, k}, 0.0,
-                  std::sqrt(6.0 / fanIn));
-    // OIHW to OHWI, which is also G x O/G x H x W x I/G for groups.
-    std::vector<float> ohwi(oihw.size());
-    for (int64_t o = 0; o < outChannels; ++o)
-      for (int64_t i = 0; i < perGroupIn; ++i)
-        for (int64_t h = 0; h < k; ++h)
-          for (int64_t w = 0; w < k; ++w)
-            ohwi[((o * k + h) * k + w) * perGroupIn + i] =
-                oihw[((o * perGroupIn + i) * k + h) * k + w];
-    if (groups == 1) {
-      Value weight = constant({outChannels, k, k, in[3]}, ohwi);
-      Value bias = scalarConstant({1}, 0.0f);
-      SmallVector<int64_t> padding;
-      x = cropForStride(x, k, stride, pad, padding);
-      return tosa::Conv2DOp::create(
-          b, loc, tensor({in[0], oh, ow, outChannels}), x, weight, bias,
-          b.getDenseI64ArrayAttr(padding),
-          b.getDenseI64ArrayAttr({stride, stride}),
-          b.getDenseI64ArrayAttr({1, 1}), TypeAttr::get(f32));
-    }
-    Value filter = constant({groups, perGroupOut, k, k, perGroupIn}, ohwi);
-    return groupedConv(x, filter, stride, oh, ow);
-  }
-
-  /// TOSA has no grouped convolution: linalg.conv_2d_nhwgc_gfhwc on the
-  /// padded input viewed as N x H x W x G x C/G.
-  Value groupedConv(Value x, Value filter, int64_t stride, int64_t oh,
-                    int64_t ow) {
-    ArrayRef<int64_t> in = shapeOf(x);
-    ArrayRef<int64_t> filterShape = shapeOf(filter);
-    int64_t groups = filterShape[0], perGroupOut = filterShape[1],
-            k = filterShape[2], perGroupIn = filterShape[4], pad = k / 2;
-    SmallVector<int64_t> padded = {in[0], in[1] + 2 * pad, in[2] + 2 * pad,
-                                   in[3]};
-    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-    Value paddedX = tensor::PadOp::create(
-        b, loc, tensor(padded), x, ArrayRef<int64_t>{0, pad, pad, 0},
-        ArrayRef<int64_t>{0, pad, pad, 0}, ValueRange{}, ValueRange{});
-    {
-      // The pad region yields zero.
-      auto padOp = paddedX.getDefiningOp<tensor::PadOp>();
-      OpBuilder::InsertionGuard guard(b);
-      Block *block = b.createBlock(&padOp.getRegion(), {},
-                                   SmallVector<Type>(4, b.getIndexType()),
-                                   SmallVector<Location>(4, loc));
-      b.setInsertionPointToEnd(block);
-      tensor::YieldOp::create(b, loc, zero);
-    }
-    Value grouped = tensor::ExpandShapeOp::create(
-        b, loc, tensor({padded[0], padded[1], padded[2], groups, perGroupIn}),
-        paddedX, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
-    auto outType = tensor({in[0], oh, ow, groups, perGroupOut});
-    Value empty = tensor::EmptyOp::create(b, loc, outType.getShape(), f32);
-    Value init =
-        linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty})
-            .getResult(0);
-    Value out = linalg::Conv2DNhwgcGfhwcOp::create(
-                    b, loc, TypeRange{outType}, ValueRange{grouped, filter},
-                    ValueRange{init}, b.getDenseI64ArrayAttr({stride, stride}),
-                    b.getDenseI64ArrayAttr({1, 1}))
-                    .getResult(0);
-    return tensor::CollapseShapeOp::create(
-        b, loc, out, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+                  std::sqrt(6.0 / (k * k * perGroupIn)));
+    Window window;
+    window.kernel = {k, k};
+    window.stride = {stride, stride};
+    window.pad = {k / 2, k / 2, k / 2, k / 2};
+    return t.conv2d(x, toOHWI(oihw, outChannels, perGroupIn, k), outChannels,
+                    {}, window, groups);
   }
 
   /// Inference batch norm `name` (PyTorch's weight, bias, running_mean and
@@ -196,102 +115,42 @@ public:
       scale[i] = gamma[i] / std::sqrt(var[i] + 1e-5f);
       shift[i] = beta[i] - mean[i] * scale[i];
     }
-    Value shiftZero = tosa::ConstOp::create(
-        b, loc, RankedTensorType::get({1}, b.getI8Type()),
-        DenseElementsAttr::get(RankedTensorType::get({1}, b.getI8Type()),
-                               static_cast<int8_t>(0)));
-    Value scaled = tosa::MulOp::create(b, loc, x.getType(), x,
-                                       constant({1, 1, 1, c}, scale), shiftZero);
-    return tosa::AddOp::create(b, loc, x.getType(), scaled,
-                               constant({1, 1, 1, c}, shift));
+    return t.scaleShift(x, scale, shift);
   }
 
-  Value relu(Value x) {
-    return tosa::ClampOp::create(b, loc, x.getType(), x,
-                                 b.getF32FloatAttr(0.0f),
-                                 b.getF32FloatAttr(FLT_MAX));
-  }
-
-  Value add(Value lhs, Value rhs) {
-    return tosa::AddOp::create(b, loc, lhs.getType(), lhs, rhs);
-  }
+  Value relu(Value x) { return t.relu(x); }
+  Value add(Value lhs, Value rhs) { return t.add(lhs, rhs); }
 
   /// 3 x 3 max pooling, stride 2, padding 1.
   Value maxPool(Value x) {
-    SmallVector<int64_t> in = llvm::to_vector(shapeOf(x));
-    SmallVector<int64_t> padding;
-    x = cropForStride(x, 3, 2, 1, padding);
-    return tosa::MaxPool2dOp::create(
-        b, loc,
-        tensor({in[0], (in[1] - 1) / 2 + 1, (in[2] - 1) / 2 + 1, in[3]}), x,
-        ArrayRef<int64_t>{3, 3}, ArrayRef<int64_t>{2, 2}, padding);
+    Window window;
+    window.kernel = {3, 3};
+    window.stride = {2, 2};
+    window.pad = {1, 1, 1, 1};
+    return t.maxPool(x, window);
   }
 
-  /// TOSA wants the padded extent minus the window to divide by the stride;
-  /// frameworks round the output size down instead. The rows and columns no
-  /// window reaches are dropped: first from the bottom and right padding,
-  /// then, if that is not enough, from the input itself. Returns the input
-  /// to use and sets `padding` (top, bottom, left, right).
-  Value cropForStride(Value x, int64_t k, int64_t stride, int64_t pad,
-                      SmallVector<int64_t> &padding) {
-    SmallVector<int64_t> in = llvm::to_vector(shapeOf(x));
-    int64_t extraH = (in[1] + 2 * pad - k) % stride;
-    int64_t extraW = (in[2] + 2 * pad - k) % stride;
-    int64_t cropH = std::max<int64_t>(0, extraH - pad);
-    int64_t cropW = std::max<int64_t>(0, extraW - pad);
-    padding = {pad, pad - extraH + cropH, pad, pad - extraW + cropW};
-    if (cropH == 0 && cropW == 0)
-      return x;
-    SmallVector<int64_t> size = {in[0], in[1] - cropH, in[2] - cropW, in[3]};
-    return tosa::SliceOp::create(b, loc, tensor(size), x,
-                                 shapeConstant({0, 0, 0, 0}),
-                                 shapeConstant(size));
-  }
-
-  Value shapeConstant(ArrayRef<int64_t> values) {
-    auto shapeType = tosa::shapeType::get(b.getContext(), values.size());
-    return tosa::ConstShapeOp::create(
-        b, loc, shapeType,
-        DenseIntElementsAttr::get(
-            RankedTensorType::get({static_cast<int64_t>(values.size())},
-                                  b.getIndexType()),
-            values));
-  }
-
-  /// Global average pooling, flatten and the classifier: N x classes.
+  /// Global average pooling, flatten and the classifier `fc`: N x classes.
   Value head(Value x, int64_t classes) {
     ArrayRef<int64_t> in = shapeOf(x);
     int64_t n = in[0], c = in[3];
-    Value pooled = tosa::AvgPool2dOp::create(
-        b, loc, tensor({n, 1, 1, c}), x, b.getDenseI64ArrayAttr({in[1], in[2]}),
-        b.getDenseI64ArrayAttr({1, 1}), b.getDenseI64ArrayAttr({0, 0, 0, 0}),
-        TypeAttr::get(f32));
-    Value rows = reshape(pooled, {1, n, c});
+    Window global;
+    global.kernel = {in[1], in[2]};
+    Value rows = t.reshape(t.avgPool(x, global), {1, n, c});
     std::vector<float> fc =
         parameter("fc.weight", {classes, c}, 0.0, std::sqrt(3.0 / c));
     std::vector<float> transposed(fc.size());
     for (int64_t k = 0; k < classes; ++k)
       for (int64_t i = 0; i < c; ++i)
         transposed[i * classes + k] = fc[k * c + i];
-    Value weight = constant({1, c, classes}, transposed);
-    Value logits =
-        tosa::MatMulOp::create(b, loc, tensor({1, n, classes}), rows, weight);
-    Value bias =
-        constant({1, 1, classes}, parameter("fc.bias", {classes}, 0.0, 0.01));
-    return reshape(add(logits, bias), {n, classes});
-  }
-
-  Value reshape(Value x, ArrayRef<int64_t> shape) {
-    return tosa::ReshapeOp::create(b, loc, tensor(shape), x,
-                                   shapeConstant(shape));
+    Value logits = t.matmul(rows, t.constant({1, c, classes}, transposed));
+    Value bias = t.constant({1, 1, classes},
+                            parameter("fc.bias", {classes}, 0.0, 0.01));
+    return t.reshape(t.add(logits, bias), {n, classes});
   }
 
   Value transpose(Value x, ArrayRef<int32_t> perms) {
-    ArrayRef<int64_t> in = shapeOf(x);
-    SmallVector<int64_t> out;
-    for (int32_t p : perms)
-      out.push_back(in[p]);
-    return tosa::TransposeOp::create(b, loc, tensor(out), x, perms);
+    return t.transpose(x, perms);
   }
 
   /// The SE block `name` (PyTorch `<name>.fc1.weight`, hidden x C, and
@@ -301,26 +160,43 @@ public:
                       const std::string &name, Value residual = nullptr,
                       bool postRelu = false) {
     int64_t c = shapeOf(x)[3];
-    Value w1 = constant({hidden, c}, parameter(name + ".fc1.weight", {hidden, c},
-                                               0.0, std::sqrt(3.0 / c)));
-    Value w2 = constant({c, hidden}, parameter(name + ".fc2.weight", {c, hidden},
-                                               0.0, std::sqrt(3.0 / hidden)));
-    Value b1 = options.seBias
-                   ? constant({hidden},
-                              parameter(name + ".fc1.bias", {hidden}, 0.0, 0.1))
-                   : nullptr;
+    Value w1 = t.constant({hidden, c}, parameter(name + ".fc1.weight",
+                                                 {hidden, c}, 0.0,
+                                                 std::sqrt(3.0 / c)));
+    Value w2 = t.constant({c, hidden}, parameter(name + ".fc2.weight",
+                                                 {c, hidden}, 0.0,
+                                                 std::sqrt(3.0 / hidden)));
+    Value b1 = options.seBias ? t.constant({hidden},
+                                           parameter(name + ".fc1.bias",
+                                                     {hidden}, 0.0, 0.1))
+                              : nullptr;
     Value b2 = options.seBias
-                   ? constant({c}, parameter(name + ".fc2.bias", {c}, 0.0, 0.1))
+                   ? t.constant({c}, parameter(name + ".fc2.bias", {c}, 0.0,
+                                               0.1))
                    : nullptr;
     SEConfig config;
     config.layout = Layout::NHWC;
     config.squeeze = options.squeeze;
     config.gate = options.gate;
     config.postAct = postRelu ? PostActivation::ReLU : PostActivation::None;
-    return SqueezeExciteOp::create(b, loc, x, w1, w2, b1, b2, residual, config);
+    return SqueezeExciteOp::create(t.getBuilder(), t.getLoc(), x, w1, w2, b1,
+                                   b2, residual, config);
   }
 
 private:
+  /// O x I x k x k to O x k x k x I.
+  static std::vector<float> toOHWI(ArrayRef<float> oihw, int64_t out,
+                                   int64_t in, int64_t k) {
+    std::vector<float> ohwi(oihw.size());
+    for (int64_t o = 0; o < out; ++o)
+      for (int64_t i = 0; i < in; ++i)
+        for (int64_t h = 0; h < k; ++h)
+          for (int64_t w = 0; w < k; ++w)
+            ohwi[((o * k + h) * k + w) * in + i] =
+                oihw[((o * in + i) * k + h) * k + w];
+    return ohwi;
+  }
+
   void fail(const std::string &message) {
     if (error.empty())
       error = message;
@@ -352,11 +228,8 @@ private:
     return static_cast<double>(z >> 11) / static_cast<double>(1ULL << 53);
   }
 
-  OpBuilder &b;
-  Location loc;
+  TosaBuilder t;
   uint64_t state;
-  Type f32;
-  int64_t resourceCount = 0;
   const WeightsFile *weights;
   std::vector<ModelParameter> *parameters;
   llvm::StringSet<> used;
