@@ -85,26 +85,35 @@ Value TosaBuilder::conv2d(Value x, ArrayRef<float> weights,
                           int64_t outChannels, ArrayRef<float> bias,
                           const Window &window, int64_t groups) {
   ArrayRef<int64_t> in = shapeOf(x);
-  int64_t kh = window.kernel[0], kw = window.kernel[1];
+  Value weight = constant(
+      {outChannels, window.kernel[0], window.kernel[1], in[3] / groups},
+      weights);
+  return conv2d(x, weight, bias.empty() ? Value() : constant({outChannels}, bias),
+                window, groups);
+}
+
+Value TosaBuilder::conv2d(Value x, Value weight, Value bias,
+                          const Window &window, int64_t groups) {
+  ArrayRef<int64_t> in = shapeOf(x);
+  ArrayRef<int64_t> w = shapeOf(weight);
+  int64_t outChannels = w[0];
   int64_t oh = window.outputSize(in[1], 0), ow = window.outputSize(in[2], 1);
   if (groups == 1) {
-    Window w = window;
-    x = cropForStride(x, w, /*ceil=*/false);
-    Value weight = constant({outChannels, kh, kw, in[3]}, weights);
-    Value biasValue = bias.empty() ? splat({1}, 0.0f)
-                                   : constant({outChannels}, bias);
+    Window adjusted = window;
+    x = cropForStride(x, adjusted, /*ceil=*/false);
     return tosa::Conv2DOp::create(
-        b, loc, tensor({in[0], oh, ow, outChannels}), x, weight, biasValue,
-        b.getDenseI64ArrayAttr(w.pad),
-        b.getDenseI64ArrayAttr(w.stride), b.getDenseI64ArrayAttr(w.dilation),
-        TypeAttr::get(f32));
+        b, loc, tensor({in[0], oh, ow, outChannels}), x, weight,
+        bias ? bias : splat({1}, 0.0f),
+        b.getDenseI64ArrayAttr(adjusted.pad),
+        b.getDenseI64ArrayAttr(adjusted.stride),
+        b.getDenseI64ArrayAttr(adjusted.dilation), TypeAttr::get(f32));
   }
-  Value filter = constant(
-      {groups, outChannels / groups, kh, kw, in[3] / groups}, weights);
+  Value filter =
+      reshape(weight, {groups, outChannels / groups, w[1], w[2], w[3]});
   Value y = groupedConv(x, filter, window, oh, ow);
-  if (bias.empty())
+  if (!bias)
     return y;
-  return add(y, constant({1, 1, 1, outChannels}, bias));
+  return add(y, reshape(bias, {1, 1, 1, outChannels}));
 }
 
 Value TosaBuilder::groupedConv(Value x, Value filter, const Window &window,
@@ -139,19 +148,27 @@ Value TosaBuilder::groupedConv(Value x, Value filter, const Window &window,
 Value TosaBuilder::depthwiseConv2d(Value x, ArrayRef<float> weights,
                                    int64_t multiplier, ArrayRef<float> bias,
                                    const Window &window) {
+  int64_t channels = shapeOf(x)[3];
+  Value weight = constant(
+      {window.kernel[0], window.kernel[1], channels, multiplier}, weights);
+  return depthwiseConv2d(
+      x, weight,
+      bias.empty() ? Value() : constant({channels * multiplier}, bias),
+      window);
+}
+
+Value TosaBuilder::depthwiseConv2d(Value x, Value weight, Value bias,
+                                   const Window &window) {
   ArrayRef<int64_t> in = shapeOf(x);
   Window w = window;
   int64_t oh = w.outputSize(in[1], 0), ow = w.outputSize(in[2], 1);
   x = cropForStride(x, w, /*ceil=*/false);
-  int64_t channels = in[3] * multiplier;
-  Value weight =
-      constant({w.kernel[0], w.kernel[1], in[3], multiplier}, weights);
-  Value biasValue =
-      bias.empty() ? splat({1}, 0.0f) : constant({channels}, bias);
+  int64_t channels = in[3] * shapeOf(weight)[3];
   return tosa::DepthwiseConv2DOp::create(
-      b, loc, tensor({in[0], oh, ow, channels}), x, weight, biasValue,
-      b.getDenseI64ArrayAttr(w.pad), b.getDenseI64ArrayAttr(w.stride),
-      b.getDenseI64ArrayAttr(w.dilation), TypeAttr::get(f32));
+      b, loc, tensor({in[0], oh, ow, channels}), x, weight,
+      bias ? bias : splat({1}, 0.0f), b.getDenseI64ArrayAttr(w.pad),
+      b.getDenseI64ArrayAttr(w.stride), b.getDenseI64ArrayAttr(w.dilation),
+      TypeAttr::get(f32));
 }
 
 Value TosaBuilder::scaleShift(Value x, ArrayRef<float> scale,
@@ -174,6 +191,9 @@ Value TosaBuilder::tanh(Value x) {
 }
 Value TosaBuilder::exp(Value x) {
   return tosa::ExpOp::create(b, loc, x.getType(), x);
+}
+Value TosaBuilder::rsqrt(Value x) {
+  return tosa::RsqrtOp::create(b, loc, x.getType(), x);
 }
 Value TosaBuilder::reciprocal(Value x) {
   return tosa::ReciprocalOp::create(b, loc, x.getType(), x);

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "se/Compiler/Compiler.h"
+#include "se/Import/ONNX.h"
 #include "se/InitAll.h"
 #include "se/Models/Models.h"
 #include "se/Support/CommandLine.h"
@@ -356,6 +357,15 @@ int main(int argc, char **argv) {
     if (failed(built))
       return 1;
     module = std::move(*built);
+  } else if (StringRef(inputFilename).ends_with(".onnx")) {
+    se::ONNXImportOptions importOptions;
+    importOptions.batch = batchSize;
+    std::string error;
+    FailureOr<OwningOpRef<ModuleOp>> imported =
+        se::importONNX(&context, inputFilename, importOptions, error);
+    if (failed(imported))
+      return reportError(inputFilename + ": " + error);
+    module = std::move(*imported);
   } else {
     std::unique_ptr<MemoryBuffer> input =
         openInputFile(inputFilename, &errorMessage);
@@ -372,7 +382,10 @@ int main(int argc, char **argv) {
     se::printCostReport(se::computeCostReport(*module), statsStream);
   }
 
-  bool isModel = !modelName.empty();
+  // Zoo models and ONNX files are whole models: named after the output,
+  // with a workspace.
+  bool isModel =
+      !modelName.empty() || StringRef(inputFilename).ends_with(".onnx");
   std::string entryName = symbolName;
   if (entryName.empty() && isModel)
     entryName = outputFilename == "-" ? StringRef(modelName).str()

@@ -354,6 +354,14 @@ std::vector<Tensor> runGraph(func::FuncOp func,
         .Case([&](tosa::ReciprocalOp u) {
           out = unary(get(u.getInput1()), [](double v) { return 1.0 / v; });
         })
+        .Case([&](tosa::RsqrtOp u) {
+          out = unary(get(u.getInput1()),
+                      [](double v) { return 1.0 / std::sqrt(v); });
+        })
+        .Case([&](tosa::MinimumOp a) {
+          out = broadcast(get(a.getInput1()), get(a.getInput2()),
+                          [](double x, double y) { return std::min(x, y); });
+        })
         .Case([&](tosa::SubOp a) {
           out = broadcast(get(a.getInput1()), get(a.getInput2()),
                           [](double x, double y) { return x - y; });

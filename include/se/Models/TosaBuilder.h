@@ -51,9 +51,14 @@ public:
   /// linalg.conv_2d_nhwgc_gfhwc.
   Value conv2d(Value x, ArrayRef<float> weights, int64_t outChannels,
                ArrayRef<float> bias, const Window &window, int64_t groups = 1);
+  /// The same with weights (and bias, or null) computed by the graph.
+  Value conv2d(Value x, Value weight, Value bias, const Window &window,
+               int64_t groups = 1);
   /// NHWC depthwise convolution; `weights` is KH x KW x C x M.
   Value depthwiseConv2d(Value x, ArrayRef<float> weights, int64_t multiplier,
                         ArrayRef<float> bias, const Window &window);
+  Value depthwiseConv2d(Value x, Value weight, Value bias,
+                        const Window &window);
 
   /// y = x * scale + shift per channel (the last dimension).
   Value scaleShift(Value x, ArrayRef<float> scale, ArrayRef<float> shift);
@@ -64,6 +69,7 @@ public:
   Value tanh(Value x);
   Value exp(Value x);
   Value reciprocal(Value x);
+  Value rsqrt(Value x);
   /// Element-wise with broadcasting; operands of equal rank.
   Value add(Value lhs, Value rhs);
   Value sub(Value lhs, Value rhs);

@@ -34,7 +34,7 @@ static bool isSupported(Operation *op) {
              // Element-wise.
              tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
              tosa::ClampOp, tosa::SigmoidOp, tosa::TanhOp, tosa::ExpOp,
-             tosa::ReciprocalOp,
+             tosa::ReciprocalOp, tosa::RsqrtOp, tosa::MinimumOp,
              // Data movement.
              tosa::ReshapeOp, tosa::TransposeOp, tosa::SliceOp, tosa::ConcatOp,
              tosa::TileOp,
