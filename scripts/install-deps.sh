@@ -9,7 +9,7 @@ packages=(
   cmake ninja-build ccache make python3
   clang-22 lld-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libomp-22-dev libgtest-dev libbenchmark-dev
-  libonnx-dev libprotobuf-dev libonnx-testdata
+  libonnx-dev libprotobuf-dev libonnx-testdata protobuf-compiler
 )
 if [ "${1:-}" = sanitize ]; then
   packages+=(libclang-rt-22-dev)

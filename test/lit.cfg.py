@@ -24,6 +24,10 @@ config.substitutions.append(("%se_runtime_include",
                                           "include")))
 config.substitutions.append(("%host_cc", config.host_cc))
 config.substitutions.append(("%python", sys.executable))
+# Text-format ONNX models (readable, reviewable) are encoded at test time.
+config.substitutions.append(
+    ("%onnx-encode", "protoc --encode=onnx.ModelProto -I/usr/include "
+     "/usr/include/onnx/onnx.proto"))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

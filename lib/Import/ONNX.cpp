@@ -20,6 +20,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Endian.h"
@@ -66,9 +68,21 @@ struct Tensor {
 class ImportError {
 public:
   bool failed() const { return !message.empty(); }
+  /// Names in a model are arbitrary bytes: the message stays one printable
+  /// line.
   void set(const std::string &text) {
-    if (message.empty())
-      message = text;
+    if (!message.empty())
+      return;
+    for (unsigned char c : text) {
+      if (c >= 0x20 && c < 0x7f) {
+        message += static_cast<char>(c);
+      } else {
+        static const char hex[] = "0123456789abcdef";
+        message += "\\x";
+        message += hex[c >> 4];
+        message += hex[c & 15];
+      }
+    }
   }
   std::string message;
 };
@@ -79,6 +93,10 @@ std::string shapeText(ArrayRef<int64_t> shape) {
     text += (i ? "x" : "") + std::to_string(d);
   return text.empty() ? "scalar" : text;
 }
+
+/// Limits that keep shapes and sizes far from overflow: 2^31 elements.
+constexpr int64_t kMaxExtent = int64_t(1) << 31;
+constexpr int64_t kMaxElements = int64_t(1) << 31;
 
 /// NCHW axis -> NHWC axis.
 int64_t toNHWCAxis(int64_t axis) {
@@ -225,14 +243,16 @@ std::optional<HostTensor> readTensorProto(const onnx::TensorProto &tensor,
                                           const std::string &directory,
                                           ImportError &error) {
   HostTensor host;
+  int64_t count = 1;
   for (int64_t d : tensor.dims()) {
-    if (d < 0) {
-      error.set(what + " has a negative dimension");
+    if (d < 0 || d > kMaxExtent || count * std::max<int64_t>(d, 1) > kMaxElements) {
+      error.set(what + " has a negative or too large dimension " +
+                std::to_string(d));
       return std::nullopt;
     }
+    count *= d;
     host.shape.push_back(d);
   }
-  int64_t count = host.count();
   int elementBytes = 0;
   switch (tensor.data_type()) {
   case onnx::TensorProto::FLOAT:
@@ -393,7 +413,8 @@ LogicalResult Importer::readInputs(func::FuncOp &func) {
     }
     SmallVector<int64_t> shape;
     for (auto [i, dim] : llvm::enumerate(type.shape().dim())) {
-      if (dim.has_dim_value() && dim.dim_value() > 0) {
+      if (dim.has_dim_value() && dim.dim_value() > 0 &&
+          dim.dim_value() <= kMaxExtent) {
         shape.push_back(dim.dim_value());
       } else if (i == 0) {
         shape.push_back(options.batch);
@@ -467,6 +488,22 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run(std::string &message) {
   func::ReturnOp::create(builder, builder.getUnknownLoc(), results);
   func.setFunctionType(builder.getFunctionType(
       func.getArgumentTypes(), ValueRange(results).getTypes()));
+
+  // Anything the checks above missed must not reach the compiler as
+  // invalid IR: report the verifier's first complaint as the error.
+  std::string complaint;
+  {
+    ScopedDiagnosticHandler capture(context, [&](Diagnostic &diagnostic) {
+      if (complaint.empty())
+        complaint = diagnostic.str();
+      return success();
+    });
+    if (failed(verify(*module))) {
+      error.set("the model builds invalid IR: " + complaint);
+      message = error.message;
+      return failure();
+    }
+  }
   return module;
 }
 
@@ -740,12 +777,16 @@ void Importer::clip(const onnx::NodeProto &node) {
     lo = floatAttr(node, "min", lo);
     hi = floatAttr(node, "max", hi);
   } else {
-    if (const HostTensor *min = constantInput(node, 1, /*optional=*/true))
-      lo = static_cast<float>(min->values.at(0));
-    if (const HostTensor *max = constantInput(node, 2, /*optional=*/true))
-      hi = static_cast<float>(max->values.at(0));
+    const HostTensor *min = constantInput(node, 1, /*optional=*/true);
+    const HostTensor *max = constantInput(node, 2, /*optional=*/true);
     if (error.failed())
       return;
+    if ((min && min->values.size() != 1) || (max && max->values.size() != 1))
+      return nodeError(node, "min and max must be scalars");
+    if (min)
+      lo = static_cast<float>(min->values[0]);
+    if (max)
+      hi = static_cast<float>(max->values[0]);
   }
   unary(node, [&](Value x) { return t.clamp(x, lo, hi); });
 }
@@ -862,6 +903,11 @@ Window Importer::window(const onnx::NodeProto &node,
   SmallVector<int64_t> strides = intsAttr(node, "strides");
   SmallVector<int64_t> dilations = intsAttr(node, "dilations");
   SmallVector<int64_t> pads = intsAttr(node, "pads");
+  if ((!strides.empty() && strides.size() != 2) ||
+      (!dilations.empty() && dilations.size() != 2)) {
+    nodeError(node, "expects 2 strides and dilations for a 2-D window");
+    return w;
+  }
   if (!strides.empty())
     w.stride = {strides[0], strides[1]};
   if (!dilations.empty())
@@ -889,6 +935,10 @@ Window Importer::window(const onnx::NodeProto &node,
   }
   for (int dim = 0; dim < 2; ++dim)
     if (w.stride[dim] < 1 || w.dilation[dim] < 1 || w.kernel[dim] < 1 ||
+        w.stride[dim] > kMaxExtent || w.dilation[dim] > kMaxExtent ||
+        w.kernel[dim] > kMaxExtent || w.pad[2 * dim] < 0 ||
+        w.pad[2 * dim + 1] < 0 || w.pad[2 * dim] > kMaxExtent ||
+        w.pad[2 * dim + 1] > kMaxExtent ||
         w.outputSize(inputShape[2 + dim], dim) < 1)
       nodeError(node, "invalid window: kernel " + shapeText(w.kernel) +
                           ", strides " + shapeText(w.stride) + ", input " +
@@ -1020,6 +1070,11 @@ void Importer::pool(const onnx::NodeProto &node, bool max, bool global) {
       return nodeError(node, "needs a 2-D kernel_shape");
     win = window(node, x->shape, kernel);
     ceil = intAttr(node, "ceil_mode", 0) != 0;
+    for (int i = 0; i < 4; ++i)
+      if (win.pad[i] >= win.kernel[i / 2])
+        return nodeError(node, "pads " + shapeText(win.pad) +
+                                   " must be smaller than the kernel " +
+                                   shapeText(win.kernel));
     if (win.dilation != SmallVector<int64_t, 2>{1, 1})
       return nodeError(node, "unsupported attribute dilations " +
                                  shapeText(win.dilation));
@@ -1247,7 +1302,7 @@ void Importer::reshape(const onnx::NodeProto &node) {
       shape.push_back(1);
       continue;
     }
-    if (d < 0)
+    if (d < 0 || d > kMaxExtent)
       return nodeError(node, "invalid shape entry " + Twine(d));
     known *= d;
     shape.push_back(d);
@@ -1281,6 +1336,8 @@ void Importer::squeeze(const onnx::NodeProto &node, bool unsqueeze) {
         raw.push_back(static_cast<int64_t>(v));
     }
     outRank = rank + raw.size();
+    if (outRank > 8)
+      return nodeError(node, "unsupported output rank " + Twine(outRank));
     for (int64_t &a : raw)
       if (a < 0)
         a += outRank;
@@ -1323,8 +1380,10 @@ void Importer::transpose(const onnx::NodeProto &node) {
       perm.push_back(d);
   SmallVector<int64_t> sorted = perm;
   llvm::sort(sorted);
-  for (int64_t d = 0; d < rank; ++d)
-    if (static_cast<int64_t>(sorted.size()) != rank || sorted[d] != d)
+  bool valid = static_cast<int64_t>(sorted.size()) == rank;
+  for (int64_t d = 0; valid && d < rank; ++d)
+    valid = sorted[d] == d;
+  if (!valid)
       return nodeError(node, "perm " + shapeText(perm) +
                                  " is not a permutation of rank " +
                                  Twine(rank));
@@ -1478,19 +1537,26 @@ mlir::se::importONNX(MLIRContext *context, StringRef path,
     error = "cannot read '" + path.str() + "': " + file.getError().message();
     return failure();
   }
+  return importONNXBuffer(context, (*file)->getBuffer(), path,
+                          llvm::sys::path::parent_path(path), options, error);
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+mlir::se::importONNXBuffer(MLIRContext *context, StringRef bytes,
+                           StringRef name, StringRef directory,
+                           const ONNXImportOptions &options,
+                           std::string &error) {
   onnx::ModelProto model;
-  StringRef bytes = (*file)->getBuffer();
   if (bytes.size() > static_cast<size_t>(INT_MAX) ||
       !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    error = "cannot parse '" + path.str() +
+    error = "cannot parse '" + name.str() +
             "' as an ONNX model (truncated or corrupt protobuf)";
     return failure();
   }
   if (!model.has_graph()) {
-    error = "'" + path.str() + "' has no graph";
+    error = "'" + name.str() + "' has no graph";
     return failure();
   }
-  Importer importer(context, model, llvm::sys::path::parent_path(path),
-                    options);
+  Importer importer(context, model, directory, options);
   return importer.run(error);
 }

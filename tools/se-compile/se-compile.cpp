@@ -388,8 +388,9 @@ int main(int argc, char **argv) {
       !modelName.empty() || StringRef(inputFilename).ends_with(".onnx");
   std::string entryName = symbolName;
   if (entryName.empty() && isModel)
-    entryName = outputFilename == "-" ? StringRef(modelName).str()
-                                      : sys::path::stem(outputFilename).str();
+    entryName = outputFilename != "-" ? sys::path::stem(outputFilename).str()
+                : modelName.empty()   ? sys::path::stem(inputFilename).str()
+                                      : modelName.getValue();
   if (!entryName.empty()) {
     for (char &c : entryName)
       if (!isAlnum(c))

@@ -38,6 +38,13 @@ FailureOr<OwningOpRef<ModuleOp>> importONNX(MLIRContext *context,
                                             const ONNXImportOptions &options,
                                             std::string &error);
 
+/// The same for a model already in memory; external data is read relative
+/// to `directory`. `name` names the model in messages.
+FailureOr<OwningOpRef<ModuleOp>>
+importONNXBuffer(MLIRContext *context, StringRef bytes, StringRef name,
+                 StringRef directory, const ONNXImportOptions &options,
+                 std::string &error);
+
 /// A serialized ONNX TensorProto (the backend tests' input_N.pb and
 /// output_N.pb).
 struct ONNXTensorFile {
