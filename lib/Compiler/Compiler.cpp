@@ -161,8 +161,8 @@ LogicalResult mlir::se::compile(
     printModule(module, options, os);
     return success();
   case EmitKind::Linalg:
-    if (failed(runPasses(module, configurePassManager, [](PassManager &pm) {
-          addGraphToLinalgPasses(pm);
+    if (failed(runPasses(module, configurePassManager, [&](PassManager &pm) {
+          addGraphToLinalgPasses(pm, options.pipeline.raiseSE);
           pm.addPass(createCanonicalizerPass());
           return success();
         })))

@@ -765,8 +765,9 @@ void Importer::unary(const onnx::NodeProto &node,
   Tensor *x = input(node, 0);
   if (!x)
     return;
-  // Element-wise: compute in whichever form exists, NHWC first.
-  if (x->shape.size() == 4 && (x->nhwc || !x->logical))
+  // Rank-4 values compute in NHWC: one cached transpose per value at most,
+  // and every consumer of a feature map sees the same form.
+  if (x->shape.size() == 4)
     return define(node, 0, fromNHWC(emit(nhwcOf(*x)), x->shape));
   define(node, 0, fromLogical(emit(logicalOf(*x))));
 }
@@ -865,9 +866,7 @@ void Importer::binary(const onnx::NodeProto &node, StringRef op) {
   }
 
   // An operand in the result's rank and the chosen layout.
-  bool nhwc = rank == 4 && llvm::any_of(std::array{lhs, rhs}, [](Tensor *v) {
-                return v->shape.size() == 4 && v->nhwc && !v->logical;
-              });
+  bool nhwc = rank == 4;
   auto operand = [&](Tensor &v, const HostTensor *host) -> Value {
     SmallVector<int64_t> full(rank - v.shape.size(), 1);
     full.append(v.shape.begin(), v.shape.end());
@@ -1119,7 +1118,7 @@ void Importer::reduce(const onnx::NodeProto &node, StringRef op) {
       list->push_back(d);
   }
   bool keep = intAttr(node, "keepdims", 1) != 0;
-  bool nhwc = rank == 4 && x->nhwc && !x->logical;
+  bool nhwc = rank == 4;
   Value y = nhwc ? nhwcOf(*x) : logicalOf(*x);
   int64_t reduced = 1;
   SmallVector<int64_t> kept = x->shape;
@@ -1428,9 +1427,7 @@ void Importer::concat(const onnx::NodeProto &node) {
                                    Twine(axis));
     shape[axis] += x->shape[axis];
   }
-  bool nhwc = rank == 4 && llvm::all_of(inputs, [](Tensor *x) {
-                return x->nhwc || x->host;
-              });
+  bool nhwc = rank == 4;
   SmallVector<Value> operands;
   for (Tensor *x : inputs)
     operands.push_back(nhwc ? nhwcOf(*x) : logicalOf(*x));

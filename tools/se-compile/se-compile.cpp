@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "se/Compiler/Compiler.h"
+#include "se/Dialect/SE/Transforms/Passes.h"
 #include "se/Import/ONNX.h"
 #include "se/InitAll.h"
 #include "se/Models/Models.h"
@@ -21,6 +22,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -196,6 +198,12 @@ static cl::opt<WeightsMode> weightsMode(
                           "loaded by create()")),
     cl::cat(compileCategory));
 
+static cl::opt<bool> raiseSE(
+    "raise-se",
+    cl::desc("Find SE subgraphs (pooling, FCs, gate, multiply) and compile "
+             "each as one se.squeeze_excite (default on)"),
+    cl::init(true), cl::cat(compileCategory));
+
 static cl::opt<bool> fullConstants(
     "full-constants",
     cl::desc("Print weights in full with --emit=mlir|linalg|llvm-dialect "
@@ -366,6 +374,15 @@ int main(int argc, char **argv) {
     if (failed(imported))
       return reportError(inputFilename + ": " + error);
     module = std::move(*imported);
+    // SE blocks arrive as a dozen primitive ops: raise them before anything
+    // else looks at the graph (--emit=mlir, --stats, the pipeline).
+    if (raiseSE) {
+      PassManager raise(&context);
+      raise.addNestedPass<func::FuncOp>(se::createSERaiseSqueezeExcite());
+      raise.addPass(createCanonicalizerPass());
+      if (failed(raise.run(*module)))
+        return 1;
+    }
   } else {
     std::unique_ptr<MemoryBuffer> input =
         openInputFile(inputFilename, &errorMessage);
@@ -423,6 +440,7 @@ int main(int argc, char **argv) {
   options.pipeline.tileSizes = ArrayRef<int64_t>(llvm::to_vector(tileSizes));
   options.pipeline.workspace = workspace;
   options.pipeline.externalWeights = weightsMode == WeightsMode::External;
+  options.pipeline.raiseSE = raiseSE;
   if (options.pipeline.externalWeights) {
     SmallString<256> weightsPath(outputFilename);
     sys::path::replace_extension(weightsPath, ".weights");

@@ -93,8 +93,10 @@ mlir::se::resolveTarget(const CPUPipelineOptions &options, std::string &error) {
   return target;
 }
 
-void mlir::se::addGraphToLinalgPasses(OpPassManager &pm) {
+void mlir::se::addGraphToLinalgPasses(OpPassManager &pm, bool raiseSE) {
   pm.addNestedPass<func::FuncOp>(createSECheckSupportedOps());
+  if (raiseSE)
+    pm.addNestedPass<func::FuncOp>(createSERaiseSqueezeExcite());
   pm.addNestedPass<func::FuncOp>(createSEFoldBatchNorm());
   pm.addPass(createConvertSEToLinalg());
   tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
@@ -116,7 +118,7 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
   int64_t vectorWidth = target->vectorWidth;
 
   // Graph level to tiled vector code on tensors.
-  addGraphToLinalgPasses(pm);
+  addGraphToLinalgPasses(pm, options.raiseSE);
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createSECPUPackConvWeights());
   SECPUTileAndVectorizeOptions tiling;

@@ -48,6 +48,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Place large intermediate buffers in one workspace "
                      "argument instead of allocating them per call"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> raiseSE{
+      *this, "raise-se",
+      llvm::cl::desc("Raise SE subgraphs of TOSA ops to se.squeeze_excite "
+                     "(se-raise-squeeze-excite)"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> externalWeights{
       *this, "external-weights",
       llvm::cl::desc("Read constant weights from a blob argument (loaded "
@@ -75,7 +80,7 @@ FailureOr<ResolvedTarget> resolveTarget(const CPUPipelineOptions &options,
                                         std::string &error);
 
 /// Adds the passes from graph-level IR (se, TOSA) to linalg on tensors.
-void addGraphToLinalgPasses(OpPassManager &pm);
+void addGraphToLinalgPasses(OpPassManager &pm, bool raiseSE = true);
 
 /// Builds the pipeline from func-level IR with se, linalg, tensor and arith
 /// ops down to the LLVM dialect. Fails, saying why in `error`, on options

@@ -29,4 +29,35 @@ def SECheckSupportedOps
   }];
 }
 
+def SERaiseSqueezeExcite
+    : Pass<"se-raise-squeeze-excite", "::mlir::func::FuncOp"> {
+  let summary = "Turn SE subgraphs of TOSA ops into se.squeeze_excite";
+  let description = [{
+    Finds `x * gate(fc2(act(fc1(squeeze(x)))))` on a feature map `x` and
+    replaces it with one `se.squeeze_excite`, then folds a following
+    residual `tosa.add` and ReLU into the op when they are its only users.
+    Spellings (as ONNX exporters and the importer write them):
+    - squeeze: global `tosa.avg_pool2d` / `tosa.max_pool2d`, `tosa.reduce_sum`
+      over H and W times 1/(H*W), `tosa.reduce_max` over H and W (NHWC, or
+      NCHW for the reductions);
+    - FCs: 1x1 `tosa.conv2d` on the pooled map, or `tosa.matmul` with an
+      optional bias `tosa.add`, with unit-dimension reshapes and transposes
+      in between; constant weights;
+    - inner activation: ReLU (`clamp(0, max)`), SiLU (`x * sigmoid(x)`),
+      hard-swish (`x * clamp(x / 6 + 1/2, 0, 1)` or `x * relu6(x + 3) / 6`);
+    - gate: sigmoid, hard-sigmoid (`clamp(x / 6 + 1/2, 0, 1)` or
+      `relu6(x + 3) / 6`), tanh, ReLU.
+    Nothing is raised when the gate multiplies another tensor than the one
+    squeezed, a weight is not a constant, the pooling is not global, or an
+    intermediate value (the gate included) has another user.
+  }];
+  let dependentDialects = ["::mlir::se::SEDialect",
+                           "::mlir::tosa::TosaDialect"];
+  let statistics = [
+    Statistic<"numRaised", "se-blocks-raised", "SE blocks raised">,
+    Statistic<"numResiduals", "residuals-fused",
+              "Residual adds fused into raised SE blocks">,
+  ];
+}
+
 #endif // SE_DIALECT_SE_TRANSFORMS_PASSES_TD
