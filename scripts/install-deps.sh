@@ -3,6 +3,7 @@
 # Idempotent: installs only what is missing. Needs root, or sudo.
 #   scripts/install-deps.sh            build, test and demo
 #   scripts/install-deps.sh sanitize   also the sanitizer runtimes
+#   scripts/install-deps.sh torch      also PyTorch (model exports)
 set -euo pipefail
 
 packages=(
@@ -11,9 +12,11 @@ packages=(
   libomp-22-dev libgtest-dev libbenchmark-dev
   libonnx-dev libprotobuf-dev libonnx-testdata protobuf-compiler
 )
-if [ "${1:-}" = sanitize ]; then
-  packages+=(libclang-rt-22-dev)
-fi
+case "${1:-}" in
+  sanitize) packages+=(libclang-rt-22-dev) ;;
+  # PyTorch, for exporting test models (test/ONNX/models/export.py).
+  torch) packages+=(python3-torch) ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do

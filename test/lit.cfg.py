@@ -37,6 +37,13 @@ tools = ["se-opt", "se-compile", "se-run", "FileCheck", "not", "count", "llvm-nm
          "llvm-readobj", "split-file"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
+# PyTorch (Debian's python3-torch, for /usr/bin/python3): tests that export
+# models afresh need it; the committed exports do not.
+import subprocess
+if subprocess.call(["/usr/bin/python3", "-c", "import torch"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
+    config.available_features.add("torch")
+
 if config.se_sanitize:
     config.available_features.add("sanitize")
     # LLVM's own allocations in libMLIR.so are not instrumented; leak checks

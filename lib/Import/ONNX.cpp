@@ -196,6 +196,8 @@ private:
   void softmax(const onnx::NodeProto &node);
   void clip(const onnx::NodeProto &node);
   void constant(const onnx::NodeProto &node);
+  void shape(const onnx::NodeProto &node);
+  void expand(const onnx::NodeProto &node);
 
   /// Folds an element-wise op on constants on the host.
   std::optional<HostTensor> foldBinary(const HostTensor &a, const HostTensor &b,
@@ -212,6 +214,8 @@ private:
   ONNXImportOptions options;
   int64_t opset = 0;
   llvm::StringMap<Tensor> values;
+  /// The nodes that read each value.
+  llvm::StringMap<SmallVector<const onnx::NodeProto *>> consumers;
   ImportError error;
 };
 
@@ -455,6 +459,9 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run(std::string &message) {
   OwningOpRef<ModuleOp> module = ModuleOp::create(builder.getUnknownLoc());
   builder.setInsertionPointToEnd(module->getBody());
   func::FuncOp func;
+  for (const onnx::NodeProto &node : model.graph().node())
+    for (const std::string &name : node.input())
+      consumers[name].push_back(&node);
   if (succeeded(readOpset()) && succeeded(readInitializers()) &&
       succeeded(readInputs(func))) {
     for (const onnx::NodeProto &node : model.graph().node()) {
@@ -752,6 +759,10 @@ void Importer::importNode(const onnx::NodeProto &node) {
     return softmax(node);
   if (op == "Constant")
     return constant(node);
+  if (op == "Shape")
+    return shape(node);
+  if (op == "Expand")
+    return expand(node);
   if (op == "Identity") {
     if (Tensor *x = input(node, 0))
       define(node, 0, *x);
@@ -1488,6 +1499,69 @@ void Importer::constant(const onnx::NodeProto &node) {
   result.shape = host.shape;
   result.host = std::make_shared<HostTensor>(std::move(host));
   define(node, 0, std::move(result));
+}
+
+void Importer::shape(const onnx::NodeProto &node) {
+  Tensor *x = input(node, 0);
+  if (!x)
+    return;
+  int64_t rank = x->shape.size();
+  int64_t start = intAttr(node, "start", 0), end = intAttr(node, "end", rank);
+  if (start < 0)
+    start += rank;
+  if (end < 0)
+    end += rank;
+  start = std::clamp<int64_t>(start, 0, rank);
+  end = std::clamp<int64_t>(end, start, rank);
+  // Shapes are static: the result is a constant.
+  Tensor result;
+  result.host = std::make_shared<HostTensor>();
+  for (int64_t d = start; d < end; ++d)
+    result.host->values.push_back(static_cast<double>(x->shape[d]));
+  result.host->shape = {end - start};
+  result.shape = result.host->shape;
+  define(node, 0, std::move(result));
+}
+
+void Importer::expand(const onnx::NodeProto &node) {
+  Tensor *x = input(node, 0);
+  const HostTensor *target = constantInput(node, 1);
+  if (!x || !target)
+    return;
+  // Numpy broadcasting of the input to the requested shape.
+  size_t rank = std::max<size_t>(x->shape.size(), target->values.size());
+  SmallVector<int64_t> shape(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    int64_t offsetX = rank - x->shape.size();
+    int64_t offsetT = rank - target->values.size();
+    int64_t a = static_cast<int64_t>(d) < offsetX ? 1 : x->shape[d - offsetX];
+    int64_t b = static_cast<int64_t>(d) < offsetT
+                    ? 1
+                    : static_cast<int64_t>(target->values[d - offsetT]);
+    if (a != b && a != 1 && b != 1)
+      return nodeError(node, "cannot expand " + shapeText(x->shape) + " to " +
+                                 shapeText(shape));
+    shape[d] = std::max(a, b);
+  }
+  // Element-wise consumers broadcast by themselves: when each one's other
+  // operand already has the expanded shape, the expansion is a no-op (this
+  // is how `x * y.expand_as(x)` exports).
+  bool implied = llvm::all_of(consumers.lookup(node.output(0)),
+                              [&](const onnx::NodeProto *user) {
+    StringRef op = user->op_type();
+    if (op != "Add" && op != "Sub" && op != "Mul" && op != "Div")
+      return false;
+    for (const std::string &operand : user->input())
+      if (operand != node.output(0)) {
+        Tensor *other = lookup(operand);
+        return other && other->shape == shape;
+      }
+    return false;
+  });
+  if (!implied)
+    return nodeError(node, "supported only where element-wise consumers "
+                           "broadcast it anyway");
+  define(node, 0, *x);
 }
 
 //===----------------------------------------------------------------------===//
