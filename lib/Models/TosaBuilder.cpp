@@ -136,10 +136,16 @@ Value TosaBuilder::groupedConv(Value x, Value filter, const Window &window,
   Value init =
       linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{empty})
           .getResult(0);
+  // Linalg's convolutions take strides and dilations as tensor<2xi64>
+  // elements; another attribute kind would silently read as 1.
+  auto pair = [&](ArrayRef<int64_t> values) {
+    return DenseIntElementsAttr::get(
+        RankedTensorType::get({2}, b.getI64Type()), values);
+  };
   Value out = linalg::Conv2DNhwgcGfhwcOp::create(
                   b, loc, TypeRange{outType}, ValueRange{grouped, filter},
-                  ValueRange{init}, b.getDenseI64ArrayAttr(window.stride),
-                  b.getDenseI64ArrayAttr(window.dilation))
+                  ValueRange{init}, pair(window.stride),
+                  pair(window.dilation))
                   .getResult(0);
   return tensor::CollapseShapeOp::create(
       b, loc, out, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});

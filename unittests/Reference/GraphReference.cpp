@@ -483,6 +483,12 @@ std::vector<Tensor> runGraph(func::FuncOp func,
                   cg = x.shape[4];
           int64_t fo = f.shape[1], kh = f.shape[2], kw = f.shape[3];
           int64_t oh = out.shape[1], ow = out.shape[2];
+          // An attribute of the wrong kind reads as stride 1: the output
+          // shape must follow from the strides, or the op is malformed.
+          if (oh != (h - kh) / stride[0] + 1 || ow != (w - kw) / stride[1] + 1) {
+            known = false;
+            return;
+          }
           for (int64_t b = 0; b < x.shape[0]; ++b)
             for (int64_t y = 0; y < oh; ++y)
               for (int64_t xo = 0; xo < ow; ++xo)

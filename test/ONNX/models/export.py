@@ -7,6 +7,7 @@ Models (seeded weights; batch-norm statistics accumulated by running the
 network in training mode on random data, then frozen):
   se_resnet18, se_resnet50      SENet SE blocks (Linear FCs, view, expand_as),
                                 residual add + ReLU after the scale
+  se_resnext50_32x4d            the same with grouped 3x3 convolutions
   mobilenetv3_small             depthwise convs, hard-swish, SE with 1x1 conv
                                 FCs, hard-sigmoid gate, make_divisible width
   efficientnet_b0               MBConv, SiLU, SE width relative to the block
@@ -14,10 +15,14 @@ network in training mode on random data, then frozen):
 Without --full, widths are divided by 8 and inputs are 64x64 (small files,
 committed under test/ONNX/models/); --full writes the real sizes at 224.
 For each model: NAME.onnx, NAME.in.raw and NAME.out.raw (f32 little-endian),
-NAME.se (the number of SE blocks the model has).
+NAME.se (the number of SE blocks the model has); for the SE-ResNets also
+NAME.zoo.weights, the same parameters for `se-compile --model=...
+--weights-file` (docs/weights-format.md).
 """
 import argparse
 import os
+import re
+import sys
 
 import torch
 import torch.nn as nn
@@ -71,15 +76,19 @@ class BasicBlock(nn.Module):
 
 class Bottleneck(nn.Module):
     expansion = 4
+    # ResNeXt-50 32x4d: widths twice the planes, 32 groups.
+    groups, width_factor = 1, 1
 
     def __init__(self, inp, planes, stride):
         super().__init__()
         out = planes * 4
-        self.conv1 = nn.Conv2d(inp, planes, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(planes)
-        self.conv2 = nn.Conv2d(planes, planes, 3, stride, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(planes)
-        self.conv3 = nn.Conv2d(planes, out, 1, bias=False)
+        width = planes * self.width_factor
+        self.conv1 = nn.Conv2d(inp, width, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.conv2 = nn.Conv2d(width, width, 3, stride, 1, groups=self.groups,
+                               bias=False)
+        self.bn2 = nn.BatchNorm2d(width)
+        self.conv3 = nn.Conv2d(width, out, 1, bias=False)
         self.bn3 = nn.BatchNorm2d(out)
         self.se = SELayer(out)
         self.downsample = None
@@ -93,6 +102,12 @@ class Bottleneck(nn.Module):
         y = self.se(self.bn3(self.conv3(y)))
         identity = self.downsample(x) if self.downsample is not None else x
         return F.relu(y + identity)
+
+
+def resnext_block(groups, width_factor):
+    """A Bottleneck with grouped 3x3 convolutions (ResNeXt)."""
+    return type("ResNeXtBottleneck", (Bottleneck,),
+                {"groups": groups, "width_factor": width_factor})
 
 
 class SEResNet(nn.Module):
@@ -197,6 +212,21 @@ def efficientnet_b0(div, classes):
                          nn.Linear(d(1280), classes))
 
 
+def write_zoo_weights(model, path):
+    """The parameters in the names of se-compile's zoo (layerN.i...)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..",
+                                    "scripts"))
+    import se_weights
+    tensors = []
+    for name, t in model.state_dict().items():
+        if name.endswith("num_batches_tracked"):
+            continue
+        name = re.sub(r"^layers\.(\d+)\.",
+                      lambda m: f"layer{int(m.group(1)) + 1}.", name)
+        tensors.append((name, list(t.shape), t.detach().reshape(-1).tolist()))
+    se_weights.write(path, tensors)
+
+
 def count_se(model):
     return sum(isinstance(m, (SELayer, SqueezeExcitation)) for m in model.modules())
 
@@ -212,6 +242,9 @@ def main():
     models = {
         "se_resnet18": lambda: SEResNet(BasicBlock, [2, 2, 2, 2], div, classes),
         "se_resnet50": lambda: SEResNet(Bottleneck, [3, 4, 6, 3], div, classes),
+        # Reduced widths keep 4 channels per group: 32 / div groups.
+        "se_resnext50_32x4d": lambda: SEResNet(
+            resnext_block(32 // div, 2), [3, 4, 6, 3], div, classes),
         "mobilenetv3_small": lambda: mobilenetv3_small(div, classes),
         "efficientnet_b0": lambda: efficientnet_b0(div, classes),
     }
@@ -236,6 +269,8 @@ def main():
                           do_constant_folding=True)
         x.numpy().astype("<f4").tofile(path + ".in.raw")
         y.numpy().astype("<f4").tofile(path + ".out.raw")
+        if isinstance(model, SEResNet):
+            write_zoo_weights(model, path + ".zoo.weights")
         with open(path + ".se", "w") as f:
             f.write(f"{count_se(model)}\n")
         print(f"{name}: {count_se(model)} SE blocks, "
