@@ -141,7 +141,10 @@ public:
 
   FailureOr<OwningOpRef<ModuleOp>> run(std::string &message);
 
-private:
+  // Op handlers (see handlers()).
+  void leakyRelu(const onnx::NodeProto &node);
+  void hardSigmoid(const onnx::NodeProto &node, bool swish);
+  void identity(const onnx::NodeProto &node);
   // Graph structure.
   LogicalResult readOpset();
   LogicalResult readInitializers();
@@ -208,7 +211,11 @@ private:
 
   MLIRContext *context;
   OpBuilder builder;
+
+public:
   TosaBuilder t;
+
+private:
   const onnx::ModelProto &model;
   std::string directory;
   ONNXImportOptions options;
@@ -669,16 +676,110 @@ void Importer::nodeError(const onnx::NodeProto &node, const Twine &message) {
 // Nodes
 //===----------------------------------------------------------------------===//
 
-ArrayRef<StringRef> mlir::se::getSupportedONNXOps() {
-  static const StringRef ops[] = {
-      "Add",         "AveragePool",     "BatchNormalization", "Clip",
-      "Concat",      "Constant",        "Conv",               "Div",
-      "Flatten",     "Gemm",            "GlobalAveragePool",  "GlobalMaxPool",
-      "HardSigmoid", "HardSwish",       "Identity",           "LeakyRelu",
-      "MatMul",      "MaxPool",         "Mul",                "ReduceMax",
-      "ReduceMean",  "ReduceSum",       "Relu",               "Reshape",
-      "Sigmoid",     "Softmax",         "Squeeze",            "Sub",
-      "Tanh",        "Transpose",       "Unsqueeze"};
+void Importer::leakyRelu(const onnx::NodeProto &node) {
+  float alpha = floatAttr(node, "alpha", 0.01f);
+  unary(node, [&](Value x) {
+    Value scaled = t.mul(
+        x, t.splat(SmallVector<int64_t>(TosaBuilder::shapeOf(x).size(), 1),
+                   alpha));
+    return alpha <= 1.0f ? t.maximum(x, scaled) : t.minimum(x, scaled);
+  });
+}
+
+void Importer::hardSigmoid(const onnx::NodeProto &node, bool swish) {
+  float alpha = swish ? 1.0f / 6.0f : floatAttr(node, "alpha", 0.2f);
+  float beta = swish ? 0.5f : floatAttr(node, "beta", 0.5f);
+  unary(node, [&](Value x) {
+    SmallVector<int64_t> ones(TosaBuilder::shapeOf(x).size(), 1);
+    Value gate = t.clamp(
+        t.add(t.mul(x, t.splat(ones, alpha)), t.splat(ones, beta)), 0.0f,
+        1.0f);
+    return swish ? t.mul(x, gate) : gate;
+  });
+}
+
+void Importer::identity(const onnx::NodeProto &node) {
+  if (Tensor *x = input(node, 0))
+    define(node, 0, *x);
+}
+
+namespace {
+using Handler = std::function<void(Importer &, const onnx::NodeProto &)>;
+
+/// One handler per supported op type; the list of supported ops is its keys.
+const llvm::StringMap<Handler> &handlers() {
+  static const llvm::StringMap<Handler> table = [] {
+    llvm::StringMap<Handler> map;
+    auto unaryOp = [](Value (TosaBuilder::*emit)(Value)) {
+      return [emit](Importer &importer, const onnx::NodeProto &node) {
+        importer.unary(node, [&](Value x) { return (importer.t.*emit)(x); });
+      };
+    };
+    auto binaryOp = [](StringRef op) {
+      return [op](Importer &importer, const onnx::NodeProto &node) {
+        importer.binary(node, op);
+      };
+    };
+    map["Conv"] = &Importer::conv;
+    map["BatchNormalization"] = &Importer::batchNorm;
+    map["Relu"] = unaryOp(&TosaBuilder::relu);
+    map["Sigmoid"] = unaryOp(&TosaBuilder::sigmoid);
+    map["Tanh"] = unaryOp(&TosaBuilder::tanh);
+    map["Exp"] = unaryOp(&TosaBuilder::exp);
+    map["LeakyRelu"] = &Importer::leakyRelu;
+    map["HardSigmoid"] = [](Importer &i, const onnx::NodeProto &n) {
+      i.hardSigmoid(n, /*swish=*/false);
+    };
+    map["HardSwish"] = [](Importer &i, const onnx::NodeProto &n) {
+      i.hardSigmoid(n, /*swish=*/true);
+    };
+    map["Clip"] = &Importer::clip;
+    for (StringRef op : {"Add", "Sub", "Mul", "Div"})
+      map[op] = binaryOp(op);
+    map["GlobalAveragePool"] = [](Importer &i, const onnx::NodeProto &n) {
+      i.pool(n, /*max=*/false, /*global=*/true);
+    };
+    map["GlobalMaxPool"] = [](Importer &i, const onnx::NodeProto &n) {
+      i.pool(n, /*max=*/true, /*global=*/true);
+    };
+    map["AveragePool"] = [](Importer &i, const onnx::NodeProto &n) {
+      i.pool(n, /*max=*/false, /*global=*/false);
+    };
+    map["MaxPool"] = [](Importer &i, const onnx::NodeProto &n) {
+      i.pool(n, /*max=*/true, /*global=*/false);
+    };
+    for (StringRef op : {"ReduceMean", "ReduceMax", "ReduceSum"})
+      map[op] = [op](Importer &i, const onnx::NodeProto &n) {
+        i.reduce(n, op);
+      };
+    map["Gemm"] = &Importer::gemm;
+    map["MatMul"] = &Importer::matmul;
+    map["Flatten"] = &Importer::flatten;
+    map["Reshape"] = &Importer::reshape;
+    map["Squeeze"] = [](Importer &i, const onnx::NodeProto &n) {
+      i.squeeze(n, /*unsqueeze=*/false);
+    };
+    map["Unsqueeze"] = [](Importer &i, const onnx::NodeProto &n) {
+      i.squeeze(n, /*unsqueeze=*/true);
+    };
+    map["Transpose"] = &Importer::transpose;
+    map["Concat"] = &Importer::concat;
+    map["Softmax"] = &Importer::softmax;
+    map["Constant"] = &Importer::constant;
+    map["Identity"] = &Importer::identity;
+    map["Shape"] = &Importer::shape;
+    map["Expand"] = &Importer::expand;
+    return map;
+  }();
+  return table;
+}
+} // namespace
+
+std::vector<std::string> mlir::se::getSupportedONNXOps() {
+  std::vector<std::string> ops;
+  for (const auto &entry : handlers())
+    ops.push_back(entry.getKey().str());
+  llvm::sort(ops);
   return ops;
 }
 
@@ -690,85 +791,17 @@ void Importer::importNode(const onnx::NodeProto &node) {
   }
   std::string name = node.name().empty() ? node.op_type() : node.name();
   t.setLoc(NameLoc::get(builder.getStringAttr(name), builder.getUnknownLoc()));
-  const std::string &op = node.op_type();
-  if (op == "Conv")
-    return conv(node);
-  if (op == "BatchNormalization")
-    return batchNorm(node);
-  if (op == "Relu")
-    return unary(node, [&](Value x) { return t.relu(x); });
-  if (op == "Sigmoid")
-    return unary(node, [&](Value x) { return t.sigmoid(x); });
-  if (op == "Tanh")
-    return unary(node, [&](Value x) { return t.tanh(x); });
-  if (op == "Exp")
-    return unary(node, [&](Value x) { return t.exp(x); });
   // Before opset 7, Add/Sub/Mul/Div/Gemm broadcast only with an explicit
   // `broadcast` attribute and different (legacy) rules.
   if (opset < 7 && attribute(node, "broadcast") &&
       intAttr(node, "broadcast", 0) != 0)
     return nodeError(node, "unsupported legacy broadcasting (opset " +
                                Twine(opset) + ")");
-  if (op == "LeakyRelu") {
-    float alpha = floatAttr(node, "alpha", 0.01f);
-    return unary(node, [&](Value x) {
-      Value scaled = t.mul(x, t.splat(SmallVector<int64_t>(
-                                          TosaBuilder::shapeOf(x).size(), 1),
-                                      alpha));
-      return alpha <= 1.0f ? t.maximum(x, scaled) : t.minimum(x, scaled);
-    });
-  }
-  if (op == "HardSigmoid" || op == "HardSwish") {
-    float alpha = op == "HardSwish" ? 1.0f / 6.0f
-                                    : floatAttr(node, "alpha", 0.2f);
-    float beta = op == "HardSwish" ? 0.5f : floatAttr(node, "beta", 0.5f);
-    bool swish = op == "HardSwish";
-    return unary(node, [&, alpha, beta, swish](Value x) {
-      SmallVector<int64_t> ones(TosaBuilder::shapeOf(x).size(), 1);
-      Value gate = t.clamp(
-          t.add(t.mul(x, t.splat(ones, alpha)), t.splat(ones, beta)), 0.0f,
-          1.0f);
-      return swish ? t.mul(x, gate) : gate;
-    });
-  }
-  if (op == "Clip")
-    return clip(node);
-  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div")
-    return binary(node, op);
-  if (op == "GlobalAveragePool" || op == "GlobalMaxPool")
-    return pool(node, op == "GlobalMaxPool", /*global=*/true);
-  if (op == "MaxPool" || op == "AveragePool")
-    return pool(node, op == "MaxPool", /*global=*/false);
-  if (op == "ReduceMean" || op == "ReduceMax" || op == "ReduceSum")
-    return reduce(node, op);
-  if (op == "Gemm")
-    return gemm(node);
-  if (op == "MatMul")
-    return matmul(node);
-  if (op == "Flatten")
-    return flatten(node);
-  if (op == "Reshape")
-    return reshape(node);
-  if (op == "Squeeze" || op == "Unsqueeze")
-    return squeeze(node, op == "Unsqueeze");
-  if (op == "Transpose")
-    return transpose(node);
-  if (op == "Concat")
-    return concat(node);
-  if (op == "Softmax")
-    return softmax(node);
-  if (op == "Constant")
-    return constant(node);
-  if (op == "Shape")
-    return shape(node);
-  if (op == "Expand")
-    return expand(node);
-  if (op == "Identity") {
-    if (Tensor *x = input(node, 0))
-      define(node, 0, *x);
-    return;
-  }
-  nodeError(node, "unsupported op " + op + " (opset " + Twine(opset) + ")");
+  auto handler = handlers().find(node.op_type());
+  if (handler == handlers().end())
+    return nodeError(node, "unsupported op " + node.op_type() + " (opset " +
+                               Twine(opset) + ")");
+  handler->second(*this, node);
 }
 
 void Importer::unary(const onnx::NodeProto &node,

@@ -8,6 +8,7 @@
 #include "se/InitAll.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Parser/Parser.h"
@@ -280,6 +281,40 @@ bool CompiledModule::callI64(const std::string &name, int64_t &result,
     return false;
   }
   return true;
+}
+
+bool CompiledModule::callGraph(const std::string &name,
+                               std::vector<std::vector<float>> &tensors,
+                               std::string &error) {
+  auto func = graph().lookupSymbol<mlir::func::FuncOp>(name);
+  if (!func) {
+    error = "no function '" + name + "' in the graph";
+    return false;
+  }
+  int64_t workspaceBytes = 0;
+  if (!callI64(name + "_workspace_bytes", workspaceBytes, error))
+    return false;
+  std::vector<mlir::Type> types(func.getArgumentTypes().begin(),
+                                func.getArgumentTypes().end());
+  types.insert(types.end(), func.getResultTypes().begin(),
+               func.getResultTypes().end());
+  if (tensors.size() != types.size()) {
+    error = "expected " + std::to_string(types.size()) + " tensors";
+    return false;
+  }
+  std::vector<Buffer> buffers;
+  for (auto [tensor, type] : llvm::zip(tensors, types)) {
+    auto shaped = mlir::cast<mlir::ShapedType>(type);
+    if (static_cast<int64_t>(tensor.size()) != shaped.getNumElements()) {
+      error = "a tensor does not fit its type";
+      return false;
+    }
+    buffers.push_back({tensor.data(),
+                       {shaped.getShape().begin(), shaped.getShape().end()}});
+  }
+  std::vector<float> workspace(workspaceBytes / 4 + 1, std::nanf(""));
+  buffers.push_back({workspace.data(), {workspaceBytes}});
+  return call(name, buffers, error);
 }
 
 bool CompiledModule::call(const std::string &name,

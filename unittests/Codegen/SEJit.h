@@ -57,6 +57,13 @@ public:
   bool call(const std::string &name, const std::vector<Buffer> &buffers,
             std::string &error);
 
+  /// Calls the graph function `name`, compiled with a workspace, on
+  /// `tensors`: its inputs, then its outputs, dense in the function's
+  /// shapes. Allocates the workspace (NaN-filled: code that reads a buffer
+  /// before writing it shows up).
+  bool callGraph(const std::string &name,
+                 std::vector<std::vector<float>> &tensors, std::string &error);
+
   /// Runs function `name` (which computes `block`) on `tensors`.
   std::vector<float> run(const std::string &name, const reference::Block &block,
                          const reference::Tensors &tensors, std::string &error);

@@ -118,10 +118,6 @@ TEST_P(ONNXConformance, MatchesReferenceOutputs) {
   ASSERT_TRUE(compiled) << importError << error;
   auto forward = compiled->graph().lookupSymbol<func::FuncOp>("forward");
   ASSERT_TRUE(forward);
-  int64_t workspaceBytes = 0;
-  ASSERT_TRUE(
-      compiled->callI64("forward_workspace_bytes", workspaceBytes, error))
-      << error;
 
   int sets = 0;
   for (int set = 0;; ++set) {
@@ -130,7 +126,6 @@ TEST_P(ONNXConformance, MatchesReferenceOutputs) {
       break;
     ++sets;
     std::vector<std::vector<float>> buffers;
-    std::vector<CompiledModule::Buffer> args;
     for (unsigned i = 0; i < runtimeInput.size(); ++i) {
       if (!runtimeInput[i])
         continue;
@@ -155,17 +150,7 @@ TEST_P(ONNXConformance, MatchesReferenceOutputs) {
       expected.emplace_back(tensor->values.begin(), tensor->values.end());
       buffers.emplace_back(expected.back().size(), std::nanf(""));
     }
-    buffers.emplace_back(workspaceBytes / 4 + 1, std::nanf(""));
-    std::vector<Type> types(forward.getArgumentTypes().begin(),
-                            forward.getArgumentTypes().end());
-    types.insert(types.end(), forward.getResultTypes().begin(),
-                 forward.getResultTypes().end());
-    for (auto [i, type] : llvm::enumerate(types)) {
-      auto shape = cast<ShapedType>(type).getShape();
-      args.push_back({buffers[i].data(), {shape.begin(), shape.end()}});
-    }
-    args.push_back({buffers.back().data(), {workspaceBytes}});
-    ASSERT_TRUE(compiled->call("forward", args, error)) << error;
+    ASSERT_TRUE(compiled->callGraph("forward", buffers, error)) << error;
     for (unsigned r = 0; r < expected.size(); ++r) {
       const std::vector<float> &got = buffers[forward.getNumArguments() + r];
       for (size_t i = 0; i < got.size(); ++i)

@@ -131,7 +131,6 @@ TEST_P(LayerNumerics, MatchesGraphReference) {
   std::uniform_real_distribution<float> dist(-4.0f, 4.0f);
   std::vector<std::vector<float>> buffers;
   std::vector<::se::reference::Tensor> inputs;
-  std::vector<CompiledModule::Buffer> args;
   for (Type type : forward.getArgumentTypes()) {
     auto shape = cast<ShapedType>(type).getShape();
     std::vector<float> &data = buffers.emplace_back(
@@ -143,21 +142,7 @@ TEST_P(LayerNumerics, MatchesGraphReference) {
   for (Type type : forward.getResultTypes())
     buffers.emplace_back(cast<ShapedType>(type).getNumElements(),
                          std::nanf(""));
-  int64_t workspaceBytes = 0;
-  ASSERT_TRUE(
-      compiled->callI64("forward_workspace_bytes", workspaceBytes, error))
-      << error;
-  buffers.emplace_back((workspaceBytes + 3) / 4 + 1, std::nanf(""));
-  std::vector<Type> types(forward.getArgumentTypes().begin(),
-                          forward.getArgumentTypes().end());
-  types.insert(types.end(), forward.getResultTypes().begin(),
-               forward.getResultTypes().end());
-  for (auto [i, type] : llvm::enumerate(types)) {
-    auto shape = cast<ShapedType>(type).getShape();
-    args.push_back({buffers[i].data(), {shape.begin(), shape.end()}});
-  }
-  args.push_back({buffers.back().data(), {workspaceBytes}});
-  ASSERT_TRUE(compiled->call("forward", args, error)) << error;
+  ASSERT_TRUE(compiled->callGraph("forward", buffers, error)) << error;
 
   std::vector<::se::reference::Tensor> want =
       ::se::reference::runGraph(forward, inputs, error);

@@ -57,8 +57,8 @@ struct ONNXTensorFile {
 FailureOr<ONNXTensorFile> readONNXTensorFile(StringRef path,
                                              std::string &error);
 
-/// The ops the importer knows, for messages and documentation.
-ArrayRef<StringRef> getSupportedONNXOps();
+/// The op types the importer knows, sorted.
+std::vector<std::string> getSupportedONNXOps();
 
 } // namespace mlir::se
 
