@@ -394,7 +394,8 @@ int main(int argc, char **argv) {
       return 1;
   }
 
-  if (takeStatsFlag()) {
+  bool stats = takeStatsFlag();
+  if (stats) {
     raw_ostream &statsStream = outputFilename == "-" ? errs() : outs();
     se::printCostReport(se::computeCostReport(*module), statsStream);
   }
@@ -441,6 +442,8 @@ int main(int argc, char **argv) {
   options.pipeline.workspace = workspace;
   options.pipeline.externalWeights = weightsMode == WeightsMode::External;
   options.pipeline.raiseSE = raiseSE;
+  // With --stats, the lowering also reports each SE block's traffic.
+  options.pipeline.trafficReport = stats;
   if (options.pipeline.externalWeights) {
     SmallString<256> weightsPath(outputFilename);
     sys::path::replace_extension(weightsPath, ".weights");

@@ -177,6 +177,8 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createSECPUExpandStridedCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addNestedPass<func::FuncOp>(createSECPULowerVectors());
+  if (options.trafficReport)
+    pm.addNestedPass<func::FuncOp>(createSECPUTrafficReport());
   VectorTransferToSCFOptions transfers;
   transfers.enableFullUnroll(true);
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(transfers));

@@ -128,10 +128,15 @@ struct PlanWorkspacePass : se::impl::SECPUPlanWorkspaceBase<PlanWorkspacePass> {
         b.setInsertionPoint(buffer.alloc);
         Value offset = arith::ConstantIndexOp::create(b, buffer.alloc.getLoc(),
                                                       buffer.offset);
-        Value view = memref::ViewOp::create(b, buffer.alloc.getLoc(),
-                                            buffer.alloc.getType(), workspace,
-                                            offset, ValueRange{});
-        buffer.alloc.replaceAllUsesWith(view);
+        auto view = memref::ViewOp::create(b, buffer.alloc.getLoc(),
+                                           buffer.alloc.getType(), workspace,
+                                           offset, ValueRange{});
+        // One view per tensor, even where two share an offset over time:
+        // CSE must not merge them (the traffic report tells tensors apart
+        // by their view).
+        view->setAttr(se::kWorkspaceBufferAttrName,
+                      b.getI64IntegerAttr(&buffer - buffers.data()));
+        buffer.alloc.replaceAllUsesWith(view.getResult());
         // Nothing frees a planned buffer: drop any dealloc of it.
         buffer.alloc.erase();
       }

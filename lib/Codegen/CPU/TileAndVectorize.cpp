@@ -8,6 +8,7 @@
 
 #include "se/Codegen/CPU/Passes.h"
 #include "se/Codegen/CPU/Strategy.h"
+#include "se/Dialect/SE/IR/SEOps.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -116,6 +117,10 @@ static LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
   if (tilesParallelDim && worthThreads && !tiled->loops.empty())
     tiled->loops.front()->setAttr(kParallelTilesAttrName,
                                   rewriter.getUnitAttr());
+  if (!tiled->loops.empty())
+    for (StringRef name : {se::kSEBlockAttrName, se::kSEPhaseAttrName})
+      if (Attribute attr = op->getAttr(name))
+        tiled->loops.front()->setAttr(name, attr);
   peelPartialTiles(rewriter, tiled->loops);
   return success();
 }

@@ -9,6 +9,7 @@
 #include "se/Conversion/Passes.h"
 #include "se/Dialect/SE/IR/SEOps.h"
 
+#include "llvm/Support/FormatVariadic.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -58,8 +59,29 @@ public:
       return buildGate(nb, nloc, gateKind, v);
     });
     Value scaled = scale(x, gate);
+    tagPhases(x, scaled);
     return tensor::ExpandShapeOp::create(b, loc, op.getType(), scaled,
                                          spatialReassociation());
+  }
+
+  /// Marks the generics that read the feature map with the block and the
+  /// phase (`se.block`, `se.phase` = squeeze | scale): tiling carries them
+  /// to the loops, where the traffic report finds the block's buffers.
+  void tagPhases(Value x, Value scaled) {
+    std::string name;
+    if (auto named = dyn_cast<NameLoc>(loc))
+      name = named.getName().str();
+    else if (auto file = dyn_cast<FileLineColLoc>(loc))
+      name = llvm::formatv("se@{0}:{1}", file.getLine(), file.getColumn());
+    else
+      name = "se";
+    for (Operation *user : x.getUsers())
+      if (auto generic = dyn_cast<linalg::GenericOp>(user)) {
+        bool isScale = generic->getResult(0) == scaled;
+        generic->setAttr(kSEBlockAttrName, b.getStringAttr(name));
+        generic->setAttr(kSEPhaseAttrName,
+                         b.getStringAttr(isScale ? "scale" : "squeeze"));
+      }
   }
 
 private:

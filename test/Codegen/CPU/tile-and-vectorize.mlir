@@ -6,7 +6,8 @@
 // squeeze carries 4 x 64 partial sums as a vector through a loop over the
 // 3136 positions (the reduction loop innermost) and reduces the lanes once
 // at the end; the scale is one 4 x 64 multiply per tile. The channel loops
-// of the large ops are marked for threads.
+// of the large ops are marked for threads, and carry the block and phase
+// for the traffic report.
 // CHECK-LABEL: func @nchw_stage1
 // CHECK: scf.for %{{.*}} = %c0 to %c256 step %c4
 // CHECK:   %[[SUMS:.*]] = scf.for %{{.*}} = %c0 to %c3136 step %c64 iter_args(%[[ACC:.*]] = %{{.*}}) -> (vector<1x4x64xf32>)
@@ -14,12 +15,12 @@
 // CHECK:     %[[NEXT:.*]] = arith.addf %[[TILE]], %[[ACC]] : vector<1x4x64xf32>
 // CHECK:     scf.yield %[[NEXT]]
 // CHECK:   vector.multi_reduction <add>, %[[SUMS]], %{{.*}} [2] : vector<1x4x64xf32> to vector<1x4xf32>
-// CHECK: } {se.parallel_tiles}
+// CHECK: } {se.block = "se@{{[0-9]+}}:{{[0-9]+}}", se.parallel_tiles, se.phase = "squeeze"}
 // CHECK: scf.for %{{.*}} = %c0 to %c256 step %c4
 // CHECK:   scf.for %{{.*}} = %c0 to %c3136 step %c64
 // CHECK:     arith.mulf {{.*}} : vector<1x4x64xf32>
 // CHECK:     vector.transfer_write {{.*}} : vector<1x4x64xf32>, tensor<1x4x64xf32>
-// CHECK: } {se.parallel_tiles}
+// CHECK: } {se.block = "se@{{[0-9]+}}:{{[0-9]+}}", se.parallel_tiles, se.phase = "scale"}
 
 // Without vectorization, the same tiles hold linalg ops.
 // TILED-LABEL: func @nchw_stage1

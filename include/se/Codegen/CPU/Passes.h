@@ -24,6 +24,10 @@ namespace se {
 inline constexpr llvm::StringLiteral kParallelTilesAttrName =
     "se.parallel_tiles";
 
+/// Numbers each planned workspace buffer's `memref.view` (set by
+/// se-cpu-plan-workspace).
+inline constexpr llvm::StringLiteral kWorkspaceBufferAttrName = "se.buffer";
+
 /// Options of `se-cpu-pipeline`; se-compile fills the same struct.
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<std::string> triple{
@@ -53,6 +57,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Raise SE subgraphs of TOSA ops to se.squeeze_excite "
                      "(se-raise-squeeze-excite)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> trafficReport{
+      *this, "traffic-report",
+      llvm::cl::desc("Remark the bytes each SE block's feature map is "
+                     "stored and loaded (se-cpu-traffic-report)"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> externalWeights{
       *this, "external-weights",
       llvm::cl::desc("Read constant weights from a blob argument (loaded "

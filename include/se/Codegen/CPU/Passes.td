@@ -194,6 +194,24 @@ def SECPUExternalizeWeights
   ];
 }
 
+def SECPUTrafficReport
+    : Pass<"se-cpu-traffic-report", "::mlir::func::FuncOp"> {
+  let summary = "Report the memory traffic of each SE block's feature map";
+  let description = [{
+    An analysis of the bufferized loops (run where vector transfers still
+    name their buffers): every load and store of a memref is traced through
+    views to its root buffer (an argument, an allocation, or one planned
+    workspace buffer) and weighted by the trip counts of the enclosing
+    loops. For each SE block (the loops convert-se-to-linalg tagged
+    `se.block`/`se.phase`), the feature map U is the buffer its squeeze
+    reads; the pass emits a remark on the function
+      `SE block 'NAME': U (B bytes) stored S x, loaded L x`
+    where S and L are the bytes stored to / loaded from U anywhere in the
+    function, in units of U's size. Unfused, the squeeze and the scale each
+    load U once; the fusion of issue #5 brings that to once.
+  }];
+}
+
 def SEExportCInterface : Pass<"se-export-c-interface", "::mlir::ModuleOp"> {
   let summary = "Export public functions through the memref C interface";
   let description = [{

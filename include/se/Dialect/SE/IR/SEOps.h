@@ -24,6 +24,12 @@ namespace mlir::se {
 
 /// The knobs of one SE block, as carried by the attributes of
 /// se.squeeze_excite.
+/// Set by convert-se-to-linalg on the generics that read an SE block's
+/// feature map, and carried to their tile loops: the block's name and the
+/// phase (`squeeze` or `scale`). The traffic report reads them.
+inline constexpr llvm::StringLiteral kSEBlockAttrName = "se.block";
+inline constexpr llvm::StringLiteral kSEPhaseAttrName = "se.phase";
+
 struct SEConfig {
   Layout layout = Layout::NCHW;
   SqueezeKind squeeze = SqueezeKind::Avg;
