@@ -24,14 +24,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mlir::se::registerAllDialects(*r);
     return r;
   }();
-  mlir::MLIRContext context(*registry,
-                            mlir::MLIRContext::Threading::DISABLED);
+  mlir::MLIRContext context(*registry, mlir::MLIRContext::Threading::DISABLED);
   // Failed verification prints diagnostics; keep the output quiet.
   context.getDiagEngine().registerHandler([](mlir::Diagnostic &) {});
   std::string error;
   auto module = mlir::se::importONNXBuffer(
-      &context,
-      llvm::StringRef(reinterpret_cast<const char *>(data), size),
+      &context, llvm::StringRef(reinterpret_cast<const char *>(data), size),
       "fuzz.onnx", "/nonexistent", {}, error);
   if (mlir::failed(module)) {
     if (error.empty() || error.find('\n') != std::string::npos) {

@@ -256,7 +256,8 @@ std::optional<HostTensor> readTensorProto(const onnx::TensorProto &tensor,
   HostTensor host;
   int64_t count = 1;
   for (int64_t d : tensor.dims()) {
-    if (d < 0 || d > kMaxExtent || count * std::max<int64_t>(d, 1) > kMaxElements) {
+    if (d < 0 || d > kMaxExtent ||
+        count * std::max<int64_t>(d, 1) > kMaxElements) {
       error.set(what + " has a negative or too large dimension " +
                 std::to_string(d));
       return std::nullopt;
@@ -460,9 +461,9 @@ LogicalResult Importer::readInputs(func::FuncOp &func) {
 }
 
 FailureOr<OwningOpRef<ModuleOp>> Importer::run(std::string &message) {
-  context->loadDialect<func::FuncDialect, tosa::TosaDialect,
-                       linalg::LinalgDialect, tensor::TensorDialect,
-                       arith::ArithDialect>();
+  context
+      ->loadDialect<func::FuncDialect, tosa::TosaDialect, linalg::LinalgDialect,
+                    tensor::TensorDialect, arith::ArithDialect>();
   OwningOpRef<ModuleOp> module = ModuleOp::create(builder.getUnknownLoc());
   builder.setInsertionPointToEnd(module->getBody());
   func::FuncOp func;
@@ -500,8 +501,8 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run(std::string &message) {
     return failure();
   }
   func::ReturnOp::create(builder, builder.getUnknownLoc(), results);
-  func.setFunctionType(builder.getFunctionType(
-      func.getArgumentTypes(), ValueRange(results).getTypes()));
+  func.setFunctionType(builder.getFunctionType(func.getArgumentTypes(),
+                                               ValueRange(results).getTypes()));
 
   // Anything the checks above missed must not reach the compiler as
   // invalid IR: report the verifier's first complaint as the error.
@@ -530,8 +531,7 @@ Tensor *Importer::lookup(const std::string &name) {
   return it == values.end() ? nullptr : &it->second;
 }
 
-Tensor *Importer::input(const onnx::NodeProto &node, int index,
-                        bool optional) {
+Tensor *Importer::input(const onnx::NodeProto &node, int index, bool optional) {
   if (index >= node.input_size() || node.input(index).empty()) {
     if (!optional)
       nodeError(node, "needs input " + Twine(index));
@@ -640,8 +640,8 @@ SmallVector<int64_t> Importer::intsAttr(const onnx::NodeProto &node,
   return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
 }
 
-std::optional<SmallVector<int64_t>>
-Importer::axes(const onnx::NodeProto &node, int index, int64_t rank) {
+std::optional<SmallVector<int64_t>> Importer::axes(const onnx::NodeProto &node,
+                                                   int index, int64_t rank) {
   SmallVector<int64_t> list;
   if (attribute(node, "axes")) {
     list = intsAttr(node, "axes");
@@ -692,8 +692,7 @@ void Importer::hardSigmoid(const onnx::NodeProto &node, bool swish) {
   unary(node, [&](Value x) {
     SmallVector<int64_t> ones(TosaBuilder::shapeOf(x).size(), 1);
     Value gate = t.clamp(
-        t.add(t.mul(x, t.splat(ones, alpha)), t.splat(ones, beta)), 0.0f,
-        1.0f);
+        t.add(t.mul(x, t.splat(ones, alpha)), t.splat(ones, beta)), 0.0f, 1.0f);
     return swish ? t.mul(x, gate) : gate;
   });
 }
@@ -836,9 +835,8 @@ void Importer::clip(const onnx::NodeProto &node) {
   unary(node, [&](Value x) { return t.clamp(x, lo, hi); });
 }
 
-std::optional<HostTensor> Importer::foldBinary(const HostTensor &a,
-                                               const HostTensor &b,
-                                               StringRef op) {
+std::optional<HostTensor>
+Importer::foldBinary(const HostTensor &a, const HostTensor &b, StringRef op) {
   size_t rank = std::max(a.shape.size(), b.shape.size());
   auto padded = [&](const HostTensor &h) {
     SmallVector<int64_t> s(rank - h.shape.size(), 1);
@@ -958,15 +956,16 @@ Window Importer::window(const onnx::NodeProto &node,
   if (pads.size() == 4)
     w.pad = {pads[0], pads[2], pads[1], pads[3]};
   else if (!pads.empty())
-    nodeError(node, "expects 4 pads for a 2-D window, got " +
-                        Twine(pads.size()));
+    nodeError(node,
+              "expects 4 pads for a 2-D window, got " + Twine(pads.size()));
   std::string autoPad = stringAttr(node, "auto_pad", "NOTSET");
   if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
     for (int dim = 0; dim < 2; ++dim) {
       int64_t in = inputShape[2 + dim];
       int64_t out = (in + w.stride[dim] - 1) / w.stride[dim];
       int64_t span = (w.kernel[dim] - 1) * w.dilation[dim] + 1;
-      int64_t total = std::max<int64_t>(0, (out - 1) * w.stride[dim] + span - in);
+      int64_t total =
+          std::max<int64_t>(0, (out - 1) * w.stride[dim] + span - in);
       int64_t small = total / 2, large = total - small;
       w.pad[2 * dim] = autoPad == "SAME_UPPER" ? small : large;
       w.pad[2 * dim + 1] = autoPad == "SAME_UPPER" ? large : small;
@@ -1008,8 +1007,8 @@ void Importer::conv(const onnx::NodeProto &node) {
                                " does not fit input " + shapeText(x->shape) +
                                " with " + Twine(groups) + " groups");
   if (bias && bias->shape != SmallVector<int64_t>{out})
-    return nodeError(node, "bias " + shapeText(bias->shape) +
-                               " does not fit " + Twine(out) + " outputs");
+    return nodeError(node, "bias " + shapeText(bias->shape) + " does not fit " +
+                               Twine(out) + " outputs");
   SmallVector<int64_t> kernelShape = intsAttr(node, "kernel_shape");
   if (!kernelShape.empty() &&
       kernelShape != SmallVector<int64_t>{w->shape[2], w->shape[3]})
@@ -1025,8 +1024,8 @@ void Importer::conv(const onnx::NodeProto &node) {
   Value y;
   if (w->host) {
     // OIHW to OHWI (also G x O/G x H x W x I/G), or to H x W x C x M.
-    HostTensor weight =
-        depthwise ? permute(*w->host, {2, 3, 1, 0}) : permute(*w->host, {0, 2, 3, 1});
+    HostTensor weight = depthwise ? permute(*w->host, {2, 3, 1, 0})
+                                  : permute(*w->host, {0, 2, 3, 1});
     if (depthwise) {
       weight.shape = {kh, kw, channels, out / channels};
       y = t.depthwiseConv2d(nhwcOf(*x), materialize(weight), biasValue, win);
@@ -1041,8 +1040,7 @@ void Importer::conv(const onnx::NodeProto &node) {
     Value weight = t.transpose(logicalOf(*w), {0, 2, 3, 1});
     y = t.conv2d(nhwcOf(*x), weight, biasValue, win, groups);
   }
-  SmallVector<int64_t> shape = {x->shape[0], out,
-                                TosaBuilder::shapeOf(y)[1],
+  SmallVector<int64_t> shape = {x->shape[0], out, TosaBuilder::shapeOf(y)[1],
                                 TosaBuilder::shapeOf(y)[2]};
   define(node, 0, fromNHWC(y, shape));
 }
@@ -1086,9 +1084,11 @@ void Importer::batchNorm(const onnx::NodeProto &node) {
     y = t.add(t.mul(in, t.constant(paramShape, scale)),
               t.constant(paramShape, shift));
   } else {
-    auto param = [&](int i) { return t.reshape(logicalOf(*params[i]), paramShape); };
-    Value scale = t.mul(param(0), t.rsqrt(t.add(param(3),
-                                                t.splat(paramShape, epsilon))));
+    auto param = [&](int i) {
+      return t.reshape(logicalOf(*params[i]), paramShape);
+    };
+    Value scale =
+        t.mul(param(0), t.rsqrt(t.add(param(3), t.splat(paramShape, epsilon))));
     y = t.add(t.mul(t.sub(in, param(2)), scale), param(1));
   }
   define(node, 0, nhwc ? fromNHWC(y, x->shape) : fromLogical(y));
@@ -1194,7 +1194,8 @@ void Importer::gemm(const onnx::NodeProto &node) {
                                shapeText(a->shape) + " and " +
                                shapeText(b->shape));
   bool transA = intAttr(node, "transA", 0), transB = intAttr(node, "transB", 0);
-  float alpha = floatAttr(node, "alpha", 1.0f), beta = floatAttr(node, "beta", 1.0f);
+  float alpha = floatAttr(node, "alpha", 1.0f),
+        beta = floatAttr(node, "beta", 1.0f);
   int64_t m = a->shape[transA], k = a->shape[!transA];
   int64_t kb = b->shape[transB], n = b->shape[!transB];
   if (k != kb)
@@ -1222,11 +1223,11 @@ void Importer::gemm(const onnx::NodeProto &node) {
     y = t.mul(y, t.splat({1, 1, 1}, alpha));
   if (c && beta != 0.0f) {
     if (c->shape.size() > 2 ||
-        (c->shape.size() >= 1 && c->shape.back() != n && c->shape.back() != 1) ||
+        (c->shape.size() >= 1 && c->shape.back() != n &&
+         c->shape.back() != 1) ||
         (c->shape.size() == 2 && c->shape[0] != m && c->shape[0] != 1))
       return nodeError(node, "C " + shapeText(c->shape) +
-                                 " does not broadcast to " +
-                                 shapeText({m, n}));
+                                 " does not broadcast to " + shapeText({m, n}));
     SmallVector<int64_t> shape = {1, 1, 1};
     if (c->shape.size() >= 1)
       shape[2] = c->shape.back();
@@ -1427,9 +1428,8 @@ void Importer::transpose(const onnx::NodeProto &node) {
   for (int64_t d = 0; valid && d < rank; ++d)
     valid = sorted[d] == d;
   if (!valid)
-      return nodeError(node, "perm " + shapeText(perm) +
-                                 " is not a permutation of rank " +
-                                 Twine(rank));
+    return nodeError(node, "perm " + shapeText(perm) +
+                               " is not a permutation of rank " + Twine(rank));
   if (x->host) {
     Tensor result;
     result.host = std::make_shared<HostTensor>(permute(*x->host, perm));
@@ -1579,18 +1579,18 @@ void Importer::expand(const onnx::NodeProto &node) {
   // Element-wise consumers broadcast by themselves: when each one's other
   // operand already has the expanded shape, the expansion is a no-op (this
   // is how `x * y.expand_as(x)` exports).
-  bool implied = llvm::all_of(consumers.lookup(node.output(0)),
-                              [&](const onnx::NodeProto *user) {
-    StringRef op = user->op_type();
-    if (op != "Add" && op != "Sub" && op != "Mul" && op != "Div")
-      return false;
-    for (const std::string &operand : user->input())
-      if (operand != node.output(0)) {
-        Tensor *other = lookup(operand);
-        return other && other->shape == shape;
-      }
-    return false;
-  });
+  bool implied = llvm::all_of(
+      consumers.lookup(node.output(0)), [&](const onnx::NodeProto *user) {
+        StringRef op = user->op_type();
+        if (op != "Add" && op != "Sub" && op != "Mul" && op != "Div")
+          return false;
+        for (const std::string &operand : user->input())
+          if (operand != node.output(0)) {
+            Tensor *other = lookup(operand);
+            return other && other->shape == shape;
+          }
+        return false;
+      });
   if (!implied)
     return nodeError(node, "supported only where element-wise consumers "
                            "broadcast it anyway");
@@ -1616,9 +1616,9 @@ FailureOr<ONNXTensorFile> mlir::se::readONNXTensorFile(StringRef path,
     return failure();
   }
   ImportError problem;
-  std::optional<HostTensor> host = readTensorProto(
-      tensor, "tensor '" + path.str() + "'",
-      llvm::sys::path::parent_path(path).str(), problem);
+  std::optional<HostTensor> host =
+      readTensorProto(tensor, "tensor '" + path.str() + "'",
+                      llvm::sys::path::parent_path(path).str(), problem);
   if (!host) {
     error = problem.message;
     return failure();
@@ -1645,11 +1645,9 @@ mlir::se::importONNX(MLIRContext *context, StringRef path,
                           llvm::sys::path::parent_path(path), options, error);
 }
 
-FailureOr<OwningOpRef<ModuleOp>>
-mlir::se::importONNXBuffer(MLIRContext *context, StringRef bytes,
-                           StringRef name, StringRef directory,
-                           const ONNXImportOptions &options,
-                           std::string &error) {
+FailureOr<OwningOpRef<ModuleOp>> mlir::se::importONNXBuffer(
+    MLIRContext *context, StringRef bytes, StringRef name, StringRef directory,
+    const ONNXImportOptions &options, std::string &error) {
   onnx::ModelProto model;
   if (bytes.size() > static_cast<size_t>(INT_MAX) ||
       !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {

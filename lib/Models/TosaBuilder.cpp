@@ -78,18 +78,20 @@ Value TosaBuilder::cropForStride(Value x, Window &window, bool ceil) {
   }
   if (crop[0] == 0 && crop[1] == 0)
     return x;
-  return slice(x, {0, 0, 0, 0}, {in[0], in[1] - crop[0], in[2] - crop[1], in[3]});
+  return slice(x, {0, 0, 0, 0},
+               {in[0], in[1] - crop[0], in[2] - crop[1], in[3]});
 }
 
-Value TosaBuilder::conv2d(Value x, ArrayRef<float> weights,
-                          int64_t outChannels, ArrayRef<float> bias,
-                          const Window &window, int64_t groups) {
+Value TosaBuilder::conv2d(Value x, ArrayRef<float> weights, int64_t outChannels,
+                          ArrayRef<float> bias, const Window &window,
+                          int64_t groups) {
   ArrayRef<int64_t> in = shapeOf(x);
   Value weight = constant(
       {outChannels, window.kernel[0], window.kernel[1], in[3] / groups},
       weights);
-  return conv2d(x, weight, bias.empty() ? Value() : constant({outChannels}, bias),
-                window, groups);
+  return conv2d(x, weight,
+                bias.empty() ? Value() : constant({outChannels}, bias), window,
+                groups);
 }
 
 Value TosaBuilder::conv2d(Value x, Value weight, Value bias,
@@ -103,8 +105,7 @@ Value TosaBuilder::conv2d(Value x, Value weight, Value bias,
     x = cropForStride(x, adjusted, /*ceil=*/false);
     return tosa::Conv2DOp::create(
         b, loc, tensor({in[0], oh, ow, outChannels}), x, weight,
-        bias ? bias : splat({1}, 0.0f),
-        b.getDenseI64ArrayAttr(adjusted.pad),
+        bias ? bias : splat({1}, 0.0f), b.getDenseI64ArrayAttr(adjusted.pad),
         b.getDenseI64ArrayAttr(adjusted.stride),
         b.getDenseI64ArrayAttr(adjusted.dilation), TypeAttr::get(f32));
   }
@@ -127,8 +128,8 @@ Value TosaBuilder::groupedConv(Value x, Value filter, const Window &window,
   ArrayRef<int64_t> paddedShape = shapeOf(padded);
   Value grouped = tensor::ExpandShapeOp::create(
       b, loc,
-      tensor({paddedShape[0], paddedShape[1], paddedShape[2], groups,
-              perGroupIn}),
+      tensor(
+          {paddedShape[0], paddedShape[1], paddedShape[2], groups, perGroupIn}),
       padded, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
   auto outType = tensor({in[0], oh, ow, groups, perGroupOut});
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
@@ -139,13 +140,12 @@ Value TosaBuilder::groupedConv(Value x, Value filter, const Window &window,
   // Linalg's convolutions take strides and dilations as tensor<2xi64>
   // elements; another attribute kind would silently read as 1.
   auto pair = [&](ArrayRef<int64_t> values) {
-    return DenseIntElementsAttr::get(
-        RankedTensorType::get({2}, b.getI64Type()), values);
+    return DenseIntElementsAttr::get(RankedTensorType::get({2}, b.getI64Type()),
+                                     values);
   };
   Value out = linalg::Conv2DNhwgcGfhwcOp::create(
                   b, loc, TypeRange{outType}, ValueRange{grouped, filter},
-                  ValueRange{init}, pair(window.stride),
-                  pair(window.dilation))
+                  ValueRange{init}, pair(window.stride), pair(window.dilation))
                   .getResult(0);
   return tensor::CollapseShapeOp::create(
       b, loc, out, SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
@@ -159,8 +159,7 @@ Value TosaBuilder::depthwiseConv2d(Value x, ArrayRef<float> weights,
       {window.kernel[0], window.kernel[1], channels, multiplier}, weights);
   return depthwiseConv2d(
       x, weight,
-      bias.empty() ? Value() : constant({channels * multiplier}, bias),
-      window);
+      bias.empty() ? Value() : constant({channels * multiplier}, bias), window);
 }
 
 Value TosaBuilder::depthwiseConv2d(Value x, Value weight, Value bias,
@@ -307,9 +306,9 @@ Value TosaBuilder::pad(Value x, ArrayRef<int64_t> low, ArrayRef<int64_t> high,
   auto padOp = tensor::PadOp::create(b, loc, tensor(shape), x, low, high,
                                      ValueRange{}, ValueRange{});
   OpBuilder::InsertionGuard guard(b);
-  Block *block = b.createBlock(&padOp.getRegion(), {},
-                               SmallVector<Type>(shape.size(), b.getIndexType()),
-                               SmallVector<Location>(shape.size(), loc));
+  Block *block = b.createBlock(
+      &padOp.getRegion(), {}, SmallVector<Type>(shape.size(), b.getIndexType()),
+      SmallVector<Location>(shape.size(), loc));
   b.setInsertionPointToEnd(block);
   tensor::YieldOp::create(b, loc, fill);
   return padOp;

@@ -44,8 +44,7 @@ const WeightsEntry *WeightsLayout::find(StringRef name) const {
   return nullptr;
 }
 
-template <typename T>
-static void append(std::string &out, T value) {
+template <typename T> static void append(std::string &out, T value) {
   char bytes[sizeof(T)];
   llvm::support::endian::write<T, llvm::endianness::little>(bytes, value);
   out.append(bytes, sizeof(T));
@@ -100,8 +99,7 @@ struct TableReader {
   StringRef bytes;
   size_t position = 0;
 
-  template <typename T>
-  bool read(T &value) {
+  template <typename T> bool read(T &value) {
     if (bytes.size() - position < sizeof(T))
       return false;
     value = llvm::support::endian::read<T, llvm::endianness::little>(
@@ -192,8 +190,7 @@ std::unique_ptr<WeightsFile> WeightsFile::read(StringRef path,
 }
 
 ArrayRef<float> WeightsFile::values(const WeightsEntry &entry) const {
-  const char *start =
-      buffer->getBufferStart() + dataOffset + entry.offset;
+  const char *start = buffer->getBufferStart() + dataOffset + entry.offset;
   return ArrayRef<float>(reinterpret_cast<const float *>(start),
                          entry.bytes / sizeof(float));
 }

@@ -1,4 +1,5 @@
-//===- CudaRuntime.cpp - mgpu* over the CUDA driver API, loaded at run time ===//
+//===- CudaRuntime.cpp - mgpu* over the CUDA driver API, loaded at run time
+//===//
 //
 // The driver is opened with dlopen on first use and its entry points are
 // looked up by name, so this library needs no CUDA headers to build and no
@@ -33,27 +34,48 @@ constexpr CUresult kSuccess = 0;
 /// them itself (it is not loaded).
 const char *errorName(CUresult result) {
   switch (result) {
-  case 0: return "CUDA_SUCCESS";
-  case 1: return "CUDA_ERROR_INVALID_VALUE";
-  case 2: return "CUDA_ERROR_OUT_OF_MEMORY";
-  case 3: return "CUDA_ERROR_NOT_INITIALIZED";
-  case 4: return "CUDA_ERROR_DEINITIALIZED";
-  case 100: return "CUDA_ERROR_NO_DEVICE";
-  case 101: return "CUDA_ERROR_INVALID_DEVICE";
-  case 200: return "CUDA_ERROR_INVALID_IMAGE";
-  case 201: return "CUDA_ERROR_INVALID_CONTEXT";
-  case 209: return "CUDA_ERROR_NO_BINARY_FOR_GPU";
-  case 218: return "CUDA_ERROR_INVALID_PTX";
-  case 222: return "CUDA_ERROR_UNSUPPORTED_PTX_VERSION";
-  case 300: return "CUDA_ERROR_INVALID_SOURCE";
-  case 400: return "CUDA_ERROR_INVALID_HANDLE";
-  case 500: return "CUDA_ERROR_NOT_FOUND";
-  case 700: return "CUDA_ERROR_ILLEGAL_ADDRESS";
-  case 701: return "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES";
-  case 702: return "CUDA_ERROR_LAUNCH_TIMEOUT";
-  case 719: return "CUDA_ERROR_LAUNCH_FAILED";
-  case 999: return "CUDA_ERROR_UNKNOWN";
-  default: return "CUDA_ERROR_UNRECOGNIZED";
+  case 0:
+    return "CUDA_SUCCESS";
+  case 1:
+    return "CUDA_ERROR_INVALID_VALUE";
+  case 2:
+    return "CUDA_ERROR_OUT_OF_MEMORY";
+  case 3:
+    return "CUDA_ERROR_NOT_INITIALIZED";
+  case 4:
+    return "CUDA_ERROR_DEINITIALIZED";
+  case 100:
+    return "CUDA_ERROR_NO_DEVICE";
+  case 101:
+    return "CUDA_ERROR_INVALID_DEVICE";
+  case 200:
+    return "CUDA_ERROR_INVALID_IMAGE";
+  case 201:
+    return "CUDA_ERROR_INVALID_CONTEXT";
+  case 209:
+    return "CUDA_ERROR_NO_BINARY_FOR_GPU";
+  case 218:
+    return "CUDA_ERROR_INVALID_PTX";
+  case 222:
+    return "CUDA_ERROR_UNSUPPORTED_PTX_VERSION";
+  case 300:
+    return "CUDA_ERROR_INVALID_SOURCE";
+  case 400:
+    return "CUDA_ERROR_INVALID_HANDLE";
+  case 500:
+    return "CUDA_ERROR_NOT_FOUND";
+  case 700:
+    return "CUDA_ERROR_ILLEGAL_ADDRESS";
+  case 701:
+    return "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES";
+  case 702:
+    return "CUDA_ERROR_LAUNCH_TIMEOUT";
+  case 719:
+    return "CUDA_ERROR_LAUNCH_FAILED";
+  case 999:
+    return "CUDA_ERROR_UNKNOWN";
+  default:
+    return "CUDA_ERROR_UNRECOGNIZED";
   }
 }
 
@@ -71,8 +93,8 @@ struct Driver {
   X(cuModuleUnload, CUresult (*)(CUmodule))                                    \
   X(cuModuleGetFunction, CUresult (*)(CUfunction *, CUmodule, const char *))   \
   X(cuLaunchKernel,                                                            \
-    CUresult (*)(CUfunction, unsigned, unsigned, unsigned, unsigned,           \
-                 unsigned, unsigned, unsigned, CUstream, void **, void **))    \
+    CUresult (*)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, \
+                 unsigned, unsigned, CUstream, void **, void **))              \
   X(cuStreamCreate, CUresult (*)(CUstream *, unsigned))                        \
   X(cuStreamSynchronize, CUresult (*)(CUstream))                               \
   X(cuStreamDestroy_v2, CUresult (*)(CUstream))                                \
@@ -145,8 +167,7 @@ Driver &driver() {
     }
     char name[256] = {0};
     if ((result = d.cuDeviceGet(&device, 0)) != kSuccess ||
-        (result = d.cuDevicePrimaryCtxRetain(&d.context, device)) !=
-            kSuccess) {
+        (result = d.cuDevicePrimaryCtxRetain(&d.context, device)) != kSuccess) {
       d.status = std::string("no CUDA device: ") +
                  se_cuda_describe(result, "cuDevicePrimaryCtxRetain");
       return d;
@@ -186,6 +207,13 @@ Driver *ready(const char *call) {
   return &d;
 }
 
+/// Runs one driver call `call` with the context current, recording its
+/// failure.
+template <typename Call> void run(const char *call, Call &&body) {
+  if (Driver *d = ready(call))
+    check(body(*d), call);
+}
+
 } // namespace
 
 extern "C" {
@@ -210,8 +238,9 @@ const char *se_cuda_describe(int result, const char *call) {
   auto lookupName = getErrorName.load();
   if (lookupName && lookupName(result, &name) != kSuccess)
     name = nullptr;
-  message = std::string(call) + " failed: " + (name ? name : errorName(result)) +
-            " (" + std::to_string(result) + ")";
+  message = std::string(call) +
+            " failed: " + (name ? name : errorName(result)) + " (" +
+            std::to_string(result) + ")";
   return message.c_str();
 }
 
@@ -219,8 +248,8 @@ const char *se_cuda_describe(int result, const char *call) {
 
 CUmodule mgpuModuleLoad(void *data, size_t /*size*/) {
   CUmodule module = nullptr;
-  if (Driver *d = ready("cuModuleLoadData"))
-    check(d->cuModuleLoadData(&module, data), "cuModuleLoadData");
+  run("cuModuleLoadData",
+      [&](Driver &d) { return d.cuModuleLoadData(&module, data); });
   return module;
 }
 
@@ -229,15 +258,14 @@ CUmodule mgpuModuleLoadJIT(void *data, int /*optLevel*/) {
 }
 
 void mgpuModuleUnload(CUmodule module) {
-  if (Driver *d = ready("cuModuleUnload"))
-    check(d->cuModuleUnload(module), "cuModuleUnload");
+  run("cuModuleUnload", [&](Driver &d) { return d.cuModuleUnload(module); });
 }
 
 CUfunction mgpuModuleGetFunction(CUmodule module, const char *name) {
   CUfunction function = nullptr;
-  if (Driver *d = ready("cuModuleGetFunction"))
-    check(d->cuModuleGetFunction(&function, module, name),
-          "cuModuleGetFunction");
+  run("cuModuleGetFunction", [&](Driver &d) {
+    return d.cuModuleGetFunction(&function, module, name);
+  });
   return function;
 }
 
@@ -245,104 +273,103 @@ void mgpuLaunchKernel(CUfunction function, intptr_t gridX, intptr_t gridY,
                       intptr_t gridZ, intptr_t blockX, intptr_t blockY,
                       intptr_t blockZ, int32_t smem, CUstream stream,
                       void **params, void **extra, size_t /*paramsCount*/) {
-  if (Driver *d = ready("cuLaunchKernel"))
-    check(d->cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY,
-                            blockZ, smem, stream, params, extra),
-          "cuLaunchKernel");
+  run("cuLaunchKernel", [&](Driver &d) {
+    return d.cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY,
+                            blockZ, smem, stream, params, extra);
+  });
 }
 
 CUstream mgpuStreamCreate() {
   CUstream stream = nullptr;
-  if (Driver *d = ready("cuStreamCreate"))
-    check(d->cuStreamCreate(&stream, /*CU_STREAM_NON_BLOCKING=*/1),
-          "cuStreamCreate");
+  run("cuStreamCreate", [&](Driver &d) {
+    return d.cuStreamCreate(&stream, /*CU_STREAM_NON_BLOCKING=*/1);
+  });
   return stream;
 }
 
 void mgpuStreamDestroy(CUstream stream) {
-  if (Driver *d = ready("cuStreamDestroy"))
-    check(d->cuStreamDestroy_v2(stream), "cuStreamDestroy");
+  run("cuStreamDestroy",
+      [&](Driver &d) { return d.cuStreamDestroy_v2(stream); });
 }
 
 void mgpuStreamSynchronize(CUstream stream) {
-  if (Driver *d = ready("cuStreamSynchronize"))
-    check(d->cuStreamSynchronize(stream), "cuStreamSynchronize");
+  run("cuStreamSynchronize",
+      [&](Driver &d) { return d.cuStreamSynchronize(stream); });
 }
 
 void mgpuStreamWaitEvent(CUstream stream, CUevent event) {
-  if (Driver *d = ready("cuStreamWaitEvent"))
-    check(d->cuStreamWaitEvent(stream, event, 0), "cuStreamWaitEvent");
+  run("cuStreamWaitEvent",
+      [&](Driver &d) { return d.cuStreamWaitEvent(stream, event, 0); });
 }
 
 CUevent mgpuEventCreate() {
   CUevent event = nullptr;
-  if (Driver *d = ready("cuEventCreate"))
-    check(d->cuEventCreate(&event, /*CU_EVENT_DISABLE_TIMING=*/2),
-          "cuEventCreate");
+  run("cuEventCreate", [&](Driver &d) {
+    return d.cuEventCreate(&event, /*CU_EVENT_DISABLE_TIMING=*/2);
+  });
   return event;
 }
 
 void mgpuEventDestroy(CUevent event) {
-  if (Driver *d = ready("cuEventDestroy"))
-    check(d->cuEventDestroy_v2(event), "cuEventDestroy");
+  run("cuEventDestroy", [&](Driver &d) { return d.cuEventDestroy_v2(event); });
 }
 
 void mgpuEventSynchronize(CUevent event) {
-  if (Driver *d = ready("cuEventSynchronize"))
-    check(d->cuEventSynchronize(event), "cuEventSynchronize");
+  run("cuEventSynchronize",
+      [&](Driver &d) { return d.cuEventSynchronize(event); });
 }
 
 void mgpuEventRecord(CUevent event, CUstream stream) {
-  if (Driver *d = ready("cuEventRecord"))
-    check(d->cuEventRecord(event, stream), "cuEventRecord");
+  run("cuEventRecord",
+      [&](Driver &d) { return d.cuEventRecord(event, stream); });
 }
 
 void *mgpuMemAlloc(uint64_t bytes, CUstream /*stream*/, bool /*hostShared*/) {
   CUdeviceptr pointer = 0;
   if (bytes == 0)
     return nullptr;
-  if (Driver *d = ready("cuMemAlloc"))
-    check(d->cuMemAlloc_v2(&pointer, bytes), "cuMemAlloc");
+  run("cuMemAlloc",
+      [&](Driver &d) { return d.cuMemAlloc_v2(&pointer, bytes); });
   return reinterpret_cast<void *>(pointer);
 }
 
 void mgpuMemFree(void *pointer, CUstream /*stream*/) {
   if (!pointer)
     return;
-  if (Driver *d = ready("cuMemFree"))
-    check(d->cuMemFree_v2(reinterpret_cast<CUdeviceptr>(pointer)),
-          "cuMemFree");
+  run("cuMemFree", [&](Driver &d) {
+    return d.cuMemFree_v2(reinterpret_cast<CUdeviceptr>(pointer));
+  });
 }
 
 void mgpuMemcpy(void *destination, void *source, size_t bytes,
                 CUstream stream) {
-  if (Driver *d = ready("cuMemcpyAsync"))
-    check(d->cuMemcpyAsync(reinterpret_cast<CUdeviceptr>(destination),
+  run("cuMemcpyAsync", [&](Driver &d) {
+    return d.cuMemcpyAsync(reinterpret_cast<CUdeviceptr>(destination),
                            reinterpret_cast<CUdeviceptr>(source), bytes,
-                           stream),
-          "cuMemcpyAsync");
+                           stream);
+  });
 }
 
 void mgpuMemset32(void *destination, unsigned int value, size_t count,
                   CUstream stream) {
-  if (Driver *d = ready("cuMemsetD32Async"))
-    check(d->cuMemsetD32Async(reinterpret_cast<CUdeviceptr>(destination),
-                              value, count, stream),
-          "cuMemsetD32Async");
+  run("cuMemsetD32Async", [&](Driver &d) {
+    return d.cuMemsetD32Async(reinterpret_cast<CUdeviceptr>(destination), value,
+                              count, stream);
+  });
 }
 
 void mgpuMemset16(void *destination, unsigned short value, size_t count,
                   CUstream stream) {
-  if (Driver *d = ready("cuMemsetD16Async"))
-    check(d->cuMemsetD16Async(reinterpret_cast<CUdeviceptr>(destination),
-                              value, count, stream),
-          "cuMemsetD16Async");
+  run("cuMemsetD16Async", [&](Driver &d) {
+    return d.cuMemsetD16Async(reinterpret_cast<CUdeviceptr>(destination), value,
+                              count, stream);
+  });
 }
 
 void mgpuMemHostRegister(void *pointer, uint64_t bytes) {
-  if (Driver *d = ready("cuMemHostRegister"))
-    check(d->cuMemHostRegister_v2(pointer, bytes, /*PORTABLE=*/1),
-          "cuMemHostRegister");
+  run("cuMemHostRegister", [&](Driver &d) {
+    return d.cuMemHostRegister_v2(pointer, bytes, /*PORTABLE=*/1);
+  });
 }
 
 /// A ranked memref descriptor: allocated, aligned, offset, sizes, strides.

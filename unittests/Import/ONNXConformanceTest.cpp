@@ -96,8 +96,8 @@ TEST_P(ONNXConformance, MatchesReferenceOutputs) {
   mlir::se::ONNXImportOptions options;
   std::vector<bool> runtimeInput;
   for (int i = 0;; ++i) {
-    std::string path = dir + "/test_data_set_0/input_" + std::to_string(i) +
-                       ".pb";
+    std::string path =
+        dir + "/test_data_set_0/input_" + std::to_string(i) + ".pb";
     if (!llvm::sys::fs::exists(path))
       break;
     auto tensor = mlir::se::readONNXTensorFile(path, error);
@@ -156,19 +156,19 @@ TEST_P(ONNXConformance, MatchesReferenceOutputs) {
       for (size_t i = 0; i < got.size(); ++i)
         ASSERT_LE(std::fabs(got[i] - expected[r][i]),
                   1e-7 + 1e-3 * std::fabs(expected[r][i]))
-            << c.name << " set " << set << " output " << r << " element "
-            << i << ": got " << got[i] << ", want " << expected[r][i];
+            << c.name << " set " << set << " output " << r << " element " << i
+            << ": got " << got[i] << ", want " << expected[r][i];
     }
   }
   ASSERT_GT(sets, 0) << "no test data in " << dir;
   passed = true;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Backend, ONNXConformance, ::testing::ValuesIn(listedCases()),
-    [](const ::testing::TestParamInfo<Case> &info) {
-      return info.param.name;
-    });
+INSTANTIATE_TEST_SUITE_P(Backend, ONNXConformance,
+                         ::testing::ValuesIn(listedCases()),
+                         [](const ::testing::TestParamInfo<Case> &info) {
+                           return info.param.name;
+                         });
 
 /// Every node case of the suite that is not listed imports, or fails with
 /// one error line (typically `unsupported op X (opset N)`), never a crash.
@@ -178,8 +178,8 @@ TEST(ONNXConformanceUnlisted, UnlistedCasesFailCleanly) {
     listed.insert(c.name);
   std::error_code ec;
   int imported = 0, rejected = 0;
-  for (llvm::sys::fs::directory_iterator it(
-           std::string(SE_ONNX_TESTDATA) + "/node", ec),
+  for (llvm::sys::fs::directory_iterator
+           it(std::string(SE_ONNX_TESTDATA) + "/node", ec),
        end;
        it != end && !ec; it.increment(ec)) {
     std::string name = llvm::sys::path::filename(it->path()).str();

@@ -53,8 +53,7 @@ TEST_F(CudaRuntimeNoDevice, CallsFailCleanly) {
   se_cuda_clear_error();
   EXPECT_EQ(mgpuModuleLoad(nullptr, 0), nullptr);
   mgpuLaunchKernel(nullptr, 1, 1, 1, 1, 1, 1, 0, nullptr, nullptr, nullptr, 0);
-  EXPECT_EQ(std::string(se_cuda_last_error()).rfind("cuModuleLoadData", 0),
-            0u);
+  EXPECT_EQ(std::string(se_cuda_last_error()).rfind("cuModuleLoadData", 0), 0u);
 }
 
 TEST(CudaRuntimeErrors, NamesTheCallAndTheError) {

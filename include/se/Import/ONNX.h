@@ -1,4 +1,5 @@
-//===- ONNX.h - import ONNX models as graph-level IR -------------*- C++ -*-===//
+//===- ONNX.h - import ONNX models as graph-level IR -------------*- C++
+//-*-===//
 //
 // Reads an ONNX model (protobuf, opsets 11 to 17) and builds the same
 // graph-level IR as the model zoo: one public function `@forward` on f32

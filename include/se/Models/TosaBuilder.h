@@ -1,4 +1,5 @@
-//===- TosaBuilder.h - emit NHWC graph layers as TOSA ------------*- C++ -*-===//
+//===- TosaBuilder.h - emit NHWC graph layers as TOSA ------------*- C++
+//-*-===//
 //
 // The layers of a CNN as graph-level IR on NHWC f32 tensors: TOSA ops, and
 // linalg where TOSA has no op (grouped convolutions). Shared by the model

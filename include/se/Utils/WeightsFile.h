@@ -1,4 +1,5 @@
-//===- WeightsFile.h - reading and writing se-mlir weights files -*- C++ -*-===//
+//===- WeightsFile.h - reading and writing se-mlir weights files -*- C++
+//-*-===//
 //
 // The format is documented in docs/weights-format.md and
 // runtime/include/se/Runtime/Weights.h, which compiled models use to load

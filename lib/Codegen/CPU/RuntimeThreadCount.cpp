@@ -45,16 +45,16 @@ struct RuntimeThreadCountPass
         return signalPassFailure();
       }
       b.setInsertionPoint(func);
-      auto initial = DenseElementsAttr::get(
-          RankedTensorType::get({}, b.getI32Type()),
-          static_cast<int32_t>(count.getSExtValue()));
+      auto initial =
+          DenseElementsAttr::get(RankedTensorType::get({}, b.getI32Type()),
+                                 static_cast<int32_t>(count.getSExtValue()));
       memref::GlobalOp::create(b, func.getLoc(), name,
                                /*sym_visibility=*/nullptr, countType, initial,
                                /*constant=*/false, /*alignment=*/nullptr);
       for (omp::ParallelOp parallel : parallels) {
         b.setInsertionPoint(parallel);
-        Value global = memref::GetGlobalOp::create(b, parallel.getLoc(),
-                                                   countType, name);
+        Value global =
+            memref::GetGlobalOp::create(b, parallel.getLoc(), countType, name);
         Value threads = memref::LoadOp::create(b, parallel.getLoc(), global);
         parallel.getNumThreadsMutable().assign(threads);
       }

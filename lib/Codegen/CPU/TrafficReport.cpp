@@ -70,28 +70,26 @@ std::optional<int64_t> tripCount(Operation *op) {
   for (Operation *parent = op->getParentOp(); parent;
        parent = parent->getParentOp()) {
     if (auto loop = dyn_cast<scf::ForOp>(parent)) {
-      if (!multiply(loop.getLowerBound(), loop.getUpperBound(),
-                    loop.getStep()))
+      if (!multiply(loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))
         return std::nullopt;
     } else if (auto loop = dyn_cast<scf::ParallelOp>(parent)) {
-      for (auto [lb, ub, step] :
-           llvm::zip(loop.getLowerBound(), loop.getUpperBound(),
-                     loop.getStep()))
+      for (auto [lb, ub, step] : llvm::zip(
+               loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))
         if (!multiply(lb, ub, step))
           return std::nullopt;
     } else if (auto loop = dyn_cast<omp::LoopNestOp>(parent)) {
-      for (auto [lb, ub, step] : llvm::zip(loop.getLoopLowerBounds(),
-                                           loop.getLoopUpperBounds(),
-                                           loop.getLoopSteps()))
+      for (auto [lb, ub, step] :
+           llvm::zip(loop.getLoopLowerBounds(), loop.getLoopUpperBounds(),
+                     loop.getLoopSteps()))
         if (!multiply(lb, ub, step))
           return std::nullopt;
     } else if (auto loop = dyn_cast<affine::AffineForOp>(parent)) {
       if (!loop.hasConstantBounds())
         return std::nullopt;
-      count *= std::max<int64_t>(
-          0, (loop.getConstantUpperBound() - loop.getConstantLowerBound() +
-              loop.getStepAsInt() - 1) /
-                 loop.getStepAsInt());
+      count *= std::max<int64_t>(0, (loop.getConstantUpperBound() -
+                                     loop.getConstantLowerBound() +
+                                     loop.getStepAsInt() - 1) /
+                                        loop.getStepAsInt());
     }
   }
   return count;
@@ -107,13 +105,11 @@ std::optional<std::tuple<Value, int64_t, bool>> access(Operation *op) {
   if (auto read = dyn_cast<vector::TransferReadOp>(op))
     return std::make_tuple(read.getBase(), bytes(read.getVectorType()), false);
   if (auto write = dyn_cast<vector::TransferWriteOp>(op))
-    return std::make_tuple(write.getBase(), bytes(write.getVectorType()),
-                           true);
+    return std::make_tuple(write.getBase(), bytes(write.getVectorType()), true);
   if (auto load = dyn_cast<vector::LoadOp>(op))
     return std::make_tuple(load.getBase(), bytes(load.getVectorType()), false);
   if (auto store = dyn_cast<vector::StoreOp>(op))
-    return std::make_tuple(store.getBase(), bytes(store.getVectorType()),
-                           true);
+    return std::make_tuple(store.getBase(), bytes(store.getVectorType()), true);
   if (auto load = dyn_cast<memref::LoadOp>(op))
     return std::make_tuple(load.getMemRef(), bytes(load.getType()), false);
   if (auto store = dyn_cast<memref::StoreOp>(op))
@@ -145,8 +141,7 @@ bool addTraffic(Operation *root, Traffic &traffic) {
   return complete;
 }
 
-struct TrafficReportPass
-    : se::impl::SECPUTrafficReportBase<TrafficReportPass> {
+struct TrafficReportPass : se::impl::SECPUTrafficReportBase<TrafficReportPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (func.isExternal())
@@ -217,8 +212,8 @@ struct TrafficReportPass
       os << "SE block '" << name << "': U (" << size << " bytes) stored "
          << llvm::format("%.2f", double(stores + ownStores) / size)
          << "x, loaded " << llvm::format("%.2f", double(ownLoads) / size)
-         << "x by the block (" << llvm::format("%.2f",
-                                               double(producedLoads) / size)
+         << "x by the block ("
+         << llvm::format("%.2f", double(producedLoads) / size)
          << "x by its producers)"
          << (complete ? "" : "; loops with dynamic bounds not counted");
       func.emitRemark(text);

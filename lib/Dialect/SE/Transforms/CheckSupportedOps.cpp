@@ -59,37 +59,37 @@ struct CheckSupportedOpsPass
         return signalPassFailure();
       }
     }
-    WalkResult result = getOperation().walk<WalkOrder::PreOrder>(
-        [&](Operation *op) {
-      if (op == getOperation())
-        return WalkResult::advance();
-      if (!isSupported(op)) {
-        op->emitError() << "unsupported op '" << op->getName()
-                        << "': se-compile lowers the ops listed in "
-                           "docs/graph-ops.md";
-        return WalkResult::interrupt();
-      }
-      if (isStructural(op) || isa<tensor::YieldOp>(op))
-        return WalkResult::advance();
-      for (Type type : op->getResultTypes()) {
-        auto tensor = dyn_cast<RankedTensorType>(type);
-        if (!tensor || !tensor.hasStaticShape()) {
-          op->emitError() << "'" << op->getName()
-                          << "' has a result of type " << type
-                          << "; se-compile needs static shapes";
-          return WalkResult::interrupt();
-        }
-        if (!tensor.getElementType().isF32()) {
-          op->emitError() << "'" << op->getName() << "' computes on "
-                          << tensor.getElementType()
-                          << "; se-compile compiles f32 models";
-          return WalkResult::interrupt();
-        }
-      }
-      // A named linalg op's body is its own business.
-      return isa<linalg::LinalgOp>(op) ? WalkResult::skip()
-                                       : WalkResult::advance();
-    });
+    WalkResult result =
+        getOperation().walk<WalkOrder::PreOrder>([&](Operation *op) {
+          if (op == getOperation())
+            return WalkResult::advance();
+          if (!isSupported(op)) {
+            op->emitError() << "unsupported op '" << op->getName()
+                            << "': se-compile lowers the ops listed in "
+                               "docs/graph-ops.md";
+            return WalkResult::interrupt();
+          }
+          if (isStructural(op) || isa<tensor::YieldOp>(op))
+            return WalkResult::advance();
+          for (Type type : op->getResultTypes()) {
+            auto tensor = dyn_cast<RankedTensorType>(type);
+            if (!tensor || !tensor.hasStaticShape()) {
+              op->emitError()
+                  << "'" << op->getName() << "' has a result of type " << type
+                  << "; se-compile needs static shapes";
+              return WalkResult::interrupt();
+            }
+            if (!tensor.getElementType().isF32()) {
+              op->emitError() << "'" << op->getName() << "' computes on "
+                              << tensor.getElementType()
+                              << "; se-compile compiles f32 models";
+              return WalkResult::interrupt();
+            }
+          }
+          // A named linalg op's body is its own business.
+          return isa<linalg::LinalgOp>(op) ? WalkResult::skip()
+                                           : WalkResult::advance();
+        });
     if (result.wasInterrupted())
       signalPassFailure();
   }

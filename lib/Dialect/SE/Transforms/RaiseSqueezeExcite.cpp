@@ -239,8 +239,8 @@ std::optional<FC> matchFC(Value v) {
     std::optional<std::vector<float>> weights =
         constantValues(conv.getWeight());
     std::optional<std::vector<float>> bias = constantValues(conv.getBias());
-    if (in.size() != 4 || in[1] != 1 || in[2] != 1 || w[1] != 1 ||
-        w[2] != 1 || !weights || !bias)
+    if (in.size() != 4 || in[1] != 1 || in[2] != 1 || w[1] != 1 || w[2] != 1 ||
+        !weights || !bias)
       return std::nullopt;
     fc.input = conv.getInput();
     fc.out = w[0];
@@ -320,8 +320,7 @@ std::optional<Squeeze> matchSqueeze(Value v) {
   if (auto scaled = withScalar<tosa::MulOp>(v))
     if (scaled->first.hasOneUse())
       if (auto sum = matchTwoReductions<tosa::ReduceSumOp>(scaled->first)) {
-        ArrayRef<int64_t> s =
-            cast<ShapedType>(sum->first.getType()).getShape();
+        ArrayRef<int64_t> s = cast<ShapedType>(sum->first.getType()).getShape();
         int64_t hw = sum->second == Layout::NHWC ? s[1] * s[2] : s[2] * s[3];
         if (std::fabs(scaled->second * hw - 1.0f) <= 1e-5f)
           return Squeeze{sum->first, sum->second, SqueezeKind::Avg};
@@ -412,8 +411,7 @@ struct RaiseSqueezeExcitePass
         Value other = add->getOperand(0) == match.scale.getResult()
                           ? add->getOperand(1)
                           : add->getOperand(0);
-        if (other.getType() == x.getType() &&
-            add.getType() == x.getType()) {
+        if (other.getType() == x.getType() && add.getType() == x.getType()) {
           residual = other;
           replaced = add;
           Operation *user = add->hasOneUse() ? *add->user_begin() : nullptr;
@@ -436,8 +434,8 @@ struct RaiseSqueezeExcitePass
     int64_t hidden = match.fc1.out, c = match.fc1.in;
     Value w1 = constant({hidden, c}, match.fc1.weights);
     Value w2 = constant({c, hidden}, match.fc2.weights);
-    Value b1 = match.fc1.bias.empty() ? Value()
-                                      : constant({hidden}, match.fc1.bias);
+    Value b1 =
+        match.fc1.bias.empty() ? Value() : constant({hidden}, match.fc1.bias);
     Value b2 = match.fc2.bias.empty() ? Value() : constant({c}, match.fc2.bias);
     SEConfig config;
     config.layout = match.squeeze.layout;
