@@ -3,6 +3,8 @@
 #include "se/Dialect/SE/Transforms/Passes.h"
 #include "se/Utils/ConstantValues.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -51,6 +53,8 @@ struct FoldBatchNormPass : se::impl::SEFoldBatchNormBase<FoldBatchNormPass> {
     Value shiftValue = add.getInput2();
     if (!mul || !mul->hasOneUse())
       return failure();
+    if (auto collapse = mul.getInput1().getDefiningOp<tensor::CollapseShapeOp>())
+      return foldGrouped(rewriter, add, mul, collapse);
     auto conv = mul.getInput1().getDefiningOp<tosa::Conv2DOp>();
     if (!conv || !conv->hasOneUse() || !matchPattern(mul.getShift(), m_Zero()))
       return failure();
@@ -93,6 +97,79 @@ struct FoldBatchNormPass : se::impl::SEFoldBatchNormBase<FoldBatchNormPass> {
     rewriter.replaceOp(add, folded.getResult());
     rewriter.eraseOp(mul);
     rewriter.eraseOp(conv);
+    return success();
+  }
+
+  /// The grouped form (TOSA has none): collapse(conv_2d_nhwgc_gfhwc(x, W,
+  /// fill(0))) * scale + shift becomes collapse(conv(x, W * scale,
+  /// broadcast(shift))): the scale goes into the filter, the shift into
+  /// the accumulator's initial value.
+  LogicalResult foldGrouped(IRRewriter &rewriter, tosa::AddOp add,
+                            tosa::MulOp mul,
+                            tensor::CollapseShapeOp collapse) {
+    auto conv = collapse.getSrc().getDefiningOp<linalg::Conv2DNhwgcGfhwcOp>();
+    if (!conv || !conv->hasOneUse() || !collapse->hasOneUse() ||
+        !matchPattern(mul.getShift(), m_Zero()))
+      return failure();
+    auto fill = conv.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+    Value filter = conv.getDpsInputs()[1];
+    auto filterType = cast<RankedTensorType>(filter.getType());
+    // The builders reshape an O x KH x KW x I/G constant into the filter.
+    if (auto reshape = filter.getDefiningOp<tosa::ReshapeOp>())
+      filter = reshape.getInput1();
+    auto outType = cast<RankedTensorType>(conv->getResult(0).getType());
+    Attribute filterAttr;
+    if (!fill || !fill->hasOneUse() ||
+        !matchPattern(fill.getInputs()[0], m_AnyZeroFloat()) ||
+        !filterType.hasStaticShape() || !outType.hasStaticShape() ||
+        !matchPattern(filter, m_Constant(&filterAttr)) ||
+        cast<ShapedType>(filter.getType()).getNumElements() !=
+            filterType.getNumElements())
+      return failure();
+    // G x F x KH x KW x C/G: output channel g * F + f.
+    int64_t channels = filterType.getDimSize(0) * filterType.getDimSize(1);
+    std::optional<std::vector<float>> weights =
+        se::getF32Values(filterAttr, filterType.getNumElements());
+    std::optional<std::vector<float>> scale =
+        perChannel(mul.getInput2(), channels);
+    std::optional<std::vector<float>> shift =
+        perChannel(add.getInput2(), channels);
+    if (!weights || !scale || !shift)
+      return failure();
+    int64_t perChannelWeights = filterType.getNumElements() / channels;
+    for (int64_t o = 0; o < channels; ++o)
+      for (int64_t i = 0; i < perChannelWeights; ++i)
+        (*weights)[o * perChannelWeights + i] *= (*scale)[o];
+
+    rewriter.setInsertionPoint(conv);
+    Location loc = conv.getLoc();
+    Value newFilter = arith::ConstantOp::create(
+        rewriter, loc, filterType,
+        se::makeF32Resource(filterType, "folded_weights", *weights));
+    auto shiftType = RankedTensorType::get(
+        {filterType.getDimSize(0), filterType.getDimSize(1)},
+        rewriter.getF32Type());
+    Value shiftConstant = arith::ConstantOp::create(
+        rewriter, loc, shiftType,
+        se::makeF32Resource(shiftType, "folded_shift", *shift));
+    Value init = linalg::BroadcastOp::create(
+                     rewriter, loc, shiftConstant,
+                     tensor::EmptyOp::create(rewriter, loc, outType.getShape(),
+                                             outType.getElementType()),
+                     ArrayRef<int64_t>{0, 1, 2})
+                     ->getResult(0);
+    auto folded = linalg::Conv2DNhwgcGfhwcOp::create(
+        rewriter, loc, TypeRange{outType},
+        ValueRange{conv.getDpsInputs()[0], newFilter}, ValueRange{init},
+        conv.getStrides(), conv.getDilations());
+    Value collapsed = tensor::CollapseShapeOp::create(
+        rewriter, collapse.getLoc(), folded.getResult(0),
+        collapse.getReassociationIndices());
+    rewriter.replaceOp(add, collapsed);
+    rewriter.eraseOp(mul);
+    rewriter.eraseOp(collapse);
+    rewriter.eraseOp(conv);
+    rewriter.eraseOp(fill);
     return success();
   }
 };

@@ -13,8 +13,14 @@ def SEFoldBatchNorm : Pass<"se-fold-batch-norm", "::mlir::func::FuncOp"> {
     broadcastable), and a convolution and multiply used only there, into
     `tosa.conv2d(x, W * scale, b * scale + shift)`. The new weights are
     computed at compile time. Batch norm then costs nothing at run time.
+    The grouped form the zoo and the ONNX importer emit (TOSA has none),
+    `collapse_shape(linalg.conv_2d_nhwgc_gfhwc(x, W, fill(0)))`, folds the
+    scale into W and the shift into the accumulator's initial value.
   }];
-  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+  let dependentDialects = ["::mlir::tosa::TosaDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 def SECheckSupportedOps
