@@ -14,6 +14,7 @@
 #include "se/Import/ONNX.h"
 
 #include "se/Models/TosaBuilder.h"
+#include "se/Utils/ShapeText.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -86,13 +87,6 @@ public:
   }
   std::string message;
 };
-
-std::string shapeText(ArrayRef<int64_t> shape) {
-  std::string text;
-  for (auto [i, d] : llvm::enumerate(shape))
-    text += (i ? "x" : "") + std::to_string(d);
-  return text.empty() ? "scalar" : text;
-}
 
 /// Limits that keep shapes and sizes far from overflow: 2^31 elements.
 constexpr int64_t kMaxExtent = int64_t(1) << 31;

@@ -2,6 +2,7 @@
 
 #include "se/Models/Models.h"
 #include "se/Models/TosaBuilder.h"
+#include "se/Utils/ShapeText.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -56,9 +57,8 @@ public:
 
   /// The parameter `name` in PyTorch's layout `shape`: from the weights
   /// file, or seeded values uniform in [center - spread, center + spread].
-  std::vector<float> parameter(const std::string &name,
-                               ArrayRef<int64_t> shape, double center,
-                               double spread) {
+  std::vector<float> parameter(const std::string &name, ArrayRef<int64_t> shape,
+                               double center, double spread) {
     int64_t count = 1;
     for (int64_t d : shape)
       count *= d;
@@ -105,8 +105,8 @@ public:
   /// running_var, eps 1e-5) as y = x * scale + shift.
   Value batchNorm(Value x, const std::string &name, double scaleCenter = 1.0) {
     int64_t c = shapeOf(x)[3];
-    std::vector<float> gamma = parameter(name + ".weight", {c}, scaleCenter,
-                                         0.25 * scaleCenter);
+    std::vector<float> gamma =
+        parameter(name + ".weight", {c}, scaleCenter, 0.25 * scaleCenter);
     std::vector<float> beta = parameter(name + ".bias", {c}, 0.0, 0.1);
     std::vector<float> mean = parameter(name + ".running_mean", {c}, 0.0, 0.1);
     std::vector<float> var = parameter(name + ".running_var", {c}, 1.0, 0.5);
@@ -144,8 +144,8 @@ public:
       for (int64_t i = 0; i < c; ++i)
         transposed[i * classes + k] = fc[k * c + i];
     Value logits = t.matmul(rows, t.constant({1, c, classes}, transposed));
-    Value bias = t.constant({1, 1, classes},
-                            parameter("fc.bias", {classes}, 0.0, 0.01));
+    Value bias =
+        t.constant({1, 1, classes}, parameter("fc.bias", {classes}, 0.0, 0.01));
     return t.reshape(t.add(logits, bias), {n, classes});
   }
 
@@ -154,26 +154,27 @@ public:
   }
 
   /// The SE block `name` (PyTorch `<name>.fc1.weight`, hidden x C, and
-  /// `<name>.fc2.weight`, C x hidden, plus biases) on NHWC `x`, optionally
-  /// fused with `residual` and a ReLU.
+  /// `<name>.fc2.weight`, C x hidden, plus biases; also its location) on
+  /// NHWC `x`, optionally fused with `residual` and a ReLU.
   Value squeezeExcite(Value x, const ResNetOptions &options, int64_t hidden,
                       const std::string &name, Value residual = nullptr,
                       bool postRelu = false) {
+    setName(name);
     int64_t c = shapeOf(x)[3];
-    Value w1 = t.constant({hidden, c}, parameter(name + ".fc1.weight",
-                                                 {hidden, c}, 0.0,
-                                                 std::sqrt(3.0 / c)));
-    Value w2 = t.constant({c, hidden}, parameter(name + ".fc2.weight",
-                                                 {c, hidden}, 0.0,
-                                                 std::sqrt(3.0 / hidden)));
-    Value b1 = options.seBias ? t.constant({hidden},
-                                           parameter(name + ".fc1.bias",
-                                                     {hidden}, 0.0, 0.1))
-                              : nullptr;
-    Value b2 = options.seBias
-                   ? t.constant({c}, parameter(name + ".fc2.bias", {c}, 0.0,
-                                               0.1))
+    Value w1 =
+        t.constant({hidden, c}, parameter(name + ".fc1.weight", {hidden, c},
+                                          0.0, std::sqrt(3.0 / c)));
+    Value w2 =
+        t.constant({c, hidden}, parameter(name + ".fc2.weight", {c, hidden},
+                                          0.0, std::sqrt(3.0 / hidden)));
+    Value b1 = options.seBias
+                   ? t.constant({hidden}, parameter(name + ".fc1.bias",
+                                                    {hidden}, 0.0, 0.1))
                    : nullptr;
+    Value b2 =
+        options.seBias
+            ? t.constant({c}, parameter(name + ".fc2.bias", {c}, 0.0, 0.1))
+            : nullptr;
     SEConfig config;
     config.layout = Layout::NHWC;
     config.squeeze = options.squeeze;
@@ -209,13 +210,6 @@ private:
         stored.back() == 1)
       stored = stored.drop_back(2);
     return stored == expected;
-  }
-
-  static std::string shapeText(ArrayRef<int64_t> shape) {
-    std::string text;
-    for (auto [i, d] : llvm::enumerate(shape))
-      text += (i ? "x" : "") + std::to_string(d);
-    return text;
   }
 
   double uniform() {
@@ -274,7 +268,6 @@ Value residualUnit(GraphBuilder &g, const ResNetOptions &o, bool bottleneck,
 
   Value input = x;
   if (withSE && o.integration == SEIntegration::Pre) {
-    g.setName(name + ".se");
     input = g.squeezeExcite(x, o, seHidden(inChannels), name + ".se");
   }
 
@@ -291,7 +284,6 @@ Value residualUnit(GraphBuilder &g, const ResNetOptions &o, bool bottleneck,
                groups);
     y = g.relu(g.batchNorm(y, name + ".bn2"));
     if (withSE && o.seAfter3x3) {
-      g.setName(name + ".se");
       y = g.squeezeExcite(y, o, seHidden(width), name + ".se");
     }
     g.setName(name + ".conv3");
@@ -302,7 +294,6 @@ Value residualUnit(GraphBuilder &g, const ResNetOptions &o, bool bottleneck,
     y = g.relu(g.batchNorm(
         g.conv(input, outChannels, 3, stride, name + ".conv1"), name + ".bn1"));
     if (withSE && o.seAfter3x3) {
-      g.setName(name + ".se");
       y = g.squeezeExcite(y, o, seHidden(outChannels), name + ".se");
     }
     g.setName(name + ".conv2");
@@ -318,7 +309,6 @@ Value residualUnit(GraphBuilder &g, const ResNetOptions &o, bool bottleneck,
                     name + ".downsample.1");
   }
   if (withSE && o.integration == SEIntegration::Identity) {
-    g.setName(name + ".se");
     identity =
         g.squeezeExcite(identity, o, seHidden(outChannels), name + ".se");
   }
@@ -326,14 +316,12 @@ Value residualUnit(GraphBuilder &g, const ResNetOptions &o, bool bottleneck,
   g.setName(name + ".add");
   Value out;
   if (standard) {
-    g.setName(name + ".se");
     out = g.squeezeExcite(y, o, seHidden(outChannels), name + ".se", identity,
                           /*postRelu=*/true);
   } else {
     out = g.relu(g.add(y, identity));
   }
   if (withSE && o.integration == SEIntegration::Post && !o.seAfter3x3) {
-    g.setName(name + ".se");
     out = g.squeezeExcite(out, o, seHidden(outChannels), name + ".se");
   }
   return out;

@@ -3,6 +3,7 @@
 #include "se/Target/CostReport.h"
 
 #include "se/Dialect/SE/IR/SEOps.h"
+#include "se/Utils/ShapeText.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -181,9 +182,7 @@ void mlir::se::printCostReport(const CostReport &report,
   os << llvm::format("\n%-16s %-20s %9s %12s\n", "SE block", "N x C x H x W",
                      "residual", "MB moved");
   for (const SEBlockCost &block : report.seBlocks) {
-    std::string shape;
-    for (auto [i, d] : llvm::enumerate(block.shape))
-      shape += (i ? "x" : "") + std::to_string(d);
+    std::string shape = shapeText(block.shape);
     os << llvm::format("%-16s %-20s %9s %12.3f\n",
                        block.name.empty() ? "-" : block.name.c_str(),
                        shape.c_str(), block.residual ? "yes" : "no",

@@ -9,6 +9,7 @@
 #include "se/Runtime/MemRef.h"
 #include "se/Runtime/Weights.h"
 #include "se/Support/CommandLine.h"
+#include "se/Utils/ShapeText.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
@@ -35,6 +36,7 @@
 #include <vector>
 
 using namespace llvm;
+using mlir::se::shapeText;
 
 static cl::OptionCategory runCategory("se-run options");
 
@@ -126,13 +128,6 @@ int64_t count(const std::vector<int64_t> &shape) {
   for (int64_t d : shape)
     n *= d;
   return n;
-}
-
-std::string shapeText(const std::vector<int64_t> &shape) {
-  std::string text;
-  for (size_t i = 0; i < shape.size(); ++i)
-    text += (i ? "x" : "") + std::to_string(shape[i]);
-  return text;
 }
 
 /// Reads a raw f32 file of exactly `elements` values.

@@ -7,8 +7,8 @@
 #include "se/Codegen/CPU/Passes.h"
 #include "se/InitAll.h"
 
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Parser/Parser.h"
@@ -294,6 +294,10 @@ bool CompiledModule::callGraph(const std::string &name,
   int64_t workspaceBytes = 0;
   if (!callI64(name + "_workspace_bytes", workspaceBytes, error))
     return false;
+  if (workspaceBytes < 0) {
+    error = "negative workspace size " + std::to_string(workspaceBytes);
+    return false;
+  }
   std::vector<mlir::Type> types(func.getArgumentTypes().begin(),
                                 func.getArgumentTypes().end());
   types.insert(types.end(), func.getResultTypes().begin(),
@@ -309,8 +313,8 @@ bool CompiledModule::callGraph(const std::string &name,
       error = "a tensor does not fit its type";
       return false;
     }
-    buffers.push_back({tensor.data(),
-                       {shaped.getShape().begin(), shaped.getShape().end()}});
+    buffers.push_back(
+        {tensor.data(), {shaped.getShape().begin(), shaped.getShape().end()}});
   }
   std::vector<float> workspace(workspaceBytes / 4 + 1, std::nanf(""));
   buffers.push_back({workspace.data(), {workspaceBytes}});

@@ -39,6 +39,15 @@ std::optional<std::vector<float>> perChannel(Value value, int64_t channels) {
   return values;
 }
 
+/// Multiplies each output channel's weights (contiguous, `weights` holds
+/// one row per channel) by that channel's scale.
+void scaleRows(std::vector<float> &weights, ArrayRef<float> scale) {
+  size_t row = weights.size() / scale.size();
+  for (size_t o = 0; o < scale.size(); ++o)
+    for (size_t i = 0; i < row; ++i)
+      weights[o * row + i] *= scale[o];
+}
+
 struct FoldBatchNormPass : se::impl::SEFoldBatchNormBase<FoldBatchNormPass> {
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
@@ -53,7 +62,8 @@ struct FoldBatchNormPass : se::impl::SEFoldBatchNormBase<FoldBatchNormPass> {
     Value shiftValue = add.getInput2();
     if (!mul || !mul->hasOneUse())
       return failure();
-    if (auto collapse = mul.getInput1().getDefiningOp<tensor::CollapseShapeOp>())
+    if (auto collapse =
+            mul.getInput1().getDefiningOp<tensor::CollapseShapeOp>())
       return foldGrouped(rewriter, add, mul, collapse);
     auto conv = mul.getInput1().getDefiningOp<tosa::Conv2DOp>();
     if (!conv || !conv->hasOneUse() || !matchPattern(mul.getShift(), m_Zero()))
@@ -75,12 +85,9 @@ struct FoldBatchNormPass : se::impl::SEFoldBatchNormBase<FoldBatchNormPass> {
     if (!weights || !bias || !scale || !shift)
       return failure();
 
-    int64_t perChannelWeights = weightType.getNumElements() / channels;
-    for (int64_t o = 0; o < channels; ++o) {
-      for (int64_t i = 0; i < perChannelWeights; ++i)
-        (*weights)[o * perChannelWeights + i] *= (*scale)[o];
+    scaleRows(*weights, *scale);
+    for (int64_t o = 0; o < channels; ++o)
       (*bias)[o] = (*bias)[o] * (*scale)[o] + (*shift)[o];
-    }
     rewriter.setInsertionPoint(conv);
     auto biasType = RankedTensorType::get({channels}, rewriter.getF32Type());
     Value newWeights = tosa::ConstOp::create(
@@ -105,8 +112,7 @@ struct FoldBatchNormPass : se::impl::SEFoldBatchNormBase<FoldBatchNormPass> {
   /// broadcast(shift))): the scale goes into the filter, the shift into
   /// the accumulator's initial value.
   LogicalResult foldGrouped(IRRewriter &rewriter, tosa::AddOp add,
-                            tosa::MulOp mul,
-                            tensor::CollapseShapeOp collapse) {
+                            tosa::MulOp mul, tensor::CollapseShapeOp collapse) {
     auto conv = collapse.getSrc().getDefiningOp<linalg::Conv2DNhwgcGfhwcOp>();
     if (!conv || !conv->hasOneUse() || !collapse->hasOneUse() ||
         !matchPattern(mul.getShift(), m_Zero()))
@@ -136,10 +142,7 @@ struct FoldBatchNormPass : se::impl::SEFoldBatchNormBase<FoldBatchNormPass> {
         perChannel(add.getInput2(), channels);
     if (!weights || !scale || !shift)
       return failure();
-    int64_t perChannelWeights = filterType.getNumElements() / channels;
-    for (int64_t o = 0; o < channels; ++o)
-      for (int64_t i = 0; i < perChannelWeights; ++i)
-        (*weights)[o * perChannelWeights + i] *= (*scale)[o];
+    scaleRows(*weights, *scale);
 
     rewriter.setInsertionPoint(conv);
     Location loc = conv.getLoc();

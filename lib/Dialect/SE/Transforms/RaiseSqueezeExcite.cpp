@@ -328,8 +328,6 @@ std::optional<Squeeze> matchSqueeze(Value v) {
   return std::nullopt;
 }
 
-bool singleUse(Value v) { return v.hasOneUse(); }
-
 struct Match {
   tosa::MulOp scale;
   Squeeze squeeze;
@@ -342,14 +340,14 @@ std::optional<Match> matchSE(tosa::MulOp mul) {
   for (int i = 0; i < 2; ++i) {
     Value x = mul->getOperand(i), gateValue = mul->getOperand(1 - i);
     auto xType = dyn_cast<RankedTensorType>(x.getType());
-    if (!xType || xType.getRank() != 4 || !singleUse(gateValue) ||
+    if (!xType || xType.getRank() != 4 || !gateValue.hasOneUse() ||
         mul.getType() != xType)
       continue;
     auto gate = matchGate(skipUnitDimOps(gateValue));
-    if (!gate || !singleUse(gate->first))
+    if (!gate || !gate->first.hasOneUse())
       continue;
     std::optional<FC> fc2 = matchFC(gate->first);
-    if (!fc2 || !singleUse(fc2->input))
+    if (!fc2 || !fc2->input.hasOneUse())
       continue;
     auto act = matchInnerAct(skipUnitDimOps(fc2->input));
     // SiLU and hard-swish read their input twice.
@@ -361,7 +359,7 @@ std::optional<Match> matchSE(tosa::MulOp mul) {
       continue;
     // The squeeze's result also feeds the inner activation's SiLU/hard-swish
     // product; only the FC must use it.
-    if (!singleUse(fc1->input))
+    if (!fc1->input.hasOneUse())
       continue;
     std::optional<Squeeze> squeeze = matchSqueeze(fc1->input);
     if (!squeeze || squeeze->x != x)
