@@ -4,6 +4,9 @@
 // RUN: not se-compile %S/Inputs/se_block.mlir --emit=bogus 2>&1 | FileCheck %s --check-prefix=EMIT
 // EMIT: Cannot find option named 'bogus'!
 
+// RUN: not se-compile %S/Inputs/se_block.mlir --se-fusion=maybe -o /dev/null 2>&1 | FileCheck %s --check-prefix=FUSION
+// FUSION: for the --se-fusion option: Cannot find option named 'maybe'!
+
 // RUN: not se-compile %S/Inputs/se_block.mlir --threads=0 -o /dev/null 2>&1 | FileCheck %s --check-prefix=THREADS
 // THREADS: error: --threads must be at least 1, got 0
 

@@ -150,8 +150,7 @@ static cl::opt<std::string>
 
 static cl::opt<int> &threadsOption() {
   static cl::opt<int> *option = [] {
-    auto *adopted =
-        se::adoptOption<cl::opt<int>>(
+    auto *adopted = se::adoptOption<cl::opt<int>>(
         "threads", "Threads of the generated code", compileCategory);
     adopted->setInitialValue(1);
     return adopted;
@@ -204,6 +203,18 @@ static cl::opt<bool> raiseSE(
              "each as one se.squeeze_excite (default on)"),
     cl::init(true), cl::cat(compileCategory));
 
+enum class FusionMode { On, Off };
+static cl::opt<FusionMode> seFusion(
+    "se-fusion",
+    cl::desc("SE-aware fusion: each squeeze computed in the loop that "
+             "produces its feature map"),
+    cl::init(FusionMode::On),
+    cl::values(clEnumValN(FusionMode::On, "on", "fuse (default)"),
+               clEnumValN(FusionMode::Off, "off",
+                          "squeeze as a separate pass over the feature map "
+                          "(to compare)")),
+    cl::cat(compileCategory));
+
 static cl::opt<bool> fullConstants(
     "full-constants",
     cl::desc("Print weights in full with --emit=mlir|linalg|llvm-dialect "
@@ -230,10 +241,9 @@ static LogicalResult validateOptions() {
       return reportError("--tile-sizes entries must be non-negative, got " +
                          Twine(size)),
              failure();
-  bool writesCode = emitKind != se::EmitKind::MLIR &&
-                    emitKind != se::EmitKind::Linalg &&
-                    emitKind != se::EmitKind::LLVMDialect &&
-                    emitKind != se::EmitKind::Header;
+  bool writesCode =
+      emitKind != se::EmitKind::MLIR && emitKind != se::EmitKind::Linalg &&
+      emitKind != se::EmitKind::LLVMDialect && emitKind != se::EmitKind::Header;
   if (weightsMode == WeightsMode::External && writesCode &&
       outputFilename == "-")
     return reportError("--weights=external writes FILE.weights beside the "
@@ -442,6 +452,7 @@ int main(int argc, char **argv) {
   options.pipeline.workspace = workspace;
   options.pipeline.externalWeights = weightsMode == WeightsMode::External;
   options.pipeline.raiseSE = raiseSE;
+  options.pipeline.fuseSE = seFusion == FusionMode::On;
   // With --stats, the lowering also reports each SE block's traffic.
   options.pipeline.trafficReport = stats;
   if (options.pipeline.externalWeights) {

@@ -35,13 +35,14 @@ struct ModelCase {
   bool seAfter3x3 = false;
   /// Full-size models: all widths, 1000 classes, r = 16.
   bool fullWidth = false;
+  SqueezeKind squeeze = SqueezeKind::Avg;
+  /// se-cpu-pipeline options besides the workspace.
+  std::string pipeline = "";
 };
 
-/// Compiles the model of `c`, runs it and the graph reference on one seeded
-/// input, and compares the logits.
-void checkModel(const ModelCase &c) {
+ResNetOptions modelOptions(const ModelCase &c) {
   ResNetOptions options;
-  ASSERT_TRUE(succeeded(applyModelName(c.name, options)));
+  EXPECT_TRUE(succeeded(applyModelName(c.name, options)));
   options.batch = c.batch;
   options.inputSize = c.inputSize;
   options.classes = c.fullWidth ? 1000 : 10;
@@ -49,22 +50,41 @@ void checkModel(const ModelCase &c) {
   options.reduction = c.fullWidth ? 16 : 4;
   options.integration = c.integration;
   options.seAfter3x3 = c.seAfter3x3;
+  options.squeeze = c.squeeze;
+  return options;
+}
 
-  std::string error;
-  auto compiled = CompiledModule::compile(
+std::vector<float> seededInput(const ModelCase &c) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> input(c.batch * 3 * c.inputSize * c.inputSize);
+  for (float &v : input)
+    v = dist(rng);
+  return input;
+}
+
+std::unique_ptr<CompiledModule> compileModel(const ModelCase &c,
+                                             const std::string &pipeline,
+                                             std::string &error) {
+  ResNetOptions options = modelOptions(c);
+  return CompiledModule::compile(
       [&](MLIRContext *context) {
         auto module = buildResNet(context, options, error);
         return succeeded(module) ? std::move(*module) : OwningOpRef<ModuleOp>();
       },
-      "workspace=true", error);
+      "workspace=true " + pipeline, error);
+}
+
+/// Compiles the model of `c`, runs it and the graph reference on one seeded
+/// input, and compares the logits.
+void checkModel(const ModelCase &c) {
+  ResNetOptions options = modelOptions(c);
+  std::string error;
+  auto compiled = compileModel(c, c.pipeline, error);
   ASSERT_TRUE(compiled) << error;
+  std::vector<float> inputData = seededInput(c);
   ::se::reference::Tensor input;
   input.shape = {c.batch, 3, c.inputSize, c.inputSize};
-  std::mt19937 rng(7);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> inputData(c.batch * 3 * c.inputSize * c.inputSize);
-  for (float &v : inputData)
-    v = dist(rng);
   input.data.assign(inputData.begin(), inputData.end());
 
   auto forward = compiled->graph().lookupSymbol<func::FuncOp>("forward");
@@ -104,6 +124,28 @@ TEST(ModelNumericsFullSize, SEResNet50At224) {
                        /*fullWidth=*/true});
 }
 
+/// With SE fusion the squeeze's partial sums are per row and combined in
+/// row order, whatever thread computed them: one and two threads agree bit
+/// for bit.
+TEST(ModelNumericsThreads, SEFusionIsDeterministic) {
+  ModelCase c{"se-resnet18", 2, 64};
+  std::string error;
+  auto serial = compileModel(c, "threads=1", error);
+  ASSERT_TRUE(serial) << error;
+  auto parallel = compileModel(c, "threads=2", error);
+  ASSERT_TRUE(parallel) << error;
+  std::vector<float> input = seededInput(c);
+  std::vector<std::vector<float>> one = {input,
+                                         std::vector<float>(2 * 10, NAN)};
+  std::vector<std::vector<float>> two = one;
+  ASSERT_TRUE(serial->callGraph("forward", one, error)) << error;
+  for (int run = 0; run < 3; ++run) {
+    ASSERT_TRUE(parallel->callGraph("forward", two, error)) << error;
+    for (size_t i = 0; i < one[1].size(); ++i)
+      ASSERT_EQ(one[1][i], two[1][i]) << "logit " << i << ", run " << run;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Zoo, ModelNumerics,
     ::testing::Values(
@@ -115,9 +157,23 @@ INSTANTIATE_TEST_SUITE_P(
         ModelCase{"se-resnet50", 1, 32, SEIntegration::Pre},
         ModelCase{"se-resnet50", 1, 32, SEIntegration::Post},
         ModelCase{"se-resnet50", 1, 32, SEIntegration::Identity},
-        ModelCase{"se-resnet50", 1, 32, SEIntegration::Standard, true}),
+        ModelCase{"se-resnet50", 1, 32, SEIntegration::Standard, true},
+        ModelCase{"se-resnet50", 1, 32, SEIntegration::Standard, false, false,
+                  SqueezeKind::Max},
+        // The same models without SE fusion.
+        ModelCase{"se-resnet50", 2, 64, SEIntegration::Standard, false, false,
+                  SqueezeKind::Avg, "fuse-se=false"},
+        ModelCase{"se-resnet50", 1, 32, SEIntegration::Pre, false, false,
+                  SqueezeKind::Avg, "fuse-se=false"},
+        ModelCase{"se-resnet50", 1, 32, SEIntegration::Post, false, false,
+                  SqueezeKind::Avg, "fuse-se=false"},
+        ModelCase{"se-resnet50", 1, 32, SEIntegration::Identity, false, false,
+                  SqueezeKind::Avg, "fuse-se=false"},
+        ModelCase{"se-resnet50", 1, 32, SEIntegration::Standard, false, false,
+                  SqueezeKind::Max, "fuse-se=false"}),
     [](const ::testing::TestParamInfo<ModelCase> &info) {
-      std::string name = info.param.name + "_" +
+      std::string name = info.param.name +
+                         (info.param.pipeline.empty() ? "" : "_unfused") + "_" +
                          std::to_string(info.param.inputSize) + "_" +
                          std::to_string(info.index);
       std::replace(name.begin(), name.end(), '-', '_');

@@ -28,6 +28,10 @@ struct ParallelizeTileLoopsPass
       auto parallel = scf::ParallelOp::create(
           rewriter, loop.getLoc(), ValueRange{loop.getLowerBound()},
           ValueRange{loop.getUpperBound()}, ValueRange{loop.getStep()});
+      // The SE tags stay on the loop for the traffic report.
+      for (NamedAttribute attr : loop->getDiscardableAttrs())
+        if (attr.getName() != se::kParallelTilesAttrName)
+          parallel->setAttr(attr.getName(), attr.getValue());
       Block *body = parallel.getBody();
       // Drop the empty scf.reduce the builder made; the loop's own body,
       // whose scf.yield becomes scf.reduce, takes its place.

@@ -121,6 +121,8 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
   addGraphToLinalgPasses(pm, options.raiseSE);
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createSECPUPackConvWeights());
+  if (options.fuseSE)
+    pm.addNestedPass<func::FuncOp>(createSECPUFuseSqueezeIntoProducer());
   SECPUTileAndVectorizeOptions tiling;
   tiling.vectorWidth = vectorWidth;
   tiling.tileSizes = llvm::to_vector(options.tileSizes);
@@ -164,6 +166,16 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(
       bufferization::createPromoteBuffersToStackPass(stack));
   bufferization::buildBufferDeallocationPipeline(pm);
+
+  // Vectors and loops to the LLVM dialect.
+  pm.addPass(createSEExportCInterface());
+  pm.addNestedPass<func::FuncOp>(createSECPUExpandStridedCopies());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createSECPULowerVectors());
+  // Every access is a load, store or transfer now, and the loops still
+  // carry the SE tags (OpenMP's loops do not).
+  if (options.trafficReport)
+    pm.addNestedPass<func::FuncOp>(createSECPUTrafficReport());
   if (options.threads > 1) {
     ConvertSCFToOpenMPPassOptions openMP;
     openMP.numThreads = options.threads;
@@ -171,14 +183,6 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createSECPUPrivatizeThreadAllocas());
     pm.addPass(createSECPURuntimeThreadCount());
   }
-
-  // Vectors and loops to the LLVM dialect.
-  pm.addPass(createSEExportCInterface());
-  pm.addNestedPass<func::FuncOp>(createSECPUExpandStridedCopies());
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addNestedPass<func::FuncOp>(createSECPULowerVectors());
-  if (options.trafficReport)
-    pm.addNestedPass<func::FuncOp>(createSECPUTrafficReport());
   VectorTransferToSCFOptions transfers;
   transfers.enableFullUnroll(true);
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(transfers));

@@ -107,7 +107,17 @@ static LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
         return std::get<0>(iteratorAndSize) == utils::IteratorType::parallel &&
                std::get<1>(iteratorAndSize) != 0;
       });
-  bool worthThreads = iterationPoints(op) >= kMinParallelPoints;
+  // Tiles inside a loop that already runs in parallel (a fused row loop)
+  // stay serial: one level of threads.
+  bool worthThreads = iterationPoints(op) >= kMinParallelPoints &&
+                      !op->getParentWithTrait<OpTrait::IsIsolatedFromAbove>()
+                           ->walk([&](Operation *loop) {
+                             return loop->hasAttr(kParallelTilesAttrName) &&
+                                            loop->isAncestor(op)
+                                        ? WalkResult::interrupt()
+                                        : WalkResult::advance();
+                           })
+                           .wasInterrupted();
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
       rewriter, cast<TilingInterface>(op.getOperation()), options);

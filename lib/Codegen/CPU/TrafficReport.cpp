@@ -121,11 +121,84 @@ std::optional<std::tuple<Value, int64_t, bool>> access(Operation *op) {
 /// Bytes loaded and stored per root buffer.
 using Traffic = DenseMap<Value, std::pair<int64_t, int64_t>>;
 
-/// Adds the accesses under `root` to `traffic`; false if a loop around one
-/// has dynamic bounds.
-bool addTraffic(Operation *root, Traffic &traffic) {
+/// What a loop that produces U row by row (`se.phase = "produce"`) does to
+/// U in one iteration, when all its accesses to U go through one view of U
+/// (the row) and the first of them is a store: the row is written and then
+/// worked on while in cache, so the iteration stores the row once and
+/// loads nothing of U from memory.
+struct RowTile {
+  Value u;
+  int64_t bytes = 0;
+  llvm::SmallPtrSet<Operation *, 16> accesses;
+};
+
+/// The view of `root` that `memref` is (a view of), directly taken from
+/// `root`; null if `memref` is not a view of `root`.
+Value viewTakenFrom(Value memref, Value root) {
+  Value view;
+  while (memref != root) {
+    Operation *op = memref.getDefiningOp();
+    if (!op || isa<memref::ViewOp>(op))
+      return nullptr;
+    view = memref;
+    if (auto cast = dyn_cast<memref::CastOp>(op))
+      memref = cast.getSource();
+    else if (auto viewLike = dyn_cast<ViewLikeOpInterface>(op))
+      memref = viewLike.getViewSource();
+    else
+      return nullptr;
+  }
+  return view;
+}
+
+std::optional<RowTile> matchRowTile(Operation *loop, Value u) {
+  RowTile tile;
+  tile.u = u;
+  Value row;
+  bool firstIsStore = false, oneRow = true;
+  loop->walk([&](Operation *op) {
+    auto info = access(op);
+    if (!info || rootBuffer(std::get<0>(*info)) != u)
+      return;
+    Value view = viewTakenFrom(std::get<0>(*info), u);
+    if (tile.accesses.empty()) {
+      firstIsStore = std::get<2>(*info);
+      row = view;
+    }
+    oneRow &= view && view == row;
+    tile.accesses.insert(op);
+  });
+  if (!row || !firstIsStore || !oneRow || bufferBytes(row) == 0)
+    return std::nullopt;
+  tile.bytes = bufferBytes(row);
+  return tile;
+}
+
+/// Adds the accesses under `root` to `traffic`, counting the rows of each
+/// loop in `rows` once; false if a loop around an access has dynamic bounds.
+bool addTraffic(Operation *root, Traffic &traffic,
+                const DenseMap<Operation *, RowTile> &rows) {
+  llvm::SmallPtrSet<Operation *, 16> inRows;
+  for (auto &[loop, tile] : rows)
+    if (root == loop || root->isProperAncestor(loop))
+      inRows.insert(tile.accesses.begin(), tile.accesses.end());
   bool complete = true;
   root->walk([&](Operation *op) {
+    auto row = rows.find(op);
+    if (row != rows.end() && (root == op || root->isProperAncestor(op))) {
+      // One store of the row per iteration of the loop (its body runs as
+      // often as an op directly inside it).
+      std::optional<int64_t> count =
+          tripCount(&op->getRegion(0).front().front());
+      if (!count) {
+        complete = false;
+        return;
+      }
+      traffic[row->second.u].second += *count * row->second.bytes;
+      return;
+    }
+    if (inRows.contains(op))
+      return;
     auto info = access(op);
     if (!info || !isa<MemRefType>(std::get<0>(*info).getType()))
       return;
@@ -146,56 +219,110 @@ struct TrafficReportPass : se::impl::SECPUTrafficReportBase<TrafficReportPass> {
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
-    Block &body = func.getBody().front();
-    // Buffers are reused (in-place chains, planned workspace slots): the
-    // traffic is counted per top-level op so that each block sees only its
-    // U's producers and its own phases.
-    SmallVector<Traffic> traffic;
-    DenseMap<Operation *, size_t> position;
-    bool complete = true;
-    for (Operation &top : body) {
-      position[&top] = traffic.size();
-      complete &= addTraffic(&top, traffic.emplace_back());
-    }
 
     struct SEBlock {
       Value u;
-      size_t squeeze = SIZE_MAX;
-      Traffic own; // the squeeze and scale loops
+      Operation *firstSqueeze = nullptr;
+      SmallVector<Operation *> phases; // unfused squeeze and scale loops
+      SmallVector<Operation *> rowLoops;
+      bool scaleFound = false;
     };
     std::map<std::string, SEBlock> blocks;
-    func.walk([&](Operation *loop) {
+    func.walk<WalkOrder::PreOrder>([&](Operation *loop) {
       auto phase = loop->getAttrOfType<StringAttr>(se::kSEPhaseAttrName);
       auto name = loop->getAttrOfType<StringAttr>(se::kSEBlockAttrName);
       if (!phase || !name)
         return;
       SEBlock &block = blocks[name.getValue().str()];
-      complete &= addTraffic(loop, block.own);
+      if (phase.getValue() == "produce") {
+        block.rowLoops.push_back(loop);
+        if (!block.firstSqueeze)
+          block.firstSqueeze = loop;
+        return;
+      }
+      bool inRowLoop = llvm::any_of(block.rowLoops, [&](Operation *row) {
+        return row->isProperAncestor(loop);
+      });
+      if (!inRowLoop && llvm::none_of(block.phases, [&](Operation *outer) {
+            return outer->isProperAncestor(loop);
+          }))
+        block.phases.push_back(loop);
+      if (phase.getValue() == "scale")
+        block.scaleFound = true;
       if (phase.getValue() != "squeeze")
         return;
-      block.squeeze = std::min(
-          block.squeeze, position.lookup(body.findAncestorOpInBlock(*loop)));
-      // U: the largest buffer the squeeze reads.
-      loop->walk([&](Operation *op) {
-        auto info = access(op);
-        if (!info || std::get<2>(*info))
-          return;
-        Value root = rootBuffer(std::get<0>(*info));
-        if (!block.u || bufferBytes(root) > bufferBytes(block.u))
-          block.u = root;
-      });
+      if (!block.firstSqueeze)
+        block.firstSqueeze = loop;
     });
 
+    // U: the largest buffer that the block's squeeze loops read or, fused,
+    // that the loop producing U's rows writes (it may also write the rows of
+    // intermediate results) and the scale loop reads.
     for (auto &[name, block] : blocks) {
-      int64_t size = bufferBytes(block.u);
-      if (!block.u || size == 0 || block.squeeze == SIZE_MAX)
+      DenseSet<Value> read, written;
+      auto collect = [](Operation *root, DenseSet<Value> &buffers,
+                        bool stores) {
+        root->walk([&](Operation *op) {
+          auto info = access(op);
+          if (info && std::get<2>(*info) == stores)
+            buffers.insert(rootBuffer(std::get<0>(*info)));
+        });
+      };
+      // Unfused, U is what the squeeze reads (the scale also reads the
+      // identity, of the same size).
+      for (Operation *phase : block.phases)
+        if (!block.rowLoops.empty() ||
+            phase->getAttrOfType<StringAttr>(se::kSEPhaseAttrName).getValue() ==
+                "squeeze")
+          collect(phase, read, /*stores=*/false);
+      for (Operation *loop : block.rowLoops)
+        collect(loop, written, /*stores=*/true);
+      for (Value buffer : read)
+        if ((block.rowLoops.empty() || written.contains(buffer)) &&
+            (!block.u || bufferBytes(buffer) > bufferBytes(block.u)))
+          block.u = buffer;
+    }
+
+    DenseMap<Operation *, RowTile> rows;
+    for (auto &[name, block] : blocks)
+      for (Operation *loop : block.rowLoops)
+        if (block.u)
+          if (std::optional<RowTile> tile = matchRowTile(loop, block.u))
+            rows[loop] = std::move(*tile);
+
+    // Buffers are reused (in-place chains, planned workspace slots): the
+    // traffic is counted per top-level op so that each block sees only its
+    // U's producers and its own phases.
+    Block &body = func.getBody().front();
+    SmallVector<Traffic> traffic;
+    DenseMap<Operation *, size_t> position;
+    bool complete = true;
+    for (Operation &top : body) {
+      position[&top] = traffic.size();
+      complete &= addTraffic(&top, traffic.emplace_back(), rows);
+    }
+
+    for (auto &[name, block] : blocks) {
+      if (!block.u || !block.firstSqueeze || bufferBytes(block.u) == 0 ||
+          !block.scaleFound) {
+        // Ops too small to be tiled keep no loop to carry the tags.
+        func.emitRemark() << "SE block '" << name
+                          << "': not traced (its loops were not tiled)";
         continue;
-      // U's producers: going back from the squeeze, past U's other readers,
+      }
+      int64_t size = bufferBytes(block.u);
+      Traffic own;
+      for (Operation *phase : block.phases)
+        complete &= addTraffic(phase, own, rows);
+      // U's producers: going back from the top-level op of the first
+      // squeeze (which, fused, is the producer), past U's other readers,
       // the ops that write U (a fill, the producing op, in-place
       // element-wise ops), up to the previous tenant's last reader.
+      size_t squeeze =
+          position.lookup(body.findAncestorOpInBlock(*block.firstSqueeze));
       int64_t producedLoads = 0, stores = 0;
       bool inProducers = false;
-      for (size_t i = block.squeeze; i-- > 0;) {
+      for (size_t i = squeeze + 1; i-- > 0;) {
         auto [loaded, stored] = traffic[i].lookup(block.u);
         if (stored == 0) {
           if (loaded > 0 && inProducers)
@@ -206,7 +333,7 @@ struct TrafficReportPass : se::impl::SECPUTrafficReportBase<TrafficReportPass> {
         producedLoads += loaded;
         stores += stored;
       }
-      auto [ownLoads, ownStores] = block.own.lookup(block.u);
+      auto [ownLoads, ownStores] = own.lookup(block.u);
       std::string text;
       llvm::raw_string_ostream os(text);
       os << "SE block '" << name << "': U (" << size << " bytes) stored "
@@ -214,8 +341,15 @@ struct TrafficReportPass : se::impl::SECPUTrafficReportBase<TrafficReportPass> {
          << "x, loaded " << llvm::format("%.2f", double(ownLoads) / size)
          << "x by the block ("
          << llvm::format("%.2f", double(producedLoads) / size)
-         << "x by its producers)"
-         << (complete ? "" : "; loops with dynamic bounds not counted");
+         << "x by its producers)";
+      for (Operation *loop : block.rowLoops)
+        if (auto row = rows.find(loop); row != rows.end()) {
+          os << "; squeezed in the producer's loop, rows of "
+             << row->second.bytes << " bytes";
+          break;
+        }
+      if (!complete)
+        os << "; loops with dynamic bounds not counted";
       func.emitRemark(text);
     }
   }

@@ -57,6 +57,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Raise SE subgraphs of TOSA ops to se.squeeze_excite "
                      "(se-raise-squeeze-excite)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> fuseSE{
+      *this, "fuse-se",
+      llvm::cl::desc("Fuse each SE squeeze into the loop that produces its "
+                     "feature map (se-cpu-fuse-squeeze-into-producer)"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> trafficReport{
       *this, "traffic-report",
       llvm::cl::desc("Remark the bytes each SE block's feature map is "

@@ -98,6 +98,35 @@ def SECPUPackConvWeights
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def SECPUFuseSqueezeIntoProducer
+    : Pass<"se-cpu-fuse-squeeze-into-producer", "::mlir::func::FuncOp"> {
+  let summary = "Compute each SE squeeze inside the loop that produces U";
+  let description = [{
+    For each SE block's squeeze (the generic convert-se-to-linalg tags
+    `se.phase = "squeeze"`) over an NHWC feature map U produced by a linalg
+    op (a convolution with its bias fill, or an element-wise op such as the
+    residual add + ReLU with the convolution that feeds it):
+
+    1. the producer of U is tiled into a loop over (image, output row), with
+       the ops that initialize its tile (bias broadcast, fill) and, for an
+       element-wise producer, the convolution feeding it, fused in;
+    2. a row reduction (the squeeze's own combiner over the row's pixels)
+       is fused into the same loop, so each row's per-channel partial sum
+       (or maximum) is taken while the row is in cache;
+    3. the squeeze then reduces the N x H x C partials over H, in order.
+
+    The loop over rows is parallel (each row writes its own partials) and
+    the final reduction is serial and ordered, so the result does not
+    depend on the thread count. U is still written whole: the scale phase
+    reads it once.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def SECPULowerVectors : Pass<"se-cpu-lower-vectors", "::mlir::func::FuncOp"> {
   let summary = "Lower n-D vector ops to forms the LLVM lowering accepts";
   let description = [{
@@ -202,13 +231,19 @@ def SECPUTrafficReport
     name their buffers): every load and store of a memref is traced through
     views to its root buffer (an argument, an allocation, or one planned
     workspace buffer) and weighted by the trip counts of the enclosing
-    loops. For each SE block (the loops convert-se-to-linalg tagged
-    `se.block`/`se.phase`), the feature map U is the buffer its squeeze
-    reads; the pass emits a remark on the function
-      `SE block 'NAME': U (B bytes) stored S x, loaded L x`
-    where S and L are the bytes stored to / loaded from U anywhere in the
-    function, in units of U's size. Unfused, the squeeze and the scale each
-    load U once; the fusion of issue #5 brings that to once.
+    loops. For each SE block (the loops convert-se-to-linalg and
+    se-cpu-fuse-squeeze-into-producer tagged `se.block`/`se.phase`), the
+    feature map U is the buffer its squeeze reads (unfused) or that its row
+    loop writes and its scale reads (fused); the pass emits a remark
+      `SE block 'NAME': U (B bytes) stored S x, loaded L x by the block
+       (P x by its producers)`
+    in units of U's size. One iteration of a fused row loop, whose first
+    access to U is a store and whose accesses to U all go through one view
+    (the row), counts as one store of the row: the row is then worked on
+    while in cache (the remark gives the row's size). Unfused, the squeeze
+    and the scale each load U; fused, only the scale does. Blocks whose ops
+    were too small to tile keep no tagged loop and are reported as not
+    traced.
   }];
 }
 

@@ -26,7 +26,8 @@ namespace mlir::se {
 /// se.squeeze_excite.
 /// Set by convert-se-to-linalg on the generics that read an SE block's
 /// feature map, and carried to their tile loops: the block's name and the
-/// phase (`squeeze` or `scale`). The traffic report reads them.
+/// phase (`squeeze` or `scale`; `produce` on the loop over rows of U that
+/// se-cpu-fuse-squeeze-into-producer builds). The traffic report reads them.
 inline constexpr llvm::StringLiteral kSEBlockAttrName = "se.block";
 inline constexpr llvm::StringLiteral kSEPhaseAttrName = "se.phase";
 

@@ -1,0 +1,309 @@
+//===- FuseSqueezeIntoProducer.cpp - squeeze partials in U's producer -----===//
+//
+// Turns "produce U, then reduce U over its pixels" into one loop over output
+// rows that produces a row of U and reduces it into a row of per-channel
+// partials while the row is in cache, followed by an ordered reduction of
+// the partials over the rows.
+//
+//===----------------------------------------------------------------------===//
+
+#include "se/Codegen/CPU/Passes.h"
+#include "se/Dialect/SE/IR/SEOps.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/TilingInterface.h"
+
+namespace mlir::se {
+#define GEN_PASS_DEF_SECPUFUSESQUEEZEINTOPRODUCER
+#include "se/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::se
+
+using namespace mlir;
+using namespace mlir::se;
+
+namespace {
+
+using utils::IteratorType;
+
+bool isDim(AffineExpr expr, unsigned position) {
+  auto dim = dyn_cast<AffineDimExpr>(expr);
+  return dim && dim.getPosition() == position;
+}
+
+/// True if `op` computes its output `result` point by point over loops whose
+/// first two are parallel and walk the result's first two dimensions
+/// (image, row), so that one output row needs one iteration of each.
+bool producesRowsOf(linalg::LinalgOp op, Value result) {
+  if (op->getNumResults() != 1 || op->getResult(0) != result ||
+      !isa<TilingInterface>(op.getOperation()) || op.hasDynamicShape())
+    return false;
+  SmallVector<IteratorType> iterators = op.getIteratorTypesArray();
+  AffineMap map = op.getIndexingMapMatchingResult(cast<OpResult>(result));
+  return iterators.size() >= 2 && iterators[0] == IteratorType::parallel &&
+         iterators[1] == IteratorType::parallel && map.getNumResults() == 4 &&
+         isDim(map.getResult(0), 0) && isDim(map.getResult(1), 1);
+}
+
+bool isElementwise(linalg::LinalgOp op) {
+  return op.getNumLoops() == op.getNumParallelLoops() &&
+         llvm::all_of(op.getIndexingMapsArray(),
+                      [](AffineMap map) { return map.isIdentity(); });
+}
+
+/// A squeeze over an NHWC feature map: the generic reduces
+/// collapse_shape(U : N x H x W x C) : N x (H*W) x C over its middle
+/// dimension into an N x C tensor initialized by a linalg.fill.
+struct SqueezeMatch {
+  linalg::GenericOp squeeze;
+  Value featureMap;
+  linalg::FillOp init;
+};
+
+std::optional<SqueezeMatch> matchSqueeze(linalg::GenericOp squeeze) {
+  if (squeeze.getNumDpsInputs() != 1 || squeeze.getNumDpsInits() != 1)
+    return std::nullopt;
+  auto collapse =
+      squeeze.getDpsInputs()[0].getDefiningOp<tensor::CollapseShapeOp>();
+  auto init = squeeze.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  if (!collapse || !init || collapse.getSrcType().getRank() != 4 ||
+      !collapse.getSrcType().hasStaticShape())
+    return std::nullopt;
+  SmallVector<ReassociationIndices> nhwc = {{0}, {1, 2}, {3}};
+  if (collapse.getReassociationIndices() != nhwc)
+    return std::nullopt;
+  MLIRContext *ctx = squeeze.getContext();
+  AffineMap outputMap = AffineMap::get(
+      3, 0, {getAffineDimExpr(0, ctx), getAffineDimExpr(2, ctx)}, ctx);
+  SmallVector<AffineMap> maps = squeeze.getIndexingMapsArray();
+  SmallVector<IteratorType> expected = {
+      IteratorType::parallel, IteratorType::reduction, IteratorType::parallel};
+  if (!maps[0].isIdentity() || maps[1] != outputMap ||
+      squeeze.getIteratorTypesArray() != expected)
+    return std::nullopt;
+  return SqueezeMatch{squeeze, collapse.getSrc(), init};
+}
+
+/// The ops fused into the row loop of `producer`: the ops that initialize
+/// an output (bias broadcast, fill) and, for an element-wise producer, the
+/// element-wise ops and convolutions it reads, with their initializers.
+/// Each must have no other user, so nothing is computed twice. Whatever
+/// feeds a convolution's input (the previous layer) stays outside: its rows
+/// overlap.
+llvm::SmallPtrSet<Operation *, 4> fusibleProducers(linalg::LinalgOp producer) {
+  llvm::SmallPtrSet<Operation *, 4> fusible;
+  auto addInitializers = [&](linalg::LinalgOp op) {
+    for (Value init : op.getDpsInits()) {
+      auto initializer = init.getDefiningOp<linalg::LinalgOp>();
+      if (initializer && init.hasOneUse() &&
+          initializer.getNumReductionLoops() == 0 &&
+          initializer.getNumDpsInputs() <= 1 &&
+          llvm::all_of(initializer.getDpsInputOperands(), [](OpOperand *in) {
+            auto type = dyn_cast<ShapedType>(in->get().getType());
+            return !type || type.getRank() <= 1;
+          }))
+        fusible.insert(initializer);
+    }
+  };
+  SmallVector<linalg::LinalgOp> worklist = {producer};
+  while (!worklist.empty()) {
+    linalg::LinalgOp op = worklist.pop_back_val();
+    addInitializers(op);
+    if (!isElementwise(op))
+      continue;
+    for (Value input : op.getDpsInputs()) {
+      auto inputOp = input.getDefiningOp<linalg::LinalgOp>();
+      if (!inputOp || !input.hasOneUse() || !producesRowsOf(inputOp, input) ||
+          !(isElementwise(inputOp) ||
+            isa<linalg::ConvolutionOpInterface>(inputOp.getOperation())))
+        continue;
+      if (fusible.insert(inputOp).second)
+        worklist.push_back(inputOp);
+    }
+  }
+  return fusible;
+}
+
+/// The partial squeeze of each row: N x H x W x C -> N x H x C with the
+/// squeeze's own combiner and initial value, built after `loop` (which
+/// returns `u`) with its initial value before it. Fails if the squeeze's
+/// initial value is not a constant.
+FailureOr<linalg::GenericOp> buildRowReduction(RewriterBase &rewriter,
+                                               SqueezeMatch match,
+                                               Operation *loop, Value u) {
+  Location loc = match.squeeze.getLoc();
+  auto type = cast<RankedTensorType>(u.getType());
+  SmallVector<int64_t> shape = {type.getDimSize(0), type.getDimSize(1),
+                                type.getDimSize(3)};
+  // Consumer fusion makes the initial value an argument of the loop.
+  rewriter.setInsertionPoint(loop);
+  Operation *initialValue = match.init.getInputs()[0].getDefiningOp();
+  if (!initialValue || !initialValue->hasTrait<OpTrait::ConstantLike>())
+    return failure();
+  Value empty =
+      tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
+  Value init =
+      linalg::FillOp::create(rewriter, loc,
+                             rewriter.clone(*initialValue)->getResult(0), empty)
+          .getResult(0);
+  MLIRContext *ctx = rewriter.getContext();
+  AffineMap rows =
+      AffineMap::get(4, 0,
+                     {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx),
+                      getAffineDimExpr(3, ctx)},
+                     ctx);
+  rewriter.setInsertionPointAfter(loop);
+  auto rowReduction = linalg::GenericOp::create(
+      rewriter, loc, init.getType(), ValueRange{u}, ValueRange{init},
+      ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(4), rows},
+      ArrayRef<IteratorType>{IteratorType::parallel, IteratorType::parallel,
+                             IteratorType::reduction, IteratorType::parallel});
+  rewriter.cloneRegionBefore(match.squeeze.getRegion(),
+                             rowReduction.getRegion(),
+                             rowReduction.getRegion().end());
+  for (StringRef name : {kSEBlockAttrName, kSEPhaseAttrName})
+    if (Attribute attr = match.squeeze->getAttr(name))
+      rowReduction->setAttr(name, attr);
+  return rowReduction;
+}
+
+/// The loops of a row loop nest this pass built around `u`: the outer loop
+/// that returns `u` and the loops nested in it.
+SmallVector<LoopLikeOpInterface> rowLoopsReturning(Value u) {
+  SmallVector<LoopLikeOpInterface> loops;
+  auto loop = u.getDefiningOp<scf::ForOp>();
+  while (loop) {
+    loops.push_back(loop);
+    scf::ForOp inner;
+    for (Operation &op : *loop.getBody())
+      if (auto nested = dyn_cast<scf::ForOp>(op))
+        inner = nested;
+    loop = inner;
+  }
+  return loops;
+}
+
+constexpr StringLiteral kRowLoopAttrName = "se.squeeze_rows";
+
+/// Tiles the producer of U into a loop over (image, row) with its
+/// initializers fused; returns the loops and the loop nest's U.
+FailureOr<std::pair<SmallVector<LoopLikeOpInterface>, Value>>
+tileProducerByRows(RewriterBase &rewriter, linalg::LinalgOp producer) {
+  llvm::SmallPtrSet<Operation *, 4> fusible = fusibleProducers(producer);
+  SmallVector<int64_t> tileSizes(producer.getNumLoops(), 0);
+  tileSizes[0] = tileSizes[1] = 1;
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
+  options.tilingOptions.setTileSizes(
+      getAsIndexOpFoldResult(rewriter.getContext(), tileSizes));
+  options.setFusionControlFn(
+      [&](tensor::ExtractSliceOp, OpResult origin,
+          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (!fusible.contains(origin.getOwner()))
+          return std::nullopt;
+        return scf::SCFTileAndFuseOptions::ControlFnResult{};
+      });
+  rewriter.setInsertionPoint(producer);
+  FailureOr<scf::SCFTileAndFuseResult> tiled =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(producer.getOperation()), options);
+  if (failed(tiled) || tiled->loops.size() != 2)
+    return failure();
+  Value u = producer->getResult(0);
+  Value replacement = tiled->replacements.lookup(u);
+  if (!replacement)
+    return failure();
+  rewriter.replaceAllUsesWith(u, replacement);
+  rewriter.eraseOp(producer);
+  for (Operation *fused : llvm::reverse(tiled->fusedProducers))
+    if (fused->use_empty())
+      rewriter.eraseOp(fused);
+  return std::make_pair(tiled->loops, replacement);
+}
+
+/// Marks a row loop nest: the loop over images carries the SE block's name,
+/// and the outermost loop with more than one iteration runs its iterations
+/// in parallel (each writes its own rows of U and of the partials).
+void markRowLoops(ArrayRef<LoopLikeOpInterface> loops, Operation *squeeze) {
+  MLIRContext *ctx = squeeze->getContext();
+  loops.front()->setAttr(kRowLoopAttrName, UnitAttr::get(ctx));
+  // One iteration of the innermost loop produces one row of U and reduces
+  // it: the traffic report counts such a row as stored once.
+  if (Attribute name = squeeze->getAttr(kSEBlockAttrName)) {
+    loops.back()->setAttr(kSEBlockAttrName, name);
+    loops.back()->setAttr(kSEPhaseAttrName, StringAttr::get(ctx, "produce"));
+  }
+  for (LoopLikeOpInterface loop : loops)
+    loop->removeAttr(kParallelTilesAttrName);
+  for (LoopLikeOpInterface loop : loops) {
+    std::optional<APInt> trips = loop.getStaticTripCount();
+    if (trips && trips->ugt(1)) {
+      loop->setAttr(kParallelTilesAttrName, UnitAttr::get(ctx));
+      return;
+    }
+  }
+}
+
+/// Fuses the squeeze's partial reduction into the row loop of U's producer
+/// (tiling the producer first unless an earlier squeeze of the same U, as
+/// in avg + max, did). Leaves the IR unchanged where U's producer cannot be
+/// tiled by rows.
+void fuseSqueeze(RewriterBase &rewriter, SqueezeMatch match) {
+  Value u = match.featureMap;
+  SmallVector<LoopLikeOpInterface> loops = rowLoopsReturning(u);
+  if (loops.empty() || !loops.front()->hasAttr(kRowLoopAttrName)) {
+    auto producer = u.getDefiningOp<linalg::LinalgOp>();
+    if (!producer || !producesRowsOf(producer, u))
+      return;
+    auto tiled = tileProducerByRows(rewriter, producer);
+    if (failed(tiled))
+      return;
+    std::tie(loops, u) = *tiled;
+  }
+
+  FailureOr<linalg::GenericOp> built =
+      buildRowReduction(rewriter, match, loops.front(), u);
+  if (failed(built))
+    return;
+  linalg::GenericOp rowReduction = *built;
+  rewriter.modifyOpInPlace(match.squeeze, [&] {
+    match.squeeze->setOperand(0, rowReduction.getResult(0));
+  });
+  // Should consumer fusion fail, the row reduction stays a loop of its own:
+  // still correct, and the traffic report shows the extra pass.
+  if (succeeded(scf::tileAndFuseConsumer(rewriter, rowReduction, loops)) &&
+      rowReduction->use_empty())
+    rewriter.eraseOp(rowReduction);
+  // The loops were rebuilt with one more result; find them from U's users.
+  loops = rowLoopsReturning(match.squeeze.getDpsInputs()[0]);
+  if (loops.empty())
+    loops = rowLoopsReturning(u);
+  if (!loops.empty())
+    markRowLoops(loops, match.squeeze);
+}
+
+struct FuseSqueezeIntoProducerPass
+    : se::impl::SECPUFuseSqueezeIntoProducerBase<FuseSqueezeIntoProducerPass> {
+  void runOnOperation() override {
+    SmallVector<linalg::GenericOp> squeezes;
+    getOperation().walk([&](linalg::GenericOp generic) {
+      auto phase = generic->getAttrOfType<StringAttr>(kSEPhaseAttrName);
+      if (phase && phase.getValue() == "squeeze")
+        squeezes.push_back(generic);
+    });
+    IRRewriter rewriter(&getContext());
+    // Matched one at a time: fusing one squeeze changes what the next one
+    // of the same U (avg + max) reads.
+    for (linalg::GenericOp squeeze : squeezes)
+      if (std::optional<SqueezeMatch> match = matchSqueeze(squeeze))
+        fuseSqueeze(rewriter, *match);
+    getOperation().walk(
+        [](scf::ForOp loop) { loop->removeAttr(kRowLoopAttrName); });
+  }
+};
+
+} // namespace

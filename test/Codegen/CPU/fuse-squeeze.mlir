@@ -1,0 +1,159 @@
+// RUN: se-opt %s -split-input-file -se-cpu-fuse-squeeze-into-producer -canonicalize -cse | FileCheck %s
+
+#bias = affine_map<(n, h, w, c) -> (c)>
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#in3 = affine_map<(n, s, c) -> (n, s, c)>
+#out3 = affine_map<(n, s, c) -> (n, c)>
+
+// The convolution producing U, with its bias fill, runs row by row; each
+// row is summed per channel in the same iteration into an N x H x C tensor
+// of partials, which the squeeze then reduces over H. U itself is still
+// returned whole (the scale phase reads it).
+// CHECK-LABEL: func.func @conv_then_squeeze
+// CHECK: %[[U:.*]]:2 = scf.for %[[ROW:.*]] = %c0 to %c6 step %c1 iter_args(%[[UACC:.*]] = %{{.*}}, %[[PACC:.*]] = %{{.*}}) -> (tensor<1x6x6x16xf32>, tensor<1x6x16xf32>)
+// CHECK:   %[[BIAS:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x1x6x16xf32>)
+// CHECK:   %[[CONV:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x3x8x4xf32>, tensor<3x3x4x16xf32>) outs(%[[BIAS]] : tensor<1x1x6x16xf32>)
+// CHECK:   %[[ROWSUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%[[CONV]] : tensor<1x1x6x16xf32>) outs(%{{.*}} : tensor<1x1x16xf32>) attrs = {se.block = "b", se.phase = "squeeze"}
+// CHECK:   tensor.insert_slice %[[CONV]] into %[[UACC]][0, %[[ROW]], 0, 0] [1, 1, 6, 16]
+// CHECK:   tensor.insert_slice %[[ROWSUM]] into %[[PACC]][0, %[[ROW]], 0] [1, 1, 16]
+// CHECK: } {se.block = "b", se.parallel_tiles, se.phase = "produce"}
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[U]]#1 : tensor<1x6x16xf32>) outs(%{{.*}} : tensor<1x16xf32>) attrs = {se.block = "b", se.phase = "squeeze"}
+// CHECK: return %[[SUM]], %[[U]]#0
+func.func @conv_then_squeeze(%x: tensor<1x8x8x4xf32>, %f: tensor<3x3x4x16xf32>, %b: tensor<16xf32>) -> (tensor<1x16xf32>, tensor<1x6x6x16xf32>) {
+  %empty = tensor.empty() : tensor<1x6x6x16xf32>
+  %init = linalg.generic {indexing_maps = [#bias, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<16xf32>) outs(%empty : tensor<1x6x6x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x6x6x16xf32>
+  %u = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %f : tensor<1x8x8x4xf32>, tensor<3x3x4x16xf32>) outs(%init : tensor<1x6x6x16xf32>) -> tensor<1x6x6x16xf32>
+  %collapsed = tensor.collapse_shape %u [[0], [1, 2], [3]] : tensor<1x6x6x16xf32> into tensor<1x36x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e2 = tensor.empty() : tensor<1x16xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x16xf32>) -> tensor<1x16xf32>
+  %sum = linalg.generic {indexing_maps = [#in3, #out3], iterator_types = ["parallel", "reduction", "parallel"]} ins(%collapsed : tensor<1x36x16xf32>) outs(%acc : tensor<1x16xf32>) attrs = {se.block = "b", se.phase = "squeeze"} {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %in, %out : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16xf32>
+  return %sum, %u : tensor<1x16xf32>, tensor<1x6x6x16xf32>
+}
+
+// -----
+
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#in3 = affine_map<(n, s, c) -> (n, s, c)>
+#out3 = affine_map<(n, s, c) -> (n, c)>
+
+// After the addition (SE-POST): the convolution, the residual addition and
+// the ReLU run in the row loop, over two images and four rows; both the
+// average and the maximum of each row are taken there (avg + max squeeze).
+// The identity is only read, a row at a time.
+// CHECK-LABEL: func.func @add_relu_then_avg_max
+// CHECK: %[[U:.*]]:3 = scf.for %[[N:.*]] = %c0 to %c2 step %c1 iter_args({{.*}}) -> (tensor<2x4x4x8xf32>, tensor<2x4x8xf32>, tensor<2x4x8xf32>)
+// CHECK:   scf.for %[[ROW:.*]] = %c0 to %c4 step %c1 iter_args({{.*}}) -> (tensor<2x4x4x8xf32>, tensor<2x4x8xf32>, tensor<2x4x8xf32>)
+// CHECK:     linalg.fill {{.*}} -> tensor<1x1x4x8xf32>
+// CHECK:     linalg.conv_2d_nhwc_hwcf {{.*}} -> tensor<1x1x4x8xf32>
+// CHECK:     tensor.extract_slice %{{.*}}[%[[N]], %[[ROW]], 0, 0] [1, 1, 4, 8] [1, 1, 1, 1] : tensor<2x4x4x8xf32> to tensor<1x1x4x8xf32>
+// CHECK:     arith.addf
+// CHECK:     arith.maximumf
+// CHECK:     arith.addf
+// CHECK:     arith.maximumf
+// CHECK:   } {se.block = "pm", se.phase = "produce"}
+// CHECK: } {se.parallel_tiles}
+// CHECK: linalg.generic {{.*}} ins(%[[U]]#{{[12]}} : tensor<2x4x8xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[U]]#{{[12]}} : tensor<2x4x8xf32>)
+func.func @add_relu_then_avg_max(%x: tensor<2x4x4x8xf32>, %f: tensor<1x1x8x8xf32>, %identity: tensor<2x4x4x8xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x4x4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %empty = tensor.empty() : tensor<2x4x4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<2x4x4x8xf32>) -> tensor<2x4x4x8xf32>
+  %conv = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %f : tensor<2x4x4x8xf32>, tensor<1x1x8x8xf32>) outs(%init : tensor<2x4x4x8xf32>) -> tensor<2x4x4x8xf32>
+  %e1 = tensor.empty() : tensor<2x4x4x8xf32>
+  %sum = linalg.generic {indexing_maps = [#id4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%conv, %identity : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>) outs(%e1 : tensor<2x4x4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<2x4x4x8xf32>
+  %e2 = tensor.empty() : tensor<2x4x4x8xf32>
+  %u = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%sum : tensor<2x4x4x8xf32>) outs(%e2 : tensor<2x4x4x8xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4x8xf32>
+  %collapsed = tensor.collapse_shape %u [[0], [1, 2], [3]] : tensor<2x4x4x8xf32> into tensor<2x16x8xf32>
+  %e3 = tensor.empty() : tensor<2x8xf32>
+  %acc0 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<2x8xf32>) -> tensor<2x8xf32>
+  %avg = linalg.generic {indexing_maps = [#in3, #out3], iterator_types = ["parallel", "reduction", "parallel"]} ins(%collapsed : tensor<2x16x8xf32>) outs(%acc0 : tensor<2x8xf32>) attrs = {se.block = "pm", se.phase = "squeeze"} {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %in, %out : f32
+    linalg.yield %s : f32
+  } -> tensor<2x8xf32>
+  %acc1 = linalg.fill ins(%ninf : f32) outs(%e3 : tensor<2x8xf32>) -> tensor<2x8xf32>
+  %max = linalg.generic {indexing_maps = [#in3, #out3], iterator_types = ["parallel", "reduction", "parallel"]} ins(%collapsed : tensor<2x16x8xf32>) outs(%acc1 : tensor<2x8xf32>) attrs = {se.block = "pm", se.phase = "squeeze"} {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %out : f32
+    linalg.yield %m : f32
+  } -> tensor<2x8xf32>
+  return %avg, %max, %u : tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x4x4x8xf32>
+}
+
+// -----
+
+#in3 = affine_map<(n, s, c) -> (n, s, c)>
+#out3 = affine_map<(n, s, c) -> (n, c)>
+
+// U from outside the function (the first op of a standalone SE block): no
+// producer to fuse into; the squeeze stays as it is.
+// CHECK-LABEL: func.func @argument
+// CHECK-NOT: scf.for
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<1x36x16xf32>)
+func.func @argument(%u: tensor<1x6x6x16xf32>) -> tensor<1x16xf32> {
+  %collapsed = tensor.collapse_shape %u [[0], [1, 2], [3]] : tensor<1x6x6x16xf32> into tensor<1x36x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x16xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16xf32>) -> tensor<1x16xf32>
+  %sum = linalg.generic {indexing_maps = [#in3, #out3], iterator_types = ["parallel", "reduction", "parallel"]} ins(%collapsed : tensor<1x36x16xf32>) outs(%acc : tensor<1x16xf32>) attrs = {se.block = "a", se.phase = "squeeze"} {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %in, %out : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16xf32>
+  return %sum : tensor<1x16xf32>
+}
+
+// -----
+
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#in3 = affine_map<(n, s, c) -> (n, s, c)>
+#out3 = affine_map<(n, s, c) -> (n, c)>
+
+// The convolution's result has another user: it stays whole, outside the
+// loop (fusing it would compute it twice); only the ReLU is fused.
+// CHECK-LABEL: func.func @shared_conv
+// CHECK: %[[CONV:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} -> tensor<1x4x4x8xf32>
+// CHECK: scf.for
+// CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+// CHECK:   tensor.extract_slice %[[CONV]]
+// CHECK:   arith.maximumf
+// CHECK:   arith.addf
+// CHECK: } {se.block = "s", se.parallel_tiles, se.phase = "produce"}
+func.func @shared_conv(%x: tensor<1x4x4x8xf32>, %f: tensor<1x1x8x8xf32>) -> (tensor<1x8xf32>, tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<1x4x4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %conv = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %f : tensor<1x4x4x8xf32>, tensor<1x1x8x8xf32>) outs(%init : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %e2 = tensor.empty() : tensor<1x4x4x8xf32>
+  %u = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%conv : tensor<1x4x4x8xf32>) outs(%e2 : tensor<1x4x4x8xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<1x4x4x8xf32>
+  %collapsed = tensor.collapse_shape %u [[0], [1, 2], [3]] : tensor<1x4x4x8xf32> into tensor<1x16x8xf32>
+  %e3 = tensor.empty() : tensor<1x8xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e3 : tensor<1x8xf32>) -> tensor<1x8xf32>
+  %sum = linalg.generic {indexing_maps = [#in3, #out3], iterator_types = ["parallel", "reduction", "parallel"]} ins(%collapsed : tensor<1x16x8xf32>) outs(%acc : tensor<1x8xf32>) attrs = {se.block = "s", se.phase = "squeeze"} {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %in, %out : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8xf32>
+  return %sum, %u, %conv : tensor<1x8xf32>, tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>
+}
