@@ -4,6 +4,7 @@
 #   make demo              compile an SE block, link it with a C program, run
 #   make check SANITIZE=1  the same suite built with ASan + UBSan
 #   make bench             the SE block benchmark (benchmarks/README.md)
+#   make bench-se-fusion   SE fusion against PyTorch and ONNX Runtime
 
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -20,7 +21,7 @@ CC := $(LLVM_BIN)/clang
 CXX := $(LLVM_BIN)/clang++
 LIT_ARGS ?= -sv
 
-.PHONY: all deps configure build check demo bench clean
+.PHONY: all deps configure build check demo bench bench-se-fusion clean
 
 all: build
 
@@ -56,6 +57,9 @@ demo: build
 
 bench: build
 	$(BUILD)/benchmarks/se-block-bench
+
+bench-se-fusion: build
+	BUILD=$(BUILD) benchmarks/run-se-fusion.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -4,6 +4,7 @@
 #   scripts/install-deps.sh            build, test and demo
 #   scripts/install-deps.sh sanitize   also the sanitizer runtimes
 #   scripts/install-deps.sh torch      also PyTorch (model exports)
+#   scripts/install-deps.sh bench      also PyTorch and Node.js (peer benchmarks)
 set -euo pipefail
 
 packages=(
@@ -16,6 +17,12 @@ case "${1:-}" in
   sanitize) packages+=(libclang-rt-22-dev) ;;
   # PyTorch, for exporting test models (test/ONNX/models/export.py).
   torch) packages+=(python3-torch) ;;
+  # The peers of benchmarks/run-se-fusion.sh: PyTorch, and ONNX Runtime from
+  # npm (onnxruntime-node), which needs Node.js.
+  bench)
+    packages+=(python3-torch nodejs)
+    command -v npm >/dev/null || packages+=(npm)
+    ;;
 esac
 
 missing=()

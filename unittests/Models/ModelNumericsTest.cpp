@@ -170,12 +170,22 @@ INSTANTIATE_TEST_SUITE_P(
         ModelCase{"se-resnet50", 1, 32, SEIntegration::Identity, false, false,
                   SqueezeKind::Avg, "fuse-se=false"},
         ModelCase{"se-resnet50", 1, 32, SEIntegration::Standard, false, false,
-                  SqueezeKind::Max, "fuse-se=false"}),
+                  SqueezeKind::Max, "fuse-se=false"},
+        // The scale applied by its readers (experimental).
+        ModelCase{"se-resnet50", 2, 32, SEIntegration::Pre, false, false,
+                  SqueezeKind::Avg, "fuse-scale-into-readers=true"},
+        ModelCase{"se-resnet50", 1, 32, SEIntegration::Post, false, false,
+                  SqueezeKind::Avg, "fuse-scale-into-readers=true"},
+        ModelCase{"se-resnet50", 1, 32, SEIntegration::Identity, false, false,
+                  SqueezeKind::Avg, "fuse-scale-into-readers=true"}),
     [](const ::testing::TestParamInfo<ModelCase> &info) {
-      std::string name = info.param.name +
-                         (info.param.pipeline.empty() ? "" : "_unfused") + "_" +
-                         std::to_string(info.param.inputSize) + "_" +
-                         std::to_string(info.index);
+      std::string name = info.param.name;
+      if (info.param.pipeline == "fuse-se=false")
+        name += "_unfused";
+      else if (!info.param.pipeline.empty())
+        name += "_scaled_readers";
+      name += "_" + std::to_string(info.param.inputSize) + "_" +
+              std::to_string(info.index);
       std::replace(name.begin(), name.end(), '-', '_');
       return name;
     });

@@ -4,6 +4,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -34,6 +36,16 @@ struct LowerVectorsPass : se::impl::SECPULowerVectorsBase<LowerVectorsPass> {
       return applyPatternsGreedily(getOperation(), std::move(patterns));
     };
     auto stages = {
+        // The gates' exp and tanh as polynomials on whole vectors (a few
+        // ulp from libm's; tested against a double-precision reference)
+        // rather than one libm call per lane.
+        +[](RewritePatternSet &patterns) {
+          populateMathPolynomialApproximationPatterns(
+              patterns, [](StringRef name) {
+                return name == math::ExpOp::getOperationName() ||
+                       name == math::TanhOp::getOperationName();
+              });
+        },
         +[](RewritePatternSet &patterns) {
           vector::populateVectorMaskLoweringPatternsForSideEffectingOps(
               patterns);

@@ -121,8 +121,11 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
   addGraphToLinalgPasses(pm, options.raiseSE);
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createSECPUPackConvWeights());
-  if (options.fuseSE)
+  if (options.fuseSE) {
+    if (options.fuseScaleIntoReaders)
+      pm.addNestedPass<func::FuncOp>(createSECPUFuseScaleIntoConsumers());
     pm.addNestedPass<func::FuncOp>(createSECPUFuseSqueezeIntoProducer());
+  }
   SECPUTileAndVectorizeOptions tiling;
   tiling.vectorWidth = vectorWidth;
   tiling.tileSizes = llvm::to_vector(options.tileSizes);

@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/Support/Format.h"
 
 #include <map>
@@ -123,12 +124,13 @@ using Traffic = DenseMap<Value, std::pair<int64_t, int64_t>>;
 
 /// What a loop that produces U row by row (`se.phase = "produce"`) does to
 /// U in one iteration, when all its accesses to U go through one view of U
-/// (the row) and the first of them is a store: the row is written and then
-/// worked on while in cache, so the iteration stores the row once and
-/// loads nothing of U from memory.
+/// (the row): the row is worked on in cache, so the iteration stores it to
+/// memory once, and loads it once if it first reads what the buffer held
+/// (an op writing in place over the previous tenant).
 struct RowTile {
   Value u;
   int64_t bytes = 0;
+  bool loadsFirst = false;
   llvm::SmallPtrSet<Operation *, 16> accesses;
 };
 
@@ -168,9 +170,10 @@ std::optional<RowTile> matchRowTile(Operation *loop, Value u) {
     oneRow &= view && view == row;
     tile.accesses.insert(op);
   });
-  if (!row || !firstIsStore || !oneRow || bufferBytes(row) == 0)
+  if (!row || !oneRow || bufferBytes(row) == 0)
     return std::nullopt;
   tile.bytes = bufferBytes(row);
+  tile.loadsFirst = !firstIsStore;
   return tile;
 }
 
@@ -194,7 +197,10 @@ bool addTraffic(Operation *root, Traffic &traffic,
         complete = false;
         return;
       }
-      traffic[row->second.u].second += *count * row->second.bytes;
+      auto &bytes = traffic[row->second.u];
+      bytes.second += *count * row->second.bytes;
+      if (row->second.loadsFirst)
+        bytes.first += *count * row->second.bytes;
       return;
     }
     if (inRows.contains(op))
@@ -214,20 +220,48 @@ bool addTraffic(Operation *root, Traffic &traffic,
   return complete;
 }
 
+/// The largest of `buffers` (null if none has a static size).
+Value largest(ArrayRef<Value> buffers) {
+  Value best;
+  for (Value buffer : buffers)
+    if (bufferBytes(buffer) > 0 &&
+        (!best || bufferBytes(buffer) > bufferBytes(best)))
+      best = buffer;
+  return best;
+}
+
+/// The root buffers `root` loads from (or stores to).
+SmallVector<Value> buffersAccessed(Operation *root, bool stores) {
+  SetVector<Value> buffers;
+  root->walk([&](Operation *op) {
+    auto info = access(op);
+    if (info && std::get<2>(*info) == stores)
+      buffers.insert(rootBuffer(std::get<0>(*info)));
+  });
+  return buffers.takeVector();
+}
+
 struct TrafficReportPass : se::impl::SECPUTrafficReportBase<TrafficReportPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
 
+    // Each block's first tagged loop: its squeeze or, fused, the loop that
+    // produces U's rows.
     struct SEBlock {
-      Value u;
-      Operation *firstSqueeze = nullptr;
-      SmallVector<Operation *> phases; // unfused squeeze and scale loops
-      SmallVector<Operation *> rowLoops;
-      bool scaleFound = false;
+      Operation *anchor = nullptr;
+      SmallVector<Operation *> squeezes, rowLoops;
+      // The loops that read U for the block: the unfused squeeze, the scale
+      // (or the readers that apply it), outermost only.
+      SmallVector<Operation *> readers;
+      bool scaleInReaders = false;
     };
     std::map<std::string, SEBlock> blocks;
+    // Top-level ops that belong to some block's squeeze or scale: where a
+    // buffer's previous tenant was last read.
+    llvm::SmallPtrSet<Operation *, 16> phaseOps;
+    Block &body = func.getBody().front();
     func.walk<WalkOrder::PreOrder>([&](Operation *loop) {
       auto phase = loop->getAttrOfType<StringAttr>(se::kSEPhaseAttrName);
       auto name = loop->getAttrOfType<StringAttr>(se::kSEBlockAttrName);
@@ -236,111 +270,114 @@ struct TrafficReportPass : se::impl::SECPUTrafficReportBase<TrafficReportPass> {
       SEBlock &block = blocks[name.getValue().str()];
       if (phase.getValue() == "produce") {
         block.rowLoops.push_back(loop);
-        if (!block.firstSqueeze)
-          block.firstSqueeze = loop;
-        return;
+      } else {
+        if (phase.getValue() == "squeeze")
+          block.squeezes.push_back(loop);
+        if (phase.getValue() == "scaled-read")
+          block.scaleInReaders = true;
+        auto encloses = [&](Operation *outer) {
+          return outer->isProperAncestor(loop);
+        };
+        if (llvm::none_of(block.rowLoops, encloses) &&
+            llvm::none_of(block.readers, encloses)) {
+          block.readers.push_back(loop);
+          phaseOps.insert(body.findAncestorOpInBlock(*loop));
+        }
       }
-      bool inRowLoop = llvm::any_of(block.rowLoops, [&](Operation *row) {
-        return row->isProperAncestor(loop);
-      });
-      if (!inRowLoop && llvm::none_of(block.phases, [&](Operation *outer) {
-            return outer->isProperAncestor(loop);
-          }))
-        block.phases.push_back(loop);
-      if (phase.getValue() == "scale")
-        block.scaleFound = true;
-      if (phase.getValue() != "squeeze")
-        return;
-      if (!block.firstSqueeze)
-        block.firstSqueeze = loop;
+      if (!block.anchor && phase.getValue() != "scale" &&
+          phase.getValue() != "scaled-read")
+        block.anchor = loop;
     });
 
-    // U: the largest buffer that the block's squeeze loops read or, fused,
-    // that the loop producing U's rows writes (it may also write the rows of
-    // intermediate results) and the scale loop reads.
+    DenseMap<Operation *, size_t> position;
+    for (Operation &top : body)
+      position[&top] = position.size();
+
+    // U: unfused, the largest buffer the squeeze reads; fused, the largest
+    // buffer the row loop writes that the block's readers read (the loop may
+    // also write rows of intermediate results, read only inside it).
+    DenseMap<Operation *, RowTile> rows;
+    DenseMap<StringRef, Value> us;
     for (auto &[name, block] : blocks) {
-      DenseSet<Value> read, written;
-      auto collect = [](Operation *root, DenseSet<Value> &buffers,
-                        bool stores) {
-        root->walk([&](Operation *op) {
-          auto info = access(op);
-          if (info && std::get<2>(*info) == stores)
-            buffers.insert(rootBuffer(std::get<0>(*info)));
-        });
-      };
-      // Unfused, U is what the squeeze reads (the scale also reads the
-      // identity, of the same size).
-      for (Operation *phase : block.phases)
-        if (!block.rowLoops.empty() ||
-            phase->getAttrOfType<StringAttr>(se::kSEPhaseAttrName).getValue() ==
-                "squeeze")
-          collect(phase, read, /*stores=*/false);
-      for (Operation *loop : block.rowLoops)
-        collect(loop, written, /*stores=*/true);
-      for (Value buffer : read)
-        if ((block.rowLoops.empty() || written.contains(buffer)) &&
-            (!block.u || bufferBytes(buffer) > bufferBytes(block.u)))
-          block.u = buffer;
+      if (!block.anchor)
+        continue;
+      Value u;
+      if (block.rowLoops.empty()) {
+        SmallVector<Value> read;
+        for (Operation *squeeze : block.squeezes)
+          llvm::append_range(read, buffersAccessed(squeeze, false));
+        u = largest(read);
+      } else {
+        SmallVector<Value> readAfter;
+        for (Operation *reader : block.readers)
+          llvm::append_range(readAfter, buffersAccessed(reader, false));
+        SmallVector<Value> candidates;
+        for (Operation *row : block.rowLoops)
+          for (Value buffer : buffersAccessed(row, true))
+            if (llvm::is_contained(readAfter, buffer))
+              candidates.push_back(buffer);
+        u = largest(candidates);
+        for (Operation *row : block.rowLoops)
+          if (u)
+            if (std::optional<RowTile> tile = matchRowTile(row, u))
+              rows[row] = std::move(*tile);
+      }
+      us[name] = u;
     }
 
-    DenseMap<Operation *, RowTile> rows;
-    for (auto &[name, block] : blocks)
-      for (Operation *loop : block.rowLoops)
-        if (block.u)
-          if (std::optional<RowTile> tile = matchRowTile(loop, block.u))
-            rows[loop] = std::move(*tile);
-
     // Buffers are reused (in-place chains, planned workspace slots): the
-    // traffic is counted per top-level op so that each block sees only its
-    // U's producers and its own phases.
-    Block &body = func.getBody().front();
+    // traffic is counted per top-level op so that U's live range can be
+    // told from its buffer's other tenants.
     SmallVector<Traffic> traffic;
-    DenseMap<Operation *, size_t> position;
+    SmallVector<Operation *> topLevel;
     bool complete = true;
     for (Operation &top : body) {
-      position[&top] = traffic.size();
+      topLevel.push_back(&top);
       complete &= addTraffic(&top, traffic.emplace_back(), rows);
     }
 
     for (auto &[name, block] : blocks) {
-      if (!block.u || !block.firstSqueeze || bufferBytes(block.u) == 0 ||
-          !block.scaleFound) {
+      Value u = block.anchor ? us.lookup(name) : Value();
+      if (!u) {
         // Ops too small to be tiled keep no loop to carry the tags.
         func.emitRemark() << "SE block '" << name
                           << "': not traced (its loops were not tiled)";
         continue;
       }
-      int64_t size = bufferBytes(block.u);
-      Traffic own;
-      for (Operation *phase : block.phases)
-        complete &= addTraffic(phase, own, rows);
-      // U's producers: going back from the top-level op of the first
-      // squeeze (which, fused, is the producer), past U's other readers,
-      // the ops that write U (a fill, the producing op, in-place
-      // element-wise ops), up to the previous tenant's last reader.
-      size_t squeeze =
-          position.lookup(body.findAncestorOpInBlock(*block.firstSqueeze));
-      int64_t producedLoads = 0, stores = 0;
-      bool inProducers = false;
-      for (size_t i = squeeze + 1; i-- > 0;) {
-        auto [loaded, stored] = traffic[i].lookup(block.u);
-        if (stored == 0) {
-          if (loaded > 0 && inProducers)
-            break;
+      int64_t size = bufferBytes(u);
+      size_t anchor =
+          position.lookup(body.findAncestorOpInBlock(*block.anchor));
+      // U's producers: going back from the anchor, the ops that write U (a
+      // fill, the producing op, in-place element-wise ops), up to the
+      // previous tenant's last reader (an op that only reads the buffer, or
+      // another block's squeeze or scale). Its readers: the block's own
+      // loops.
+      int64_t producerLoads = 0, stores = 0;
+      for (size_t i = anchor + 1; i-- > 0;) {
+        auto [loaded, stored] = traffic[i].lookup(u);
+        bool otherBlock =
+            i != anchor && phaseOps.contains(topLevel[i]) &&
+            llvm::none_of(block.readers, [&](Operation *r) {
+              return body.findAncestorOpInBlock(*r) == topLevel[i];
+            });
+        if ((stored == 0 && loaded > 0 && stores > 0) ||
+            (otherBlock && stores > 0))
+          break;
+        if (stored == 0)
           continue;
-        }
-        inProducers = true;
-        producedLoads += loaded;
+        producerLoads += loaded;
         stores += stored;
       }
-      auto [ownLoads, ownStores] = own.lookup(block.u);
+      Traffic own;
+      for (Operation *reader : block.readers)
+        complete &= addTraffic(reader, own, rows);
+      int64_t loads = own.lookup(u).first;
       std::string text;
       llvm::raw_string_ostream os(text);
       os << "SE block '" << name << "': U (" << size << " bytes) stored "
-         << llvm::format("%.2f", double(stores + ownStores) / size)
-         << "x, loaded " << llvm::format("%.2f", double(ownLoads) / size)
-         << "x by the block ("
-         << llvm::format("%.2f", double(producedLoads) / size)
+         << llvm::format("%.2f", double(stores) / size) << "x, loaded "
+         << llvm::format("%.2f", double(loads) / size) << "x by its readers ("
+         << llvm::format("%.2f", double(producerLoads) / size)
          << "x by its producers)";
       for (Operation *loop : block.rowLoops)
         if (auto row = rows.find(loop); row != rows.end()) {
@@ -348,6 +385,8 @@ struct TrafficReportPass : se::impl::SECPUTrafficReportBase<TrafficReportPass> {
              << row->second.bytes << " bytes";
           break;
         }
+      if (block.scaleInReaders)
+        os << "; scaled by its readers";
       if (!complete)
         os << "; loops with dynamic bounds not counted";
       func.emitRemark(text);

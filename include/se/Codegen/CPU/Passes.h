@@ -62,6 +62,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Fuse each SE squeeze into the loop that produces its "
                      "feature map (se-cpu-fuse-squeeze-into-producer)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> fuseScaleIntoReaders{
+      *this, "fuse-scale-into-readers",
+      llvm::cl::desc("With fuse-se: apply the scale of SE blocks without a "
+                     "residual in their readers (se-cpu-fuse-scale-into-"
+                     "consumers; experimental)"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> trafficReport{
       *this, "traffic-report",
       llvm::cl::desc("Remark the bytes each SE block's feature map is "

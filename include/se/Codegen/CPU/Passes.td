@@ -98,6 +98,29 @@ def SECPUPackConvWeights
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def SECPUFuseScaleIntoConsumers
+    : Pass<"se-cpu-fuse-scale-into-consumers", "::mlir::func::FuncOp"> {
+  let summary = "Apply an SE block's scale where its output is read";
+  let description = [{
+    An SE block without a residual (SE-PRE, SE-POST, SE on the identity,
+    MobileNet-style) ends in Y = s * U. When every reader of Y is an
+    element-wise linalg.generic or a 1x1 convolution (NHWC/HWCF), Y is
+    never written: each element-wise reader multiplies U by the gate as it
+    reads it (linalg element-wise fusion), and each 1x1 convolution is tiled
+    into a loop over (image, output row) that scales the one input row the
+    iteration reads into a row-sized temporary (with the output's bias fill
+    fused too). Blocks with a reader of another kind (a 3x3 convolution, a
+    pooling, a function result) keep their scale loop. Runs on linalg on
+    tensors, before se-cpu-fuse-squeeze-into-producer.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def SECPUFuseSqueezeIntoProducer
     : Pass<"se-cpu-fuse-squeeze-into-producer", "::mlir::func::FuncOp"> {
   let summary = "Compute each SE squeeze inside the loop that produces U";
@@ -137,6 +160,7 @@ def SECPULowerVectors : Pass<"se-cpu-lower-vectors", "::mlir::func::FuncOp"> {
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect"
@@ -231,19 +255,24 @@ def SECPUTrafficReport
     name their buffers): every load and store of a memref is traced through
     views to its root buffer (an argument, an allocation, or one planned
     workspace buffer) and weighted by the trip counts of the enclosing
-    loops. For each SE block (the loops convert-se-to-linalg and
-    se-cpu-fuse-squeeze-into-producer tagged `se.block`/`se.phase`), the
-    feature map U is the buffer its squeeze reads (unfused) or that its row
-    loop writes and its scale reads (fused); the pass emits a remark
-      `SE block 'NAME': U (B bytes) stored S x, loaded L x by the block
+    loops. For each SE block (the loops convert-se-to-linalg and the fusion
+    passes tagged `se.block`/`se.phase`), the feature map U is the buffer
+    its squeeze reads (unfused) or that its row loop writes and its scale
+    reads (fused); the pass emits a remark
+      `SE block 'NAME': U (B bytes) stored S x, loaded L x by its readers
        (P x by its producers)`
-    in units of U's size. One iteration of a fused row loop, whose first
-    access to U is a store and whose accesses to U all go through one view
-    (the row), counts as one store of the row: the row is then worked on
-    while in cache (the remark gives the row's size). Unfused, the squeeze
-    and the scale each load U; fused, only the scale does. Blocks whose ops
-    were too small to tile keep no tagged loop and are reported as not
-    traced.
+    in units of U's size. S counts U's producers: going back from the
+    block's first loop, the ops that write U up to the previous tenant of
+    the buffer (an op that only reads it, or another block's squeeze or
+    scale); P, their loads of U (a convolution reading back its bias fill).
+    L counts the block's own squeeze and scale loops (or, with
+    fuse-scale-into-readers, the readers that apply the scale). One
+    iteration of a fused row loop whose accesses to U all go through one
+    view (the row) counts as one store of the row, and one load if the
+    iteration reads the row before writing it: the row is worked on in
+    cache (the remark gives its size). Unfused, the squeeze and the scale
+    each load U; fused, only the scale does. Blocks whose ops were too small
+    to tile keep no tagged loop and are reported as not traced.
   }];
 }
 

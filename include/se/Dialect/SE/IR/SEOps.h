@@ -27,7 +27,9 @@ namespace mlir::se {
 /// Set by convert-se-to-linalg on the generics that read an SE block's
 /// feature map, and carried to their tile loops: the block's name and the
 /// phase (`squeeze` or `scale`; `produce` on the loop over rows of U that
-/// se-cpu-fuse-squeeze-into-producer builds). The traffic report reads them.
+/// se-cpu-fuse-squeeze-into-producer builds, `scaled-read` on the readers
+/// se-cpu-fuse-scale-into-consumers makes apply the scale). The traffic
+/// report reads them.
 inline constexpr llvm::StringLiteral kSEBlockAttrName = "se.block";
 inline constexpr llvm::StringLiteral kSEPhaseAttrName = "se.phase";
 

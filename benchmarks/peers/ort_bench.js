@@ -1,0 +1,79 @@
+// ONNX Runtime peer (npm onnxruntime-node): times ONNX models on the CPU.
+//
+//   node ort_bench.js --threads N --runs R MODEL.onnx...
+//
+// Each model's inputs are filled with seeded values in [-1, 1); the session
+// runs sequentially on N intra-op threads with all graph optimizations.
+// Prints "model,median_ms,p10_ms,p90_ms" per model.
+'use strict';
+const path = require('path');
+const ort = require(path.join(process.env.ORT_NODE_MODULES || 'node_modules',
+                              'onnxruntime-node'));
+
+function parseArgs(argv) {
+  const args = {threads: 1, runs: 101, models: []};
+  for (let i = 0; i < argv.length; ++i) {
+    if (argv[i] === '--threads') args.threads = Number(argv[++i]);
+    else if (argv[i] === '--runs') args.runs = Number(argv[++i]);
+    else args.models.push(argv[i]);
+  }
+  if (!(args.threads >= 1) || !(args.runs >= 1) || args.models.length === 0) {
+    console.error('usage: node ort_bench.js [--threads N] [--runs R] MODEL.onnx...');
+    process.exit(2);
+  }
+  return args;
+}
+
+function seeded(count, seed) {
+  const data = new Float32Array(count);
+  let state = seed >>> 0;
+  for (let i = 0; i < count; ++i) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    data[i] = state / 2147483648 - 1;
+  }
+  return data;
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+async function timeModel(model, threads, runs) {
+  const session = await ort.InferenceSession.create(model, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+  const feeds = {};
+  session.inputNames.forEach((name, index) => {
+    const meta = session.inputMetadata ? session.inputMetadata[index] : null;
+    const dims = meta && meta.shape ? meta.shape.map((d) => (typeof d === 'number' ? d : 1))
+                                    : null;
+    if (!dims) throw new Error(`cannot read the shape of input ${name}`);
+    const count = dims.reduce((a, b) => a * b, 1);
+    feeds[name] = new ort.Tensor('float32', seeded(count, index + 1), dims);
+  });
+  for (let i = 0; i < 10; ++i) await session.run(feeds);
+  const times = [];
+  for (let i = 0; i < runs; ++i) {
+    const start = process.hrtime.bigint();
+    await session.run(feeds);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return [percentile(times, 0.5), percentile(times, 0.1), percentile(times, 0.9)];
+}
+
+(async () => {
+  const args = parseArgs(process.argv.slice(2));
+  console.log('model,median_ms,p10_ms,p90_ms');
+  for (const model of args.models) {
+    const [median, p10, p90] = await timeModel(model, args.threads, args.runs);
+    console.log(`${path.basename(model, '.onnx')},${median.toFixed(5)},` +
+                `${p10.toFixed(5)},${p90.toFixed(5)}`);
+  }
+})().catch((error) => {
+  console.error(`ort_bench: ${error.message}`);
+  process.exit(1);
+});
