@@ -7,11 +7,13 @@
 #  2. whole networks compiled by se-compile: SE-ResNet-50 (SE fusion on and
 #     off) and ResNet-50, at 1 and 2 threads.
 # Tools run in turn, ROUNDS times (interleaved); each reports medians over
-# RUNS runs; the tables give the median of the round medians and the range.
+# RUNS runs. The networks run NETWORK_ROUNDS rounds of 10 runs each. The
+# tables give the median of the round medians (and of the per-round
+# ratios) with the range.
 # Results: benchmarks/results/se-fusion.md (and the raw CSV files next to
 # it in build/benchmarks/se-fusion/).
 #
-#   benchmarks/run-se-fusion.sh            ROUNDS=3 RUNS=101 by default
+#   benchmarks/run-se-fusion.sh   ROUNDS=3 RUNS=101 NETWORK_ROUNDS=15 by default
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +21,7 @@ build=${BUILD:-build}
 case $build in /*) ;; *) build=$root/$build ;; esac
 rounds=${ROUNDS:-3}
 runs=${RUNS:-101}
+network_rounds=${NETWORK_ROUNDS:-15}
 work=$build/benchmarks/se-fusion
 results=$root/benchmarks/results
 mkdir -p "$work" "$results"
@@ -50,10 +53,7 @@ compile resnet50 resnet50
 
 rm -f "$work"/*.csv
 for round in $(seq 1 "$rounds"); do
-  echo "model,threads,median_ms,p10_ms,p90_ms" >"$work/network.$round.csv"
-done
-for round in $(seq 1 "$rounds"); do
-  echo "== round $round of $rounds"
+  echo "== SE tails, round $round of $rounds"
   "$build/benchmarks/se-block-bench" --csv --runs="$runs" \
     >"$work/tail-se-mlir.$round.csv"
   /usr/bin/python3 "$root/benchmarks/peers/se_tail_torch.py" --runs "$runs" \
@@ -62,10 +62,16 @@ for round in $(seq 1 "$rounds"); do
     "$root/benchmarks/peers/ort_bench.js" --threads 1 --runs "$runs" \
     "$work"/onnx/se_tail_{256,512,1024,2048}.onnx \
     >"$work/tail-onnxruntime.$round.csv"
+done
+# Whole networks drift with the machine's other load: many short rounds,
+# the three models back to back in each, and ratios taken within a round.
+for round in $(seq 1 "$network_rounds"); do
+  echo "== networks, round $round of $network_rounds"
+  echo "model,threads,median_ms,p10_ms,p90_ms" >"$work/network.$round.csv"
   for threads in 1 2; do
-    for model in se-resnet50 se-resnet50-unfused resnet50; do
+    for model in se-resnet50 resnet50 se-resnet50-unfused; do
       "$build/bin/se-run" "$work/$model.so" --threads "$threads" \
-        --bench 20 --warmup 3 |
+        --bench 10 --warmup 2 |
         sed -n "s/.*median_ms=\([0-9.]*\) p10_ms=\([0-9.]*\) p90_ms=\([0-9.]*\).*/$model,$threads,\1,\2,\3/p" \
           >>"$work/network.$round.csv"
     done

@@ -61,11 +61,12 @@ def main():
         sys.exit("summarize_se_fusion: missing results in " + work)
 
     print("# SE fusion benchmarks (issue #5)\n")
-    print(f"Machine: {machine()}. {len(ours)} interleaved rounds; each "
-          "number is the median of the round medians, [range of the round "
-          "medians]; times in ms.\n")
+    print(f"Machine: {machine()}. Each number is the median of the round "
+          "medians (or of the per-round ratios), [range over the rounds]; "
+          "times in ms.\n")
 
-    print("## SE tail relu(SE(U) + identity), batch 1, r = 16, one thread\n")
+    print(f"## SE tail relu(SE(U) + identity), batch 1, r = 16, one thread "
+          f"({len(ours)} rounds)\n")
     print("The 2-pass bound reads U twice (squeeze, then scale), reads the "
           "identity and writes Y once, and reads the FC weights once, each "
           "at the memcpy bandwidth measured on a buffer of its size. "
@@ -93,8 +94,9 @@ def main():
               f"{cell(versus_torch)} | {cell(versus_ort)} |")
 
     print("\n## Whole networks, batch 1, 224 x 224, compiled by se-compile\n")
-    print("Seeded weights; `se-run --bench 20 --warmup 3`, per round the "
-          "median of 20 runs; the models in turn within each round.\n")
+    print(f"Seeded weights; {len(networks)} rounds; in each, the three "
+          "models in turn, `se-run --bench 10 --warmup 2` (the median of "
+          "10 runs).\n")
     print("| threads | SE-ResNet-50 | ResNet-50 | SE-ResNet-50 / ResNet-50 | "
           "SE-ResNet-50, --se-fusion=off | unfused / fused |")
     print("|---|---|---|---|---|---|")
