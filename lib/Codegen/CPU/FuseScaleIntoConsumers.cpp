@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "se/Codegen/CPU/Passes.h"
+#include "se/Codegen/CPU/RowLoops.h"
 #include "se/Dialect/SE/IR/SEOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -141,30 +142,12 @@ void tagScaledRead(Operation *op, Operation *scale) {
 /// each iteration scales the one input row it reads.
 LogicalResult fuseIntoConvRows(RewriterBase &rewriter, linalg::LinalgOp conv,
                                linalg::GenericOp scale) {
-  SmallVector<int64_t> tileSizes(conv.getNumLoops(), 0);
-  tileSizes[0] = tileSizes[1] = 1;
   // The ops that initialize the output (bias broadcast, fill) come along
   // when the convolution is their only user.
   llvm::SmallPtrSet<Operation *, 4> fusible = {scale};
-  Value init = conv.getDpsInits()[0];
-  if (auto initializer = init.getDefiningOp<linalg::LinalgOp>())
-    if (init.hasOneUse() && initializer.getNumReductionLoops() == 0)
-      fusible.insert(initializer);
-  scf::SCFTileAndFuseOptions options;
-  options.tilingOptions.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
-  options.tilingOptions.setTileSizes(
-      getAsIndexOpFoldResult(rewriter.getContext(), tileSizes));
-  options.setFusionControlFn(
-      [&](tensor::ExtractSliceOp, OpResult origin,
-          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-        if (!fusible.contains(origin.getOwner()))
-          return std::nullopt;
-        return scf::SCFTileAndFuseOptions::ControlFnResult{};
-      });
-  rewriter.setInsertionPoint(conv);
+  addOutputInitializers(conv, fusible);
   FailureOr<scf::SCFTileAndFuseResult> tiled =
-      scf::tileConsumerAndFuseProducersUsingSCF(
-          rewriter, cast<TilingInterface>(conv.getOperation()), options);
+      tileByRows(rewriter, conv, fusible);
   if (failed(tiled) || !tiled->fusedProducers.contains(scale))
     return failure();
   rewriter.replaceOp(conv, tiled->replacements.lookup(conv->getResult(0)));
@@ -182,16 +165,7 @@ LogicalResult fuseIntoConvRows(RewriterBase &rewriter, linalg::LinalgOp conv,
                                         type.getShape(), type.getElementType());
     rewriter.modifyOpInPlace(rowScale, [&] { init.set(row); });
   }
-  MLIRContext *ctx = rewriter.getContext();
-  // The loop over rows runs in parallel: the outermost with more than one
-  // iteration.
-  for (LoopLikeOpInterface loop : tiled->loops) {
-    std::optional<APInt> trips = loop.getStaticTripCount();
-    if (trips && trips->ugt(1)) {
-      loop->setAttr(kParallelTilesAttrName, UnitAttr::get(ctx));
-      break;
-    }
-  }
+  markParallelRows(tiled->loops);
   tagScaledRead(tiled->loops.back(), scale);
   return success();
 }

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "se/Codegen/CPU/Passes.h"
+#include "se/Codegen/CPU/RowLoops.h"
 #include "se/Dialect/SE/IR/SEOps.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -96,23 +97,10 @@ std::optional<SqueezeMatch> matchSqueeze(linalg::GenericOp squeeze) {
 /// overlap.
 llvm::SmallPtrSet<Operation *, 4> fusibleProducers(linalg::LinalgOp producer) {
   llvm::SmallPtrSet<Operation *, 4> fusible;
-  auto addInitializers = [&](linalg::LinalgOp op) {
-    for (Value init : op.getDpsInits()) {
-      auto initializer = init.getDefiningOp<linalg::LinalgOp>();
-      if (initializer && init.hasOneUse() &&
-          initializer.getNumReductionLoops() == 0 &&
-          initializer.getNumDpsInputs() <= 1 &&
-          llvm::all_of(initializer.getDpsInputOperands(), [](OpOperand *in) {
-            auto type = dyn_cast<ShapedType>(in->get().getType());
-            return !type || type.getRank() <= 1;
-          }))
-        fusible.insert(initializer);
-    }
-  };
   SmallVector<linalg::LinalgOp> worklist = {producer};
   while (!worklist.empty()) {
     linalg::LinalgOp op = worklist.pop_back_val();
-    addInitializers(op);
+    addOutputInitializers(op, fusible);
     if (!isElementwise(op))
       continue;
     for (Value input : op.getDpsInputs()) {
@@ -193,24 +181,8 @@ constexpr StringLiteral kRowLoopAttrName = "se.squeeze_rows";
 /// initializers fused; returns the loops and the loop nest's U.
 FailureOr<std::pair<SmallVector<LoopLikeOpInterface>, Value>>
 tileProducerByRows(RewriterBase &rewriter, linalg::LinalgOp producer) {
-  llvm::SmallPtrSet<Operation *, 4> fusible = fusibleProducers(producer);
-  SmallVector<int64_t> tileSizes(producer.getNumLoops(), 0);
-  tileSizes[0] = tileSizes[1] = 1;
-  scf::SCFTileAndFuseOptions options;
-  options.tilingOptions.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
-  options.tilingOptions.setTileSizes(
-      getAsIndexOpFoldResult(rewriter.getContext(), tileSizes));
-  options.setFusionControlFn(
-      [&](tensor::ExtractSliceOp, OpResult origin,
-          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-        if (!fusible.contains(origin.getOwner()))
-          return std::nullopt;
-        return scf::SCFTileAndFuseOptions::ControlFnResult{};
-      });
-  rewriter.setInsertionPoint(producer);
   FailureOr<scf::SCFTileAndFuseResult> tiled =
-      scf::tileConsumerAndFuseProducersUsingSCF(
-          rewriter, cast<TilingInterface>(producer.getOperation()), options);
+      tileByRows(rewriter, producer, fusibleProducers(producer));
   if (failed(tiled) || tiled->loops.size() != 2)
     return failure();
   Value u = producer->getResult(0);
@@ -237,15 +209,7 @@ void markRowLoops(ArrayRef<LoopLikeOpInterface> loops, Operation *squeeze) {
     loops.back()->setAttr(kSEBlockAttrName, name);
     loops.back()->setAttr(kSEPhaseAttrName, StringAttr::get(ctx, "produce"));
   }
-  for (LoopLikeOpInterface loop : loops)
-    loop->removeAttr(kParallelTilesAttrName);
-  for (LoopLikeOpInterface loop : loops) {
-    std::optional<APInt> trips = loop.getStaticTripCount();
-    if (trips && trips->ugt(1)) {
-      loop->setAttr(kParallelTilesAttrName, UnitAttr::get(ctx));
-      return;
-    }
-  }
+  markParallelRows(loops);
 }
 
 /// Fuses the squeeze's partial reduction into the row loop of U's producer

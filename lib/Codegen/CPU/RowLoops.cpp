@@ -1,0 +1,58 @@
+//===- RowLoops.cpp - loops over output rows for SE fusion ----------------===//
+
+#include "se/Codegen/CPU/RowLoops.h"
+#include "se/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Interfaces/TilingInterface.h"
+
+using namespace mlir;
+using namespace mlir::se;
+
+void mlir::se::addOutputInitializers(
+    linalg::LinalgOp op, llvm::SmallPtrSetImpl<Operation *> &fusible) {
+  for (Value init : op.getDpsInits()) {
+    auto initializer = init.getDefiningOp<linalg::LinalgOp>();
+    if (initializer && init.hasOneUse() &&
+        initializer.getNumReductionLoops() == 0 &&
+        initializer.getNumDpsInputs() <= 1 &&
+        llvm::all_of(initializer.getDpsInputOperands(), [](OpOperand *in) {
+          auto type = dyn_cast<ShapedType>(in->get().getType());
+          return !type || type.getRank() <= 1;
+        }))
+      fusible.insert(initializer);
+  }
+}
+
+FailureOr<scf::SCFTileAndFuseResult>
+mlir::se::tileByRows(RewriterBase &rewriter, linalg::LinalgOp op,
+                     const llvm::SmallPtrSetImpl<Operation *> &fusible) {
+  SmallVector<int64_t> tileSizes(op.getNumLoops(), 0);
+  tileSizes[0] = tileSizes[1] = 1;
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
+  options.tilingOptions.setTileSizes(
+      getAsIndexOpFoldResult(rewriter.getContext(), tileSizes));
+  options.setFusionControlFn(
+      [&](tensor::ExtractSliceOp, OpResult origin,
+          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (!fusible.contains(origin.getOwner()))
+          return std::nullopt;
+        return scf::SCFTileAndFuseOptions::ControlFnResult{};
+      });
+  rewriter.setInsertionPoint(op);
+  return scf::tileConsumerAndFuseProducersUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), options);
+}
+
+void mlir::se::markParallelRows(ArrayRef<LoopLikeOpInterface> loops) {
+  for (LoopLikeOpInterface loop : loops)
+    loop->removeAttr(kParallelTilesAttrName);
+  for (LoopLikeOpInterface loop : loops) {
+    std::optional<APInt> trips = loop.getStaticTripCount();
+    if (trips && trips->ugt(1)) {
+      loop->setAttr(kParallelTilesAttrName, UnitAttr::get(loop->getContext()));
+      return;
+    }
+  }
+}
