@@ -197,14 +197,14 @@ tileProducerByRows(RewriterBase &rewriter, linalg::LinalgOp producer) {
   return std::make_pair(tiled->loops, replacement);
 }
 
-/// Marks a row loop nest: the loop over images carries the SE block's name,
-/// and the outermost loop with more than one iteration runs its iterations
-/// in parallel (each writes its own rows of U and of the partials).
+/// Marks a row loop nest: the outer loop as this pass's (for a second
+/// squeeze of the same U), the loop over rows with the SE block's name and
+/// phase `produce` (for the traffic report), and the outermost loop with
+/// more than one iteration as parallel (each iteration writes its own rows
+/// of U and of the partials).
 void markRowLoops(ArrayRef<LoopLikeOpInterface> loops, Operation *squeeze) {
   MLIRContext *ctx = squeeze->getContext();
   loops.front()->setAttr(kRowLoopAttrName, UnitAttr::get(ctx));
-  // One iteration of the innermost loop produces one row of U and reduces
-  // it: the traffic report counts such a row as stored once.
   if (Attribute name = squeeze->getAttr(kSEBlockAttrName)) {
     loops.back()->setAttr(kSEBlockAttrName, name);
     loops.back()->setAttr(kSEPhaseAttrName, StringAttr::get(ctx, "produce"));
