@@ -37,16 +37,20 @@ TilingPlan mlir::se::selectTilingPlan(linalg::LinalgOp op, int64_t vectorWidth,
     return plan;
 
   // Convolutions in NHWC / HWCF, loops (n, oh, ow, f, kh, kw, c): an
-  // output tile of 8 positions x 2 registers of channels, one filter row and
-  // column at a time (so the tile decomposes into a 1-D convolution) and 16
-  // input channels per step: 16 accumulator registers and 256 FMAs per
-  // step.
+  // output tile of a few positions x a few registers of channels, one filter
+  // row and column at a time (so the tile decomposes into a 1-D
+  // convolution) and 16 input channels per step. With AVX-512's 32
+  // registers: 7 positions (ResNet's maps are 7 x 2^k wide) x 4 registers,
+  // 28 accumulators, the 4 filter registers and the input broadcast folded
+  // into the FMAs; with 16 registers: 8 x 2.
   if (isa<linalg::Conv2DNhwcHwcfOp>(op.getOperation()) && rank == 7) {
+    bool manyRegisters = vectorWidth >= 16;
     SmallVector<int64_t> sizes = {
         1,
         1,
-        pickTileSize(ranges[2], 8, 1),
-        pickTileSize(ranges[3], 2 * vectorWidth, vectorWidth),
+        pickTileSize(ranges[2], manyRegisters ? 7 : 8, 1),
+        pickTileSize(ranges[3], (manyRegisters ? 4 : 2) * vectorWidth,
+                     vectorWidth),
         1,
         1,
         pickTileSize(ranges[6], 16, 1)};

@@ -58,7 +58,7 @@ func.func @nhwc_odd_channels(%x: tensor<1x5x5x1000xf32>, %w1: tensor<62x1000xf32
 // -----
 
 // A 3x3 convolution with a constant filter: the filter is repacked to HWCF
-// at compile time, tiles of 8 positions x 32 channels with one filter row
+// at compile time, tiles of 7 positions x 64 channels with one filter row
 // become 1-D convolutions and vectorize to contractions; no linalg op is
 // left.
 // CHECK-LABEL: func @conv3x3
