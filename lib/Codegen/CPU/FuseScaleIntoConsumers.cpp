@@ -10,7 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "se/Codegen/CPU/Passes.h"
-#include "se/Codegen/CPU/RowLoops.h"
+#include "se/Codegen/CPU/SEFusion.h"
 #include "se/Dialect/SE/IR/SEOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -19,9 +19,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Interfaces/TilingInterface.h"
 
 namespace mlir::se {
 #define GEN_PASS_DEF_SECPUFUSESCALEINTOCONSUMERS
@@ -52,18 +50,16 @@ std::optional<ScaleMatch> matchScale(linalg::GenericOp scale) {
       scale.getDpsInputs()[0].getDefiningOp<tensor::CollapseShapeOp>();
   auto expand =
       dyn_cast<tensor::ExpandShapeOp>(*scale->getResult(0).user_begin());
-  SmallVector<ReassociationIndices> nhwc = {{0}, {1, 2}, {3}};
-  if (!collapse || !expand || collapse.getReassociationIndices() != nhwc ||
-      expand.getReassociationIndices() != nhwc ||
+  if (!collapse || !expand ||
+      !collapsesNHWCSpatial(collapse.getReassociationIndices()) ||
+      !collapsesNHWCSpatial(expand.getReassociationIndices()) ||
       collapse.getSrcType() != expand.getResultType() ||
       !collapse.getSrcType().hasStaticShape())
     return std::nullopt;
-  MLIRContext *ctx = scale.getContext();
-  AffineMap gateMap = AffineMap::get(
-      3, 0, {getAffineDimExpr(0, ctx), getAffineDimExpr(2, ctx)}, ctx);
   SmallVector<AffineMap> maps = scale.getIndexingMapsArray();
-  if (!maps[0].isIdentity() || maps[1] != gateMap || !maps[2].isIdentity() ||
-      scale.getNumReductionLoops() != 0)
+  if (!maps[0].isIdentity() ||
+      maps[1] != imageChannelMap(3, scale.getContext()) ||
+      !maps[2].isIdentity() || scale.getNumReductionLoops() != 0)
     return std::nullopt;
   // The body is one multiplication of the two inputs.
   Block &body = scale.getRegion().front();
@@ -78,9 +74,7 @@ std::optional<ScaleMatch> matchScale(linalg::GenericOp scale) {
 
 bool isElementwiseReader(Operation *user, Value y) {
   auto generic = dyn_cast<linalg::GenericOp>(user);
-  return generic && generic.getNumReductionLoops() == 0 &&
-         llvm::all_of(generic.getIndexingMapsArray(),
-                      [](AffineMap map) { return map.isIdentity(); }) &&
+  return generic && isElementwiseWithoutBroadcast(generic) &&
          llvm::none_of(generic.getDpsInits(),
                        [&](Value init) { return init == y; });
 }
@@ -107,10 +101,8 @@ bool isPointwiseConvReader(Operation *user, Value y) {
 linalg::GenericOp buildScale4D(RewriterBase &rewriter, ScaleMatch match) {
   Location loc = match.scale.getLoc();
   auto type = cast<RankedTensorType>(match.featureMap.getType());
-  MLIRContext *ctx = rewriter.getContext();
   AffineMap id = rewriter.getMultiDimIdentityMap(4);
-  AffineMap gate = AffineMap::get(
-      4, 0, {getAffineDimExpr(0, ctx), getAffineDimExpr(3, ctx)}, ctx);
+  AffineMap gate = imageChannelMap(4, rewriter.getContext());
   Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
                                         type.getElementType());
   auto scale = linalg::GenericOp::create(
@@ -122,9 +114,7 @@ linalg::GenericOp buildScale4D(RewriterBase &rewriter, ScaleMatch match) {
                                         arith::FastMathFlags::contract);
         linalg::YieldOp::create(b, nested, y);
       });
-  for (StringRef name : {kSEBlockAttrName, kSEPhaseAttrName})
-    if (Attribute attr = match.scale->getAttr(name))
-      scale->setAttr(name, attr);
+  copySETags(match.scale, scale);
   return scale;
 }
 

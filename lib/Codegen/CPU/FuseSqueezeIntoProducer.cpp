@@ -8,14 +8,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "se/Codegen/CPU/Passes.h"
-#include "se/Codegen/CPU/RowLoops.h"
+#include "se/Codegen/CPU/SEFusion.h"
 #include "se/Dialect/SE/IR/SEOps.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
 
@@ -50,12 +49,6 @@ bool producesRowsOf(linalg::LinalgOp op, Value result) {
          isDim(map.getResult(0), 0) && isDim(map.getResult(1), 1);
 }
 
-bool isElementwise(linalg::LinalgOp op) {
-  return op.getNumLoops() == op.getNumParallelLoops() &&
-         llvm::all_of(op.getIndexingMapsArray(),
-                      [](AffineMap map) { return map.isIdentity(); });
-}
-
 /// A squeeze over an NHWC feature map: the generic reduces
 /// collapse_shape(U : N x H x W x C) : N x (H*W) x C over its middle
 /// dimension into an N x C tensor initialized by a linalg.fill.
@@ -71,19 +64,14 @@ std::optional<SqueezeMatch> matchSqueeze(linalg::GenericOp squeeze) {
   auto collapse =
       squeeze.getDpsInputs()[0].getDefiningOp<tensor::CollapseShapeOp>();
   auto init = squeeze.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
-  if (!collapse || !init || collapse.getSrcType().getRank() != 4 ||
-      !collapse.getSrcType().hasStaticShape())
+  if (!collapse || !init || !collapse.getSrcType().hasStaticShape() ||
+      !collapsesNHWCSpatial(collapse.getReassociationIndices()))
     return std::nullopt;
-  SmallVector<ReassociationIndices> nhwc = {{0}, {1, 2}, {3}};
-  if (collapse.getReassociationIndices() != nhwc)
-    return std::nullopt;
-  MLIRContext *ctx = squeeze.getContext();
-  AffineMap outputMap = AffineMap::get(
-      3, 0, {getAffineDimExpr(0, ctx), getAffineDimExpr(2, ctx)}, ctx);
   SmallVector<AffineMap> maps = squeeze.getIndexingMapsArray();
   SmallVector<IteratorType> expected = {
       IteratorType::parallel, IteratorType::reduction, IteratorType::parallel};
-  if (!maps[0].isIdentity() || maps[1] != outputMap ||
+  if (!maps[0].isIdentity() ||
+      maps[1] != imageChannelMap(3, squeeze.getContext()) ||
       squeeze.getIteratorTypesArray() != expected)
     return std::nullopt;
   return SqueezeMatch{squeeze, collapse.getSrc(), init};
@@ -101,12 +89,12 @@ llvm::SmallPtrSet<Operation *, 4> fusibleProducers(linalg::LinalgOp producer) {
   while (!worklist.empty()) {
     linalg::LinalgOp op = worklist.pop_back_val();
     addOutputInitializers(op, fusible);
-    if (!isElementwise(op))
+    if (!isElementwiseWithoutBroadcast(op))
       continue;
     for (Value input : op.getDpsInputs()) {
       auto inputOp = input.getDefiningOp<linalg::LinalgOp>();
       if (!inputOp || !input.hasOneUse() || !producesRowsOf(inputOp, input) ||
-          !(isElementwise(inputOp) ||
+          !(isElementwiseWithoutBroadcast(inputOp) ||
             isa<linalg::ConvolutionOpInterface>(inputOp.getOperation())))
         continue;
       if (fusible.insert(inputOp).second)
@@ -153,9 +141,7 @@ FailureOr<linalg::GenericOp> buildRowReduction(RewriterBase &rewriter,
   rewriter.cloneRegionBefore(match.squeeze.getRegion(),
                              rowReduction.getRegion(),
                              rowReduction.getRegion().end());
-  for (StringRef name : {kSEBlockAttrName, kSEPhaseAttrName})
-    if (Attribute attr = match.squeeze->getAttr(name))
-      rowReduction->setAttr(name, attr);
+  copySETags(match.squeeze, rowReduction);
   return rowReduction;
 }
 

@@ -109,15 +109,12 @@ static LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
       });
   // Tiles inside a loop that already runs in parallel (a fused row loop)
   // stay serial: one level of threads.
-  bool worthThreads = iterationPoints(op) >= kMinParallelPoints &&
-                      !op->getParentWithTrait<OpTrait::IsIsolatedFromAbove>()
-                           ->walk([&](Operation *loop) {
-                             return loop->hasAttr(kParallelTilesAttrName) &&
-                                            loop->isAncestor(op)
-                                        ? WalkResult::interrupt()
-                                        : WalkResult::advance();
-                           })
-                           .wasInterrupted();
+  bool insideParallelLoop = false;
+  for (Operation *parent = op->getParentOp(); parent;
+       parent = parent->getParentOp())
+    insideParallelLoop |= parent->hasAttr(kParallelTilesAttrName);
+  bool worthThreads =
+      iterationPoints(op) >= kMinParallelPoints && !insideParallelLoop;
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
       rewriter, cast<TilingInterface>(op.getOperation()), options);
@@ -128,9 +125,7 @@ static LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
     tiled->loops.front()->setAttr(kParallelTilesAttrName,
                                   rewriter.getUnitAttr());
   if (!tiled->loops.empty())
-    for (StringRef name : {se::kSEBlockAttrName, se::kSEPhaseAttrName})
-      if (Attribute attr = op->getAttr(name))
-        tiled->loops.front()->setAttr(name, attr);
+    copySETags(op, tiled->loops.front());
   peelPartialTiles(rewriter, tiled->loops);
   return success();
 }

@@ -251,6 +251,7 @@ struct TrafficReportPass : se::impl::SECPUTrafficReportBase<TrafficReportPass> {
     // produces U's rows.
     struct SEBlock {
       Operation *anchor = nullptr;
+      Value u;
       SmallVector<Operation *> squeezes, rowLoops;
       // The loops that read U for the block: the unfused squeeze, the scale
       // (or the readers that apply it), outermost only.
@@ -297,11 +298,10 @@ struct TrafficReportPass : se::impl::SECPUTrafficReportBase<TrafficReportPass> {
     // buffer the row loop writes that the block's readers read (the loop may
     // also write rows of intermediate results, read only inside it).
     DenseMap<Operation *, RowTile> rows;
-    DenseMap<StringRef, Value> us;
     for (auto &[name, block] : blocks) {
       if (!block.anchor)
         continue;
-      Value u;
+      Value &u = block.u;
       if (block.rowLoops.empty()) {
         SmallVector<Value> read;
         for (Operation *squeeze : block.squeezes)
@@ -322,7 +322,6 @@ struct TrafficReportPass : se::impl::SECPUTrafficReportBase<TrafficReportPass> {
             if (std::optional<RowTile> tile = matchRowTile(row, u))
               rows[row] = std::move(*tile);
       }
-      us[name] = u;
     }
 
     // Buffers are reused (in-place chains, planned workspace slots): the
@@ -337,7 +336,7 @@ struct TrafficReportPass : se::impl::SECPUTrafficReportBase<TrafficReportPass> {
     }
 
     for (auto &[name, block] : blocks) {
-      Value u = block.anchor ? us.lookup(name) : Value();
+      Value u = block.u;
       if (!u) {
         // Ops too small to be tiled keep no loop to carry the tags.
         func.emitRemark() << "SE block '" << name

@@ -33,6 +33,13 @@ namespace mlir::se {
 inline constexpr llvm::StringLiteral kSEBlockAttrName = "se.block";
 inline constexpr llvm::StringLiteral kSEPhaseAttrName = "se.phase";
 
+/// Copies the SE block and phase tags of `from` (those it has) to `to`.
+inline void copySETags(Operation *from, Operation *to) {
+  for (llvm::StringRef name : {kSEBlockAttrName, kSEPhaseAttrName})
+    if (Attribute attr = from->getAttr(name))
+      to->setAttr(name, attr);
+}
+
 struct SEConfig {
   Layout layout = Layout::NCHW;
   SqueezeKind squeeze = SqueezeKind::Avg;

@@ -1,18 +1,31 @@
-//===- RowLoops.h - loops over output rows for SE fusion --------*- C++ -*-===//
+//===- SEFusion.h - shared pieces of the SE fusion passes -------*- C++ -*-===//
 //
-// The SE fusion passes tile an NHWC producer or consumer of a feature map
-// into a loop over (image, output row) and fuse chosen ops into it.
+// The SE fusion passes match the NHWC linalg form convert-se-to-linalg
+// builds, tile a producer or reader of a feature map into a loop over
+// (image, output row) and fuse chosen ops into it.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SE_CODEGEN_CPU_ROWLOOPS_H
-#define SE_CODEGEN_CPU_ROWLOOPS_H
+#ifndef SE_CODEGEN_CPU_SEFUSION_H
+#define SE_CODEGEN_CPU_SEFUSION_H
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 namespace mlir::se {
+
+/// True for the collapse of an NHWC feature map's spatial dimensions
+/// (N x H x W x C to N x HW x C) that convert-se-to-linalg builds.
+bool collapsesNHWCSpatial(ArrayRef<ReassociationIndices> reassociation);
+
+/// The map from a `rank`-loop iteration space over an NHWC (or collapsed
+/// N x HW x C) tensor to its N x C gate or squeeze: (d0, d[rank-1]).
+AffineMap imageChannelMap(unsigned rank, MLIRContext *context);
+
+/// True if every loop of `op` is parallel and every indexing map is the
+/// identity (linalg::isElementwise also admits broadcast inputs).
+bool isElementwiseWithoutBroadcast(linalg::LinalgOp op);
 
 /// Adds to `fusible` the ops that only initialize an output of `op` (a
 /// fill, a bias broadcast: no reduction, at most one input of rank <= 1)
@@ -32,4 +45,4 @@ void markParallelRows(ArrayRef<LoopLikeOpInterface> loops);
 
 } // namespace mlir::se
 
-#endif // SE_CODEGEN_CPU_ROWLOOPS_H
+#endif // SE_CODEGEN_CPU_SEFUSION_H

@@ -1,6 +1,6 @@
-//===- RowLoops.cpp - loops over output rows for SE fusion ----------------===//
+//===- SEFusion.cpp - shared pieces of the SE fusion passes ---------------===//
 
-#include "se/Codegen/CPU/RowLoops.h"
+#include "se/Codegen/CPU/SEFusion.h"
 #include "se/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -8,6 +8,25 @@
 
 using namespace mlir;
 using namespace mlir::se;
+
+bool mlir::se::collapsesNHWCSpatial(
+    ArrayRef<ReassociationIndices> reassociation) {
+  SmallVector<ReassociationIndices> nhwc = {{0}, {1, 2}, {3}};
+  return llvm::equal(reassociation, nhwc);
+}
+
+AffineMap mlir::se::imageChannelMap(unsigned rank, MLIRContext *context) {
+  return AffineMap::get(
+      rank, 0,
+      {getAffineDimExpr(0, context), getAffineDimExpr(rank - 1, context)},
+      context);
+}
+
+bool mlir::se::isElementwiseWithoutBroadcast(linalg::LinalgOp op) {
+  return op.getNumLoops() == op.getNumParallelLoops() &&
+         llvm::all_of(op.getIndexingMapsArray(),
+                      [](AffineMap map) { return map.isIdentity(); });
+}
 
 void mlir::se::addOutputInitializers(
     linalg::LinalgOp op, llvm::SmallPtrSetImpl<Operation *> &fusible) {
