@@ -31,11 +31,17 @@ runPasses(ModuleOp module,
   return pm.run(module);
 }
 
-ModelABI mlir::se::getModelABI(const CPUPipelineOptions &options) {
+ModelABI mlir::se::getModelABI(const CompilerOptions &options) {
   ModelABI abi;
-  abi.workspace = options.workspace;
-  abi.threadCount = options.threads > 1;
-  abi.externalWeights = options.externalWeights;
+  if (options.target == CompileTarget::CUDA) {
+    abi.cuda = true;
+    abi.workspace = true;
+    abi.externalWeights = options.gpu.externalWeights;
+    return abi;
+  }
+  abi.workspace = options.pipeline.workspace;
+  abi.threadCount = options.pipeline.threads > 1;
+  abi.externalWeights = options.pipeline.externalWeights;
   return abi;
 }
 
@@ -50,7 +56,7 @@ func::FuncOp mlir::se::getEntryPoint(ModuleOp module) {
 /// links it, and the result is copied to `os`.
 static LogicalResult emitShared(llvm::Module &llvmModule,
                                 llvm::TargetMachine &machine, StringRef entry,
-                                StringRef signature,
+                                StringRef signature, bool cudaRuntime,
                                 llvm::raw_pwrite_stream &os, Location loc) {
   std::string error;
   if (failed(addModelMetadata(llvmModule, entry, signature, error)))
@@ -71,7 +77,8 @@ static LogicalResult emitShared(llvm::Module &llvmModule,
       return emitError(loc) << error;
   }
   bool openMP = llvmModule.getFunction("__kmpc_fork_call") != nullptr;
-  if (failed(linkSharedObject(objectPath, sharedPath, openMP, error)))
+  if (failed(
+          linkSharedObject(objectPath, sharedPath, openMP, cudaRuntime, error)))
     return emitError(loc) << error;
   auto shared = llvm::MemoryBuffer::getFile(sharedPath);
   if (!shared)
@@ -80,13 +87,14 @@ static LogicalResult emitShared(llvm::Module &llvmModule,
   return success();
 }
 
-/// The pipeline must leave only the LLVM and OpenMP dialects; anything else
-/// is a compiler bug, reported at the op's source location instead of as a
-/// translation failure.
+/// The pipeline must leave only the LLVM and OpenMP dialects (and the GPU
+/// binary with its launches); anything else is a compiler bug, reported at
+/// the op's source location instead of as a translation failure.
 static LogicalResult checkFullyLowered(ModuleOp module) {
   WalkResult result = module.walk([](Operation *op) {
     StringRef dialect = op->getName().getDialectNamespace();
-    if (isa<ModuleOp>(op) || dialect == "llvm" || dialect == "omp")
+    if (isa<ModuleOp, gpu::BinaryOp, gpu::LaunchFuncOp>(op) ||
+        dialect == "llvm" || dialect == "omp")
       return WalkResult::advance();
     op->emitError() << "internal error: '" << op->getName()
                     << "' was not lowered to LLVM";
@@ -127,6 +135,24 @@ static LogicalResult writeExternalWeights(ModuleOp module, StringRef path) {
   return success();
 }
 
+/// Writes the PTX of every kernel binary (compiled with format `isa`).
+static LogicalResult writePTX(ModuleOp module, llvm::raw_ostream &os) {
+  bool any = false;
+  for (auto binary : module.getOps<gpu::BinaryOp>())
+    for (Attribute attr : binary.getObjects()) {
+      auto object = cast<gpu::ObjectAttr>(attr);
+      if (object.getFormat() != gpu::CompilationTarget::Assembly)
+        return emitError(binary.getLoc()) << "kernels are not PTX";
+      os << "// gpu.binary @" << binary.getSymName() << " for "
+         << object.getTarget() << "\n"
+         << object.getObject().getValue();
+      any = true;
+    }
+  if (!any)
+    os << "// no GPU kernels\n";
+  return success();
+}
+
 static void printModule(ModuleOp module, const CompilerOptions &options,
                         llvm::raw_ostream &os) {
   OpPrintingFlags flags;
@@ -150,7 +176,7 @@ LogicalResult mlir::se::compile(
     if (!entry)
       return emitError(module.getLoc())
              << "no public function to write a C header for";
-    return writeCHeader(entry, getModelABI(options.pipeline), os);
+    return writeCHeader(entry, getModelABI(options), os);
   }
   case EmitKind::MLIR:
     if (failed(runPasses(module, configurePassManager, [](PassManager &pm) {
@@ -196,20 +222,37 @@ LogicalResult mlir::se::compile(
     list(entry.getResultTypes());
   }
 
+  bool cuda = options.target == CompileTarget::CUDA;
+  if (options.emit == EmitKind::PTX && !cuda)
+    return emitError(module.getLoc()) << "--emit=ptx needs --target=cuda";
   if (failed(runPasses(
           module, configurePassManager, [&](PassManager &pm) -> LogicalResult {
-            if (failed(buildSECPUPipeline(pm, options.pipeline, error)))
+            LogicalResult built = success();
+            if (cuda) {
+              GPUPipelineOptions gpu;
+              gpu.copyOptionValuesFrom(options.gpu);
+              if (options.emit == EmitKind::PTX)
+                gpu.format = "isa";
+              built = buildSEGPUPipeline(pm, gpu, error);
+            } else {
+              built = buildSECPUPipeline(pm, options.pipeline, error);
+            }
+            if (failed(built))
               return emitError(module.getLoc()) << error;
             return success();
           })))
     return failure();
+  if (options.emit == EmitKind::PTX)
+    return writePTX(module, os);
   if (options.emit == EmitKind::LLVMDialect) {
     printModule(module, options, os);
     return success();
   }
   if (failed(checkFullyLowered(module)))
     return failure();
-  if (options.pipeline.externalWeights &&
+  bool externalWeights =
+      cuda ? options.gpu.externalWeights : options.pipeline.externalWeights;
+  if (externalWeights &&
       failed(writeExternalWeights(module, options.weightsPath)))
     return failure();
 
@@ -227,7 +270,7 @@ LogicalResult mlir::se::compile(
     return success();
   }
   if (options.emit == EmitKind::Shared)
-    return emitShared(**llvmModule, **machine, entryName, signature, os,
+    return emitShared(**llvmModule, **machine, entryName, signature, cuda, os,
                       module.getLoc());
   if (failed(emitMachineCode(**llvmModule, **machine,
                              options.emit == EmitKind::Asm, os, error)))

@@ -3,6 +3,7 @@
 #include "se/InitAll.h"
 
 #include "se/Codegen/CPU/Passes.h"
+#include "se/Codegen/GPU/Passes.h"
 #include "se/Conversion/Passes.h"
 #include "se/Dialect/SE/IR/SEDialect.h"
 #include "se/Dialect/SE/Transforms/Passes.h"
@@ -24,4 +25,6 @@ void mlir::se::registerAllPasses() {
   registerSETransformsPasses();
   registerSECPUPasses();
   registerSECPUPipeline();
+  registerSEGPUPasses();
+  registerSEGPUPipeline();
 }

@@ -12,6 +12,8 @@
 #include "llvm/IR/Verifier.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Triple.h"
@@ -116,7 +118,8 @@ LogicalResult mlir::se::addModelMetadata(llvm::Module &module, StringRef entry,
 }
 
 LogicalResult mlir::se::linkSharedObject(StringRef object, StringRef output,
-                                         bool openMP, std::string &error) {
+                                         bool openMP, bool cudaRuntime,
+                                         std::string &error) {
   llvm::ErrorOr<std::string> linker =
       llvm::sys::findProgramByName("ld.lld", {"/usr/lib/llvm-22/bin"});
   if (!linker)
@@ -128,8 +131,25 @@ LogicalResult mlir::se::linkSharedObject(StringRef object, StringRef output,
   SmallVector<StringRef> args = {*linker, "-shared", "-o", output, object};
   // Parallel code calls the OpenMP runtime: record libomp as a dependency.
   if (openMP)
-    args.append({"-L/usr/lib/llvm-22/lib", "-L/usr/lib/x86_64-linux-gnu",
-                 "-lomp"});
+    args.append(
+        {"-L/usr/lib/llvm-22/lib", "-L/usr/lib/x86_64-linux-gnu", "-lomp"});
+  std::string runtimeFlag, runPathFlag;
+  if (cudaRuntime) {
+    SmallString<256> dir(llvm::sys::path::parent_path(
+        llvm::sys::path::parent_path(llvm::sys::fs::getMainExecutable(
+            nullptr, reinterpret_cast<void *>(&linkSharedObject)))));
+    llvm::sys::path::append(dir, "lib");
+    SmallString<256> library(dir);
+    llvm::sys::path::append(library, "libse_cuda_runtime.so");
+    if (!llvm::sys::fs::exists(library)) {
+      error =
+          "cannot find " + library.str().str() + " to link GPU code against";
+      return failure();
+    }
+    runtimeFlag = "-L" + dir.str().str();
+    runPathFlag = "-rpath=" + dir.str().str();
+    args.append({runtimeFlag, runPathFlag, "-lse_cuda_runtime"});
+  }
   std::string message;
   int status = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
                                          &message);

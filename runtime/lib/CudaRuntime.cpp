@@ -29,6 +29,7 @@ using CUfunction = struct CUfunc_st *;
 using CUstream = struct CUstream_st *;
 using CUevent = struct CUevent_st *;
 constexpr CUresult kSuccess = 0;
+constexpr CUresult kDeinitialized = 4;
 
 /// Names of the driver's common errors, for when the driver cannot name
 /// them itself (it is not loaded).
@@ -101,6 +102,7 @@ struct Driver {
   X(cuStreamWaitEvent, CUresult (*)(CUstream, CUevent, unsigned))              \
   X(cuMemAlloc_v2, CUresult (*)(CUdeviceptr *, size_t))                        \
   X(cuMemFree_v2, CUresult (*)(CUdeviceptr))                                   \
+  X(cuMemcpy, CUresult (*)(CUdeviceptr, CUdeviceptr, size_t))                  \
   X(cuMemcpyAsync, CUresult (*)(CUdeviceptr, CUdeviceptr, size_t, CUstream))   \
   X(cuMemsetD32Async, CUresult (*)(CUdeviceptr, unsigned, size_t, CUstream))   \
   X(cuMemsetD16Async,                                                          \
@@ -258,7 +260,13 @@ CUmodule mgpuModuleLoadJIT(void *data, int /*optLevel*/) {
 }
 
 void mgpuModuleUnload(CUmodule module) {
-  run("cuModuleUnload", [&](Driver &d) { return d.cuModuleUnload(module); });
+  // Compiled code unloads its modules from a global destructor, which may
+  // run after the driver has shut down at exit: nothing is left to free.
+  Driver &d = driver();
+  if (!module || !d.usable ||
+      d.cuCtxSetCurrent(d.context) == kDeinitialized)
+    return;
+  check(d.cuModuleUnload(module), "cuModuleUnload");
 }
 
 CUfunction mgpuModuleGetFunction(CUmodule module, const char *name) {
@@ -396,6 +404,23 @@ void mgpuSetDefaultDevice(int32_t device) {
     if (lastError().empty())
       lastError() = "mgpuSetDefaultDevice failed: only device 0 is supported";
   }
+}
+
+// Device memory of compiled models' contexts.
+
+void *se_cuda_malloc(uint64_t bytes) {
+  return mgpuMemAlloc(bytes, nullptr, false);
+}
+
+void se_cuda_free(void *pointer) { mgpuMemFree(pointer, nullptr); }
+
+int se_cuda_memcpy(void *destination, const void *source, uint64_t bytes) {
+  bool copied = false;
+  if (Driver *d = ready("cuMemcpy"))
+    copied = check(d->cuMemcpy(reinterpret_cast<CUdeviceptr>(destination),
+                               reinterpret_cast<CUdeviceptr>(source), bytes),
+                   "cuMemcpy");
+  return copied ? 0 : -1;
 }
 
 } // extern "C"

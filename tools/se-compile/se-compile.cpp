@@ -131,8 +131,25 @@ static cl::opt<se::EmitKind> emitKind(
                clEnumValN(se::EmitKind::Header, "header",
                           "only the C API header of the entry point"),
                clEnumValN(se::EmitKind::Shared, "shared",
-                          "a shared object for se-run (linked with ld.lld)")),
+                          "a shared object for se-run (linked with ld.lld)"),
+               clEnumValN(se::EmitKind::PTX, "ptx",
+                          "the PTX of the GPU kernels (--target=cuda)")),
     cl::cat(compileCategory));
+
+static cl::opt<se::CompileTarget> compileTarget(
+    "target", cl::desc("Where the compiled model runs"),
+    cl::init(se::CompileTarget::CPU),
+    cl::values(clEnumValN(se::CompileTarget::CPU, "cpu",
+                          "the host CPU, or --mtriple/--mcpu (default)"),
+               clEnumValN(se::CompileTarget::CUDA, "cuda",
+                          "an NVIDIA GPU (kernels for --gpu-arch, launched by "
+                          "host code; link with -lse_cuda_runtime)")),
+    cl::cat(compileCategory));
+
+static cl::opt<std::string>
+    gpuArch("gpu-arch",
+            cl::desc("NVIDIA architecture of the kernels with --target=cuda"),
+            cl::init("sm_90"), cl::cat(compileCategory));
 
 static cl::opt<std::string> targetTriple("mtriple",
                                          cl::desc("Target triple (default: "
@@ -249,6 +266,22 @@ static LogicalResult validateOptions() {
     return reportError("--weights=external writes FILE.weights beside the "
                        "output; give -o FILE"),
            failure();
+  if (compileTarget != se::CompileTarget::CUDA) {
+    if (emitKind == se::EmitKind::PTX)
+      return reportError("--emit=ptx needs --target=cuda"), failure();
+    if (gpuArch.getNumOccurrences())
+      return reportError("--gpu-arch needs --target=cuda"), failure();
+  } else {
+    std::string error;
+    if (failed(se::getPTXFeatures(gpuArch, error)))
+      return reportError("--gpu-arch: " + error), failure();
+    if (threadsOption() != 1)
+      return reportError("--threads is for --target=cpu; GPU code runs on "
+                         "the device's threads"),
+             failure();
+    if (!tileSizes.empty())
+      return reportError("--tile-sizes is for --target=cpu"), failure();
+  }
   if (emitKind == se::EmitKind::Object && outputFilename == "-" &&
       outs().is_displayed())
     return reportError(
@@ -454,8 +487,13 @@ int main(int argc, char **argv) {
   options.pipeline.raiseSE = raiseSE;
   options.pipeline.fuseSE = seFusion == FusionMode::On;
   // With --stats, the lowering also reports each SE block's traffic.
-  options.pipeline.trafficReport = stats;
-  if (options.pipeline.externalWeights) {
+  options.pipeline.trafficReport =
+      stats && compileTarget == se::CompileTarget::CPU;
+  options.target = compileTarget;
+  options.gpu.chip = gpuArch;
+  options.gpu.raiseSE = raiseSE;
+  options.gpu.externalWeights = weightsMode == WeightsMode::External;
+  if (weightsMode == WeightsMode::External) {
     SmallString<256> weightsPath(outputFilename);
     sys::path::replace_extension(weightsPath, ".weights");
     options.weightsPath = weightsPath.str().str();
@@ -467,8 +505,8 @@ int main(int argc, char **argv) {
   if (emitKind == se::EmitKind::Object && outputFilename != "-") {
     func::FuncOp entry = se::getEntryPoint(*module);
     llvm::raw_string_ostream headerStream(header);
-    if (entry && failed(se::writeCHeader(
-                     entry, se::getModelABI(options.pipeline), headerStream)))
+    if (entry &&
+        failed(se::writeCHeader(entry, se::getModelABI(options), headerStream)))
       return 1;
   }
 

@@ -9,6 +9,7 @@
 #define SE_COMPILER_COMPILER_H
 
 #include "se/Codegen/CPU/Passes.h"
+#include "se/Codegen/GPU/Passes.h"
 #include "se/Target/HeaderWriter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -40,11 +41,25 @@ enum class EmitKind {
   /// A shared object for se-run: the object linked with ld.lld, with the
   /// se_model_* symbols (needs the workspace ABI).
   Shared,
+  /// The PTX of the GPU kernels (--target=cuda only).
+  PTX,
+};
+
+/// Where the compiled model runs.
+enum class CompileTarget {
+  /// The host CPU (or --mtriple/--mcpu): se-cpu-pipeline.
+  CPU,
+  /// An NVIDIA GPU, driven by host code: se-gpu-pipeline.
+  CUDA,
 };
 
 struct CompilerOptions {
   EmitKind emit = EmitKind::Object;
+  CompileTarget target = CompileTarget::CPU;
+  /// The CPU pipeline, and the host side of GPU code (triple, CPU).
   CPUPipelineOptions pipeline;
+  /// The GPU pipeline, with --target=cuda.
+  GPUPipelineOptions gpu;
   /// Print weights in full when emitting MLIR; by default constants larger
   /// than 64 bytes are elided, which keeps the IR readable but not
   /// reparsable.
@@ -55,7 +70,7 @@ struct CompilerOptions {
 };
 
 /// The C signature that `options` give a compiled entry point.
-ModelABI getModelABI(const CPUPipelineOptions &options);
+ModelABI getModelABI(const CompilerOptions &options);
 
 /// The module's entry point: its first public function with a body, or
 /// null.

@@ -16,6 +16,10 @@ struct ModelABI {
   bool threadCount = false;
   /// se-cpu-externalize-weights: create() loads a weights file.
   bool externalWeights = false;
+  /// se-gpu-pipeline: tensors, workspace and weights live in CUDA device
+  /// memory; create() allocates them (libse_cuda_runtime) and run() copies
+  /// the host tensors in and out around run_device().
+  bool cuda = false;
 };
 
 /// Writes the C header of the model whose graph-level entry point is

@@ -49,8 +49,11 @@ LogicalResult addModelMetadata(llvm::Module &module, StringRef entry,
                                StringRef signature, std::string &error);
 
 /// Links `object` into the shared object `output` with ld.lld; with
-/// `openMP`, against the OpenMP runtime (libomp).
+/// `openMP`, against the OpenMP runtime (libomp); with `cudaRuntime`,
+/// against libse_cuda_runtime.so from the compiler's own lib/ directory
+/// (recorded as the run path).
 LogicalResult linkSharedObject(StringRef object, StringRef output, bool openMP,
+                               bool cudaRuntime,
                                std::string &error);
 
 } // namespace mlir::se

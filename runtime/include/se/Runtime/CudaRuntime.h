@@ -36,6 +36,15 @@ void se_cuda_clear_error(void);
 /* The message for `result` returned by driver call `call`, as recorded. */
 const char *se_cuda_describe(int result, const char *call);
 
+/* Device memory for compiled models' contexts: NULL (error recorded) on
+ * failure or for 0 bytes. */
+void *se_cuda_malloc(uint64_t bytes);
+void se_cuda_free(void *pointer);
+
+/* Copies `bytes` between host and device memory in either direction and
+ * waits for the copy; 0 on success, -1 (error recorded) on failure. */
+int se_cuda_memcpy(void *destination, const void *source, uint64_t bytes);
+
 #ifdef __cplusplus
 }
 #endif

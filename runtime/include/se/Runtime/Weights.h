@@ -36,7 +36,11 @@ enum {
   /* Not a weights file, an unknown version, truncated, or corrupt. */
   SE_ERROR_WEIGHTS_CORRUPT = 4,
   /* A valid weights file, but for another model or layout. */
-  SE_ERROR_WEIGHTS_MISMATCH = 5
+  SE_ERROR_WEIGHTS_MISMATCH = 5,
+  /* Code compiled for a GPU, and no usable CUDA device (se_cuda_status()). */
+  SE_ERROR_NO_DEVICE = 6,
+  /* A CUDA call failed (se_cuda_last_error() names it). */
+  SE_ERROR_DEVICE = 7
 };
 
 static inline const char *se_status_string(int status) {
@@ -53,6 +57,10 @@ static inline const char *se_status_string(int status) {
     return "the weights file is truncated or corrupt";
   case SE_ERROR_WEIGHTS_MISMATCH:
     return "the weights file belongs to another model";
+  case SE_ERROR_NO_DEVICE:
+    return "no usable CUDA device";
+  case SE_ERROR_DEVICE:
+    return "a CUDA call failed";
   default:
     return "unknown status";
   }

@@ -1,0 +1,69 @@
+//===- Passes.h - se NVIDIA GPU code generation passes ----------*- C++ -*-===//
+
+#ifndef SE_CODEGEN_GPU_PASSES_H
+#define SE_CODEGEN_GPU_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassOptions.h"
+
+#include <string>
+
+namespace mlir {
+class OpPassManager;
+
+namespace se {
+
+#define GEN_PASS_DECL
+#define GEN_PASS_REGISTRATION
+#include "se/Codegen/GPU/Passes.h.inc"
+
+/// Options of `se-gpu-pipeline`; se-compile fills the same struct.
+struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("NVIDIA architecture of the kernels (sm_70 ... sm_120)"),
+      llvm::cl::init("sm_90")};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("How kernels are embedded: 'bin' (cubin from ptxas), "
+                     "'isa' (PTX, compiled by the driver at load) or "
+                     "'fatbin'"),
+      llvm::cl::init("bin")};
+  PassOptions::Option<bool> raiseSE{
+      *this, "raise-se",
+      llvm::cl::desc("Raise SE subgraphs of TOSA ops to se.squeeze_excite "
+                     "(se-raise-squeeze-excite)"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> externalWeights{
+      *this, "external-weights",
+      llvm::cl::desc("Leave the weights to a weights file loaded by the "
+                     "caller instead of embedding them"),
+      llvm::cl::init(false)};
+  PassOptions::Option<int64_t> blockSize{*this, "block-size",
+                                         llvm::cl::desc("Threads per block"),
+                                         llvm::cl::init(256)};
+};
+
+/// The PTX ISA version that `chip` needs, as a target feature ("+ptx80"
+/// for sm_90), or failure naming the unsupported architecture.
+FailureOr<std::string> getPTXFeatures(StringRef chip, std::string &error);
+
+/// Adds the passes from func-level IR with se, TOSA, linalg, tensor and
+/// arith ops to the LLVM dialect with the kernels in one `gpu.binary`
+/// (PTX in it with format `isa`). Fails, saying why in `error`, on an
+/// unknown architecture or format.
+LogicalResult buildSEGPUPipeline(OpPassManager &pm,
+                                 const GPUPipelineOptions &options,
+                                 std::string &error);
+
+/// Registers `se-gpu-pipeline` with the global pass registry.
+void registerSEGPUPipeline();
+
+} // namespace se
+} // namespace mlir
+
+#endif // SE_CODEGEN_GPU_PASSES_H

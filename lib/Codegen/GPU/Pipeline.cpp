@@ -1,0 +1,122 @@
+//===- Pipeline.cpp - se-gpu-pipeline: se/linalg to NVVM kernels ----------===//
+
+#include "se/Codegen/GPU/Passes.h"
+
+#include "se/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::se;
+
+FailureOr<std::string> mlir::se::getPTXFeatures(StringRef chip,
+                                                std::string &error) {
+  // The first PTX ISA version that knows each architecture (PTX ISA
+  // manual, "Release notes").
+  static const std::pair<int, StringRef> kFirstPTX[] = {
+      {70, "+ptx60"},  {72, "+ptx61"}, {75, "+ptx63"}, {80, "+ptx70"},
+      {86, "+ptx71"},  {87, "+ptx74"}, {89, "+ptx78"}, {90, "+ptx80"},
+      {100, "+ptx86"}, {120, "+ptx87"}};
+  int version = 0;
+  StringRef digits = chip;
+  if (!digits.consume_front("sm_") || digits.consumeInteger(10, version) ||
+      !digits.empty()) {
+    error = "unknown GPU architecture '" + chip.str() +
+            "' (expected sm_XY, e.g. sm_90)";
+    return failure();
+  }
+  for (auto [known, features] : kFirstPTX)
+    if (known == version)
+      return features.str();
+  error = "unsupported GPU architecture '" + chip.str() +
+          "' (supported: sm_70, sm_72, sm_75, sm_80, sm_86, sm_87, sm_89, "
+          "sm_90, sm_100, sm_120)";
+  return failure();
+}
+
+LogicalResult mlir::se::buildSEGPUPipeline(OpPassManager &pm,
+                                           const GPUPipelineOptions &options,
+                                           std::string &error) {
+  FailureOr<std::string> features = getPTXFeatures(options.chip, error);
+  if (failed(features))
+    return failure();
+  if (options.format != "bin" && options.format != "isa" &&
+      options.format != "fatbin") {
+    error = "unknown kernel format '" + options.format +
+            "' (expected bin, isa or fatbin)";
+    return failure();
+  }
+
+  // Graph level to linalg on tensors; filters to HWCF so that neighbouring
+  // threads (neighbouring output channels) read neighbouring weights.
+  addGraphToLinalgPasses(pm, options.raiseSE);
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createSECPUPackConvWeights());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Buffers: results become out-parameters, every intermediate a view of
+  // one device workspace, every constant a view of one device weights blob.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createSECPUAllocateReturnedShapes());
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createSECPUPlanWorkspace(SECPUPlanWorkspaceOptions{0}));
+  pm.addPass(createSECPUExternalizeWeights(SECPUExternalizeWeightsOptions{0}));
+  if (!options.externalWeights)
+    pm.addPass(createSEGPUUploadWeights());
+  pm.addPass(createSEExportCInterface());
+
+  // One kernel per op, launched in order on one stream per call.
+  pm.addNestedPass<func::FuncOp>(
+      createSEGPUMapLinalgToKernels({options.blockSize}));
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
+
+  gpu::GPUToNVVMPipelineOptions nvvm;
+  nvvm.cubinChip = options.chip.getValue();
+  nvvm.cubinFeatures = *features;
+  nvvm.cubinFormat = options.format.getValue();
+  nvvm.optLevel = 3;
+  gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+  return success();
+}
+
+void mlir::se::registerSEGPUPipeline() {
+  registerPassPipeline(
+      "se-gpu-pipeline",
+      "Lower se, linalg, tensor and arith ops on tensors to the LLVM dialect "
+      "with NVIDIA GPU kernels (one gpu.binary) and host code that launches "
+      "them",
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        GPUPipelineOptions options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        std::string error;
+        if (failed(buildSEGPUPipeline(pm, options, error)))
+          return errorHandler("se-gpu-pipeline: " + error);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optionsHandler) {
+        optionsHandler(GPUPipelineOptions());
+      });
+}
