@@ -23,6 +23,8 @@ config.substitutions.append(("%se_runtime_include",
                              os.path.join(config.se_src_root, "runtime",
                                           "include")))
 config.substitutions.append(("%host_cc", config.host_cc))
+config.substitutions.append(("%se_lib_dir",
+                             os.path.join(config.se_obj_root, "lib")))
 config.substitutions.append(("%python", sys.executable))
 # Text-format ONNX models (readable, reviewable) are encoded at test time.
 config.substitutions.append(
@@ -43,6 +45,14 @@ import subprocess
 if subprocess.call(["/usr/bin/python3", "-c", "import torch"],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
     config.available_features.add("torch")
+
+# The CUDA toolkit's ptxas: compiling kernels to cubin (every GPU --emit
+# kind but ptx) needs it, and tests check the emitted PTX with it.
+import shutil
+ptxas = shutil.which("ptxas") or shutil.which("ptxas", path="/usr/local/cuda/bin")
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
 
 if config.se_sanitize:
     config.available_features.add("sanitize")

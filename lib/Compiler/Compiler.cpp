@@ -14,6 +14,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
@@ -225,6 +226,21 @@ LogicalResult mlir::se::compile(
   bool cuda = options.target == CompileTarget::CUDA;
   if (options.emit == EmitKind::PTX && !cuda)
     return emitError(module.getLoc()) << "--emit=ptx needs --target=cuda";
+  if (cuda && options.emit != EmitKind::PTX && options.gpu.format != "isa") {
+    // Kernels become cubin through ptxas, with libdevice for math.
+    std::string toolkit = getCUDAToolkitPath(options.gpu.cudaPath);
+    SmallString<128> ptxas(toolkit), libdevice(toolkit);
+    llvm::sys::path::append(ptxas, "bin", "ptxas");
+    llvm::sys::path::append(libdevice, "nvvm", "libdevice");
+    if (!llvm::sys::fs::can_execute(ptxas) ||
+        !llvm::sys::fs::is_directory(libdevice))
+      return emitError(module.getLoc())
+             << "compiling GPU kernels needs the CUDA toolkit (ptxas and "
+                "libdevice), not found in '"
+             << toolkit
+             << "'; set --cuda-path or CUDA_HOME (--emit=ptx needs no "
+                "toolkit)";
+  }
   if (failed(runPasses(
           module, configurePassManager, [&](PassManager &pm) -> LogicalResult {
             LogicalResult built = success();

@@ -147,6 +147,12 @@ static cl::opt<se::CompileTarget> compileTarget(
     cl::cat(compileCategory));
 
 static cl::opt<std::string>
+    cudaPath("cuda-path",
+             cl::desc("The CUDA toolkit for --target=cuda (default: "
+                      "$CUDA_HOME, $CUDA_ROOT, $CUDA_PATH or /usr/local/cuda)"),
+             cl::init(""), cl::cat(compileCategory));
+
+static cl::opt<std::string>
     gpuArch("gpu-arch",
             cl::desc("NVIDIA architecture of the kernels with --target=cuda"),
             cl::init("sm_90"), cl::cat(compileCategory));
@@ -491,6 +497,7 @@ int main(int argc, char **argv) {
       stats && compileTarget == se::CompileTarget::CPU;
   options.target = compileTarget;
   options.gpu.chip = gpuArch;
+  options.gpu.cudaPath = cudaPath;
   options.gpu.raiseSE = raiseSE;
   options.gpu.externalWeights = weightsMode == WeightsMode::External;
   if (weightsMode == WeightsMode::External) {

@@ -80,7 +80,7 @@ struct ExternalizeWeightsPass
 
     auto weightsType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
     for (auto func : llvm::to_vector(module.getOps<func::FuncOp>())) {
-      if (func.isExternal())
+      if (func.isExternal() || func->hasAttr(se::kABIQueryAttrName))
         continue;
       SmallVector<memref::GetGlobalOp> uses;
       func.walk([&](memref::GetGlobalOp use) {
@@ -127,6 +127,7 @@ struct ExternalizeWeightsPass
         auto query = func::FuncOp::create(
             b, func.getLoc(), (func.getName() + suffix).str(),
             b.getFunctionType({}, {b.getI64Type()}));
+        query->setAttr(se::kABIQueryAttrName, b.getUnitAttr());
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToEnd(query.addEntryBlock());
         Value result = arith::ConstantIntOp::create(

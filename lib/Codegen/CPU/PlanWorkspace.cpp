@@ -92,7 +92,8 @@ struct PlanWorkspacePass : se::impl::SECPUPlanWorkspaceBase<PlanWorkspacePass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     for (auto func : llvm::to_vector(module.getOps<func::FuncOp>()))
-      if (func.isPublic() && !func.isExternal())
+      if (func.isPublic() && !func.isExternal() &&
+          !func->hasAttr(se::kABIQueryAttrName))
         plan(module, func);
   }
 
@@ -147,6 +148,7 @@ struct PlanWorkspacePass : se::impl::SECPUPlanWorkspaceBase<PlanWorkspacePass> {
     auto sizeFunc = func::FuncOp::create(
         b, func.getLoc(), (func.getName() + "_workspace_bytes").str(),
         b.getFunctionType({}, {b.getI64Type()}));
+    sizeFunc->setAttr(se::kABIQueryAttrName, b.getUnitAttr());
     Block *entry = sizeFunc.addEntryBlock();
     b.setInsertionPointToEnd(entry);
     Value size = arith::ConstantIntOp::create(b, func.getLoc(), total, 64);

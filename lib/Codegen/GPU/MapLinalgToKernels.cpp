@@ -2,6 +2,8 @@
 
 #include "se/Codegen/GPU/Passes.h"
 
+#include "Kernels.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Utils/Utils.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -124,9 +126,21 @@ struct MapLinalgToKernelsPass
         ops.push_back(op);
     });
     std::string moduleName = (func.getName() + "_kernels").str();
-    for (auto [index, op] : llvm::enumerate(ops))
+    for (auto [index, op] : llvm::enumerate(ops)) {
+      if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation());
+          conv && tiledConvolutions) {
+        se::KernelOptions options;
+        options.multiprocessors = multiprocessors;
+        options.moduleName = moduleName;
+        options.kernelName = kernelName(op, index);
+        if (succeeded(se::mapConvToKernel(conv, options))) {
+          conv->erase();
+          continue;
+        }
+      }
       if (failed(mapToKernel(op, blockSize, moduleName, index)))
         return signalPassFailure();
+    }
   }
 };
 } // namespace

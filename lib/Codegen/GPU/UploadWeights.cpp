@@ -2,6 +2,8 @@
 
 #include "se/Codegen/GPU/Passes.h"
 
+#include "se/Codegen/CPU/Passes.h"
+
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -28,16 +30,20 @@ struct UploadWeightsPass : se::impl::SEGPUUploadWeightsBase<UploadWeightsPass> {
     auto weightsType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
     SmallVector<func::FuncOp> entries;
     for (auto func : module.getOps<func::FuncOp>())
-      if (func.isPublic() && !func.isExternal() && func.getNumArguments() > 0 &&
+      if (func.isPublic() && !func.isExternal() &&
+          !func->hasAttr(se::kABIQueryAttrName) && func.getNumArguments() > 0 &&
           func.getArgumentTypes().back() == weightsType)
         entries.push_back(func);
 
     Location loc = module.getLoc();
     b.setInsertionPointToStart(module.getBody());
+    // No weights (all parameters are arguments): the upload does nothing.
     auto blobType = MemRefType::get(data.getType().getShape(), b.getI8Type());
-    auto blob = memref::GlobalOp::create(
-        b, loc, "se_weights_blob", b.getStringAttr("private"), blobType, data,
-        /*constant=*/true, b.getI64IntegerAttr(64));
+    memref::GlobalOp blob;
+    if (blobType.getNumElements() > 0)
+      blob = memref::GlobalOp::create(
+          b, loc, "se_weights_blob", b.getStringAttr("private"), blobType, data,
+          /*constant=*/true, b.getI64IntegerAttr(64));
     for (func::FuncOp entry : entries) {
       b.setInsertionPointAfter(entry);
       auto upload = func::FuncOp::create(
@@ -45,10 +51,12 @@ struct UploadWeightsPass : se::impl::SEGPUUploadWeightsBase<UploadWeightsPass> {
           b.getFunctionType({weightsType}, {}));
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToEnd(upload.addEntryBlock());
-      Value source =
-          memref::GetGlobalOp::create(b, loc, blobType, blob.getSymName());
-      gpu::MemcpyOp::create(b, loc, TypeRange{}, ValueRange{},
-                            upload.getArgument(0), source);
+      if (blob) {
+        Value source =
+            memref::GetGlobalOp::create(b, loc, blobType, blob.getSymName());
+        gpu::MemcpyOp::create(b, loc, TypeRange{}, ValueRange{},
+                              upload.getArgument(0), source);
+      }
       func::ReturnOp::create(b, loc);
     }
     module->removeAttr("se.weights_data");

@@ -28,6 +28,10 @@ inline constexpr llvm::StringLiteral kParallelTilesAttrName =
 /// se-cpu-plan-workspace).
 inline constexpr llvm::StringLiteral kWorkspaceBufferAttrName = "se.buffer";
 
+/// Marks the functions that report a compiled model's ABI (workspace and
+/// weights sizes, layout hash): they take no workspace or weights.
+inline constexpr llvm::StringLiteral kABIQueryAttrName = "se.abi_query";
+
 /// Options of `se-cpu-pipeline`; se-compile fills the same struct.
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<std::string> triple{

@@ -7,6 +7,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -43,6 +44,11 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("Leave the weights to a weights file loaded by the "
                      "caller instead of embedding them"),
       llvm::cl::init(false)};
+  PassOptions::Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("The CUDA toolkit (ptxas, libdevice); default: "
+                     "$CUDA_HOME, $CUDA_ROOT, $CUDA_PATH or /usr/local/cuda"),
+      llvm::cl::init("")};
   PassOptions::Option<int64_t> blockSize{*this, "block-size",
                                          llvm::cl::desc("Threads per block"),
                                          llvm::cl::init(256)};
@@ -51,6 +57,10 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
 /// The PTX ISA version that `chip` needs, as a target feature ("+ptx80"
 /// for sm_90), or failure naming the unsupported architecture.
 FailureOr<std::string> getPTXFeatures(StringRef chip, std::string &error);
+
+/// The CUDA toolkit to compile kernels with: `path` when given, else the
+/// first of $CUDA_HOME, $CUDA_ROOT, $CUDA_PATH, else /usr/local/cuda.
+std::string getCUDAToolkitPath(StringRef path);
 
 /// Adds the passes from func-level IR with se, TOSA, linalg, tensor and
 /// arith ops to the LLVM dialect with the kernels in one `gpu.binary`

@@ -1,0 +1,285 @@
+//===- ConvKernel.cpp - NHWC/HWCF convolutions as tiled implicit GEMMs ----===//
+//
+// A convolution out[n][oh][ow][f] += in[n][oh*sh+kh][ow*sw+kw][c] *
+// filter[kh][kw][c][f] is the matrix product of A (M = N*OH*OW rows, K =
+// KH*KW*C columns, gathered from the input) and B (the filter as K x F).
+// Each block of 256 threads computes one BM x BN tile of the output; per
+// step of BK along K the block stages A (transposed) and B in shared memory,
+// then each thread accumulates a T x T sub-tile in registers with outer
+// products. BM = BN = 16 T and BK = 64 / T, so that staging takes one
+// 4-float load of A and one of B per thread and step.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+using namespace mlir;
+
+namespace {
+/// The convolution's sizes; the input is already padded.
+struct ConvShape {
+  int64_t n, c, kh, kw, f, oh, ow, strideH, strideW;
+  int64_t m() const { return n * oh * ow; }
+  int64_t k() const { return kh * kw * c; }
+};
+
+/// Builds the kernel body of one convolution with one tile size.
+class ConvKernelBuilder {
+public:
+  ConvKernelBuilder(ImplicitLocOpBuilder &b, const ConvShape &shape,
+                    int64_t tile, bool vectorInput)
+      : b(b), s(shape), t(tile), bm(16 * tile), bk(64 / tile),
+        vectorInput(vectorInput) {}
+
+  void build(gpu::LaunchOp launch, Value input, Value filter, Value output);
+
+private:
+  Value index(int64_t value) {
+    return arith::ConstantIndexOp::create(b, value);
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
+  Value mul(Value x, int64_t y) {
+    return arith::MulIOp::create(b, x, index(y));
+  }
+  Value div(Value x, int64_t y) {
+    return arith::DivUIOp::create(b, x, index(y));
+  }
+  Value rem(Value x, int64_t y) {
+    return arith::RemUIOp::create(b, x, index(y));
+  }
+  Value less(Value x, int64_t y) {
+    return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x, index(y));
+  }
+  Value both(Value x, Value y) { return arith::AndIOp::create(b, x, y); }
+
+  /// The input element of row `m` (as image, output row and column) and
+  /// column `k` of A.
+  SmallVector<Value> inputIndices(ArrayRef<Value> pixel, Value k) {
+    Value c = rem(k, s.c), rest = div(k, s.c);
+    Value kw = rem(rest, s.kw), kh = div(rest, s.kw);
+    return {pixel[0], add(mul(pixel[1], s.strideH), kh),
+            add(mul(pixel[2], s.strideW), kw), c};
+  }
+
+  /// (image, output row, output column) of output row `m` of the GEMM.
+  SmallVector<Value> pixelOf(Value m) {
+    Value ow = rem(m, s.ow), rest = div(m, s.ow);
+    return {div(rest, s.oh), rem(rest, s.oh), ow};
+  }
+
+  /// A value of type `type` loaded by `load` when `condition` holds, else
+  /// zero.
+  Value loadIf(Value condition, Type type, function_ref<Value()> load) {
+    auto branch = scf::IfOp::create(b, type, condition, /*withElse=*/true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(branch.thenBlock());
+      scf::YieldOp::create(b, load());
+      b.setInsertionPointToStart(branch.elseBlock());
+      scf::YieldOp::create(b, zeroOf(type));
+    }
+    return branch.getResult(0);
+  }
+
+  Value zeroOf(Type type) {
+    if (auto vector = dyn_cast<VectorType>(type))
+      return arith::ConstantOp::create(
+          b, vector, DenseElementsAttr::get(vector, b.getF32FloatAttr(0)));
+    return arith::ConstantOp::create(b, b.getF32FloatAttr(0));
+  }
+
+  ImplicitLocOpBuilder &b;
+  ConvShape s;
+  int64_t t, bm, bk;
+  bool vectorInput;
+};
+} // namespace
+
+void ConvKernelBuilder::build(gpu::LaunchOp launch, Value input, Value filter,
+                              Value output) {
+  Value sharedA = launch.getWorkgroupAttributions()[0];
+  Value sharedB = launch.getWorkgroupAttributions()[1];
+  Value tid = launch.getThreadIds().x;
+  Value rowBase = mul(launch.getBlockIds().x, bm);
+  Value colBase = mul(launch.getBlockIds().y, bm);
+  auto quad = VectorType::get({4}, b.getF32Type());
+  auto row = VectorType::get({t}, b.getF32Type());
+  llvm::MaybeAlign quadAlign(16), rowAlign(std::min<int64_t>(16, 4 * t));
+
+  // Staging assignment: thread `tid` loads 4 consecutive columns of one row
+  // of A and 4 consecutive columns of one row of B per step.
+  Value aRow = div(tid, bk / 4), aCol = mul(rem(tid, bk / 4), 4);
+  Value aM = add(rowBase, aRow);
+  Value aValid = less(aM, s.m());
+  SmallVector<Value> aPixel =
+      pixelOf(arith::SelectOp::create(b, aValid, aM, index(0)));
+  Value bRow = div(tid, bm / 4), bCol = mul(rem(tid, bm / 4), 4);
+  Value bF = add(colBase, bCol);
+  Value bValid = less(bF, s.f);
+  Value filterKF = memref::CollapseShapeOp::create(
+      b, filter, SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+  // Compute assignment: a T x T sub-tile per thread.
+  Value ty = div(tid, 16), tx = rem(tid, 16);
+  Value aOffset = mul(ty, t), bOffset = mul(tx, t);
+
+  SmallVector<Value> zeros(t, zeroOf(row));
+  auto steps = scf::ForOp::create(b, index(0), index(s.k()), index(bk), zeros);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(steps.getBody());
+    Value k0 = steps.getInductionVar();
+    Value kA = add(k0, aCol);
+    if (vectorInput) {
+      // C % 4 == 0: the four columns are four channels of one input pixel.
+      Value a = loadIf(both(aValid, less(kA, s.k())), quad, [&] {
+        return vector::LoadOp::create(b, quad, input, inputIndices(aPixel, kA),
+                                      false, quadAlign);
+      });
+      for (int64_t i = 0; i < 4; ++i)
+        memref::StoreOp::create(b, vector::ExtractOp::create(b, a, i), sharedA,
+                                ValueRange{add(aCol, index(i)), aRow});
+    } else {
+      for (int64_t i = 0; i < 4; ++i) {
+        Value k = add(kA, index(i));
+        Value a = loadIf(both(aValid, less(k, s.k())), b.getF32Type(), [&] {
+          return memref::LoadOp::create(b, input, inputIndices(aPixel, k));
+        });
+        memref::StoreOp::create(b, a, sharedA,
+                                ValueRange{add(aCol, index(i)), aRow});
+      }
+    }
+    Value kB = add(k0, bRow);
+    Value bQuad = loadIf(both(bValid, less(kB, s.k())), quad, [&] {
+      return vector::LoadOp::create(b, quad, filterKF, ValueRange{kB, bF},
+                                    false, quadAlign);
+    });
+    vector::StoreOp::create(b, bQuad, sharedB, ValueRange{bRow, bCol}, false,
+                            quadAlign);
+    gpu::BarrierOp::create(b);
+
+    // Outer products over the staged columns, unrolled.
+    SmallVector<Value> sums(steps.getRegionIterArgs());
+    for (int64_t kk = 0; kk < bk; ++kk) {
+      Value a = vector::LoadOp::create(
+          b, row, sharedA, ValueRange{index(kk), aOffset}, false, rowAlign);
+      Value bRowValues = vector::LoadOp::create(
+          b, row, sharedB, ValueRange{index(kk), bOffset}, false, rowAlign);
+      for (int64_t i = 0; i < t; ++i) {
+        Value ai = vector::BroadcastOp::create(
+            b, row, vector::ExtractOp::create(b, a, i));
+        sums[i] = vector::FMAOp::create(b, ai, bRowValues, sums[i]);
+      }
+    }
+    gpu::BarrierOp::create(b);
+    scf::YieldOp::create(b, sums);
+  }
+
+  // out += acc, row by row of the sub-tile.
+  Value f0 = add(colBase, bOffset);
+  Value fValid = less(f0, s.f);
+  for (int64_t i = 0; i < t; ++i) {
+    Value m = add(rowBase, add(aOffset, index(i)));
+    auto guard = scf::IfOp::create(b, both(fValid, less(m, s.m())),
+                                   /*withElse=*/false);
+    OpBuilder::InsertionGuard insertion(b);
+    b.setInsertionPointToStart(guard.thenBlock());
+    SmallVector<Value> indices = pixelOf(m);
+    indices.push_back(f0);
+    Value old =
+        vector::LoadOp::create(b, row, output, indices, false, rowAlign);
+    Value sum = arith::AddFOp::create(b, old, steps.getResult(i));
+    vector::StoreOp::create(b, sum, output, indices, false, rowAlign);
+  }
+}
+
+/// Whether `value`'s layout keeps every 4-float group of its innermost
+/// dimension 16-byte aligned (given a 16-byte aligned base).
+static bool isQuadAligned(Value value) {
+  auto type = cast<MemRefType>(value.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(offset) || offset % 4 != 0 || strides.back() != 1)
+    return false;
+  return llvm::all_of(ArrayRef(strides).drop_back(), [](int64_t stride) {
+    return !ShapedType::isDynamic(stride) && stride % 4 == 0;
+  });
+}
+
+FailureOr<gpu::LaunchOp>
+mlir::se::mapConvToKernel(linalg::Conv2DNhwcHwcfOp conv,
+                          const KernelOptions &options) {
+  Value input = conv.getDpsInputs()[0], filter = conv.getDpsInputs()[1];
+  Value output = conv.getDpsInits()[0];
+  auto inputType = dyn_cast<MemRefType>(input.getType());
+  auto filterType = dyn_cast<MemRefType>(filter.getType());
+  auto outputType = dyn_cast<MemRefType>(output.getType());
+  if (!inputType || !filterType || !outputType || !inputType.hasStaticShape() ||
+      !filterType.hasStaticShape() || !outputType.hasStaticShape() ||
+      !inputType.getElementType().isF32() ||
+      !filterType.getElementType().isF32() ||
+      !outputType.getElementType().isF32() ||
+      !filterType.getLayout().isIdentity())
+    return failure();
+  if (!llvm::all_of(conv.getDilations().getValues<int64_t>(),
+                    [](int64_t d) { return d == 1; }))
+    return failure();
+  SmallVector<int64_t> strides =
+      llvm::to_vector(conv.getStrides().getValues<int64_t>());
+  ArrayRef<int64_t> in = inputType.getShape(), fl = filterType.getShape(),
+                    out = outputType.getShape();
+  ConvShape shape{in[0],  in[3],  fl[0],      fl[1],     fl[3],
+                  out[1], out[2], strides[0], strides[1]};
+  if (shape.f % 4 != 0 || !isQuadAligned(filter) || !isQuadAligned(output))
+    return failure();
+  bool vectorInput = shape.c % 4 == 0 && isQuadAligned(input);
+
+  // The largest sub-tile that still gives every multiprocessor two blocks,
+  // divides F (a thread's columns are in or out together) and is no wider
+  // than F.
+  int64_t tile = 2;
+  for (int64_t candidate : {8, 4}) {
+    int64_t edge = 16 * candidate;
+    int64_t blocks =
+        llvm::divideCeil(shape.m(), edge) * llvm::divideCeil(shape.f, edge);
+    if (shape.f % candidate == 0 && shape.f >= edge &&
+        blocks >= 2 * options.multiprocessors) {
+      tile = candidate;
+      break;
+    }
+  }
+  int64_t edge = 16 * tile, depth = 64 / tile;
+
+  ImplicitLocOpBuilder b(conv.getLoc(), conv);
+  auto index = [&](int64_t value) -> Value {
+    return arith::ConstantIndexOp::create(b, value);
+  };
+  Attribute workgroup = gpu::AddressSpaceAttr::get(
+      b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
+  auto staged = [&](int64_t columns) {
+    return MemRefType::get({depth, columns}, b.getF32Type(), AffineMap(),
+                           workgroup);
+  };
+  Value one = index(1);
+  auto launch = gpu::LaunchOp::create(
+      b, index(llvm::divideCeil(shape.m(), edge)),
+      index(llvm::divideCeil(shape.f, edge)), one, index(256), one, one,
+      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+      /*asyncDependencies=*/{}, TypeRange{staged(edge), staged(edge)},
+      /*privateAttributions=*/{}, nullptr, nullptr, nullptr,
+      FlatSymbolRefAttr::get(b.getContext(), options.moduleName),
+      FlatSymbolRefAttr::get(b.getContext(), options.kernelName));
+  b.setInsertionPointToEnd(&launch.getBody().front());
+  gpu::TerminatorOp::create(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  ConvKernelBuilder(b, shape, tile, vectorInput)
+      .build(launch, input, filter, output);
+  return launch;
+}

@@ -1,0 +1,118 @@
+// RUN: se-opt %s --se-gpu-map-linalg-to-kernels --cse --split-input-file | FileCheck %s
+// RUN: se-opt %s --se-gpu-map-linalg-to-kernels="tiled-convolutions=false" --cse --split-input-file | FileCheck %s --check-prefix=NAIVE
+// RUN: se-opt %s --se-gpu-map-linalg-to-kernels="tiled-convolutions=false block-size=64" --cse --split-input-file | FileCheck %s --check-prefix=BLOCK64
+
+// An element-wise op: one thread per element, 300 points in two blocks of
+// 256, the innermost dimension fastest, a guard for the last block.
+// CHECK-LABEL: func.func @relu
+//   CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
+//   CHECK-DAG: %[[C256:.*]] = arith.constant 256 : index
+//       CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %[[C2]], {{[^)]*}}) threads({{[^)]*}}) in ({{[^)]*}} = %[[C256]], {{[^)]*}})
+//  CHECK-SAME: module(@relu_kernels) function(@generic_0)
+//       CHECK: arith.cmpi ult, %{{.*}}, %c300
+//       CHECK: scf.if
+//       CHECK: arith.remui %{{.*}}, %c30
+//       CHECK: arith.divui %{{.*}}, %c30
+//       CHECK: linalg.generic {{.*}} ins(%{{.*}} : memref<1x1xf32, strided<[30, 1], offset: ?>>)
+//       CHECK: gpu.terminator
+//   CHECK-NOT: linalg.generic
+// BLOCK64-LABEL: func.func @relu
+//       BLOCK64: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %c5, {{[^)]*}}) threads({{[^)]*}}) in ({{[^)]*}} = %c64,
+func.func @relu(%in: memref<10x30xf32>, %out: memref<10x30xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%in : memref<10x30xf32>) outs(%out : memref<10x30xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %r = arith.maximumf %x, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// A reduction: threads over the parallel dimensions (2 x 64 channels), each
+// sums its channel over the 49 pixels in a sequential loop; 128 points fit
+// one block of 128 threads.
+// CHECK-LABEL: func.func @squeeze
+//       CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %c1{{[^)]*}}) threads({{[^)]*}}) in ({{[^)]*}} = %c128,
+//       CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]
+//  CHECK-SAME: ins(%{{.*}} : memref<1x49x1xf32, strided<[3136, 64, 1], offset: ?>>)
+//  CHECK-SAME: outs(%{{.*}} : memref<1x1xf32, strided<[64, 1], offset: ?>>)
+func.func @squeeze(%in: memref<2x49x64xf32>, %out: memref<2x64xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, p, c) -> (n, p, c)>, affine_map<(n, p, c) -> (n, c)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%in : memref<2x49x64xf32>) outs(%out : memref<2x64xf32>) {
+  ^bb0(%x: f32, %acc: f32):
+    %s = arith.addf %x, %acc : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Copies run on the device too; a rank-0 op gets one thread.
+// CHECK-LABEL: func.func @copies
+//       CHECK: gpu.launch
+//       CHECK: linalg.copy
+//       CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %c1{{[^)]*}}) threads({{[^)]*}}) in ({{[^)]*}} = %c32,
+//       CHECK: linalg.fill
+//   CHECK-NOT: memref.copy
+func.func @copies(%a: memref<4x4xf32>, %b: memref<4x4xf32>, %s: memref<f32>) {
+  memref.copy %a, %b : memref<4x4xf32> to memref<4x4xf32>
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%s : memref<f32>)
+  return
+}
+
+// -----
+
+// A convolution becomes a tiled implicit GEMM: M = 2*8*8 = 128 output
+// pixels, F = 64 channels, K = 3*3*16 = 144. Few blocks: 2 x 2 sub-tiles,
+// 32 x 32 tiles, 32 columns of K per step; shared memory for both operands.
+// CHECK-LABEL: func.func @conv
+//       CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %c4{{[^)]*}}, {{[^)]*}} = %c2{{[^)]*}}, {{[^)]*}}) threads({{[^)]*}}) in ({{[^)]*}} = %c256,
+//  CHECK-SAME: workgroup(%[[A:.*]] : memref<32x32xf32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<32x32xf32, #gpu.address_space<workgroup>>)
+//       CHECK: memref.collapse_shape {{.*}} : memref<3x3x16x64xf32> into memref<144x64xf32>
+//       CHECK: scf.for %{{.*}} = %c0 to %c144 step %c32 iter_args
+//       CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<2x10x10x16xf32>, vector<4xf32>
+//       CHECK: memref.store {{.*}}, %[[A]]
+//       CHECK: vector.store {{.*}}, %[[B]]
+//       CHECK: gpu.barrier
+//       CHECK: vector.fma
+//       CHECK: gpu.barrier
+//       CHECK: vector.load {{.*}} : memref<2x8x8x64xf32>, vector<2xf32>
+//       CHECK: arith.addf {{.*}} : vector<2xf32>
+//       CHECK: vector.store
+//   CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+// NAIVE-LABEL: func.func @conv
+//       NAIVE: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %c32{{[^)]*}}) threads({{[^)]*}}) in ({{[^)]*}} = %c256,
+//       NAIVE: linalg.conv_2d_nhwc_hwcf {{.*}} outs(%{{.*}} : memref<1x1x1x1xf32
+func.func @conv(%in: memref<2x10x10x16xf32>, %filter: memref<3x3x16x64xf32>, %out: memref<2x8x8x64xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%in, %filter : memref<2x10x10x16xf32>, memref<3x3x16x64xf32>) outs(%out : memref<2x8x8x64xf32>)
+  return
+}
+
+// -----
+
+// Three input channels (the stem): scalar loads of the gathered input.
+// An output width that is not a multiple of 4 channels falls back to one
+// thread per output.
+// CHECK-LABEL: func.func @stem_and_odd
+//       CHECK: gpu.launch
+//       CHECK: scf.for %{{.*}} = %c0 to %c147 step %c32
+//   CHECK-NOT: vector.load {{.*}} : memref<1x21x21x3xf32>
+//       CHECK: memref.load {{.*}} : memref<1x21x21x3xf32>
+//       CHECK: gpu.launch
+//       CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} outs(%{{.*}} : memref<1x1x1x1xf32
+func.func @stem_and_odd(%in: memref<1x21x21x3xf32>, %filter: memref<7x7x3x64xf32>, %out: memref<1x8x8x64xf32>,
+                        %odd_filter: memref<1x1x3x6xf32>, %odd_out: memref<1x21x21x6xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+      ins(%in, %filter : memref<1x21x21x3xf32>, memref<7x7x3x64xf32>) outs(%out : memref<1x8x8x64xf32>)
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%in, %odd_filter : memref<1x21x21x3xf32>, memref<1x1x3x6xf32>) outs(%odd_out : memref<1x21x21x6xf32>)
+  return
+}
