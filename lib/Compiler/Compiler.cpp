@@ -40,6 +40,11 @@ ModelABI mlir::se::getModelABI(const CompilerOptions &options) {
     abi.externalWeights = options.gpu.externalWeights;
     return abi;
   }
+  if (options.target == CompileTarget::CUDAEmulator) {
+    abi.workspace = true;
+    abi.externalWeights = true;
+    return abi;
+  }
   abi.workspace = options.pipeline.workspace;
   abi.threadCount = options.pipeline.threads > 1;
   abi.externalWeights = options.pipeline.externalWeights;
@@ -223,10 +228,16 @@ LogicalResult mlir::se::compile(
     list(entry.getResultTypes());
   }
 
-  bool cuda = options.target == CompileTarget::CUDA;
-  if (options.emit == EmitKind::PTX && !cuda)
+  bool emulator = options.target == CompileTarget::CUDAEmulator;
+  bool cuda = options.target == CompileTarget::CUDA || emulator;
+  if (options.emit == EmitKind::PTX && options.target != CompileTarget::CUDA)
     return emitError(module.getLoc()) << "--emit=ptx needs --target=cuda";
-  if (cuda && options.emit != EmitKind::PTX && options.gpu.format != "isa") {
+  if (emulator && !options.gpu.externalWeights)
+    return emitError(module.getLoc())
+           << "--target=cuda-emulator keeps the weights in a file: add "
+              "--weights=external";
+  if (cuda && !emulator && options.emit != EmitKind::PTX &&
+      options.gpu.format != "isa") {
     // Kernels become cubin through ptxas, with libdevice for math.
     std::string toolkit = getCUDAToolkitPath(options.gpu.cudaPath);
     SmallString<128> ptxas(toolkit), libdevice(toolkit);
@@ -247,6 +258,7 @@ LogicalResult mlir::se::compile(
             if (cuda) {
               GPUPipelineOptions gpu;
               gpu.copyOptionValuesFrom(options.gpu);
+              gpu.emulate = emulator;
               if (options.emit == EmitKind::PTX)
                 gpu.format = "isa";
               built = buildSEGPUPipeline(pm, gpu, error);
@@ -286,8 +298,8 @@ LogicalResult mlir::se::compile(
     return success();
   }
   if (options.emit == EmitKind::Shared)
-    return emitShared(**llvmModule, **machine, entryName, signature, cuda, os,
-                      module.getLoc());
+    return emitShared(**llvmModule, **machine, entryName, signature,
+                      cuda && !emulator, os, module.getLoc());
   if (failed(emitMachineCode(**llvmModule, **machine,
                              options.emit == EmitKind::Asm, os, error)))
     return emitError(module.getLoc()) << error;

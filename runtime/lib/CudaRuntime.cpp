@@ -11,12 +11,16 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -111,7 +115,8 @@ struct Driver {
   X(cuEventCreate, CUresult (*)(CUevent *, unsigned))                          \
   X(cuEventDestroy_v2, CUresult (*)(CUevent))                                  \
   X(cuEventRecord, CUresult (*)(CUevent, CUstream))                            \
-  X(cuEventSynchronize, CUresult (*)(CUevent))
+  X(cuEventSynchronize, CUresult (*)(CUevent))                                 \
+  X(cuEventElapsedTime, CUresult (*)(float *, CUevent, CUevent))
 #define SE_DECLARE(name, type)                                                 \
   using name##_t = type;                                                       \
   name##_t name = nullptr;
@@ -216,6 +221,82 @@ template <typename Call> void run(const char *call, Call &&body) {
     check(body(*d), call);
 }
 
+/// With SE_CUDA_PROFILE set, every launch is timed with events (and waited
+/// for, so kernels no longer overlap the host) and a table of the time per
+/// kernel is printed to stderr at exit.
+class Profiler {
+public:
+  static Profiler *get() {
+    static Profiler *profiler =
+        std::getenv("SE_CUDA_PROFILE") ? new Profiler() : nullptr;
+    return profiler;
+  }
+
+  void name(CUfunction function, const char *name) {
+    std::lock_guard<std::mutex> lock(mutex);
+    names[function] = name;
+  }
+
+  /// Runs `launch` between two events on `stream` and records the time.
+  void time(CUfunction function, CUstream stream, Driver &d,
+            const std::function<CUresult()> &launch) {
+    CUevent start = nullptr, end = nullptr;
+    if (d.cuEventCreate(&start, 0) != kSuccess ||
+        d.cuEventCreate(&end, 0) != kSuccess) {
+      check(launch(), "cuLaunchKernel");
+      return;
+    }
+    d.cuEventRecord(start, stream);
+    check(launch(), "cuLaunchKernel");
+    d.cuEventRecord(end, stream);
+    float ms = 0;
+    if (d.cuEventSynchronize(end) == kSuccess)
+      d.cuEventElapsedTime(&ms, start, end);
+    d.cuEventDestroy_v2(start);
+    d.cuEventDestroy_v2(end);
+    std::lock_guard<std::mutex> lock(mutex);
+    Entry &entry = entries[names.count(function) ? names[function] : "?"];
+    entry.launches += 1;
+    entry.milliseconds += ms;
+  }
+
+  ~Profiler() = default;
+
+  static void print() {
+    Profiler *profiler = get();
+    if (!profiler)
+      return;
+    std::vector<std::pair<std::string, Entry>> rows(profiler->entries.begin(),
+                                                    profiler->entries.end());
+    std::sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) {
+      return a.second.milliseconds > b.second.milliseconds;
+    });
+    double total = 0;
+    for (const auto &row : rows)
+      total += row.second.milliseconds;
+    std::fprintf(stderr, "se-runtime profile: %.3f ms in %zu kernels\n", total,
+                 rows.size());
+    std::fprintf(stderr, "%-32s %9s %12s %10s %6s\n", "kernel", "launches",
+                 "total ms", "mean us", "%");
+    for (const auto &[name, entry] : rows)
+      std::fprintf(stderr, "%-32s %9ld %12.3f %10.1f %6.2f\n", name.c_str(),
+                   entry.launches, entry.milliseconds,
+                   1e3 * entry.milliseconds / entry.launches,
+                   100.0 * entry.milliseconds / (total > 0 ? total : 1));
+  }
+
+private:
+  Profiler() { std::atexit(print); }
+
+  struct Entry {
+    long launches = 0;
+    double milliseconds = 0;
+  };
+  std::mutex mutex;
+  std::map<CUfunction, std::string> names;
+  std::map<std::string, Entry> entries;
+};
+
 } // namespace
 
 extern "C" {
@@ -263,8 +344,7 @@ void mgpuModuleUnload(CUmodule module) {
   // Compiled code unloads its modules from a global destructor, which may
   // run after the driver has shut down at exit: nothing is left to free.
   Driver &d = driver();
-  if (!module || !d.usable ||
-      d.cuCtxSetCurrent(d.context) == kDeinitialized)
+  if (!module || !d.usable || d.cuCtxSetCurrent(d.context) == kDeinitialized)
     return;
   check(d.cuModuleUnload(module), "cuModuleUnload");
 }
@@ -274,6 +354,8 @@ CUfunction mgpuModuleGetFunction(CUmodule module, const char *name) {
   run("cuModuleGetFunction", [&](Driver &d) {
     return d.cuModuleGetFunction(&function, module, name);
   });
+  if (Profiler *profiler = Profiler::get(); profiler && function)
+    profiler->name(function, name);
   return function;
 }
 
@@ -281,10 +363,16 @@ void mgpuLaunchKernel(CUfunction function, intptr_t gridX, intptr_t gridY,
                       intptr_t gridZ, intptr_t blockX, intptr_t blockY,
                       intptr_t blockZ, int32_t smem, CUstream stream,
                       void **params, void **extra, size_t /*paramsCount*/) {
-  run("cuLaunchKernel", [&](Driver &d) {
+  auto launch = [&](Driver &d) {
     return d.cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY,
                             blockZ, smem, stream, params, extra);
-  });
+  };
+  if (Profiler *profiler = Profiler::get()) {
+    if (Driver *d = ready("cuLaunchKernel"))
+      profiler->time(function, stream, *d, [&] { return launch(*d); });
+    return;
+  }
+  run("cuLaunchKernel", launch);
 }
 
 CUstream mgpuStreamCreate() {

@@ -16,7 +16,8 @@
 #
 # Environment: SE_BUILD (default build); RUNS (timed runs, default 50);
 # SMALL, FULL, PEER (1 or 0: which parts to prepare or run, default all);
-# WEIGHTS_DIRS (run: where the weights parts are, default DIR). A device
+# WEIGHTS_DIRS (run: where the weights parts are, default DIR); PROFILE=1
+# (run: also time SE-ResNet-50's kernels, DIR/profile-*.txt). A device
 # session that carries at most ~50 MB per call can run SMALL and PEER with
 # the bundle and the first part, then FULL with the other parts.
 set -euo pipefail
@@ -61,7 +62,10 @@ prepare() {
   local build=${SE_BUILD:-$root/build}
   local compile=$build/bin/se-compile
   local work=$dir/work out=$dir/bundle
-  rm -rf "$work" "$out" "$dir"/bundle.tar.xz "$dir"/weights.part-*
+  # CPU references are kept in $work between runs (KEEP_REFERENCES=1):
+  # they depend on the models and the CPU path only.
+  [[ ${KEEP_REFERENCES:-0} == 1 ]] || rm -rf "$work"
+  rm -rf "$out" "$dir"/bundle.tar.xz "$dir"/weights.part-*
   mkdir -p "$work" "$out"
   cp "$build/lib/libse_cuda_runtime.so" "$out/"
   # name, zoo flags, extra CPU flags, extra GPU flags, GPU driver defines.
@@ -72,17 +76,20 @@ prepare() {
     "$compile" $flags $gpu_flags --target=cuda --name="$name" \
       -o "$work/$name.gpu.o"
     # shellcheck disable=SC2086
-    "$compile" $flags $cpu_flags --name="$name" -o "$work/$name.cpu.o"
-    # shellcheck disable=SC2086
     cc -O2 -DMODEL="$name" $gpu_defines -include "$work/$name.gpu.h" \
       "$root/test/gpu/model_driver.c" "$work/$name.gpu.o" \
       -L"$build/lib" -lse_cuda_runtime -Wl,-rpath,'$ORIGIN' -lm \
       -o "$out/$name"
-    cc -O2 -DMODEL="$name" -include "$work/$name.cpu.h" \
-      "$root/test/gpu/model_driver.c" "$work/$name.cpu.o" -lm \
-      -L/usr/lib/llvm-22/lib -lomp -Wl,-rpath,/usr/lib/llvm-22/lib \
-      -o "$work/$name.cpu"
-    "$work/$name.cpu" --write "$out/$name.ref" >/dev/null
+    if [[ ! -f $work/$name.ref ]]; then
+      # shellcheck disable=SC2086
+      "$compile" $flags $cpu_flags --name="$name" -o "$work/$name.cpu.o"
+      cc -O2 -DMODEL="$name" -include "$work/$name.cpu.h" \
+        "$root/test/gpu/model_driver.c" "$work/$name.cpu.o" -lm \
+        -L/usr/lib/llvm-22/lib -lomp -Wl,-rpath,/usr/lib/llvm-22/lib \
+        -o "$work/$name.cpu"
+      "$work/$name.cpu" --write "$work/$name.ref" >/dev/null
+    fi
+    cp "$work/$name.ref" "$out/$name.ref"
   }
   local entry name flags
   if [[ ${SMALL:-1} == 1 ]]; then
@@ -152,6 +159,12 @@ run() {
       cut -d' ' -f2- | xargs cat >se_resnet50_224.weights
     for entry in "${full_models[@]}"; do
       check "${entry%%|*}" --weights se_resnet50_224.weights
+      if [[ ${PROFILE:-0} == 1 ]]; then
+        # Time per kernel (SE_CUDA_PROFILE, libse_cuda_runtime).
+        SE_CUDA_PROFILE=1 "./bundle/${entry%%|*}" \
+          --weights se_resnet50_224.weights --runs 3 >/dev/null \
+          2>"profile-${entry%%|*}.txt" || failed=1
+      fi
     done
   fi
   if [[ ${PEER:-1} == 1 ]]; then

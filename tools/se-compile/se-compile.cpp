@@ -143,7 +143,11 @@ static cl::opt<se::CompileTarget> compileTarget(
                           "the host CPU, or --mtriple/--mcpu (default)"),
                clEnumValN(se::CompileTarget::CUDA, "cuda",
                           "an NVIDIA GPU (kernels for --gpu-arch, launched by "
-                          "host code; link with -lse_cuda_runtime)")),
+                          "host code; link with -lse_cuda_runtime)"),
+               clEnumValN(se::CompileTarget::CUDAEmulator, "cuda-emulator",
+                          "the GPU kernels run by CPU threads (OpenMP), to "
+                          "test them without a GPU; needs --weights=external; "
+                          "link with -fopenmp")),
     cl::cat(compileCategory));
 
 static cl::opt<std::string>
@@ -151,6 +155,12 @@ static cl::opt<std::string>
              cl::desc("The CUDA toolkit for --target=cuda (default: "
                       "$CUDA_HOME, $CUDA_ROOT, $CUDA_PATH or /usr/local/cuda)"),
              cl::init(""), cl::cat(compileCategory));
+
+static cl::opt<int64_t> gpuMultiprocessors(
+    "gpu-sm-count",
+    cl::desc("Streaming multiprocessors of the target GPU, for the choice of "
+             "tile sizes (default 132: H100, H200)"),
+    cl::init(132), cl::cat(compileCategory));
 
 static cl::opt<std::string>
     gpuArch("gpu-arch",
@@ -272,12 +282,18 @@ static LogicalResult validateOptions() {
     return reportError("--weights=external writes FILE.weights beside the "
                        "output; give -o FILE"),
            failure();
-  if (compileTarget != se::CompileTarget::CUDA) {
+  if (compileTarget == se::CompileTarget::CPU) {
     if (emitKind == se::EmitKind::PTX)
       return reportError("--emit=ptx needs --target=cuda"), failure();
     if (gpuArch.getNumOccurrences())
       return reportError("--gpu-arch needs --target=cuda"), failure();
+    if (gpuMultiprocessors.getNumOccurrences())
+      return reportError("--gpu-sm-count needs --target=cuda"), failure();
   } else {
+    if (gpuMultiprocessors < 1)
+      return reportError("--gpu-sm-count must be at least 1, got " +
+                         Twine(gpuMultiprocessors)),
+             failure();
     std::string error;
     if (failed(se::getPTXFeatures(gpuArch, error)))
       return reportError("--gpu-arch: " + error), failure();
@@ -498,6 +514,7 @@ int main(int argc, char **argv) {
   options.target = compileTarget;
   options.gpu.chip = gpuArch;
   options.gpu.cudaPath = cudaPath;
+  options.gpu.multiprocessors = gpuMultiprocessors;
   options.gpu.raiseSE = raiseSE;
   options.gpu.externalWeights = weightsMode == WeightsMode::External;
   if (weightsMode == WeightsMode::External) {

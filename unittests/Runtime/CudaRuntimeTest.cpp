@@ -56,6 +56,24 @@ TEST_F(CudaRuntimeNoDevice, CallsFailCleanly) {
   EXPECT_EQ(std::string(se_cuda_last_error()).rfind("cuModuleLoadData", 0), 0u);
 }
 
+TEST_F(CudaRuntimeNoDevice, ContextMemoryFailsCleanly) {
+  // What the generated create() and run() call.
+  EXPECT_EQ(se_cuda_malloc(1 << 20), nullptr);
+  ASSERT_NE(se_cuda_last_error(), nullptr);
+  EXPECT_EQ(std::string(se_cuda_last_error()).rfind("cuMemAlloc failed: ", 0),
+            0u);
+  se_cuda_clear_error();
+  float host[4] = {1, 2, 3, 4};
+  EXPECT_EQ(se_cuda_memcpy(host, host + 2, sizeof(float)), -1);
+  EXPECT_EQ(std::string(se_cuda_last_error()).rfind("cuMemcpy failed: ", 0),
+            0u);
+  EXPECT_EQ(host[0], 1.0f);
+  // Freeing null (what destroy() does after a failed create()) is no error.
+  se_cuda_clear_error();
+  se_cuda_free(nullptr);
+  EXPECT_EQ(se_cuda_last_error(), nullptr);
+}
+
 TEST(CudaRuntimeErrors, NamesTheCallAndTheError) {
   EXPECT_STREQ(se_cuda_describe(209, "cuModuleLoadData"),
                "cuModuleLoadData failed: CUDA_ERROR_NO_BINARY_FOR_GPU (209)");

@@ -51,6 +51,9 @@ enum class CompileTarget {
   CPU,
   /// An NVIDIA GPU, driven by host code: se-gpu-pipeline.
   CUDA,
+  /// The kernels of se-gpu-pipeline run by CPU threads, for testing them
+  /// without a GPU (the C API of a CPU model with external weights).
+  CUDAEmulator,
 };
 
 struct CompilerOptions {

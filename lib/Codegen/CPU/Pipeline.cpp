@@ -105,6 +105,28 @@ void mlir::se::addGraphToLinalgPasses(OpPassManager &pm, bool raiseSE) {
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
 }
 
+void mlir::se::addLoopsToLLVMPasses(OpPassManager &pm, bool openMP) {
+  VectorTransferToSCFOptions transfers;
+  transfers.enableFullUnroll(true);
+  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(transfers));
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.reassociateFPReductions = true;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  if (openMP)
+    pm.addPass(createConvertOpenMPToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
 LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
                                            const CPUPipelineOptions &options,
                                            std::string &error) {
@@ -186,25 +208,7 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createSECPUPrivatizeThreadAllocas());
     pm.addPass(createSECPURuntimeThreadCount());
   }
-  VectorTransferToSCFOptions transfers;
-  transfers.enableFullUnroll(true);
-  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(transfers));
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
-  ConvertVectorToLLVMPassOptions vectorToLLVM;
-  vectorToLLVM.reassociateFPReductions = true;
-  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertFuncToLLVMPass());
-  if (options.threads > 1)
-    pm.addPass(createConvertOpenMPToLLVMPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createUBToLLVMConversionPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  addLoopsToLLVMPasses(pm, /*openMP=*/options.threads > 1);
   return success();
 }
 

@@ -18,14 +18,18 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 using namespace mlir;
 
 namespace {
-/// The convolution's sizes; the input is already padded.
+/// The convolution's sizes. The input is padded; with `padTop`/`padLeft`
+/// the kernel reads an unpadded `h` x `w` source at that offset instead.
 struct ConvShape {
   int64_t n, c, kh, kw, f, oh, ow, strideH, strideW;
+  bool readsSource = false;
+  int64_t h = 0, w = 0, padTop = 0, padLeft = 0;
   int64_t m() const { return n * oh * ow; }
   int64_t k() const { return kh * kw * c; }
 };
@@ -38,7 +42,8 @@ public:
       : b(b), s(shape), t(tile), bm(16 * tile), bk(64 / tile),
         vectorInput(vectorInput) {}
 
-  void build(gpu::LaunchOp launch, Value input, Value filter, Value output);
+  void build(gpu::LaunchOp launch, Value input, Value filter, Value output,
+             const se::ConvEpilogue &epilogue);
 
 private:
   Value index(int64_t value) {
@@ -60,12 +65,34 @@ private:
   Value both(Value x, Value y) { return arith::AndIOp::create(b, x, y); }
 
   /// The input element of row `m` (as image, output row and column) and
-  /// column `k` of A.
-  SmallVector<Value> inputIndices(ArrayRef<Value> pixel, Value k) {
+  /// column `k` of A, and when reading an unpadded source, whether it lies
+  /// inside it (else it is padding: zero).
+  struct InputElement {
+    SmallVector<Value> indices;
+    Value inside;
+  };
+  InputElement inputElement(ArrayRef<Value> pixel, Value k) {
     Value c = rem(k, s.c), rest = div(k, s.c);
     Value kw = rem(rest, s.kw), kh = div(rest, s.kw);
-    return {pixel[0], add(mul(pixel[1], s.strideH), kh),
-            add(mul(pixel[2], s.strideW), kw), c};
+    Value row = add(mul(pixel[1], s.strideH), kh);
+    Value column = add(mul(pixel[2], s.strideW), kw);
+    if (!s.readsSource)
+      return {{pixel[0], row, column, c}, nullptr};
+    auto within = [&](Value x, int64_t low, int64_t size) {
+      return both(
+          arith::CmpIOp::create(b, arith::CmpIPredicate::uge, x, index(low)),
+          less(x, low + size));
+    };
+    Value inside =
+        both(within(row, s.padTop, s.h), within(column, s.padLeft, s.w));
+    return {{pixel[0], arith::SubIOp::create(b, row, index(s.padTop)),
+             arith::SubIOp::create(b, column, index(s.padLeft)), c},
+            inside};
+  }
+
+  /// `condition`, and `inside` when there is one.
+  Value andInside(Value condition, Value inside) {
+    return inside ? both(condition, inside) : condition;
   }
 
   /// (image, output row, output column) of output row `m` of the GEMM.
@@ -88,6 +115,9 @@ private:
     return branch.getResult(0);
   }
 
+  /// `op`'s body applied to each lane of `vector`.
+  Value applyElementwise(linalg::GenericOp op, Value vector);
+
   Value zeroOf(Type type) {
     if (auto vector = dyn_cast<VectorType>(type))
       return arith::ConstantOp::create(
@@ -103,7 +133,7 @@ private:
 } // namespace
 
 void ConvKernelBuilder::build(gpu::LaunchOp launch, Value input, Value filter,
-                              Value output) {
+                              Value output, const se::ConvEpilogue &epilogue) {
   Value sharedA = launch.getWorkgroupAttributions()[0];
   Value sharedB = launch.getWorkgroupAttributions()[1];
   Value tid = launch.getThreadIds().x;
@@ -138,19 +168,24 @@ void ConvKernelBuilder::build(gpu::LaunchOp launch, Value input, Value filter,
     Value kA = add(k0, aCol);
     if (vectorInput) {
       // C % 4 == 0: the four columns are four channels of one input pixel.
-      Value a = loadIf(both(aValid, less(kA, s.k())), quad, [&] {
-        return vector::LoadOp::create(b, quad, input, inputIndices(aPixel, kA),
-                                      false, quadAlign);
-      });
+      InputElement element = inputElement(aPixel, kA);
+      Value a = loadIf(andInside(both(aValid, less(kA, s.k())), element.inside),
+                       quad, [&] {
+                         return vector::LoadOp::create(
+                             b, quad, input, element.indices, false, quadAlign);
+                       });
       for (int64_t i = 0; i < 4; ++i)
         memref::StoreOp::create(b, vector::ExtractOp::create(b, a, i), sharedA,
                                 ValueRange{add(aCol, index(i)), aRow});
     } else {
       for (int64_t i = 0; i < 4; ++i) {
         Value k = add(kA, index(i));
-        Value a = loadIf(both(aValid, less(k, s.k())), b.getF32Type(), [&] {
-          return memref::LoadOp::create(b, input, inputIndices(aPixel, k));
-        });
+        InputElement element = inputElement(aPixel, k);
+        Value a =
+            loadIf(andInside(both(aValid, less(k, s.k())), element.inside),
+                   b.getF32Type(), [&] {
+                     return memref::LoadOp::create(b, input, element.indices);
+                   });
         memref::StoreOp::create(b, a, sharedA,
                                 ValueRange{add(aCol, index(i)), aRow});
       }
@@ -181,9 +216,18 @@ void ConvKernelBuilder::build(gpu::LaunchOp launch, Value input, Value filter,
     scf::YieldOp::create(b, sums);
   }
 
-  // out += acc, row by row of the sub-tile.
+  // out = (bias or out) + acc, then the element-wise op, row by row of the
+  // sub-tile.
   Value f0 = add(colBase, bOffset);
   Value fValid = less(f0, s.f);
+  Value bias;
+  if (epilogue.bias)
+    bias = loadIf(fValid, row, [&] {
+      return vector::LoadOp::create(b, row, epilogue.bias, ValueRange{f0},
+                                    false, rowAlign);
+    });
+  linalg::GenericOp elementwise = epilogue.elementwise;
+  Value result = elementwise ? elementwise.getDpsInits()[0] : output;
   for (int64_t i = 0; i < t; ++i) {
     Value m = add(rowBase, add(aOffset, index(i)));
     auto guard = scf::IfOp::create(b, both(fValid, less(m, s.m())),
@@ -192,11 +236,30 @@ void ConvKernelBuilder::build(gpu::LaunchOp launch, Value input, Value filter,
     b.setInsertionPointToStart(guard.thenBlock());
     SmallVector<Value> indices = pixelOf(m);
     indices.push_back(f0);
-    Value old =
-        vector::LoadOp::create(b, row, output, indices, false, rowAlign);
-    Value sum = arith::AddFOp::create(b, old, steps.getResult(i));
-    vector::StoreOp::create(b, sum, output, indices, false, rowAlign);
+    Value start =
+        bias ? bias
+             : vector::LoadOp::create(b, row, output, indices, false, rowAlign)
+                   .getResult();
+    Value value = arith::AddFOp::create(b, start, steps.getResult(i));
+    if (elementwise)
+      value = applyElementwise(elementwise, value);
+    vector::StoreOp::create(b, value, result, indices, false, rowAlign);
   }
+}
+
+Value ConvKernelBuilder::applyElementwise(linalg::GenericOp op, Value vector) {
+  Block &body = op.getRegion().front();
+  Value lanes = vector;
+  for (int64_t j = 0; j < t; ++j) {
+    IRMapping mapping;
+    mapping.map(body.getArgument(0),
+                vector::ExtractOp::create(b, vector, j).getResult());
+    for (Operation &bodyOp : body.without_terminator())
+      b.clone(bodyOp, mapping);
+    Value lane = mapping.lookupOrDefault(body.getTerminator()->getOperand(0));
+    lanes = vector::InsertOp::create(b, lane, lanes, j);
+  }
+  return lanes;
 }
 
 /// Whether `value`'s layout keeps every 4-float group of its innermost
@@ -213,9 +276,9 @@ static bool isQuadAligned(Value value) {
   });
 }
 
-FailureOr<gpu::LaunchOp>
-mlir::se::mapConvToKernel(linalg::Conv2DNhwcHwcfOp conv,
-                          const KernelOptions &options) {
+FailureOr<gpu::LaunchOp> mlir::se::mapConvToKernel(
+    linalg::Conv2DNhwcHwcfOp conv, const KernelOptions &options,
+    const ConvEpilogue &epilogue, const ConvInput &padding) {
   Value input = conv.getDpsInputs()[0], filter = conv.getDpsInputs()[1];
   Value output = conv.getDpsInits()[0];
   auto inputType = dyn_cast<MemRefType>(input.getType());
@@ -239,6 +302,25 @@ mlir::se::mapConvToKernel(linalg::Conv2DNhwcHwcfOp conv,
                   out[1], out[2], strides[0], strides[1]};
   if (shape.f % 4 != 0 || !isQuadAligned(filter) || !isQuadAligned(output))
     return failure();
+  if (epilogue.bias && !isQuadAligned(epilogue.bias))
+    return failure();
+  if (linalg::GenericOp elementwise = epilogue.elementwise;
+      elementwise && (!isQuadAligned(elementwise.getDpsInits()[0]) ||
+                      elementwise.getDpsInits()[0].getType() != outputType))
+    return failure();
+  if (padding.source) {
+    auto sourceType = dyn_cast<MemRefType>(padding.source.getType());
+    if (!sourceType || !sourceType.hasStaticShape() ||
+        sourceType.getElementType() != inputType.getElementType() ||
+        sourceType.getShape()[0] != in[0] || sourceType.getShape()[3] != in[3])
+      return failure();
+    shape.readsSource = true;
+    shape.h = sourceType.getShape()[1];
+    shape.w = sourceType.getShape()[2];
+    shape.padTop = padding.top;
+    shape.padLeft = padding.left;
+    input = padding.source;
+  }
   bool vectorInput = shape.c % 4 == 0 && isQuadAligned(input);
 
   // The largest sub-tile that still gives every multiprocessor two blocks,
@@ -280,6 +362,6 @@ mlir::se::mapConvToKernel(linalg::Conv2DNhwcHwcfOp conv,
   gpu::TerminatorOp::create(b);
   b.setInsertionPointToStart(&launch.getBody().front());
   ConvKernelBuilder(b, shape, tile, vectorInput)
-      .build(launch, input, filter, output);
+      .build(launch, input, filter, output, epilogue);
   return launch;
 }

@@ -14,8 +14,32 @@ struct KernelOptions {
   /// Streaming multiprocessors of the target GPU: tiles are chosen so that
   /// each gets at least two blocks.
   int64_t multiprocessors = 132;
+  /// Reductions of fewer elements per output run one thread per output.
+  int64_t minReduction = 64;
   /// Where gpu-kernel-outlining puts the kernel, and its name.
   std::string moduleName, kernelName;
+};
+
+/// What a convolution kernel does with its sums besides adding them to the
+/// output: start from a per-channel bias instead of the output's contents
+/// (the op that broadcast the bias into the output is then not needed), and
+/// apply an element-wise op with the output as its only input, storing its
+/// result (the op is then not needed).
+struct ConvEpilogue {
+  /// memref<F x f32>, or null.
+  Value bias;
+  /// A generic op whose only input is the convolution's output, read and
+  /// written one to one, or null.
+  linalg::GenericOp elementwise;
+};
+
+/// Where a convolution reads its input: by default the input operand; with
+/// `source`, the unpadded tensor that was copied into the interior of the
+/// zero-filled input at (top, left): the kernel reads zeros outside it
+/// (the fill and the copy are then not needed).
+struct ConvInput {
+  Value source;
+  int64_t top = 0, left = 0;
 };
 
 /// Replaces a convolution on buffers by a launch of a tiled implicit-GEMM
@@ -23,7 +47,17 @@ struct KernelOptions {
 /// layouts it does not cover (dynamic or non-f32, dilation, F % 4 != 0,
 /// filters or outputs not 16-byte aligned per group of 4 channels).
 FailureOr<gpu::LaunchOp> mapConvToKernel(linalg::Conv2DNhwcHwcfOp conv,
-                                         const KernelOptions &options);
+                                         const KernelOptions &options,
+                                         const ConvEpilogue &epilogue = {},
+                                         const ConvInput &padding = {});
+
+/// Replaces a generic op that reduces at least `minReduction` elements into
+/// each output element with a combiner that has a neutral element (sum,
+/// product, max, min) by a launch in which a block's threads split each
+/// output's reduction and combine their partials in shared memory
+/// (ReductionKernel.cpp); fails, changing nothing, otherwise.
+FailureOr<gpu::LaunchOp> mapReductionToKernel(linalg::GenericOp op,
+                                              const KernelOptions &options);
 
 } // namespace mlir::se
 

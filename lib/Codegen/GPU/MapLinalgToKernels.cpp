@@ -5,9 +5,12 @@
 #include "Kernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Linalg/Utils/Utils.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 
 namespace mlir::se {
 #define GEN_PASS_DEF_SEGPUMAPLINALGTOKERNELS
@@ -96,6 +99,166 @@ static LogicalResult mapToKernel(linalg::LinalgOp op, int64_t blockSize,
   return success();
 }
 
+/// Whether `op` is an all-parallel generic op with one input and one
+/// output.
+static bool isUnaryElementwise(linalg::GenericOp op) {
+  return op && op.getNumDpsInputs() == 1 && op.getNumDpsInits() == 1 &&
+         op.getNumReductionLoops() == 0;
+}
+
+/// The per-channel bias that the op right before `conv` broadcasts into
+/// its output, or null.
+static Value matchBiasInit(linalg::Conv2DNhwcHwcfOp conv) {
+  auto init = dyn_cast_or_null<linalg::GenericOp>(conv->getPrevNode());
+  Value output = conv.getDpsInits()[0];
+  if (!isUnaryElementwise(init) || init.getDpsInits()[0] != output)
+    return {};
+  Block &body = init.getRegion().front();
+  MLIRContext *context = conv.getContext();
+  SmallVector<AffineMap> maps = init.getIndexingMapsArray();
+  if (body.getTerminator()->getOperand(0) != body.getArgument(0) ||
+      maps[0] != AffineMap::get(4, 0, getAffineDimExpr(3, context)) ||
+      !maps[1].isIdentity())
+    return {};
+  return init.getDpsInputs()[0];
+}
+
+/// The element-wise op right after `conv` whose only input is its output
+/// (read one to one, its own output unread), or null. Its result may go
+/// elsewhere only if nothing else reads the convolution's output.
+static linalg::GenericOp
+matchElementwiseEpilogue(linalg::Conv2DNhwcHwcfOp conv) {
+  auto next = dyn_cast_or_null<linalg::GenericOp>(conv->getNextNode());
+  Value output = conv.getDpsInits()[0];
+  if (!isUnaryElementwise(next) || next.getDpsInputs()[0] != output ||
+      !llvm::all_of(next.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return {};
+  Block &body = next.getRegion().front();
+  if (!body.getArgument(1).use_empty() ||
+      !llvm::all_of(body.without_terminator(),
+                    [](Operation &op) { return isPure(&op); }))
+    return {};
+  if (next.getDpsInits()[0] != output) {
+    Operation *init = conv->getPrevNode();
+    if (!output.getDefiningOp<memref::ViewOp>() ||
+        llvm::any_of(output.getUsers(), [&](Operation *user) {
+          return user != conv && user != next && user != init;
+        }))
+      return {};
+  }
+  return next;
+}
+
+/// A buffer's bytes when it is a function argument or a view at a constant
+/// byte offset into one.
+struct Extent {
+  Value base;
+  int64_t begin, end;
+};
+static std::optional<Extent> extentOf(Value buffer) {
+  auto type = dyn_cast<MemRefType>(buffer.getType());
+  if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity() ||
+      !type.getElementType().isIntOrFloat())
+    return std::nullopt;
+  int64_t bytes = type.getNumElements() * type.getElementTypeBitWidth() / 8;
+  if (isa<BlockArgument>(buffer))
+    return Extent{buffer, 0, bytes};
+  auto view = buffer.getDefiningOp<memref::ViewOp>();
+  if (!view || !isa<BlockArgument>(view.getSource()))
+    return std::nullopt;
+  std::optional<int64_t> offset = getConstantIntValue(view.getByteShift());
+  if (!offset)
+    return std::nullopt;
+  return Extent{view.getSource(), *offset, *offset + bytes};
+}
+
+/// Whether two buffers may share memory. Distinct arguments do not (the C
+/// API passes separate tensors, workspace and weights); views of one
+/// argument overlap when their byte ranges do.
+static bool mayOverlap(Value a, Value b) {
+  std::optional<Extent> x = extentOf(a), y = extentOf(b);
+  if (!x || !y)
+    return true;
+  if (x->base != y->base)
+    return false;
+  return x->begin < y->end && y->begin < x->end;
+}
+
+/// The zero-padded input of `conv` made by filling a buffer with zeros and
+/// copying a tensor into its interior: the tensor and the interior's offset
+/// (the copy, the fill and the interior view go to `absorbed`, in an order
+/// they can be erased in), or nothing.
+static std::optional<se::ConvInput>
+matchZeroPadding(linalg::Conv2DNhwcHwcfOp conv,
+                 SmallVectorImpl<Operation *> &absorbed) {
+  Value padded = conv.getDpsInputs()[0];
+  if (!padded.getDefiningOp<memref::ViewOp>())
+    return std::nullopt;
+  Operation *fill = nullptr;
+  memref::SubViewOp interior;
+  linalg::CopyOp copy;
+  for (Operation *user : padded.getUsers()) {
+    if (user == conv)
+      continue;
+    if (auto map = dyn_cast<linalg::MapOp>(user);
+        map && map.getInputs().empty() && map.getInit() == padded &&
+        matchPattern(map.getMapper().front().getTerminator()->getOperand(0),
+                     m_AnyZeroFloat())) {
+      fill = map;
+      continue;
+    }
+    if (auto filler = dyn_cast<linalg::FillOp>(user);
+        filler && filler.getOutputs()[0] == padded &&
+        matchPattern(filler.getInputs()[0], m_AnyZeroFloat())) {
+      fill = filler;
+      continue;
+    }
+    if (auto view = dyn_cast<memref::SubViewOp>(user);
+        view && view->hasOneUse()) {
+      auto copier = dyn_cast<linalg::CopyOp>(*view->getUsers().begin());
+      if (copier && copier.getOutputs()[0] == view.getResult()) {
+        interior = view;
+        copy = copier;
+        continue;
+      }
+    }
+    return std::nullopt;
+  }
+  if (!fill || !copy || fill->getBlock() != conv->getBlock() ||
+      copy->getBlock() != conv->getBlock() || !fill->isBeforeInBlock(copy) ||
+      !copy->isBeforeInBlock(conv))
+    return std::nullopt;
+  ArrayRef<int64_t> offsets = interior.getStaticOffsets();
+  Value source = copy.getInputs()[0];
+  auto sourceType = dyn_cast<MemRefType>(source.getType());
+  if (!sourceType || !sourceType.hasStaticShape() ||
+      llvm::any_of(offsets, ShapedType::isDynamic) || offsets[0] != 0 ||
+      offsets[3] != 0 ||
+      !llvm::all_of(interior.getStaticStrides(),
+                    [](int64_t stride) { return stride == 1; }) ||
+      interior.getStaticSizes() != sourceType.getShape())
+    return std::nullopt;
+  // The kernel reads the source when the convolution runs: nothing from the
+  // copy on, the convolution's output included, may write it.
+  for (Operation *op = copy->getNextNode(); op != conv.getOperation();
+       op = op->getNextNode()) {
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+      if (llvm::any_of(linalgOp.getDpsInits(), [&](Value written) {
+            return mayOverlap(written, source);
+          }))
+        return std::nullopt;
+      continue;
+    }
+    if (!isPure(op))
+      return std::nullopt;
+  }
+  if (mayOverlap(conv.getDpsInits()[0], source))
+    return std::nullopt;
+  absorbed.append({copy, fill, interior});
+  return se::ConvInput{source, offsets[1], offsets[2]};
+}
+
 namespace {
 struct MapLinalgToKernelsPass
     : se::impl::SEGPUMapLinalgToKernelsBase<MapLinalgToKernelsPass> {
@@ -126,16 +289,64 @@ struct MapLinalgToKernelsPass
         ops.push_back(op);
     });
     std::string moduleName = (func.getName() + "_kernels").str();
+    auto kernelOptions = [&](linalg::LinalgOp op, unsigned index) {
+      se::KernelOptions options;
+      options.multiprocessors = multiprocessors;
+      options.moduleName = moduleName;
+      options.kernelName = kernelName(op, index);
+      return options;
+    };
+
+    // Convolutions first: their kernels absorb the bias broadcast before
+    // them and the element-wise op after them.
+    DenseSet<Operation *> done;
     for (auto [index, op] : llvm::enumerate(ops)) {
-      if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation());
-          conv && tiledConvolutions) {
-        se::KernelOptions options;
-        options.multiprocessors = multiprocessors;
-        options.moduleName = moduleName;
-        options.kernelName = kernelName(op, index);
-        if (succeeded(se::mapConvToKernel(conv, options))) {
-          conv->erase();
-          continue;
+      auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation());
+      if (!conv || !tiledConvolutions)
+        continue;
+      se::ConvEpilogue epilogue;
+      SmallVector<Operation *> absorbed;
+      if (fuseEpilogues) {
+        epilogue.bias = matchBiasInit(conv);
+        if (epilogue.bias)
+          absorbed.push_back(conv->getPrevNode());
+        epilogue.elementwise = matchElementwiseEpilogue(conv);
+        if (epilogue.elementwise)
+          absorbed.push_back(epilogue.elementwise);
+      }
+      se::ConvInput input;
+      if (fusePadding)
+        input = matchZeroPadding(conv, absorbed).value_or(se::ConvInput());
+      if (failed(se::mapConvToKernel(conv, kernelOptions(op, index), epilogue,
+                                     input)))
+        continue;
+      absorbed.push_back(conv);
+      for (Operation *gone : absorbed) {
+        done.insert(gone);
+        gone->erase();
+      }
+    }
+
+    for (auto [index, op] : llvm::enumerate(ops)) {
+      if (done.contains(op.getOperation()))
+        continue;
+      if (splitReductions && !isa<linalg::ConvolutionOpInterface>(*op) &&
+          op.getNumReductionLoops() > 0) {
+        se::KernelOptions options = kernelOptions(op, index);
+        auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+        if (!generic) {
+          IRRewriter rewriter(op);
+          FailureOr<linalg::GenericOp> generalized =
+              linalg::generalizeNamedOp(rewriter, op);
+          if (succeeded(generalized))
+            generic = *generalized;
+        }
+        if (generic) {
+          op = generic;
+          if (succeeded(se::mapReductionToKernel(generic, options))) {
+            generic->erase();
+            continue;
+          }
         }
       }
       if (failed(mapToKernel(op, blockSize, moduleName, index)))

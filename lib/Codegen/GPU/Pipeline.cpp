@@ -59,6 +59,10 @@ LogicalResult mlir::se::buildSEGPUPipeline(OpPassManager &pm,
   FailureOr<std::string> features = getPTXFeatures(options.chip, error);
   if (failed(features))
     return failure();
+  if (options.multiprocessors < 1) {
+    error = "the GPU needs at least one multiprocessor";
+    return failure();
+  }
   if (options.format != "bin" && options.format != "isa" &&
       options.format != "fatbin") {
     error = "unknown kernel format '" + options.format +
@@ -71,7 +75,7 @@ LogicalResult mlir::se::buildSEGPUPipeline(OpPassManager &pm,
   addGraphToLinalgPasses(pm, options.raiseSE);
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createSECPUPackConvWeights());
-  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addNestedPass<func::FuncOp>(createSEGPUFuseElementwise());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
@@ -92,15 +96,22 @@ LogicalResult mlir::se::buildSEGPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createSECPUPlanWorkspace(SECPUPlanWorkspaceOptions{0}));
   pm.addPass(createSECPUExternalizeWeights(SECPUExternalizeWeightsOptions{0}));
-  if (!options.externalWeights)
+  if (!options.externalWeights && !options.emulate)
     pm.addPass(createSEGPUUploadWeights());
   pm.addPass(createSEExportCInterface());
 
   // One kernel per op, launched in order on one stream per call.
-  pm.addNestedPass<func::FuncOp>(
-      createSEGPUMapLinalgToKernels({options.blockSize}));
+  SEGPUMapLinalgToKernelsOptions mapping;
+  mapping.blockSize = options.blockSize;
+  mapping.multiprocessors = options.multiprocessors;
+  pm.addNestedPass<func::FuncOp>(createSEGPUMapLinalgToKernels(mapping));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createCanonicalizerPass());
+  if (options.emulate) {
+    pm.addPass(createSEGPUEmulateOnCPU());
+    addLoopsToLLVMPasses(pm, /*openMP=*/true);
+    return success();
+  }
   pm.addPass(createGpuKernelOutliningPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createSEGPUAlignWorkgroupMemory());
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());

@@ -1,5 +1,5 @@
 // RUN: se-opt %s --se-gpu-map-linalg-to-kernels --cse --split-input-file | FileCheck %s
-// RUN: se-opt %s --se-gpu-map-linalg-to-kernels="tiled-convolutions=false" --cse --split-input-file | FileCheck %s --check-prefix=NAIVE
+// RUN: se-opt %s --se-gpu-map-linalg-to-kernels="tiled-convolutions=false split-reductions=false" --cse --split-input-file | FileCheck %s --check-prefix=NAIVE
 // RUN: se-opt %s --se-gpu-map-linalg-to-kernels="tiled-convolutions=false block-size=64" --cse --split-input-file | FileCheck %s --check-prefix=BLOCK64
 
 // An element-wise op: one thread per element, 300 points in two blocks of
@@ -114,5 +114,167 @@ func.func @stem_and_odd(%in: memref<1x21x21x3xf32>, %filter: memref<7x7x3x64xf32
       ins(%in, %filter : memref<1x21x21x3xf32>, memref<7x7x3x64xf32>) outs(%out : memref<1x8x8x64xf32>)
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
       ins(%in, %odd_filter : memref<1x21x21x3xf32>, memref<1x1x3x6xf32>) outs(%odd_out : memref<1x21x21x6xf32>)
+  return
+}
+
+// -----
+
+// A large reduction (the squeeze of a 56 x 56 map): lanes over 32 channels
+// (the inputs' innermost dimension), 32 slices of the 3136 pixels per
+// block (few blocks), partials combined in shared memory with the initial
+// value by one thread per output.
+// CHECK-LABEL: func.func @big_squeeze
+//       CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %c4,{{[^)]*}}) threads({{[^)]*}}) in ({{[^)]*}} = %c1024,
+//  CHECK-SAME: workgroup(%[[PARTIALS:.*]] : memref<32x32xf32, #gpu.address_space<workgroup>>)
+//       CHECK: %[[LANE:.*]] = arith.remui %{{.*}}, %c32
+//       CHECK: %[[ROW:.*]] = arith.divui %{{.*}}, %c32
+//       CHECK: %[[SUM:.*]] = scf.for %{{.*}} = %[[ROW]] to %c3136 step %c32 iter_args(%{{.*}} = %cst)
+//       CHECK:   memref.load %{{.*}} : memref<2x56x56x64xf32>
+//       CHECK:   arith.addf
+//       CHECK: memref.store %[[SUM]], %[[PARTIALS]][%[[ROW]], %[[LANE]]]
+//       CHECK: gpu.barrier
+//       CHECK: scf.if
+//       CHECK: %[[INIT:.*]] = memref.load %{{.*}} : memref<2x64xf32>
+//       CHECK: memref.load %[[PARTIALS]][%c0, %[[LANE]]]
+//       CHECK: arith.addf %[[INIT]]
+// NAIVE-LABEL: func.func @big_squeeze
+//       NAIVE: linalg.generic
+func.func @big_squeeze(%in: memref<2x56x56x64xf32>, %out: memref<2x64xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, c)>],
+                  iterator_types = ["parallel", "reduction", "reduction", "parallel"]}
+      ins(%in : memref<2x56x56x64xf32>) outs(%out : memref<2x64xf32>) {
+  ^bb0(%x: f32, %acc: f32):
+    %s = arith.addf %x, %acc : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// An FC (rows of the weights contiguous): lanes over the reduction, one
+// output per warp, 8 per block; the max squeeze keeps its combiner.
+// CHECK-LABEL: func.func @fc_and_max
+//       CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %c4,{{[^)]*}}) threads({{[^)]*}}) in ({{[^)]*}} = %c256,
+//  CHECK-SAME: workgroup(%{{.*}} : memref<8x32xf32, #gpu.address_space<workgroup>>)
+//       CHECK: scf.for %{{.*}} = %[[LANE:.*]] to %c256 step %c32
+//       CHECK: arith.mulf
+//       CHECK: gpu.launch
+//       CHECK: scf.for
+//       CHECK: arith.maximumf
+//       CHECK: gpu.barrier
+//       CHECK: arith.maximumf
+func.func @fc_and_max(%in: memref<2x256xf32>, %w: memref<16x256xf32>, %out: memref<2x16xf32>,
+                      %map: memref<1x16x16x32xf32>, %max: memref<1x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, o, i) -> (n, i)>, affine_map<(n, o, i) -> (o, i)>, affine_map<(n, o, i) -> (n, o)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%in, %w : memref<2x256xf32>, memref<16x256xf32>) outs(%out : memref<2x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, c)>],
+                  iterator_types = ["parallel", "reduction", "reduction", "parallel"]}
+      ins(%map : memref<1x16x16x32xf32>) outs(%max : memref<1x32xf32>) {
+  ^bb0(%x: f32, %acc: f32):
+    %m = arith.maximumf %x, %acc : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+
+// -----
+
+// The convolution's kernel absorbs the bias broadcast into its output
+// before it and the clamp (ReLU) after it: it starts from the bias, clamps
+// each lane and stores once.
+// CHECK-LABEL: func.func @conv_bias_relu
+//   CHECK-NOT: linalg.generic
+//       CHECK: gpu.launch
+//       CHECK: gpu.barrier
+//       CHECK: %[[BIAS:.*]] = scf.if
+//       CHECK:   vector.load %{{.*}} : memref<64xf32>, vector<2xf32>
+//       CHECK: arith.addf %[[BIAS]], %{{.*}} : vector<2xf32>
+//       CHECK: vector.extract
+//       CHECK: arith.minimumf
+//       CHECK: arith.maximumf
+//       CHECK: vector.insert
+//       CHECK: vector.store %{{.*}}, %arg3
+//   CHECK-NOT: linalg.generic
+// NAIVE-LABEL: func.func @conv_bias_relu
+//       NAIVE: linalg.generic
+//       NAIVE: linalg.conv_2d_nhwc_hwcf
+//       NAIVE: linalg.generic
+func.func @conv_bias_relu(%in: memref<2x10x10x16xf32>, %filter: memref<3x3x16x64xf32>, %bias: memref<64xf32>, %out: memref<2x8x8x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %big = arith.constant 3.40282347E+38 : f32
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%bias : memref<64xf32>) outs(%out : memref<2x8x8x64xf32>) {
+  ^bb0(%b: f32, %o: f32):
+    linalg.yield %b : f32
+  }
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%in, %filter : memref<2x10x10x16xf32>, memref<3x3x16x64xf32>) outs(%out : memref<2x8x8x64xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%out : memref<2x8x8x64xf32>) outs(%out : memref<2x8x8x64xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %0 = arith.minimumf %x, %big : f32
+    %1 = arith.maximumf %0, %zero : f32
+    linalg.yield %1 : f32
+  }
+  return
+}
+
+// -----
+
+// A zero-padded input (fill, copy into the interior) is read from the
+// unpadded tensor, with zeros outside it: no fill, no copy, the kernel
+// checks the bounds of the 8 x 8 source at offset (1, 1).
+// CHECK-LABEL: func.func @conv_padded
+//   CHECK-NOT: linalg.map
+//   CHECK-NOT: linalg.copy
+//       CHECK: gpu.launch
+//       CHECK: arith.cmpi uge, %{{.*}}, %c1
+//       CHECK: arith.cmpi ult, %{{.*}}, %c9
+//       CHECK: vector.load %{{.*}} {alignment = 16 : i64} : memref<2x8x8x16xf32>, vector<4xf32>
+//   CHECK-NOT: linalg.copy
+func.func @conv_padded(%ws: memref<?xi8>, %filter: memref<3x3x16x64xf32>, %out: memref<2x8x8x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c16384 = arith.constant 16384 : index
+  %zero = arith.constant 0.0 : f32
+  %source = memref.view %ws[%c0][] : memref<?xi8> to memref<2x8x8x16xf32>
+  %padded = memref.view %ws[%c16384][] : memref<?xi8> to memref<2x10x10x16xf32>
+  linalg.map outs(%padded : memref<2x10x10x16xf32>) (%init: f32) { linalg.yield %zero : f32 }
+  %interior = memref.subview %padded[0, 1, 1, 0] [2, 8, 8, 16] [1, 1, 1, 1] : memref<2x10x10x16xf32> to memref<2x8x8x16xf32, strided<[1600, 160, 16, 1], offset: 176>>
+  linalg.copy ins(%source : memref<2x8x8x16xf32>) outs(%interior : memref<2x8x8x16xf32, strided<[1600, 160, 16, 1], offset: 176>>)
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%padded, %filter : memref<2x10x10x16xf32>, memref<3x3x16x64xf32>) outs(%out : memref<2x8x8x64xf32>)
+  return
+}
+
+// -----
+
+// The same, but the convolution's output shares the source's bytes (the
+// workspace reused them after the copy): the padded copy stays.
+// CHECK-LABEL: func.func @conv_padded_reused
+//       CHECK: linalg.map
+//       CHECK: linalg.copy
+//       CHECK: gpu.launch
+//       CHECK: memref<2x10x10x16xf32>, vector<4xf32>
+func.func @conv_padded_reused(%ws: memref<?xi8>, %filter: memref<3x3x16x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c16384 = arith.constant 16384 : index
+  %zero = arith.constant 0.0 : f32
+  %source = memref.view %ws[%c0][] : memref<?xi8> to memref<2x8x8x16xf32>
+  %padded = memref.view %ws[%c16384][] : memref<?xi8> to memref<2x10x10x16xf32>
+  %out = memref.view %ws[%c0][] : memref<?xi8> to memref<2x8x8x16xf32>
+  linalg.map outs(%padded : memref<2x10x10x16xf32>) (%init: f32) { linalg.yield %zero : f32 }
+  %interior = memref.subview %padded[0, 1, 1, 0] [2, 8, 8, 16] [1, 1, 1, 1] : memref<2x10x10x16xf32> to memref<2x8x8x16xf32, strided<[1600, 160, 16, 1], offset: 176>>
+  linalg.copy ins(%source : memref<2x8x8x16xf32>) outs(%interior : memref<2x8x8x16xf32, strided<[1600, 160, 16, 1], offset: 176>>)
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%padded, %filter : memref<2x10x10x16xf32>, memref<3x3x16x16xf32>) outs(%out : memref<2x8x8x16xf32>)
   return
 }

@@ -106,6 +106,10 @@ FailureOr<ResolvedTarget> resolveTarget(const CPUPipelineOptions &options,
 /// Adds the passes from graph-level IR (se, TOSA) to linalg on tensors.
 void addGraphToLinalgPasses(OpPassManager &pm, bool raiseSE = true);
 
+/// Adds the passes from loops, vectors, memrefs and arith (and OpenMP with
+/// `openMP`) on buffers to the LLVM dialect.
+void addLoopsToLLVMPasses(OpPassManager &pm, bool openMP);
+
 /// Builds the pipeline from func-level IR with se, linalg, tensor and arith
 /// ops down to the LLVM dialect. Fails, saying why in `error`, on options
 /// that name an unknown target or an invalid thread count.

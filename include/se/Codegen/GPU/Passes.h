@@ -3,9 +3,12 @@
 #ifndef SE_CODEGEN_GPU_PASSES_H
 #define SE_CODEGEN_GPU_PASSES_H
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
@@ -49,6 +52,17 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("The CUDA toolkit (ptxas, libdevice); default: "
                      "$CUDA_HOME, $CUDA_ROOT, $CUDA_PATH or /usr/local/cuda"),
       llvm::cl::init("")};
+  PassOptions::Option<bool> emulate{
+      *this, "emulate",
+      llvm::cl::desc("Run the kernels with CPU threads instead of compiling "
+                     "them for a GPU (se-gpu-emulate-on-cpu; for testing, "
+                     "weights are always external)"),
+      llvm::cl::init(false)};
+  PassOptions::Option<int64_t> multiprocessors{
+      *this, "multiprocessors",
+      llvm::cl::desc("Streaming multiprocessors of the target GPU (tile "
+                     "sizes give each two blocks at least)"),
+      llvm::cl::init(132)};
   PassOptions::Option<int64_t> blockSize{*this, "block-size",
                                          llvm::cl::desc("Threads per block"),
                                          llvm::cl::init(256)};

@@ -25,7 +25,23 @@ def SEGPUMapLinalgToKernels
     filter tile in shared memory, and every thread accumulates a T x T
     sub-tile in registers (T = 8, 4 or 2: the largest that still gives each
     multiprocessor two blocks; BM = BN = 16 T). The result is added to the
-    output, which holds the bias.
+    output, which holds the bias; with `fuse-epilogues`, a per-channel bias
+    broadcast into the output by the op right before is added instead (that
+    op goes), and an element-wise op right after that reads only the
+    output (ReLU, clamp) is applied before the store (that op goes too);
+    with `fuse-padding`, a zero-padded input (a zero fill and a copy into
+    its interior) is read from the unpadded tensor with bounds checks
+    instead (the fill and the copy go), unless something written between
+    the copy and the convolution may overlap that tensor.
+
+    Ops that reduce 64 or more elements into each output (the SE squeeze,
+    the excitation FCs, the classifier) with a combiner that has a neutral
+    element are the other exception: a block per group of outputs, each
+    thread reduces a strided slice of an output's reduction space, the
+    partials meet in shared memory and one thread per output combines them
+    with the output's initial value. Warp lanes run over 32 outputs when the
+    inputs' innermost dimension is parallel (NHWC squeeze) and over the
+    reduction when it is a reduction dimension (FC rows).
 
     Precondition: every memref the ops read or write is device memory
     (arguments, views of the workspace or the weights), with static shapes.
@@ -37,11 +53,22 @@ def SEGPUMapLinalgToKernels
            /*default=*/"true",
            "Run NHWC/HWCF convolutions as tiled implicit GEMMs with shared "
            "memory (off: one thread per output like any other op)">,
+    Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
+           "Let tiled convolutions start from the bias broadcast before them "
+           "and apply the element-wise op after them (ReLU, clamp)">,
+    Option<"fusePadding", "fuse-padding", "bool", /*default=*/"true",
+           "Let tiled convolutions read the unpadded tensor that was copied "
+           "into a zero-filled buffer, treating the border as zeros">,
+    Option<"splitReductions", "split-reductions", "bool", /*default=*/"true",
+           "Run ops that reduce 64 or more elements per output with a block "
+           "per group of outputs and the reduction split across its threads "
+           "(off: one thread per output)">,
     Option<"multiprocessors", "multiprocessors", "int64_t", /*default=*/"132",
            "Streaming multiprocessors of the target (tile sizes give each "
            "two blocks at least)">,
   ];
   let dependentDialects = [
+    "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::linalg::LinalgDialect",
@@ -49,6 +76,18 @@ def SEGPUMapLinalgToKernels
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect"
   ];
+}
+
+def SEGPUFuseElementwise
+    : Pass<"se-gpu-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Fuse element-wise linalg ops on tensors, never a broadcast";
+  let description = [{
+    Fuses each element-wise producer with a single use into its element-wise
+    consumer (fewer kernels, no intermediate tensor), except where the
+    consumer broadcasts the producer's result: a per-channel SE gate fused
+    into the per-pixel scale would recompute the sigmoid for every pixel.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
 def SEGPUAlignWorkgroupMemory
@@ -63,6 +102,27 @@ def SEGPUAlignWorkgroupMemory
   let options = [
     Option<"alignment", "alignment", "int64_t", /*default=*/"16",
            "Alignment in bytes">,
+  ];
+}
+
+def SEGPUEmulateOnCPU
+    : Pass<"se-gpu-emulate-on-cpu", "::mlir::ModuleOp"> {
+  let summary = "Run GPU launches with CPU threads (OpenMP), for testing";
+  let description = [{
+    Replaces each `gpu.launch` (constant sizes, no async token) by a loop
+    over its blocks in which an `omp.parallel` region with one thread per
+    GPU thread runs the kernel body: `gpu.barrier` becomes `omp.barrier`,
+    each workgroup attribution a stack buffer the team shares, thread ids
+    come from `omp_get_thread_num`. The kernels' indexing, shared-memory
+    staging and synchronization can then be tested numerically on a machine
+    without a GPU (`se-compile --target=cuda-emulator`).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::omp::OpenMPDialect",
+    "::mlir::scf::SCFDialect"
   ];
 }
 

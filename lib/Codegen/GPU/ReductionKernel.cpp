@@ -1,0 +1,221 @@
+//===- ReductionKernel.cpp - large reductions split across a block --------===//
+//
+// An op that reduces many elements into each output element (the SE
+// squeeze: N x C outputs, H x W elements each; the excitation FCs: one dot
+// product of C elements per output) runs with a block per group of outputs:
+// every thread reduces a strided slice of an output's reduction space from
+// the combiner's neutral element, the partials meet in shared memory, and
+// one thread per output combines them with the output's initial value.
+//
+// Lanes of a warp go where memory is contiguous: over 32 outputs when the
+// operands' innermost dimension is a parallel one (NHWC squeeze: 32
+// channels), over the reduction when it is a reduction one (FC rows).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels.h"
+
+#include "mlir/Analysis/SliceAnalysis.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+using namespace mlir;
+
+namespace {
+/// Index arithmetic on an implicit-location builder.
+struct IndexMath {
+  ImplicitLocOpBuilder &b;
+
+  Value constant(int64_t value) {
+    return arith::ConstantIndexOp::create(b, value);
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
+  Value mul(Value x, int64_t y) {
+    return arith::MulIOp::create(b, x, constant(y));
+  }
+
+  /// Splits `linear` over `extents` (the last fastest).
+  SmallVector<Value> delinearize(Value linear, ArrayRef<int64_t> extents) {
+    SmallVector<Value> result(extents.size());
+    for (int64_t i = extents.size() - 1; i >= 0; --i) {
+      result[i] = arith::RemUIOp::create(b, linear, constant(extents[i]));
+      if (i > 0)
+        linear = arith::DivUIOp::create(b, linear, constant(extents[i]));
+    }
+    return result;
+  }
+
+  /// The indices `map` gives for the loop indices `ivs`.
+  SmallVector<Value> apply(AffineMap map, ArrayRef<Value> ivs) {
+    SmallVector<Value> indices;
+    for (AffineExpr expr : map.getResults()) {
+      if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+        indices.push_back(ivs[dim.getPosition()]);
+        continue;
+      }
+      indices.push_back(affine::AffineApplyOp::create(
+          b, AffineMap::get(map.getNumDims(), 0, expr), ivs));
+    }
+    return indices;
+  }
+};
+} // namespace
+
+/// The loop dimension that the last index of `map` is, if it is one.
+static std::optional<unsigned> innermostDim(AffineMap map) {
+  if (map.getNumResults() == 0)
+    return std::nullopt;
+  if (auto dim = dyn_cast<AffineDimExpr>(map.getResults().back()))
+    return dim.getPosition();
+  return std::nullopt;
+}
+
+FailureOr<gpu::LaunchOp>
+mlir::se::mapReductionToKernel(linalg::GenericOp op,
+                               const KernelOptions &options) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1)
+    return failure();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ranges, ShapedType::isDynamic))
+    return failure();
+  SmallVector<unsigned> parallelDims, reductionDims;
+  op.getParallelDims(parallelDims);
+  op.getReductionDims(reductionDims);
+  if (reductionDims.empty())
+    return failure();
+  SmallVector<int64_t> parallelExtents, reductionExtents;
+  int64_t points = 1, reduced = 1;
+  for (unsigned dim : parallelDims) {
+    parallelExtents.push_back(ranges[dim]);
+    points *= ranges[dim];
+  }
+  for (unsigned dim : reductionDims) {
+    reductionExtents.push_back(ranges[dim]);
+    reduced *= ranges[dim];
+  }
+  if (reduced < options.minReduction)
+    return failure();
+
+  // out = combiner(f(inputs), out), with out used only there.
+  Block &body = op.getRegion().front();
+  BlockArgument outArg = body.getArgument(op.getNumDpsInputs());
+  SmallVector<Operation *> combiners;
+  if (!outArg.hasOneUse() || !matchReduction({outArg}, 0, combiners) ||
+      combiners.size() != 1)
+    return failure();
+  Operation *combiner = combiners.front();
+  std::optional<TypedAttr> neutral = arith::getNeutralElement(combiner);
+  Type elementType = outArg.getType();
+  if (!neutral || !elementType.isIntOrFloat())
+    return failure();
+
+  // Lanes where the inputs are contiguous.
+  int64_t byParallel = 0, byReduction = 0;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    std::optional<unsigned> dim =
+        innermostDim(op.getMatchingIndexingMap(input));
+    byParallel += dim && !parallelDims.empty() && *dim == parallelDims.back();
+    byReduction += dim && *dim == reductionDims.back();
+  }
+  bool lanesOverReduction = byReduction > byParallel;
+  // Lanes over outputs: 32 outputs per block, 8 slices of the reduction,
+  // or 32 when there are few blocks. Lanes over the reduction: 8 outputs
+  // per block, 32 slices.
+  int64_t rows = 8;
+  if (!lanesOverReduction && static_cast<int64_t>(llvm::divideCeil(
+                                 points, 32)) < 2 * options.multiprocessors)
+    rows = 32;
+  int64_t outputsPerBlock = lanesOverReduction ? rows : 32;
+  int64_t slices = lanesOverReduction ? 32 : rows;
+
+  ImplicitLocOpBuilder b(op.getLoc(), op);
+  IndexMath math{b};
+  Attribute workgroup = gpu::AddressSpaceAttr::get(
+      b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
+  auto partialsType =
+      MemRefType::get({rows, 32}, elementType, AffineMap(), workgroup);
+  Value one = math.constant(1);
+  auto launch = gpu::LaunchOp::create(
+      b, math.constant(llvm::divideCeil(points, outputsPerBlock)), one, one,
+      math.constant(32 * rows), one, one,
+      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+      /*asyncDependencies=*/{}, TypeRange{partialsType},
+      /*privateAttributions=*/{}, nullptr, nullptr, nullptr,
+      FlatSymbolRefAttr::get(b.getContext(), options.moduleName),
+      FlatSymbolRefAttr::get(b.getContext(), options.kernelName));
+  b.setInsertionPointToEnd(&launch.getBody().front());
+  gpu::TerminatorOp::create(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+
+  Value partials = launch.getWorkgroupAttributions()[0];
+  Value tid = launch.getThreadIds().x;
+  Value lane = arith::RemUIOp::create(b, tid, math.constant(32));
+  Value row = arith::DivUIOp::create(b, tid, math.constant(32));
+  Value point = math.add(math.mul(launch.getBlockIds().x, outputsPerBlock),
+                         lanesOverReduction ? row : lane);
+  Value valid = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, point,
+                                      math.constant(points));
+  Value clamped = arith::SelectOp::create(b, valid, point, math.constant(0));
+  SmallVector<Value> ivs(ranges.size(), math.constant(0));
+  for (auto [dim, iv] :
+       llvm::zip(parallelDims, math.delinearize(clamped, parallelExtents)))
+    ivs[dim] = iv;
+
+  // This thread's slice: reduction indices slice, slice + slices, ...
+  Value slice = lanesOverReduction ? lane : row;
+  Value start = arith::ConstantOp::create(b, *neutral);
+  auto loop = scf::ForOp::create(b, slice, math.constant(reduced),
+                                 math.constant(slices), ValueRange{start});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    SmallVector<Value> pointIvs = ivs;
+    for (auto [dim, iv] :
+         llvm::zip(reductionDims,
+                   math.delinearize(loop.getInductionVar(), reductionExtents)))
+      pointIvs[dim] = iv;
+    IRMapping mapping;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      Value element = memref::LoadOp::create(
+          b, input->get(),
+          math.apply(op.getMatchingIndexingMap(input), pointIvs));
+      mapping.map(body.getArgument(input->getOperandNumber()), element);
+    }
+    mapping.map(outArg, loop.getRegionIterArgs()[0]);
+    for (Operation &bodyOp : body.without_terminator())
+      b.clone(bodyOp, mapping);
+    scf::YieldOp::create(b,
+                         mapping.lookup(body.getTerminator()->getOperand(0)));
+  }
+
+  memref::StoreOp::create(b, loop.getResult(0), partials,
+                          ValueRange{row, lane});
+  gpu::BarrierOp::create(b);
+  // One thread per output combines the partials with the initial value.
+  Value leader =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
+                            lanesOverReduction ? lane : row, math.constant(0));
+  auto combine = scf::IfOp::create(b, arith::AndIOp::create(b, valid, leader),
+                                   /*withElseRegion=*/false);
+  b.setInsertionPointToStart(combine.thenBlock());
+  OpOperand *init = op.getDpsInitOperand(0);
+  SmallVector<Value> outIndices =
+      math.apply(op.getMatchingIndexingMap(init), ivs);
+  Value total = memref::LoadOp::create(b, init->get(), outIndices);
+  for (int64_t j = 0; j < slices; ++j) {
+    Value part = memref::LoadOp::create(
+        b, partials,
+        lanesOverReduction ? ValueRange{row, math.constant(j)}
+                           : ValueRange{math.constant(j), lane});
+    IRMapping mapping;
+    mapping.map(combiner->getOperand(0), total);
+    mapping.map(combiner->getOperand(1), part);
+    total = b.clone(*combiner, mapping)->getResult(0);
+  }
+  memref::StoreOp::create(b, total, init->get(), outIndices);
+  return launch;
+}
