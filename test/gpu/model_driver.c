@@ -5,8 +5,10 @@
 |* Feeds the seeded input of examples/model_demo.c, writes the outputs to a  *|
 |* file, compares them with a reference file when given, and times runs.     *|
 |*                                                                            *|
-|*   driver [--weights FILE] [--write OUT] [--check REF --tolerance T]       *|
-|*          [--runs N]                                                        *|
+|*   driver [--weights FILE] [--input IN] [--write OUT]                       *|
+|*          [--check REF --tolerance T] [--runs N]                            *|
+|*                                                                            *|
+|* --input reads the input (raw little-endian f32) instead of seeding it.    *|
 |*                                                                            *|
 |* The check passes when max |out - ref| <= T * (1 + max |ref|). Timing: the *|
 |* median of N runs; with CUDA code both run() (host tensors, copies        *|
@@ -70,12 +72,15 @@ static double timeRuns(RunFn run, API(_context) * context,
 }
 
 int main(int argc, char **argv) {
-  const char *weights = NULL, *writePath = NULL, *checkPath = NULL;
+  const char *weights = NULL, *writePath = NULL, *checkPath = NULL,
+             *inputPath = NULL;
   double tolerance = 1e-4;
   int runs = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!strcmp(argv[i], "--weights"))
       weights = argv[i + 1];
+    else if (!strcmp(argv[i], "--input"))
+      inputPath = argv[i + 1];
     else if (!strcmp(argv[i], "--write"))
       writePath = argv[i + 1];
     else if (!strcmp(argv[i], "--check"))
@@ -96,10 +101,21 @@ int main(int argc, char **argv) {
   int64_t outputElements = elements(API(_output_shape)(0, dims), dims);
   float *input = malloc(sizeof(float) * inputElements);
   float *output = malloc(sizeof(float) * outputElements);
-  unsigned long long state = 0x5EED5EEDULL;
-  for (int64_t i = 0; i < inputElements; ++i) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    input[i] = (float)(state >> 40) / (float)(1ULL << 24) * 2.0f - 1.0f;
+  if (inputPath) {
+    FILE *file = fopen(inputPath, "rb");
+    if (!file || fread(input, sizeof(float), inputElements, file) !=
+                     (size_t)inputElements) {
+      fprintf(stderr, "error: cannot read %d floats from %s\n",
+              (int)inputElements, inputPath);
+      return 1;
+    }
+    fclose(file);
+  } else {
+    unsigned long long state = 0x5EED5EEDULL;
+    for (int64_t i = 0; i < inputElements; ++i) {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      input[i] = (float)(state >> 40) / (float)(1ULL << 24) * 2.0f - 1.0f;
+    }
   }
 
   API(_context) * context;
