@@ -109,6 +109,18 @@ LogicalResult mlir::se::addModelMetadata(llvm::Module &module, StringRef entry,
     if (llvm::Function *function =
             module.getFunction(("_mlir_ciface_" + entry + query).str()))
       llvm::GlobalAlias::create(("se_model" + query).str(), function);
+  // GPU code: tensors, workspace and weights in device memory; embedded
+  // weights are copied there by the upload function.
+  if (module.getFunction("mgpuLaunchKernel")) {
+    llvm::Constant *target =
+        llvm::ConstantDataArray::getString(module.getContext(), "cuda");
+    new llvm::GlobalVariable(module, target->getType(), /*isConstant=*/true,
+                             llvm::GlobalValue::ExternalLinkage, target,
+                             "se_model_device");
+    if (llvm::Function *upload = module.getFunction(
+            ("_mlir_ciface_" + entry + "_weights_upload").str()))
+      llvm::GlobalAlias::create("se_model_weights_upload", upload);
+  }
   llvm::Constant *text =
       llvm::ConstantDataArray::getString(module.getContext(), signature);
   new llvm::GlobalVariable(module, text->getType(), /*isConstant=*/true,

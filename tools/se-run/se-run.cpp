@@ -31,6 +31,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -39,6 +40,50 @@ using namespace llvm;
 using mlir::se::shapeText;
 
 static cl::OptionCategory runCategory("se-run options");
+
+namespace {
+/// The functions of libse_cuda_runtime that a model compiled with
+/// --target=cuda brings along (found through the model's dependencies).
+class CudaModel {
+public:
+  static std::optional<CudaModel> load(void *library, std::string &error) {
+    CudaModel model;
+#define SE_LOOKUP(name)                                                        \
+  model.name = reinterpret_cast<decltype(model.name)>(dlsym(library, #name));  \
+  if (!model.name) {                                                           \
+    error = "it does not link libse_cuda_runtime (no " #name ")";              \
+    return std::nullopt;                                                       \
+  }
+    SE_LOOKUP(se_cuda_available)
+    SE_LOOKUP(se_cuda_status)
+    SE_LOOKUP(se_cuda_last_error)
+    SE_LOOKUP(se_cuda_malloc)
+    SE_LOOKUP(se_cuda_memcpy)
+#undef SE_LOOKUP
+    if (!model.se_cuda_available()) {
+      error = model.se_cuda_status();
+      return std::nullopt;
+    }
+    return model;
+  }
+
+  void *allocate(int64_t bytes) {
+    return se_cuda_malloc(static_cast<uint64_t>(std::max<int64_t>(bytes, 1)));
+  }
+  void copy(void *destination, const void *source, int64_t bytes) {
+    se_cuda_memcpy(destination, source, static_cast<uint64_t>(bytes));
+  }
+  /// The first failed CUDA call, or null.
+  const char *lastError() { return se_cuda_last_error(); }
+
+private:
+  int (*se_cuda_available)() = nullptr;
+  const char *(*se_cuda_status)() = nullptr;
+  const char *(*se_cuda_last_error)() = nullptr;
+  void *(*se_cuda_malloc)(uint64_t) = nullptr;
+  int (*se_cuda_memcpy)(void *, const void *, uint64_t) = nullptr;
+};
+} // namespace
 
 static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                       cl::desc("<model.so>"),
@@ -197,11 +242,24 @@ int main(int argc, char **argv) {
                   " needs a model compiled with se-compile --threads=N");
   }
 
+  // GPU code (se-compile --target=cuda) runs on device memory.
+  std::optional<CudaModel> cuda;
+  if (dlsym(library, "se_model_device")) {
+    std::string error;
+    cuda = CudaModel::load(library, error);
+    if (!cuda)
+      return fail("'" + modelPath + "' runs on a CUDA device: " + error);
+  }
+  auto upload = reinterpret_cast<void (*)(SEByteMemRef1D *)>(
+      dlsym(library, "se_model_weights_upload"));
+
   // External weights, checked and loaded like the generated create() does.
   auto weightsBytes =
       reinterpret_cast<QueryFn>(dlsym(library, "se_model_weights_bytes"));
   auto weightsHash =
       reinterpret_cast<QueryFn>(dlsym(library, "se_model_weights_hash"));
+  if (upload)
+    weightsHash = nullptr;
   std::unique_ptr<void, decltype(&std::free)> weights(nullptr, &std::free);
   SEByteMemRef1D weightsRef = {nullptr, nullptr, 0, {0}, {1}};
   if (weightsBytes && weightsHash) {
@@ -223,6 +281,27 @@ int main(int argc, char **argv) {
                 "' embeds its weights; --weights is for models compiled with "
                 "se-compile --weights=external");
   }
+  if (cuda) {
+    // The weights in device memory: uploaded from the object or copied from
+    // the file's contents.
+    int64_t size = weightsBytes ? weightsBytes() : 0;
+    void *device = cuda->allocate(size);
+    if (upload) {
+      SEByteMemRef1D ref = {static_cast<int8_t *>(device),
+                            static_cast<int8_t *>(device),
+                            0,
+                            {size},
+                            {1}};
+      upload(&ref);
+    } else if (weights) {
+      cuda->copy(device, weights.get(), size);
+    }
+    if (const char *error = cuda->lastError())
+      return fail(Twine("CUDA: ") + error);
+    auto *bytes = static_cast<int8_t *>(device);
+    weightsRef = {bytes, bytes, 0, {size}, {1}};
+  }
+  bool hasWeights = weights || cuda;
 
   // "inputs=1x3x224x224;outputs=1x1000"
   auto [inputsPart, outputsPart] = StringRef(signature).split(';');
@@ -233,7 +312,7 @@ int main(int argc, char **argv) {
       !parseShapes(outputsPart, outputShapes))
     return fail("'" + modelPath + "' has a malformed signature '" + signature +
                 "'");
-  size_t maxTensors = weights ? 14 : 15;
+  size_t maxTensors = hasWeights ? 14 : 15;
   if (inputShapes.size() + outputShapes.size() > maxTensors)
     return fail("models with more than " + Twine(maxTensors) +
                 " tensors are not supported");
@@ -265,18 +344,28 @@ int main(int argc, char **argv) {
   std::vector<int8_t> workspace(std::max<int64_t>(bytes, 1) + 64, 0);
   auto *aligned = reinterpret_cast<int8_t *>(
       (reinterpret_cast<uintptr_t>(workspace.data()) + 63) / 64 * 64);
+  if (cuda)
+    aligned = static_cast<int8_t *>(cuda->allocate(bytes));
   SEByteMemRef1D workspaceRef = {aligned, aligned, 0, {bytes}, {1}};
 
+  // Tensors: the host copies, or with GPU code device copies of them.
   std::vector<SEMemRefAnyRank> descriptors;
+  std::vector<void *> deviceTensors;
   for (std::vector<Tensor> *tensors : {&inputs, &outputs})
-    for (Tensor &t : *tensors)
-      descriptors.push_back(se_memref_dense(t.data.data(), t.shape.data(),
+    for (Tensor &t : *tensors) {
+      float *data = t.data.data();
+      if (cuda) {
+        data = static_cast<float *>(cuda->allocate(t.data.size() * 4));
+        deviceTensors.push_back(data);
+      }
+      descriptors.push_back(se_memref_dense(data, t.shape.data(),
                                             static_cast<int>(t.shape.size())));
+    }
   std::vector<void *> args;
   for (SEMemRefAnyRank &d : descriptors)
     args.push_back(&d);
   args.push_back(&workspaceRef);
-  if (weights)
+  if (hasWeights)
     args.push_back(&weightsRef);
   args.resize(16, nullptr);
   auto invoke = [&] {
@@ -285,7 +374,19 @@ int main(int argc, char **argv) {
         args[15]);
   };
 
-  invoke();
+  if (cuda) {
+    for (size_t i = 0; i < inputs.size(); ++i)
+      cuda->copy(deviceTensors[i], inputs[i].data.data(),
+                 inputs[i].data.size() * 4);
+    invoke();
+    for (size_t i = 0; i < outputs.size(); ++i)
+      cuda->copy(outputs[i].data.data(), deviceTensors[inputs.size() + i],
+                 outputs[i].data.size() * 4);
+    if (const char *error = cuda->lastError())
+      return fail(Twine("CUDA: ") + error);
+  } else {
+    invoke();
+  }
   for (size_t i = 0; i < outputs.size(); ++i) {
     double checksum = 0.0;
     for (float v : outputs[i].data)
