@@ -105,6 +105,26 @@ void mlir::se::addGraphToLinalgPasses(OpPassManager &pm, bool raiseSE) {
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
 }
 
+void mlir::se::addBufferizationPasses(OpPassManager &pm) {
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Tiles written in place leave copies of a subview onto itself and loops
+  // that carry one buffer unchanged: CSE makes the two subviews one value,
+  // canonicalization drops the copies and forwards the buffer. Only then is
+  // a returned buffer visibly an allocation that the out-parameter replaces.
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createSECPUAllocateReturnedShapes());
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createCanonicalizerPass());
+}
+
 void mlir::se::addLoopsToLLVMPasses(OpPassManager &pm, bool openMP) {
   VectorTransferToSCFOptions transfers;
   transfers.enableFullUnroll(true);
@@ -157,23 +177,7 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
 
   // Bufferize once: results become out-parameters, small temporaries live
   // on the stack, nothing large is allocated per call.
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  // Tiles written in place leave copies of a subview onto itself and loops
-  // that carry one buffer unchanged: CSE makes the two subviews one value,
-  // canonicalization drops the copies and forwards the buffer. Only then is
-  // a returned buffer visibly an allocation that the out-parameter replaces.
-  pm.addPass(createCSEPass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createSECPUAllocateReturnedShapes());
-  bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.hoistStaticAllocs = true;
-  outParams.modifyPublicFunctions = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  pm.addPass(createCanonicalizerPass());
+  addBufferizationPasses(pm);
   // Before any buffer hoisting: temporaries allocated inside a parallel tile
   // must stay private to the thread that runs the tile, and allocations are
   // never hoisted out of scf.parallel.

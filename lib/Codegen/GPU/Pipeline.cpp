@@ -81,19 +81,7 @@ LogicalResult mlir::se::buildSEGPUPipeline(OpPassManager &pm,
 
   // Buffers: results become out-parameters, every intermediate a view of
   // one device workspace, every constant a view of one device weights blob.
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  pm.addPass(createCSEPass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createSECPUAllocateReturnedShapes());
-  bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.hoistStaticAllocs = true;
-  outParams.modifyPublicFunctions = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  pm.addPass(createCanonicalizerPass());
+  addBufferizationPasses(pm);
   pm.addPass(createSECPUPlanWorkspace(SECPUPlanWorkspaceOptions{0}));
   pm.addPass(createSECPUExternalizeWeights(SECPUExternalizeWeightsOptions{0}));
   if (!options.externalWeights && !options.emulate)

@@ -106,6 +106,10 @@ FailureOr<ResolvedTarget> resolveTarget(const CPUPipelineOptions &options,
 /// Adds the passes from graph-level IR (se, TOSA) to linalg on tensors.
 void addGraphToLinalgPasses(OpPassManager &pm, bool raiseSE = true);
 
+/// Adds one-shot bufferization of whole functions (identity layouts at the
+/// boundaries) and turns returned buffers into out-parameters.
+void addBufferizationPasses(OpPassManager &pm);
+
 /// Adds the passes from loops, vectors, memrefs and arith (and OpenMP with
 /// `openMP`) on buffers to the LLVM dialect.
 void addLoopsToLLVMPasses(OpPassManager &pm, bool openMP);
