@@ -268,7 +268,7 @@ struct MapLinalgToKernelsPass
     func::FuncOp func = getOperation();
     if (blockSize < 32 || blockSize > 1024 || blockSize % 32 != 0) {
       func.emitError("block size must be a multiple of 32 up to 1024, not ")
-          << blockSize;
+          << blockSize.getValue();
       return signalPassFailure();
     }
     SmallVector<memref::CopyOp> copies;
