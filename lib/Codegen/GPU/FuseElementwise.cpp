@@ -12,12 +12,16 @@ namespace mlir::se {
 
 using namespace mlir;
 
-/// Fuse a single-use producer whose result the consumer reads one to one.
+/// Fuse a single-use producer, unless its consumer is element-wise and
+/// broadcasts it (recomputing it for every element of the larger space).
+/// Into a reduction it fuses either way: an FC recomputes a ReLU or the
+/// squeeze's 1/HW per weight, which costs less than a launch.
 static bool fusesWithoutBroadcast(OpOperand *fusedOperand) {
   Operation *producer = fusedOperand->get().getDefiningOp();
   auto consumer = dyn_cast<linalg::LinalgOp>(fusedOperand->getOwner());
   return producer && consumer && producer->hasOneUse() &&
-         consumer.getMatchingIndexingMap(fusedOperand).isPermutation();
+         (consumer.getNumReductionLoops() > 0 ||
+          consumer.getMatchingIndexingMap(fusedOperand).isPermutation());
 }
 
 namespace {

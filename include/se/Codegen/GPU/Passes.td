@@ -82,10 +82,11 @@ def SEGPUFuseElementwise
     : Pass<"se-gpu-fuse-elementwise", "::mlir::func::FuncOp"> {
   let summary = "Fuse element-wise linalg ops on tensors, never a broadcast";
   let description = [{
-    Fuses each element-wise producer with a single use into its element-wise
-    consumer (fewer kernels, no intermediate tensor), except where the
+    Fuses each element-wise producer with a single use into its consumer
+    (fewer kernels, no intermediate tensor), except where an element-wise
     consumer broadcasts the producer's result: a per-channel SE gate fused
     into the per-pixel scale would recompute the sigmoid for every pixel.
+    Into reductions (the excitation FCs) producers fuse either way.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
