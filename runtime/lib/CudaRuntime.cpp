@@ -260,7 +260,6 @@ public:
     entry.milliseconds += ms;
   }
 
-  ~Profiler() = default;
 
   static void print() {
     Profiler *profiler = get();

@@ -37,6 +37,14 @@ static std::string weightName(memref::GlobalOp global, Location useLoc) {
   return layer.empty() ? symbol : layer + "/" + symbol;
 }
 
+bool mlir::se::takesWeightsBlob(func::FuncOp func) {
+  auto blob = MemRefType::get({ShapedType::kDynamic},
+                              IntegerType::get(func.getContext(), 8));
+  return func.isPublic() && !func.isExternal() &&
+         !func->hasAttr(kABIQueryAttrName) && func.getNumArguments() > 0 &&
+         func.getArgumentTypes().back() == blob;
+}
+
 namespace {
 struct ExternalizeWeightsPass
     : se::impl::SECPUExternalizeWeightsBase<ExternalizeWeightsPass> {
@@ -118,9 +126,7 @@ struct ExternalizeWeightsPass
 
     // The size and layout hash a weights file must match.
     for (auto func : llvm::to_vector(module.getOps<func::FuncOp>())) {
-      if (!func.isPublic() || func.isExternal() ||
-          func.getNumArguments() == 0 ||
-          func.getArgumentTypes().back() != weightsType)
+      if (!se::takesWeightsBlob(func))
         continue;
       b.setInsertionPointAfter(func);
       auto addQuery = [&](StringRef suffix, uint64_t value) {

@@ -35,35 +35,17 @@ struct ConvShape {
 };
 
 /// Builds the kernel body of one convolution with one tile size.
-class ConvKernelBuilder {
+class ConvKernelBuilder : se::IndexMath {
 public:
   ConvKernelBuilder(ImplicitLocOpBuilder &b, const ConvShape &shape,
                     int64_t tile, bool vectorInput)
-      : b(b), s(shape), t(tile), bm(16 * tile), bk(64 / tile),
+      : IndexMath(b), s(shape), t(tile), bm(16 * tile), bk(64 / tile),
         vectorInput(vectorInput) {}
 
   void build(gpu::LaunchOp launch, Value input, Value filter, Value output,
              const se::ConvEpilogue &epilogue);
 
 private:
-  Value index(int64_t value) {
-    return arith::ConstantIndexOp::create(b, value);
-  }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
-  Value mul(Value x, int64_t y) {
-    return arith::MulIOp::create(b, x, index(y));
-  }
-  Value div(Value x, int64_t y) {
-    return arith::DivUIOp::create(b, x, index(y));
-  }
-  Value rem(Value x, int64_t y) {
-    return arith::RemUIOp::create(b, x, index(y));
-  }
-  Value less(Value x, int64_t y) {
-    return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x, index(y));
-  }
-  Value both(Value x, Value y) { return arith::AndIOp::create(b, x, y); }
-
   /// The input element of row `m` (as image, output row and column) and
   /// column `k` of A, and when reading an unpadded source, whether it lies
   /// inside it (else it is padding: zero).
@@ -125,7 +107,6 @@ private:
     return arith::ConstantOp::create(b, b.getF32FloatAttr(0));
   }
 
-  ImplicitLocOpBuilder &b;
   ConvShape s;
   int64_t t, bm, bk;
   bool vectorInput;
@@ -340,27 +321,10 @@ FailureOr<gpu::LaunchOp> mlir::se::mapConvToKernel(
   int64_t edge = 16 * tile, depth = 64 / tile;
 
   ImplicitLocOpBuilder b(conv.getLoc(), conv);
-  auto index = [&](int64_t value) -> Value {
-    return arith::ConstantIndexOp::create(b, value);
-  };
-  Attribute workgroup = gpu::AddressSpaceAttr::get(
-      b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
-  auto staged = [&](int64_t columns) {
-    return MemRefType::get({depth, columns}, b.getF32Type(), AffineMap(),
-                           workgroup);
-  };
-  Value one = index(1);
-  auto launch = gpu::LaunchOp::create(
-      b, index(llvm::divideCeil(shape.m(), edge)),
-      index(llvm::divideCeil(shape.f, edge)), one, index(256), one, one,
-      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
-      /*asyncDependencies=*/{}, TypeRange{staged(edge), staged(edge)},
-      /*privateAttributions=*/{}, nullptr, nullptr, nullptr,
-      FlatSymbolRefAttr::get(b.getContext(), options.moduleName),
-      FlatSymbolRefAttr::get(b.getContext(), options.kernelName));
-  b.setInsertionPointToEnd(&launch.getBody().front());
-  gpu::TerminatorOp::create(b);
-  b.setInsertionPointToStart(&launch.getBody().front());
+  MemRefType staged = getWorkgroupMemRefType({depth, edge}, b.getF32Type());
+  auto launch = createKernelLaunch(b, llvm::divideCeil(shape.m(), edge),
+                                   llvm::divideCeil(shape.f, edge), 256,
+                                   SmallVector<Type>{staged, staged}, options);
   ConvKernelBuilder(b, shape, tile, vectorInput)
       .build(launch, input, filter, output, epilogue);
   return launch;

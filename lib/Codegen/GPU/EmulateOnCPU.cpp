@@ -11,6 +11,8 @@
 
 #include "se/Codegen/GPU/Passes.h"
 
+#include "Kernels.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
@@ -48,13 +50,12 @@ static LogicalResult emulate(gpu::LaunchOp launch, func::FuncOp threadNum) {
     return launch.emitError("emulation does not cover this launch");
 
   ImplicitLocOpBuilder b(launch.getLoc(), launch);
-  auto index = [&](int64_t value) -> Value {
-    return arith::ConstantIndexOp::create(b, value);
-  };
+  se::IndexMath math(b);
   // Blocks, one after the other.
   SmallVector<Value> blockIds;
   for (int64_t extent : llvm::reverse(grid)) {
-    auto loop = scf::ForOp::create(b, index(0), index(extent), index(1));
+    auto loop =
+        scf::ForOp::create(b, math.index(0), math.index(extent), math.index(1));
     b.setInsertionPointToStart(loop.getBody());
     blockIds.insert(blockIds.begin(), loop.getInductionVar());
   }
@@ -75,8 +76,8 @@ static LogicalResult emulate(gpu::LaunchOp launch, func::FuncOp threadNum) {
   Value blockIdValues[] = {blockIdArgs.x, blockIdArgs.y, blockIdArgs.z};
   for (int i = 0; i < 3; ++i) {
     mapping.map(blockIdValues[i], blockIds[i]);
-    mapping.map(gridArgValues[i], index(grid[i]));
-    mapping.map(blockArgValues[i], index(block[i]));
+    mapping.map(gridArgValues[i], math.index(grid[i]));
+    mapping.map(blockArgValues[i], math.index(block[i]));
   }
 
   // Threads: one OpenMP thread each.
@@ -89,13 +90,11 @@ static LogicalResult emulate(gpu::LaunchOp launch, func::FuncOp threadNum) {
       b, b.getIndexType(),
       func::CallOp::create(b, threadNum, ValueRange{}).getResult(0));
   gpu::KernelDim3 threadIdArgs = launch.getThreadIds();
-  mapping.map(threadIdArgs.x,
-              arith::RemUIOp::create(b, thread, index(block[0])).getResult());
-  Value rest = arith::DivUIOp::create(b, thread, index(block[0]));
-  mapping.map(threadIdArgs.y,
-              arith::RemUIOp::create(b, rest, index(block[1])).getResult());
-  mapping.map(threadIdArgs.z,
-              arith::DivUIOp::create(b, rest, index(block[1])).getResult());
+  SmallVector<Value> zyx =
+      math.delinearize(thread, {block[2], block[1], block[0]});
+  mapping.map(threadIdArgs.x, zyx[2]);
+  mapping.map(threadIdArgs.y, zyx[1]);
+  mapping.map(threadIdArgs.z, zyx[0]);
   for (Operation &op : body.without_terminator())
     b.clone(op, mapping);
   omp::TerminatorOp::create(b);

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 
 #include <string>
 
@@ -19,6 +20,39 @@ struct KernelOptions {
   /// Where gpu-kernel-outlining puts the kernel, and its name.
   std::string moduleName, kernelName;
 };
+
+/// Index arithmetic for kernel bodies.
+class IndexMath {
+public:
+  explicit IndexMath(ImplicitLocOpBuilder &b) : b(b) {}
+
+  Value index(int64_t value);
+  Value add(Value x, Value y);
+  Value mul(Value x, int64_t y);
+  Value div(Value x, int64_t y);
+  Value rem(Value x, int64_t y);
+  /// x < y, unsigned.
+  Value less(Value x, int64_t y);
+  Value both(Value x, Value y);
+  /// Splits `linear` over `extents` (the last fastest).
+  SmallVector<Value> delinearize(Value linear, ArrayRef<int64_t> extents);
+  /// The indices `map` gives for the loop indices `ivs`.
+  SmallVector<Value> apply(AffineMap map, ArrayRef<Value> ivs);
+
+protected:
+  ImplicitLocOpBuilder &b;
+};
+
+/// Creates a `gpu.launch` of blocks x threads (x and y of the grid, x of
+/// the block) named by `options`, with one workgroup buffer of each type
+/// in `workgroup`, and sets `b` to insert at the start of its body.
+gpu::LaunchOp createKernelLaunch(ImplicitLocOpBuilder &b, int64_t blocksX,
+                                 int64_t blocksY, int64_t threads,
+                                 TypeRange workgroup,
+                                 const KernelOptions &options);
+
+/// A buffer of `shape` in workgroup (shared) memory.
+MemRefType getWorkgroupMemRefType(ArrayRef<int64_t> shape, Type elementType);
 
 /// What a convolution kernel does with its sums besides adding them to the
 /// output: start from a per-channel bias instead of the output's contents

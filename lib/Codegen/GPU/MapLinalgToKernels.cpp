@@ -9,7 +9,7 @@
 #include "mlir/Dialect/Linalg/Utils/Utils.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
-#include "mlir/IR/Builders.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/Matchers.h"
 
 namespace mlir::se {
@@ -29,7 +29,7 @@ static std::string kernelName(linalg::LinalgOp op, unsigned index) {
 /// Replaces `op` by a launch in which each thread runs `op` on the slice of
 /// one point of its parallel dimensions.
 static LogicalResult mapToKernel(linalg::LinalgOp op, int64_t blockSize,
-                                 StringRef moduleName, unsigned ordinal) {
+                                 const se::KernelOptions &options) {
   if (!op.hasPureBufferSemantics())
     return op->emitError("expected a linalg op on buffers");
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -38,48 +38,28 @@ static LogicalResult mapToKernel(linalg::LinalgOp op, int64_t blockSize,
 
   SmallVector<unsigned> parallelDims;
   op.getParallelDims(parallelDims);
+  SmallVector<int64_t> extents;
   int64_t points = 1;
-  for (unsigned dim : parallelDims)
+  for (unsigned dim : parallelDims) {
+    extents.push_back(ranges[dim]);
     points *= ranges[dim];
+  }
   int64_t threads =
       std::min(blockSize, std::max<int64_t>(32, llvm::alignTo(points, 32)));
-  int64_t blocks = llvm::divideCeil(points, threads);
 
-  Location loc = op.getLoc();
-  OpBuilder b(op);
-  auto index = [&](int64_t value) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, value);
-  };
-  Value one = index(1);
-  auto launch = gpu::LaunchOp::create(
-      b, loc, index(blocks), one, one, index(threads), one, one,
-      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
-      /*asyncDependencies=*/{}, /*workgroupAttributions=*/{},
-      /*privateAttributions=*/{}, nullptr, nullptr, nullptr,
-      FlatSymbolRefAttr::get(b.getContext(), moduleName),
-      FlatSymbolRefAttr::get(b.getContext(), kernelName(op, ordinal)));
-
-  b.setInsertionPointToEnd(&launch.getBody().front());
-  gpu::TerminatorOp::create(b, loc);
-  b.setInsertionPointToStart(&launch.getBody().front());
-  Value linear = arith::AddIOp::create(
-      b, loc,
-      arith::MulIOp::create(b, loc, launch.getBlockIds().x, index(threads)),
-      launch.getThreadIds().x);
-  Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                       linear, index(points));
-  auto guard = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+  ImplicitLocOpBuilder b(op.getLoc(), op);
+  se::IndexMath math(b);
+  auto launch = se::createKernelLaunch(b, llvm::divideCeil(points, threads), 1,
+                                       threads, {}, options);
+  Value linear = math.add(math.mul(launch.getBlockIds().x, threads),
+                          launch.getThreadIds().x);
+  auto guard = scf::IfOp::create(b, math.less(linear, points),
+                                 /*withElseRegion=*/false);
   b.setInsertionPointToStart(guard.thenBlock());
 
   // The innermost parallel dimension varies fastest.
-  SmallVector<OpFoldResult> ivs(parallelDims.size());
-  Value rest = linear;
-  for (int64_t i = parallelDims.size() - 1; i >= 0; --i) {
-    Value extent = index(ranges[parallelDims[i]]);
-    ivs[i] = arith::RemUIOp::create(b, loc, rest, extent).getResult();
-    if (i > 0)
-      rest = arith::DivUIOp::create(b, loc, rest, extent);
-  }
+  SmallVector<OpFoldResult> ivs =
+      getAsOpFoldResult(math.delinearize(linear, extents));
   SmallVector<OpFoldResult> tileSizes(ranges.size(), b.getIndexAttr(0));
   SmallVector<OpFoldResult> offsets(ranges.size(), b.getIndexAttr(0));
   for (auto [i, dim] : llvm::enumerate(parallelDims)) {
@@ -91,7 +71,7 @@ static LogicalResult mapToKernel(linalg::LinalgOp op, int64_t blockSize,
         return b.getIndexAttr(range);
       });
   SmallVector<Value> operands = linalg::makeTiledShapes(
-      b, loc, op, op->getOperands(), ivs, tileSizes, bounds,
+      b, b.getLoc(), op, op->getOperands(), ivs, tileSizes, bounds,
       /*omitPartialTileCheck=*/true);
   auto tiled = cast<linalg::LinalgOp>(clone(b, op, TypeRange{}, operands));
   linalg::offsetIndices(b, tiled, offsets);
@@ -349,7 +329,7 @@ struct MapLinalgToKernelsPass
           }
         }
       }
-      if (failed(mapToKernel(op, blockSize, moduleName, index)))
+      if (failed(mapToKernel(op, blockSize, kernelOptions(op, index))))
         return signalPassFailure();
     }
   }

@@ -25,46 +25,6 @@
 
 using namespace mlir;
 
-namespace {
-/// Index arithmetic on an implicit-location builder.
-struct IndexMath {
-  ImplicitLocOpBuilder &b;
-
-  Value constant(int64_t value) {
-    return arith::ConstantIndexOp::create(b, value);
-  }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
-  Value mul(Value x, int64_t y) {
-    return arith::MulIOp::create(b, x, constant(y));
-  }
-
-  /// Splits `linear` over `extents` (the last fastest).
-  SmallVector<Value> delinearize(Value linear, ArrayRef<int64_t> extents) {
-    SmallVector<Value> result(extents.size());
-    for (int64_t i = extents.size() - 1; i >= 0; --i) {
-      result[i] = arith::RemUIOp::create(b, linear, constant(extents[i]));
-      if (i > 0)
-        linear = arith::DivUIOp::create(b, linear, constant(extents[i]));
-    }
-    return result;
-  }
-
-  /// The indices `map` gives for the loop indices `ivs`.
-  SmallVector<Value> apply(AffineMap map, ArrayRef<Value> ivs) {
-    SmallVector<Value> indices;
-    for (AffineExpr expr : map.getResults()) {
-      if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
-        indices.push_back(ivs[dim.getPosition()]);
-        continue;
-      }
-      indices.push_back(affine::AffineApplyOp::create(
-          b, AffineMap::get(map.getNumDims(), 0, expr), ivs));
-    }
-    return indices;
-  }
-};
-} // namespace
-
 /// The loop dimension that the last index of `map` is, if it is one.
 static std::optional<unsigned> innermostDim(AffineMap map) {
   if (map.getNumResults() == 0)
@@ -133,34 +93,20 @@ mlir::se::mapReductionToKernel(linalg::GenericOp op,
   int64_t slices = lanesOverReduction ? 32 : rows;
 
   ImplicitLocOpBuilder b(op.getLoc(), op);
-  IndexMath math{b};
-  Attribute workgroup = gpu::AddressSpaceAttr::get(
-      b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
-  auto partialsType =
-      MemRefType::get({rows, 32}, elementType, AffineMap(), workgroup);
-  Value one = math.constant(1);
-  auto launch = gpu::LaunchOp::create(
-      b, math.constant(llvm::divideCeil(points, outputsPerBlock)), one, one,
-      math.constant(32 * rows), one, one,
-      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
-      /*asyncDependencies=*/{}, TypeRange{partialsType},
-      /*privateAttributions=*/{}, nullptr, nullptr, nullptr,
-      FlatSymbolRefAttr::get(b.getContext(), options.moduleName),
-      FlatSymbolRefAttr::get(b.getContext(), options.kernelName));
-  b.setInsertionPointToEnd(&launch.getBody().front());
-  gpu::TerminatorOp::create(b);
-  b.setInsertionPointToStart(&launch.getBody().front());
+  IndexMath math(b);
+  auto launch = createKernelLaunch(
+      b, llvm::divideCeil(points, outputsPerBlock), 1, 32 * rows,
+      getWorkgroupMemRefType({rows, 32}, elementType), options);
 
   Value partials = launch.getWorkgroupAttributions()[0];
   Value tid = launch.getThreadIds().x;
-  Value lane = arith::RemUIOp::create(b, tid, math.constant(32));
-  Value row = arith::DivUIOp::create(b, tid, math.constant(32));
+  Value lane = math.rem(tid, 32);
+  Value row = math.div(tid, 32);
   Value point = math.add(math.mul(launch.getBlockIds().x, outputsPerBlock),
                          lanesOverReduction ? row : lane);
-  Value valid = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, point,
-                                      math.constant(points));
-  Value clamped = arith::SelectOp::create(b, valid, point, math.constant(0));
-  SmallVector<Value> ivs(ranges.size(), math.constant(0));
+  Value valid = math.less(point, points);
+  Value clamped = arith::SelectOp::create(b, valid, point, math.index(0));
+  SmallVector<Value> ivs(ranges.size(), math.index(0));
   for (auto [dim, iv] :
        llvm::zip(parallelDims, math.delinearize(clamped, parallelExtents)))
     ivs[dim] = iv;
@@ -168,8 +114,8 @@ mlir::se::mapReductionToKernel(linalg::GenericOp op,
   // This thread's slice: reduction indices slice, slice + slices, ...
   Value slice = lanesOverReduction ? lane : row;
   Value start = arith::ConstantOp::create(b, *neutral);
-  auto loop = scf::ForOp::create(b, slice, math.constant(reduced),
-                                 math.constant(slices), ValueRange{start});
+  auto loop = scf::ForOp::create(b, slice, math.index(reduced),
+                                 math.index(slices), ValueRange{start});
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
@@ -198,8 +144,8 @@ mlir::se::mapReductionToKernel(linalg::GenericOp op,
   // One thread per output combines the partials with the initial value.
   Value leader =
       arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
-                            lanesOverReduction ? lane : row, math.constant(0));
-  auto combine = scf::IfOp::create(b, arith::AndIOp::create(b, valid, leader),
+                            lanesOverReduction ? lane : row, math.index(0));
+  auto combine = scf::IfOp::create(b, math.both(valid, leader),
                                    /*withElseRegion=*/false);
   b.setInsertionPointToStart(combine.thenBlock());
   OpOperand *init = op.getDpsInitOperand(0);
@@ -207,10 +153,10 @@ mlir::se::mapReductionToKernel(linalg::GenericOp op,
       math.apply(op.getMatchingIndexingMap(init), ivs);
   Value total = memref::LoadOp::create(b, init->get(), outIndices);
   for (int64_t j = 0; j < slices; ++j) {
-    Value part = memref::LoadOp::create(
-        b, partials,
-        lanesOverReduction ? ValueRange{row, math.constant(j)}
-                           : ValueRange{math.constant(j), lane});
+    Value part = memref::LoadOp::create(b, partials,
+                                        lanesOverReduction
+                                            ? ValueRange{row, math.index(j)}
+                                            : ValueRange{math.index(j), lane});
     IRMapping mapping;
     mapping.map(combiner->getOperand(0), total);
     mapping.map(combiner->getOperand(1), part);

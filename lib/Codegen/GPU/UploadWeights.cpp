@@ -30,9 +30,7 @@ struct UploadWeightsPass : se::impl::SEGPUUploadWeightsBase<UploadWeightsPass> {
     auto weightsType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
     SmallVector<func::FuncOp> entries;
     for (auto func : module.getOps<func::FuncOp>())
-      if (func.isPublic() && !func.isExternal() &&
-          !func->hasAttr(se::kABIQueryAttrName) && func.getNumArguments() > 0 &&
-          func.getArgumentTypes().back() == weightsType)
+      if (se::takesWeightsBlob(func))
         entries.push_back(func);
 
     Location loc = module.getLoc();

@@ -32,6 +32,11 @@ inline constexpr llvm::StringLiteral kWorkspaceBufferAttrName = "se.buffer";
 /// weights sizes, layout hash): they take no workspace or weights.
 inline constexpr llvm::StringLiteral kABIQueryAttrName = "se.abi_query";
 
+/// Whether `func` is a public entry point (not an ABI query) whose last
+/// argument is the weights blob (`memref<?xi8>`) that
+/// se-cpu-externalize-weights adds.
+bool takesWeightsBlob(func::FuncOp func);
+
 /// Options of `se-cpu-pipeline`; se-compile fills the same struct.
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<std::string> triple{

@@ -1,0 +1,83 @@
+//===- Kernels.cpp - pieces shared by the GPU kernel builders -------------===//
+
+#include "Kernels.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace mlir::se;
+
+Value IndexMath::index(int64_t value) {
+  return arith::ConstantIndexOp::create(b, value);
+}
+Value IndexMath::add(Value x, Value y) {
+  return arith::AddIOp::create(b, x, y);
+}
+Value IndexMath::mul(Value x, int64_t y) {
+  return arith::MulIOp::create(b, x, index(y));
+}
+Value IndexMath::div(Value x, int64_t y) {
+  return arith::DivUIOp::create(b, x, index(y));
+}
+Value IndexMath::rem(Value x, int64_t y) {
+  return arith::RemUIOp::create(b, x, index(y));
+}
+Value IndexMath::less(Value x, int64_t y) {
+  return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x, index(y));
+}
+Value IndexMath::both(Value x, Value y) {
+  return arith::AndIOp::create(b, x, y);
+}
+
+SmallVector<Value> IndexMath::delinearize(Value linear,
+                                          ArrayRef<int64_t> extents) {
+  SmallVector<Value> result(extents.size());
+  for (int64_t i = extents.size() - 1; i >= 0; --i) {
+    result[i] = rem(linear, extents[i]);
+    if (i > 0)
+      linear = div(linear, extents[i]);
+  }
+  return result;
+}
+
+SmallVector<Value> IndexMath::apply(AffineMap map, ArrayRef<Value> ivs) {
+  SmallVector<Value> indices;
+  for (AffineExpr expr : map.getResults()) {
+    if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+      indices.push_back(ivs[dim.getPosition()]);
+      continue;
+    }
+    indices.push_back(affine::AffineApplyOp::create(
+        b, AffineMap::get(map.getNumDims(), 0, expr), ivs));
+  }
+  return indices;
+}
+
+gpu::LaunchOp mlir::se::createKernelLaunch(ImplicitLocOpBuilder &b,
+                                           int64_t blocksX, int64_t blocksY,
+                                           int64_t threads, TypeRange workgroup,
+                                           const KernelOptions &options) {
+  IndexMath math(b);
+  Value one = math.index(1);
+  auto launch = gpu::LaunchOp::create(
+      b, math.index(blocksX), math.index(blocksY), one, math.index(threads),
+      one, one, /*dynamicSharedMemorySize=*/nullptr,
+      /*asyncTokenType=*/nullptr, /*asyncDependencies=*/{}, workgroup,
+      /*privateAttributions=*/{}, nullptr, nullptr, nullptr,
+      FlatSymbolRefAttr::get(b.getContext(), options.moduleName),
+      FlatSymbolRefAttr::get(b.getContext(), options.kernelName));
+  b.setInsertionPointToEnd(&launch.getBody().front());
+  gpu::TerminatorOp::create(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  return launch;
+}
+
+MemRefType mlir::se::getWorkgroupMemRefType(ArrayRef<int64_t> shape,
+                                            Type elementType) {
+  MLIRContext *context = elementType.getContext();
+  return MemRefType::get(
+      shape, elementType, AffineMap(),
+      gpu::AddressSpaceAttr::get(context,
+                                 gpu::GPUDialect::getWorkgroupAddressSpace()));
+}
