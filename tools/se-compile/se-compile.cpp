@@ -248,6 +248,19 @@ static cl::opt<FusionMode> seFusion(
                           "(to compare)")),
     cl::cat(compileCategory));
 
+enum class ConvCodegen { Microkernel, Tiled };
+static cl::opt<ConvCodegen> convCodegen(
+    "conv-codegen",
+    cl::desc("How convolutions with constant filters become CPU code"),
+    cl::init(ConvCodegen::Microkernel),
+    cl::values(clEnumValN(ConvCodegen::Microkernel, "microkernel",
+                          "register-blocked FMA loops over a re-laid-out "
+                          "filter with fused epilogues (default)"),
+               clEnumValN(ConvCodegen::Tiled, "tiled",
+                          "tiled and vectorized like other linalg ops (to "
+                          "compare)")),
+    cl::cat(compileCategory));
+
 static cl::opt<bool> fullConstants(
     "full-constants",
     cl::desc("Print weights in full with --emit=mlir|linalg|llvm-dialect "
@@ -508,6 +521,7 @@ int main(int argc, char **argv) {
   options.pipeline.externalWeights = weightsMode == WeightsMode::External;
   options.pipeline.raiseSE = raiseSE;
   options.pipeline.fuseSE = seFusion == FusionMode::On;
+  options.pipeline.convMicrokernels = convCodegen == ConvCodegen::Microkernel;
   // With --stats, the lowering also reports each SE block's traffic.
   options.pipeline.trafficReport =
       stats && compileTarget == se::CompileTarget::CPU;

@@ -18,6 +18,8 @@
 #include "gtest/gtest.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <random>
 
 using namespace mlir;
@@ -27,7 +29,9 @@ namespace {
 
 struct LayerCase {
   const char *name;
-  const char *source;
+  std::string source;
+  /// se-cpu-pipeline options besides the workspace.
+  std::string pipeline = "";
 };
 
 constexpr const char *kAct = R"mlir(
@@ -113,6 +117,51 @@ func.func @forward(%x: tensor<1x11x11x5xf32>) -> tensor<1x6x6x7xf32> {
 }
 )mlir";
 
+/// `count` distinct weights in [-0.5, 0.5] as a dense literal (hex, so it
+/// fits any shape).
+std::string denseWeights(int64_t count) {
+  std::string text = "dense<\"0x";
+  for (int64_t i = 0; i < count; ++i) {
+    float value = static_cast<float>((i * 37 + 11) % 101 - 50) / 100.0f;
+    uint32_t bits;
+    std::memcpy(&bits, &value, sizeof(bits));
+    for (int byte = 0; byte < 4; ++byte) {
+      char hex[3];
+      std::snprintf(hex, sizeof(hex), "%02X", (bits >> (8 * byte)) & 0xFF);
+      text += hex;
+    }
+  }
+  return text + "\">";
+}
+
+/// Convolutions the register-blocked microkernels take: a 3x3 one with 48
+/// output channels (one register per tile with AVX-512), 5 input channels
+/// (no unrolling) and 81 positions (a narrower last tile), with the
+/// residual add and ReLU fused; a strided 1x1 one with 32 output channels
+/// (two registers) over 64 input channels (unrolled by 4), returned as is.
+std::string convEpilogueSource() {
+  return R"mlir(
+func.func @forward(%x: tensor<1x9x9x5xf32>, %r: tensor<1x9x9x48xf32>, %y: tensor<1x13x13x64xf32>) -> (tensor<1x9x9x48xf32>, tensor<1x7x7x32xf32>) {
+  %w = "tosa.const"() <{values = )mlir" +
+         denseWeights(48 * 3 * 3 * 5) +
+         R"mlir( : tensor<48x3x3x5xf32>}> : () -> tensor<48x3x3x5xf32>
+  %b = "tosa.const"() <{values = )mlir" +
+         denseWeights(48) + R"mlir( : tensor<48xf32>}> : () -> tensor<48xf32>
+  %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %c = tosa.conv2d %x, %w, %b, %z, %z {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x9x9x5xf32>, tensor<48x3x3x5xf32>, tensor<48xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x9x9x48xf32>
+  %s = tosa.add %c, %r : (tensor<1x9x9x48xf32>, tensor<1x9x9x48xf32>) -> tensor<1x9x9x48xf32>
+  %o = tosa.clamp %s {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (tensor<1x9x9x48xf32>) -> tensor<1x9x9x48xf32>
+  %w2 = "tosa.const"() <{values = )mlir" +
+         denseWeights(32 * 64) +
+         R"mlir( : tensor<32x1x1x64xf32>}> : () -> tensor<32x1x1x64xf32>
+  %b2 = "tosa.const"() <{values = )mlir" +
+         denseWeights(32) + R"mlir( : tensor<32xf32>}> : () -> tensor<32xf32>
+  %c2 = tosa.conv2d %y, %w2, %b2, %z, %z {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x13x13x64xf32>, tensor<32x1x1x64xf32>, tensor<32xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x7x7x32xf32>
+  return %o, %c2 : tensor<1x9x9x48xf32>, tensor<1x7x7x32xf32>
+}
+)mlir";
+}
+
 class LayerNumerics : public ::testing::TestWithParam<LayerCase> {};
 
 TEST_P(LayerNumerics, MatchesGraphReference) {
@@ -120,9 +169,9 @@ TEST_P(LayerNumerics, MatchesGraphReference) {
   std::string error;
   auto compiled = CompiledModule::compile(
       [&](MLIRContext *context) {
-        return parseSourceString<ModuleOp>(layer.source, context);
+        return parseSourceString<ModuleOp>(layer.source.c_str(), context);
       },
-      "workspace=true", error);
+      "workspace=true " + layer.pipeline, error);
   ASSERT_TRUE(compiled) << error;
   auto forward = compiled->graph().lookupSymbol<func::FuncOp>("forward");
   ASSERT_TRUE(forward);
@@ -133,11 +182,12 @@ TEST_P(LayerNumerics, MatchesGraphReference) {
   std::vector<::se::reference::Tensor> inputs;
   for (Type type : forward.getArgumentTypes()) {
     auto shape = cast<ShapedType>(type).getShape();
-    std::vector<float> &data = buffers.emplace_back(
-        cast<ShapedType>(type).getNumElements());
+    std::vector<float> &data =
+        buffers.emplace_back(cast<ShapedType>(type).getNumElements());
     for (float &v : data)
       v = dist(rng);
-    inputs.push_back({{shape.begin(), shape.end()}, {data.begin(), data.end()}});
+    inputs.push_back(
+        {{shape.begin(), shape.end()}, {data.begin(), data.end()}});
   }
   for (Type type : forward.getResultTypes())
     buffers.emplace_back(cast<ShapedType>(type).getNumElements(),
@@ -162,7 +212,14 @@ TEST_P(LayerNumerics, MatchesGraphReference) {
 
 INSTANTIATE_TEST_SUITE_P(
     Tosa, LayerNumerics,
-    ::testing::Values(LayerCase{"act", kAct}, LayerCase{"dw", kDw}, LayerCase{"pool", kPool}, LayerCase{"softmax", kSoftmax}, LayerCase{"fc", kFc}, LayerCase{"conv", kConv}),
+    ::testing::Values(LayerCase{"act", kAct}, LayerCase{"dw", kDw},
+                      LayerCase{"pool", kPool}, LayerCase{"softmax", kSoftmax},
+                      LayerCase{"fc", kFc}, LayerCase{"conv", kConv},
+                      LayerCase{"conv_epilogue", convEpilogueSource()},
+                      LayerCase{"conv_epilogue_avx2", convEpilogueSource(),
+                                "cpu=haswell"},
+                      LayerCase{"conv_epilogue_tiled", convEpilogueSource(),
+                                "conv-microkernels=false"}),
     [](const ::testing::TestParamInfo<LayerCase> &info) {
       return std::string(info.param.name);
     });

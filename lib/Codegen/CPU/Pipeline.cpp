@@ -168,6 +168,11 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
       pm.addNestedPass<func::FuncOp>(createSECPUFuseScaleIntoConsumers());
     pm.addNestedPass<func::FuncOp>(createSECPUFuseSqueezeIntoProducer());
   }
+  if (options.convMicrokernels) {
+    SECPUConvMicrokernelsOptions microkernels;
+    microkernels.vectorWidth = vectorWidth;
+    pm.addNestedPass<func::FuncOp>(createSECPUConvMicrokernels(microkernels));
+  }
   SECPUTileAndVectorizeOptions tiling;
   tiling.vectorWidth = vectorWidth;
   tiling.tileSizes = llvm::to_vector(options.tileSizes);

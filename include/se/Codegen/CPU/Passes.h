@@ -77,6 +77,13 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
                      "residual in their readers (se-cpu-fuse-scale-into-"
                      "consumers; experimental)"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> convMicrokernels{
+      *this, "conv-microkernels",
+      llvm::cl::desc("Lower convolutions with constant filters to "
+                     "register-blocked FMA loops with fused epilogues "
+                     "(se-cpu-conv-microkernels); off: tile and vectorize "
+                     "them like other linalg ops"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> trafficReport{
       *this, "traffic-report",
       llvm::cl::desc("Remark the bytes each SE block's feature map is "

@@ -98,6 +98,42 @@ def SECPUPackConvWeights
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def SECPUConvMicrokernels
+    : Pass<"se-cpu-conv-microkernels", "::mlir::func::FuncOp"> {
+  let summary = "Lower convolutions to register-blocked FMA loops";
+  let description = [{
+    Replaces each `linalg.conv_2d_nhwc_hwcf` on static f32 tensors whose
+    filter is a constant (and whose output channels fill whole vector
+    registers) with `scf.for` loops over images, output rows, filter blocks
+    and tiles of output positions. A tile holds P positions x R vector
+    registers of output channels as accumulators for the whole reduction
+    over (KH, KW, C): per input channel it loads R filter vectors,
+    broadcasts P input values and issues P x R `vector.fma`s. The filter is
+    re-laid out at compile time as [F / W][KH][KW][C][W] (W = R x lanes) so a
+    tile reads its filter block contiguously.
+
+    The accumulators start from the output's initializer (a fill, a
+    per-channel bias broadcast, or any tensor), and a chain of element-wise
+    `linalg.generic` consumers that each have the previous result as their
+    only use (ReLU, the residual add) is applied to them before the one
+    store; the fused consumers disappear. Filters larger than 1 MiB put the
+    loop over filter blocks outside the loop over rows so each block stays
+    in cache. The outermost loop with more than one iteration is marked for
+    se-cpu-parallelize-tile-loops. Convolutions this pass does not take stay
+    for se-cpu-tile-and-vectorize.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Number of f32 lanes in one vector register (16: AVX-512, 8: AVX2)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def SECPUFuseScaleIntoConsumers
     : Pass<"se-cpu-fuse-scale-into-consumers", "::mlir::func::FuncOp"> {
   let summary = "Apply an SE block's scale where its output is read";

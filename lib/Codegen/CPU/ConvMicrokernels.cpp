@@ -1,0 +1,594 @@
+//===- ConvMicrokernels.cpp - register-blocked convolution loops ----------===//
+//
+// Replaces each NHWC convolution with a constant filter by a loop nest whose
+// innermost tile keeps P output positions x R vector registers of output
+// channels in registers for the whole reduction: per input channel, R
+// filter vectors are loaded, P input values broadcast, and P x R FMAs issued.
+// The filter is re-laid out at compile time so that the tile's filter block
+// is read contiguously. The bias and a chain of element-wise consumers
+// (ReLU, the residual add) run on the accumulators before the one store.
+//
+//===----------------------------------------------------------------------===//
+
+#include "se/Codegen/CPU/Passes.h"
+#include "se/Utils/ConstantValues.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::se {
+#define GEN_PASS_DEF_SECPUCONVMICROKERNELS
+#include "se/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::se
+
+using namespace mlir;
+using namespace mlir::se;
+
+namespace {
+
+/// Static sizes of an NHWC x HWCF convolution.
+struct ConvShape {
+  int64_t batch, inputH, inputW, channels;
+  int64_t outputH, outputW, filters;
+  int64_t kernelH, kernelW, strideH, strideW;
+
+  int64_t filterBytes() const {
+    return kernelH * kernelW * channels * filters * 4;
+  }
+};
+
+/// How one convolution is blocked.
+struct MicrokernelPlan {
+  /// f32 lanes per vector register.
+  int64_t lanes;
+  /// Vector registers of output channels per tile; the filter block is
+  /// `lanes * registers` channels wide.
+  int64_t registers;
+  /// Output positions per full tile, counted row-major over the output's
+  /// rows and columns; a narrower tile takes the rest.
+  int64_t positions;
+  /// Input channels per iteration of the innermost loop.
+  int64_t channelUnroll;
+  /// Loop over filter blocks outside the loop over tiles, so a block is
+  /// read from the cache for every tile instead of the whole filter
+  /// streaming from memory once per tile.
+  bool filterBlocksOutermost;
+
+  int64_t blockWidth() const { return lanes * registers; }
+};
+
+/// How the accumulators start.
+struct Initializer {
+  enum class Kind { Scalar, Bias, Tensor } kind;
+  /// The scalar, the 1-D bias or the initial output tensor.
+  Value value;
+};
+
+/// One element-wise consumer fused into the convolution's store: its
+/// inputs equal to `chained` take the accumulator.
+struct EpilogueStep {
+  linalg::GenericOp op;
+  Value chained;
+};
+
+} // namespace
+
+/// The L2 share a filter may take and stay resident across output rows.
+static constexpr int64_t kResidentFilterBytes = 1 << 20;
+
+static std::optional<MicrokernelPlan> planMicrokernel(const ConvShape &shape,
+                                                      int64_t lanes) {
+  if (lanes < 4 || shape.filters % lanes != 0)
+    return std::nullopt;
+  MicrokernelPlan plan;
+  plan.lanes = lanes;
+  // P x R accumulators, R filter vectors and one broadcast input must fit
+  // the 32 vector registers of AVX-512 (16 otherwise): 14 x 2 (31) or
+  // 6 x 2 (15). Two filter vectors per 14 positions also halve the filter
+  // bandwidth of a 7 x 4 tile.
+  int64_t vectors = shape.filters / lanes;
+  plan.registers = vectors % 2 == 0 ? 2 : 1;
+  int64_t maxPositions =
+      lanes >= 16 ? 28 / plan.registers : 12 / plan.registers;
+  maxPositions = std::min<int64_t>(maxPositions, lanes >= 16 ? 14 : 12);
+  // The widest tile that divides the output positions if one is nearly as
+  // wide; else the widest, and a narrower tile for the rest.
+  int64_t positions = shape.outputH * shape.outputW;
+  plan.positions = std::min(maxPositions, positions);
+  for (int64_t p = plan.positions; 4 * p >= 3 * plan.positions; --p)
+    if (positions % p == 0) {
+      plan.positions = p;
+      break;
+    }
+  if (shape.channels <= 4)
+    plan.channelUnroll = shape.channels;
+  else if (shape.channels % 4 == 0)
+    plan.channelUnroll = 4;
+  else if (shape.channels % 2 == 0)
+    plan.channelUnroll = 2;
+  else
+    plan.channelUnroll = 1;
+  plan.filterBlocksOutermost = shape.filterBytes() > kResidentFilterBytes;
+  return plan;
+}
+
+/// The constant behind `value`, looking through slices that take all of it.
+static Attribute getConstantFilter(Value value) {
+  while (auto slice = value.getDefiningOp<tensor::ExtractSliceOp>()) {
+    if (slice.getSourceType() != slice.getResultType())
+      return {};
+    value = slice.getSource();
+  }
+  Attribute attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return {};
+  return attr;
+}
+
+static Initializer classifyInitializer(Value init) {
+  if (auto fill = init.getDefiningOp<linalg::FillOp>())
+    return {Initializer::Kind::Scalar, fill.getInputs()[0]};
+  if (auto generic = init.getDefiningOp<linalg::GenericOp>()) {
+    MLIRContext *ctx = generic.getContext();
+    AffineMap channelMap = AffineMap::get(4, 0, getAffineDimExpr(3, ctx), ctx);
+    Block &body = generic.getRegion().front();
+    auto yield = cast<linalg::YieldOp>(body.getTerminator());
+    if (generic.getNumDpsInputs() == 1 && generic.getNumDpsInits() == 1 &&
+        generic.getNumLoops() == 4 && generic.getNumParallelLoops() == 4 &&
+        generic.getIndexingMapsArray()[0] == channelMap &&
+        generic.getIndexingMapsArray()[1].isIdentity() &&
+        body.getOperations().size() == 1 &&
+        yield.getValues()[0] == body.getArgument(0))
+      return {Initializer::Kind::Bias, generic.getDpsInputs()[0]};
+  }
+  return {Initializer::Kind::Tensor, init};
+}
+
+/// Whether `op` can run on the accumulators as `chained`'s only consumer:
+/// an element-wise generic over the same NHWC shape whose other inputs are
+/// read at the same position or per channel, with a body of element-wise
+/// arith/math ops on scalars.
+static bool isFusibleEpilogue(linalg::GenericOp op, Value chained) {
+  auto type = cast<RankedTensorType>(chained.getType());
+  if (op.getNumDpsInits() != 1 || op.getNumResults() != 1 ||
+      op.getNumLoops() != 4 || op.getNumParallelLoops() != 4 ||
+      op.getResult(0).getType() != type ||
+      !op.getIndexingMapsArray().back().isIdentity())
+    return false;
+  Block &body = op.getRegion().front();
+  if (!body.getArguments().back().use_empty())
+    return false;
+  MLIRContext *ctx = op.getContext();
+  AffineMap channelMap = AffineMap::get(4, 0, getAffineDimExpr(3, ctx), ctx);
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    auto inputType = dyn_cast<RankedTensorType>(input->get().getType());
+    if (!inputType || !inputType.getElementType().isF32())
+      return false;
+    if (input->get() == chained || inputType == type) {
+      if (!map.isIdentity())
+        return false;
+    } else if (map != channelMap || inputType.getRank() != 1) {
+      return false;
+    }
+  }
+  for (Operation &inner : body.without_terminator()) {
+    if (!inner.hasTrait<OpTrait::Elementwise>() || inner.getNumRegions() != 0 ||
+        !isa<arith::ArithDialect, math::MathDialect>(inner.getDialect()))
+      return false;
+    for (Value operand : inner.getOperands())
+      if (!isa<FloatType, IntegerType, IndexType>(operand.getType()))
+        return false;
+  }
+  return true;
+}
+
+static Value indexConstant(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+/// `base * scale + offset` on indices.
+static Value scaleAndOffset(OpBuilder &b, Location loc, Value base,
+                            int64_t scale, Value offset) {
+  Value scaled = base;
+  if (scale != 1)
+    scaled = arith::MulIOp::create(b, loc, base, indexConstant(b, loc, scale));
+  if (!offset)
+    return scaled;
+  return arith::AddIOp::create(b, loc, scaled, offset);
+}
+
+namespace {
+/// One output position of a tile.
+struct Position {
+  Value row, column;
+};
+
+/// Emits the loops of one convolution.
+class MicrokernelBuilder {
+public:
+  MicrokernelBuilder(OpBuilder &b, Location loc, const ConvShape &shape,
+                     const MicrokernelPlan &plan, Value input, Value filter,
+                     Initializer init, ArrayRef<EpilogueStep> epilogue)
+      : b(b), loc(loc), shape(shape), plan(plan), input(input), filter(filter),
+        init(init), epilogue(epilogue),
+        vectorType(VectorType::get({plan.lanes}, b.getF32Type())) {}
+
+  /// Builds the loop nest writing `output` and returns the written tensor.
+  /// `outermostLoop` is the outermost loop with more than one iteration.
+  Value build(Value output, Operation *&outermostLoop);
+
+private:
+  using Accumulators = SmallVector<Value>;
+
+  /// Writes the tile of `count` output positions from flat position
+  /// `first` (row-major over the output's rows and columns) of `image`, for
+  /// filter block `block`, into `output`.
+  Value buildTile(Value output, Value image, Value first, Value block,
+                  int64_t count);
+  Accumulators initialAccumulators(Value image, ArrayRef<Position> tile,
+                                   Value channel);
+  Accumulators accumulate(Accumulators accs, Value image,
+                          ArrayRef<Position> tile, Value block);
+  Value applyEpilogue(Value acc, Value image, Position position, Value channel);
+  Value readVector(Value tensor, ValueRange indices);
+  Value broadcast(Value scalar);
+  Value constant(int64_t value) { return indexConstant(b, loc, value); }
+  /// The first output channel of register `r` of the block at `channel`.
+  Value registerChannel(Value channel, int64_t r) {
+    return r == 0 ? channel
+                  : arith::AddIOp::create(b, loc, channel,
+                                          constant(r * plan.lanes));
+  }
+
+  OpBuilder &b;
+  Location loc;
+  const ConvShape &shape;
+  const MicrokernelPlan &plan;
+  Value input, filter;
+  Initializer init;
+  ArrayRef<EpilogueStep> epilogue;
+  VectorType vectorType;
+};
+} // namespace
+
+Value MicrokernelBuilder::readVector(Value tensor, ValueRange indices) {
+  Value padding = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  return vector::TransferReadOp::create(b, loc, vectorType, tensor, indices,
+                                        padding, ArrayRef<bool>{true});
+}
+
+Value MicrokernelBuilder::broadcast(Value scalar) {
+  return vector::BroadcastOp::create(b, loc, vectorType, scalar);
+}
+
+MicrokernelBuilder::Accumulators
+MicrokernelBuilder::initialAccumulators(Value image, ArrayRef<Position> tile,
+                                        Value channel) {
+  Accumulators accs;
+  SmallVector<Value> perRegister;
+  for (int64_t r = 0; r < plan.registers; ++r) {
+    if (init.kind == Initializer::Kind::Scalar)
+      perRegister.push_back(broadcast(init.value));
+    else if (init.kind == Initializer::Kind::Bias)
+      perRegister.push_back(
+          readVector(init.value, registerChannel(channel, r)));
+  }
+  for (Position position : tile)
+    for (int64_t r = 0; r < plan.registers; ++r)
+      accs.push_back(
+          init.kind == Initializer::Kind::Tensor
+              ? readVector(init.value, {image, position.row, position.column,
+                                        registerChannel(channel, r)})
+              : perRegister[r]);
+  return accs;
+}
+
+MicrokernelBuilder::Accumulators
+MicrokernelBuilder::accumulate(Accumulators accs, Value image,
+                               ArrayRef<Position> tile, Value block) {
+  auto loop = [&](int64_t count, int64_t step, Accumulators initial,
+                  function_ref<Accumulators(Value, Accumulators)> body) {
+    auto forOp = scf::ForOp::create(
+        b, loc, constant(0), constant(count), constant(step), initial,
+        [&](OpBuilder &, Location, Value iv, ValueRange args) {
+          scf::YieldOp::create(b, loc, body(iv, llvm::to_vector(args)));
+        });
+    return Accumulators(forOp.getResults());
+  };
+  // Per input channel: R filter vectors, one broadcast per position, P x R
+  // FMAs.
+  auto channelStep = [&](Value kh, Value kw, ArrayRef<Position> inputs, Value c,
+                         Accumulators &sums) {
+    SmallVector<Value> weights;
+    for (int64_t r = 0; r < plan.registers; ++r)
+      weights.push_back(
+          readVector(filter, {block, kh, kw, c, constant(r * plan.lanes)}));
+    for (auto [p, in] : llvm::enumerate(inputs)) {
+      Value x = broadcast(tensor::ExtractOp::create(
+          b, loc, input, ValueRange{image, in.row, in.column, c}));
+      for (int64_t r = 0; r < plan.registers; ++r) {
+        Value &sum = sums[p * plan.registers + r];
+        sum = vector::FMAOp::create(b, loc, x, weights[r], sum);
+      }
+    }
+  };
+  return loop(shape.kernelH, 1, accs, [&](Value kh, Accumulators sums) {
+    return loop(shape.kernelW, 1, sums, [&](Value kw, Accumulators sums) {
+      // The input pixel each position reads at filter tap (kh, kw).
+      SmallVector<Position> inputs;
+      for (Position position : tile)
+        inputs.push_back(
+            {scaleAndOffset(b, loc, position.row, shape.strideH, kh),
+             scaleAndOffset(b, loc, position.column, shape.strideW, kw)});
+      return loop(shape.channels, plan.channelUnroll, sums,
+                  [&](Value c0, Accumulators sums) {
+                    for (int64_t u = 0; u < plan.channelUnroll; ++u) {
+                      Value c = u == 0 ? c0
+                                       : arith::AddIOp::create(b, loc, c0,
+                                                               constant(u));
+                      channelStep(kh, kw, inputs, c, sums);
+                    }
+                    return sums;
+                  });
+    });
+  });
+}
+
+Value MicrokernelBuilder::applyEpilogue(Value acc, Value image,
+                                        Position position, Value channel) {
+  for (EpilogueStep step : epilogue) {
+    Block &body = step.op.getRegion().front();
+    IRMapping mapping;
+    for (OpOperand *operand : step.op.getDpsInputOperands()) {
+      Value arg = body.getArgument(operand->getOperandNumber());
+      Value value = operand->get();
+      if (value == step.chained)
+        mapping.map(arg, acc);
+      else if (cast<RankedTensorType>(value.getType()).getRank() == 1)
+        mapping.map(arg, readVector(value, channel));
+      else
+        mapping.map(arg, readVector(value, {image, position.row,
+                                            position.column, channel}));
+    }
+    for (Operation &inner : body.without_terminator()) {
+      SmallVector<Value> operands;
+      for (Value operand : inner.getOperands()) {
+        if (Value mapped = mapping.lookupOrNull(operand)) {
+          operands.push_back(mapped);
+          continue;
+        }
+        // A scalar captured from outside the body.
+        operands.push_back(vector::BroadcastOp::create(
+            b, loc, VectorType::get({plan.lanes}, operand.getType()), operand));
+      }
+      SmallVector<Type> resultTypes;
+      for (Type type : inner.getResultTypes())
+        resultTypes.push_back(VectorType::get({plan.lanes}, type));
+      OperationState state(loc, inner.getName(), operands, resultTypes,
+                           inner.getAttrs());
+      mapping.map(inner.getResults(), b.create(state)->getResults());
+    }
+    acc = mapping.lookup(body.getTerminator()->getOperand(0));
+  }
+  return acc;
+}
+
+Value MicrokernelBuilder::buildTile(Value output, Value image, Value first,
+                                    Value block, int64_t count) {
+  SmallVector<Position> tile;
+  Value width = constant(shape.outputW);
+  for (int64_t p = 0; p < count; ++p) {
+    Value flat = arith::AddIOp::create(b, loc, first, constant(p));
+    tile.push_back({arith::DivUIOp::create(b, loc, flat, width),
+                    arith::RemUIOp::create(b, loc, flat, width)});
+  }
+  Value channel =
+      arith::MulIOp::create(b, loc, block, constant(plan.blockWidth()));
+  Accumulators accs = initialAccumulators(image, tile, channel);
+  accs = accumulate(accs, image, tile, block);
+  for (auto [p, position] : llvm::enumerate(tile))
+    for (int64_t r = 0; r < plan.registers; ++r) {
+      Value ch = registerChannel(channel, r);
+      Value value =
+          applyEpilogue(accs[p * plan.registers + r], image, position, ch);
+      output = vector::TransferWriteOp::create(
+                   b, loc, value, output,
+                   ValueRange{image, position.row, position.column, ch},
+                   ArrayRef<bool>{true})
+                   .getResult();
+    }
+  return output;
+}
+
+Value MicrokernelBuilder::build(Value output, Operation *&outermostLoop) {
+  int64_t blocks = shape.filters / plan.blockWidth();
+  int64_t positions = shape.outputH * shape.outputW;
+  int64_t fullTiles = positions / plan.positions;
+  int64_t rest = positions % plan.positions;
+
+  // (image, tile, block): the tile's input stays in cache across the
+  // blocks, the whole filter in L2. (image, block, tile): one block of a
+  // large filter stays in cache across the tiles.
+  enum Dim { Image, Tile, Block };
+  SmallVector<Dim> order = {Image, Tile, Block};
+  if (plan.filterBlocksOutermost)
+    order = {Image, Block, Tile};
+  SmallVector<Value, 3> ivs(3);
+
+  auto forLoop = [&](int64_t upper, int64_t step, Value tensor,
+                     function_ref<Value(Value, Value)> body) -> scf::ForOp {
+    return scf::ForOp::create(
+        b, loc, constant(0), constant(upper), constant(step),
+        ValueRange{tensor},
+        [&](OpBuilder &, Location, Value iv, ValueRange args) {
+          scf::YieldOp::create(b, loc, body(iv, args[0]));
+        });
+  };
+  // The tile dimension has full tiles and a narrower one for the rest.
+  std::function<Value(unsigned, Value)> emit = [&](unsigned depth,
+                                                   Value tensor) -> Value {
+    if (depth == order.size())
+      return buildTile(tensor, ivs[Image], ivs[Tile], ivs[Block],
+                       plan.positions);
+    Dim dim = order[depth];
+    if (dim == Tile) {
+      if (fullTiles > 0) {
+        scf::ForOp loop = forLoop(fullTiles * plan.positions, plan.positions,
+                                  tensor, [&](Value iv, Value t) {
+                                    ivs[Tile] = iv;
+                                    return emit(depth + 1, t);
+                                  });
+        if (!outermostLoop && fullTiles > 1)
+          outermostLoop = loop;
+        tensor = loop.getResult(0);
+      }
+      if (rest == 0)
+        return tensor;
+      // The narrower tile: the remaining loops around it, then its body.
+      ivs[Tile] = constant(fullTiles * plan.positions);
+      SmallVector<Dim> inner(order.begin() + depth + 1, order.end());
+      std::function<Value(unsigned, Value)> emitRest = [&](unsigned i,
+                                                           Value t) -> Value {
+        if (i == inner.size())
+          return buildTile(t, ivs[Image], ivs[Tile], ivs[Block], rest);
+        return forLoop(blocks, 1, t,
+                       [&](Value iv, Value t2) {
+                         ivs[inner[i]] = iv;
+                         return emitRest(i + 1, t2);
+                       })
+            .getResult(0);
+      };
+      return emitRest(0, tensor);
+    }
+    int64_t trips = dim == Image ? shape.batch : blocks;
+    scf::ForOp loop = forLoop(trips, 1, tensor, [&](Value iv, Value t) {
+      ivs[dim] = iv;
+      return emit(depth + 1, t);
+    });
+    if (!outermostLoop && trips > 1)
+      outermostLoop = loop;
+    return loop.getResult(0);
+  };
+  return emit(0, output);
+}
+
+/// The filter as [F / W][KH][KW][C][W] for filter blocks of width W, from
+/// KH x KW x C x F.
+static DenseResourceElementsAttr
+packFilterBlocks(Attribute hwcf, const ConvShape &shape, int64_t width) {
+  int64_t count = shape.filterBytes() / 4;
+  std::optional<std::vector<float>> values = getF32Values(hwcf, count);
+  if (!values)
+    return {};
+  std::vector<float> blocked(count);
+  int64_t spatial = shape.kernelH * shape.kernelW * shape.channels;
+  for (int64_t k = 0; k < spatial; ++k)
+    for (int64_t f = 0; f < shape.filters; ++f)
+      blocked[((f / width) * spatial + k) * width + f % width] =
+          (*values)[k * shape.filters + f];
+  auto type = RankedTensorType::get({shape.filters / width, shape.kernelH,
+                                     shape.kernelW, shape.channels, width},
+                                    Float32Type::get(hwcf.getContext()));
+  return makeF32Resource(type, "conv_blocked", blocked);
+}
+
+static LogicalResult rewriteConvolution(RewriterBase &rewriter,
+                                        linalg::Conv2DNhwcHwcfOp conv,
+                                        int64_t lanes) {
+  Value input = conv.getInputs()[0];
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto filterType = cast<RankedTensorType>(conv.getInputs()[1].getType());
+  auto outputType = cast<RankedTensorType>(conv.getResultTypes()[0]);
+  if (!inputType.hasStaticShape() || !filterType.hasStaticShape() ||
+      !outputType.hasStaticShape() || !inputType.getElementType().isF32() ||
+      !filterType.getElementType().isF32() ||
+      !outputType.getElementType().isF32() ||
+      !llvm::all_of(conv.getDilations(),
+                    [](const APInt &d) { return d.isOne(); }))
+    return failure();
+  Attribute filterAttr = getConstantFilter(conv.getInputs()[1]);
+  if (!filterAttr)
+    return failure();
+  SmallVector<int64_t> strides =
+      llvm::map_to_vector(conv.getStrides(), [](const APInt &stride) {
+        return stride.getSExtValue();
+      });
+  ArrayRef<int64_t> in = inputType.getShape(), out = outputType.getShape(),
+                    hwcf = filterType.getShape();
+  ConvShape shape{in[0],  in[1],   in[2],   in[3],      out[1],    out[2],
+                  out[3], hwcf[0], hwcf[1], strides[0], strides[1]};
+  std::optional<MicrokernelPlan> plan = planMicrokernel(shape, lanes);
+  if (!plan)
+    return failure();
+  DenseResourceElementsAttr blocked =
+      packFilterBlocks(filterAttr, shape, plan->blockWidth());
+  if (!blocked)
+    return failure();
+
+  SmallVector<EpilogueStep> epilogue;
+  Value result = conv.getResult(0);
+  while (result.hasOneUse()) {
+    auto consumer = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
+    if (!consumer || !isFusibleEpilogue(consumer, result))
+      break;
+    epilogue.push_back({consumer, result});
+    result = consumer.getResult(0);
+  }
+  Operation *last = epilogue.empty() ? conv.getOperation()
+                                     : epilogue.back().op.getOperation();
+
+  Location loc = conv.getLoc();
+  rewriter.setInsertionPoint(last);
+  Value filter = arith::ConstantOp::create(rewriter, loc, blocked);
+  // Write where the last op would have: for a fill or a bias broadcast,
+  // where they would have written (then they are dead); for any other
+  // initial value, in place of it, each tile read before it is written.
+  Initializer init = classifyInitializer(conv.getOutputs()[0]);
+  Value output = conv.getOutputs()[0];
+  if (!epilogue.empty())
+    output = epilogue.back().op.getDpsInits()[0];
+  else if (init.kind != Initializer::Kind::Tensor)
+    output = cast<DestinationStyleOpInterface>(output.getDefiningOp())
+                 .getDpsInits()[0];
+  Operation *outermostLoop = nullptr;
+  MicrokernelBuilder builder(rewriter, loc, shape, *plan, input, filter, init,
+                             epilogue);
+  Value written = builder.build(output, outermostLoop);
+  bool insideParallelLoop = false;
+  for (Operation *parent = last->getParentOp(); parent;
+       parent = parent->getParentOp())
+    insideParallelLoop |= parent->hasAttr(kParallelTilesAttrName);
+  if (outermostLoop && !insideParallelLoop)
+    outermostLoop->setAttr(kParallelTilesAttrName, rewriter.getUnitAttr());
+  rewriter.replaceOp(last, written);
+  for (EpilogueStep &step : llvm::reverse(epilogue))
+    if (step.op != last)
+      rewriter.eraseOp(step.op);
+  if (last != conv.getOperation())
+    rewriter.eraseOp(conv);
+  return success();
+}
+
+namespace {
+struct ConvMicrokernelsPass
+    : se::impl::SECPUConvMicrokernelsBase<ConvMicrokernelsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
+    getOperation().walk(
+        [&](linalg::Conv2DNhwcHwcfOp conv) { convs.push_back(conv); });
+    IRRewriter rewriter(&getContext());
+    for (linalg::Conv2DNhwcHwcfOp conv : convs)
+      (void)rewriteConvolution(rewriter, conv, vectorWidth);
+  }
+};
+} // namespace

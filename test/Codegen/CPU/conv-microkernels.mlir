@@ -1,0 +1,104 @@
+// RUN: se-opt %s -split-input-file -se-cpu-conv-microkernels=vector-width=16 -canonicalize --mlir-elide-resource-strings-if-larger=16 | FileCheck %s
+// RUN: se-opt %s -split-input-file -se-cpu-conv-microkernels=vector-width=8 -canonicalize --mlir-elide-resource-strings-if-larger=16 | FileCheck %s --check-prefix=AVX2
+
+#channel = affine_map<(d0, d1, d2, d3) -> (d3)>
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// A 1x1 convolution with its bias, the residual add and the ReLU: 49
+// positions are 3 tiles of 14 and one of 7, each 14 positions x 2 registers
+// of 16 channels. The accumulators start from the bias, the add and the
+// ReLU run on them, and each is stored once; the element-wise ops are gone.
+// CHECK-LABEL: func @bias_add_relu
+// CHECK-SAME: (%[[X:.*]]: tensor<1x7x7x64xf32>, %[[R:.*]]: tensor<1x7x7x32xf32>)
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<conv_blocked{{.*}}> : tensor<1x1x1x64x32xf32>
+// CHECK-DAG: %[[OUT:.*]] = tensor.empty() : tensor<1x7x7x32xf32>
+// CHECK: %[[TILES:.*]] = scf.for %{{.*}} = %c0 to %c42 step %c14 iter_args(%[[T:.*]] = %[[OUT]])
+// CHECK:   vector.transfer_read %{{.*}} : tensor<32xf32>, vector<16xf32>
+// CHECK:   %[[SUMS:.*]]:28 = scf.for %[[C:.*]] = %c0 to %c64 step %c4 iter_args
+// CHECK:     vector.transfer_read %[[W]][%c0, %c0, %c0, %[[C]], %c0]{{.*}} : tensor<1x1x1x64x32xf32>, vector<16xf32>
+// CHECK:     vector.transfer_read %[[W]][%c0, %c0, %c0, %[[C]], %c16]{{.*}} : tensor<1x1x1x64x32xf32>, vector<16xf32>
+// CHECK:     tensor.extract %[[X]]
+// CHECK:     vector.broadcast
+// CHECK-COUNT-2: vector.fma
+// CHECK:   %[[RES:.*]] = vector.transfer_read %[[R]]{{.*}} : tensor<1x7x7x32xf32>, vector<16xf32>
+// CHECK:   %[[ADD:.*]] = arith.addf %[[SUMS]]#0, %[[RES]] : vector<16xf32>
+// CHECK:   %[[RELU:.*]] = arith.maximumf %[[ADD]], %{{.*}} : vector<16xf32>
+// CHECK:   vector.transfer_write %[[RELU]], %[[T]]
+// CHECK: } {se.parallel_tiles}
+// CHECK: scf.for %{{.*}} = %c0 to %c64 step %c4 iter_args({{.*}}) -> (vector<16xf32>, {{.*}}) {
+// CHECK: vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x7x7x32xf32>
+// CHECK-NOT: linalg.
+// CHECK: return
+
+// With 8 lanes (AVX2): 6 positions x 2 registers of 8 channels; 49
+// positions are 8 tiles of 6 and one of 1.
+// AVX2-LABEL: func @bias_add_relu
+// AVX2-DAG: arith.constant dense_resource<conv_blocked{{.*}}> : tensor<2x1x1x64x16xf32>
+// AVX2: scf.for %{{.*}} = %c0 to %c48 step %c6
+// AVX2:   scf.for %{{.*}} = %c0 to %c2 step %c1
+// AVX2:     scf.for %{{.*}} = %c0 to %c64 step %c4 iter_args({{.*}}) -> (vector<8xf32>,
+// AVX2: } {se.parallel_tiles}
+func.func @bias_add_relu(%x: tensor<1x7x7x64xf32>, %r: tensor<1x7x7x32xf32>) -> tensor<1x7x7x32xf32> {
+  %w = arith.constant dense<0.5> : tensor<1x1x64x32xf32>
+  %b = arith.constant dense<0.25> : tensor<32xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x7x7x32xf32>
+  %init = linalg.generic {indexing_maps = [#channel, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<32xf32>) outs(%e : tensor<1x7x7x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x7x7x32xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x7x7x64xf32>, tensor<1x1x64x32xf32>) outs(%init : tensor<1x7x7x32xf32>) -> tensor<1x7x7x32xf32>
+  %e2 = tensor.empty() : tensor<1x7x7x32xf32>
+  %s = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c, %r : tensor<1x7x7x32xf32>, tensor<1x7x7x32xf32>) outs(%e2 : tensor<1x7x7x32xf32>) {
+  ^bb0(%in: f32, %in2: f32, %out: f32):
+    %sum = arith.addf %in, %in2 : f32
+    linalg.yield %sum : f32
+  } -> tensor<1x7x7x32xf32>
+  %e3 = tensor.empty() : tensor<1x7x7x32xf32>
+  %y = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s : tensor<1x7x7x32xf32>) outs(%e3 : tensor<1x7x7x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x7x7x32xf32>
+  return %y : tensor<1x7x7x32xf32>
+}
+
+// -----
+
+// A filter over 1 MiB (3 x 3 x 512 x 64): the loop over its two blocks of
+// 32 channels runs outside the loop over tiles (one of 14 positions, one of
+// 2), and is the one marked for threads. Accumulators start at zero (a
+// fill); the filter taps are loops.
+// CHECK-LABEL: func @large_filter
+// CHECK: scf.for %[[BLOCK:.*]] = %c0 to %c2 step %c1
+// CHECK:   scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}) -> (vector<16xf32>,
+// CHECK:     scf.for %{{.*}} = %c0 to %c3 step %c1
+// CHECK:       scf.for %{{.*}} = %c0 to %c512 step %c4
+// CHECK: } {se.parallel_tiles}
+func.func @large_filter(%x: tensor<1x6x6x512xf32>) -> tensor<1x4x4x64xf32> {
+  %w = arith.constant dense<0.5> : tensor<3x3x512x64xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x64xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x4x64xf32>) -> tensor<1x4x4x64xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x6x6x512xf32>, tensor<3x3x512x64xf32>) outs(%init : tensor<1x4x4x64xf32>) -> tensor<1x4x4x64xf32>
+  return %c : tensor<1x4x4x64xf32>
+}
+
+// -----
+
+// Left for se-cpu-tile-and-vectorize: output channels that do not fill a
+// vector register, and a filter that is not a constant.
+// CHECK-LABEL: func @not_taken
+// CHECK: linalg.conv_2d_nhwc_hwcf
+// CHECK: linalg.conv_2d_nhwc_hwcf
+func.func @not_taken(%x: tensor<1x4x4x8xf32>, %w2: tensor<1x1x8x32xf32>) -> (tensor<1x4x4x12xf32>, tensor<1x4x4x32xf32>) {
+  %w = arith.constant dense<0.5> : tensor<1x1x8x12xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x12xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x4x12xf32>) -> tensor<1x4x4x12xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x4x4x8xf32>, tensor<1x1x8x12xf32>) outs(%init : tensor<1x4x4x12xf32>) -> tensor<1x4x4x12xf32>
+  %e2 = tensor.empty() : tensor<1x4x4x32xf32>
+  %init2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32>
+  %c2 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w2 : tensor<1x4x4x8xf32>, tensor<1x1x8x32xf32>) outs(%init2 : tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32>
+  return %c, %c2 : tensor<1x4x4x12xf32>, tensor<1x4x4x32xf32>
+}
