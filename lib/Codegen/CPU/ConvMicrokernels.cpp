@@ -422,6 +422,9 @@ Value MicrokernelBuilder::build(Value output, Operation *&outermostLoop) {
   if (plan.filterBlocksOutermost)
     order = {Image, Block, Tile};
   SmallVector<Value, 3> ivs(3);
+  // The loops of the full tiles by depth; bodies are built before the loops
+  // around them, so the outermost is picked at the end.
+  SmallVector<std::pair<scf::ForOp, int64_t>, 3> nest(order.size());
 
   auto forLoop = [&](int64_t upper, int64_t step, Value tensor,
                      function_ref<Value(Value, Value)> body) -> scf::ForOp {
@@ -446,8 +449,7 @@ Value MicrokernelBuilder::build(Value output, Operation *&outermostLoop) {
                                     ivs[Tile] = iv;
                                     return emit(depth + 1, t);
                                   });
-        if (!outermostLoop && fullTiles > 1)
-          outermostLoop = loop;
+        nest[depth] = {loop, fullTiles};
         tensor = loop.getResult(0);
       }
       if (rest == 0)
@@ -473,11 +475,16 @@ Value MicrokernelBuilder::build(Value output, Operation *&outermostLoop) {
       ivs[dim] = iv;
       return emit(depth + 1, t);
     });
-    if (!outermostLoop && trips > 1)
-      outermostLoop = loop;
+    nest[depth] = {loop, trips};
     return loop.getResult(0);
   };
-  return emit(0, output);
+  Value written = emit(0, output);
+  for (auto [loop, trips] : nest)
+    if (loop && trips > 1) {
+      outermostLoop = loop;
+      break;
+    }
+  return written;
 }
 
 /// The filter as [F / W][KH][KW][C][W] for filter blocks of width W, from

@@ -34,10 +34,15 @@
 // positions are 8 tiles of 6 and one of 1.
 // AVX2-LABEL: func @bias_add_relu
 // AVX2-DAG: arith.constant dense_resource<conv_blocked{{.*}}> : tensor<2x1x1x64x16xf32>
+// The loop over tiles, not the one over the 2 filter blocks inside it, is
+// the one marked for threads.
 // AVX2: scf.for %{{.*}} = %c0 to %c48 step %c6
 // AVX2:   scf.for %{{.*}} = %c0 to %c2 step %c1
 // AVX2:     scf.for %{{.*}} = %c0 to %c64 step %c4 iter_args({{.*}}) -> (vector<8xf32>,
-// AVX2: } {se.parallel_tiles}
+// AVX2:       scf.yield {{.*}} : tensor<1x7x7x32xf32>
+// AVX2-NEXT: }{{$}}
+// AVX2-NEXT: scf.yield {{.*}} : tensor<1x7x7x32xf32>
+// AVX2-NEXT: } {se.parallel_tiles}
 func.func @bias_add_relu(%x: tensor<1x7x7x64xf32>, %r: tensor<1x7x7x32xf32>) -> tensor<1x7x7x32xf32> {
   %w = arith.constant dense<0.5> : tensor<1x1x64x32xf32>
   %b = arith.constant dense<0.25> : tensor<32xf32>
