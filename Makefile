@@ -5,6 +5,8 @@
 #   make check SANITIZE=1  the same suite built with ASan + UBSan
 #   make bench             the SE block benchmark (benchmarks/README.md)
 #   make bench-se-fusion   SE fusion against PyTorch and ONNX Runtime
+#   make bench-cpu         networks against ONNX Runtime and PyTorch, and
+#                          ResNet-50's convolutions against oneDNN
 
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -21,7 +23,7 @@ CC := $(LLVM_BIN)/clang
 CXX := $(LLVM_BIN)/clang++
 LIT_ARGS ?= -sv
 
-.PHONY: all deps configure build check demo bench bench-se-fusion clean
+.PHONY: all deps configure build check demo bench bench-se-fusion bench-cpu clean
 
 all: build
 
@@ -57,6 +59,9 @@ demo: build
 
 bench: build
 	$(BUILD)/benchmarks/se-block-bench
+
+bench-cpu: build
+	BUILD=$(BUILD) benchmarks/run-cpu.sh
 
 bench-se-fusion: build
 	BUILD=$(BUILD) benchmarks/run-se-fusion.sh

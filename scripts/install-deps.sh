@@ -5,6 +5,8 @@
 #   scripts/install-deps.sh sanitize   also the sanitizer runtimes
 #   scripts/install-deps.sh torch      also PyTorch (model exports)
 #   scripts/install-deps.sh bench      also PyTorch and Node.js (peer benchmarks)
+#   scripts/install-deps.sh cpu-bench  also oneDNN, OpenBLAS, torchvision and
+#                                      matplotlib (benchmarks/run-cpu.sh)
 set -euo pipefail
 
 packages=(
@@ -21,6 +23,14 @@ case "${1:-}" in
   # npm (onnxruntime-node), which needs Node.js.
   bench)
     packages+=(python3-torch nodejs)
+    command -v npm >/dev/null || packages+=(npm)
+    ;;
+  # benchmarks/run-cpu.sh: the same peers, torchvision's ResNet-50, oneDNN
+  # for the per-layer convolutions, matplotlib for the plot, and OpenBLAS
+  # (with Debian's default reference BLAS PyTorch is ~20x slower).
+  cpu-bench)
+    packages+=(python3-torch python3-torchvision python3-matplotlib nodejs
+      libdnnl-dev libopenblas0-openmp)
     command -v npm >/dev/null || packages+=(npm)
     ;;
 esac

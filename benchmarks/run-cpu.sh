@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The CPU benchmarks of issue #6, in one run on this machine:
+#  1. ResNet-50 and SE-ResNet-50 (batch 1, 224 x 224), on the same weights:
+#     PyTorch exports both (peers/torch_networks.py) to ONNX, which
+#     se-compile compiles and ONNX Runtime (npm onnxruntime-node 1.30) runs;
+#     PyTorch runs its own module (TorchScript, optimize_for_inference). At
+#     1 and 2 threads. se-mlir's logits are first checked against PyTorch's.
+#  2. The 23 distinct convolution shapes of ResNet-50's 53 convolutions
+#     (peers/resnet50_convs.txt), each with bias and ReLU: se-mlir
+#     (peers/conv_layers.py, se-compile, se-run) against oneDNN
+#     (peers/dnnl_conv_bench.cpp), at 1 and 2 threads, and the machine's
+#     FMA peak (peers/fma_peak.c).
+# Tools run in turn, ROUNDS times (interleaved); each run reports the median
+# and p10-p90 of RUNS timed calls. The report takes the median over rounds.
+# Results: benchmarks/results/cpu.md and cpu.png (raw CSV files in
+# build/benchmarks/cpu/).
+#
+#   benchmarks/run-cpu.sh          ROUNDS=5 RUNS=20 by default
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-build}
+case $build in /*) ;; *) build=$root/$build ;; esac
+rounds=${ROUNDS:-5}
+runs=${RUNS:-20}
+work=$build/benchmarks/cpu
+peers=$root/benchmarks/peers
+results=$root/benchmarks/results
+mkdir -p "$work/layers" "$results"
+
+"$root/scripts/install-deps.sh" cpu-bench
+if [ ! -f "$work/node/node_modules/onnxruntime-node/package.json" ]; then
+  # The package carries its CPU binaries; its install script would only
+  # fetch the CUDA ones.
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix "$work/node" \
+    --no-audit --no-fund --silent onnxruntime-node@1.30
+fi
+[ -f "$build/build.ninja" ] || make -C "$root" configure
+ninja -C "$build" se-compile se-run
+cxx=/usr/lib/llvm-22/bin/clang++
+"$cxx" -O2 -std=c++17 "$peers/dnnl_conv_bench.cpp" -ldnnl -o "$work/dnnl_conv_bench"
+/usr/lib/llvm-22/bin/clang -O3 -march=native "$peers/fma_peak.c" -o "$work/fma_peak"
+
+newer() { [ -f "$1" ] && [ "$1" -nt "$2" ]; }
+
+echo "== exporting ResNet-50 and SE-ResNet-50 from PyTorch"
+newer "$work/nets/se_resnet50.onnx" "$peers/torch_networks.py" ||
+  /usr/bin/python3 "$peers/torch_networks.py" export "$work/nets"
+
+echo "== compiling the networks and the layers"
+for net in resnet50 se_resnet50; do
+  newer "$work/nets/$net.so" "$build/bin/se-compile" ||
+    "$build/bin/se-compile" "$work/nets/$net.onnx" --threads=2 --emit=shared \
+      -o "$work/nets/$net.so"
+  # Numerics first: the same logits as PyTorch.
+  "$build/bin/se-run" "$work/nets/$net.so" --input "$work/nets/$net.in.raw" \
+    --expect "$work/nets/$net.out.raw" --atol 1e-4 --rtol 1e-3 |
+    tail -n 2 | tr '\n' ' ' | sed "s/^/$net: /" >"$work/numerics.$net.txt"
+  cat "$work/numerics.$net.txt"
+  echo
+done
+/usr/bin/python3 "$peers/conv_layers.py" "$peers/resnet50_convs.txt" "$work/layers"
+layers=$(awk '!/^#/ && NF {print $1}' "$peers/resnet50_convs.txt")
+compile_start=$(date +%s.%N)
+"$build/bin/se-compile" --model=se-resnet50 --threads=2 -o "$work/se-resnet50.o"
+compile_end=$(date +%s.%N)
+awk -v s="$compile_start" -v e="$compile_end" \
+  'BEGIN {printf "%.1f\n", e - s}' >"$work/compile-seconds.txt"
+echo "se-compile --model=se-resnet50: $(cat "$work/compile-seconds.txt") s"
+for layer in $layers; do
+  newer "$work/layers/$layer.so" "$build/bin/se-compile" ||
+    "$build/bin/se-compile" "$work/layers/$layer.mlir" --threads=2 \
+      --emit=shared -o "$work/layers/$layer.so"
+done
+
+# se-run's "median_ms=... p10_ms=... p90_ms=..." as "tool,name,threads,...".
+se_run() { # csv-prefix se-run-args...
+  local prefix=$1
+  shift
+  "$build/bin/se-run" "$@" --warmup 5 --bench "$runs" |
+    sed -n "s/.*median_ms=\([0-9.]*\) p10_ms=\([0-9.]*\) p90_ms=\([0-9.]*\).*/$prefix,\1,\2,\3/p"
+}
+
+rm -f "$work"/round.*.csv
+for round in $(seq 1 "$rounds"); do
+  echo "== round $round of $rounds"
+  csv=$work/round.$round.csv
+  echo "tool,name,threads,median_ms,p10_ms,p90_ms" >"$csv"
+  echo "peak,fma,1,$("$work/fma_peak"),," >>"$csv"
+  for threads in 1 2; do
+    for net in resnet50 se_resnet50; do
+      se_run "se-mlir,$net,$threads" "$work/nets/$net.so" --threads "$threads" >>"$csv"
+    done
+    ORT_NODE_MODULES="$work/node/node_modules" node "$peers/ort_bench.js" \
+      --threads "$threads" --runs "$runs" "$work"/nets/{resnet50,se_resnet50}.onnx |
+      tail -n +2 | sed "s/^\([^,]*\),/onnxruntime,\1,$threads,/" >>"$csv"
+    /usr/bin/python3 "$peers/torch_networks.py" bench "$work/nets" \
+      --threads "$threads" --runs "$runs" 2>/dev/null >>"$csv"
+    for layer in $layers; do
+      se_run "se-mlir-layer,$layer,$threads" "$work/layers/$layer.so" \
+        --threads "$threads" >>"$csv"
+    done
+    OMP_NUM_THREADS=$threads "$work/dnnl_conv_bench" \
+      "$peers/resnet50_convs.txt" "$runs" | tail -n +2 |
+      sed "s/^/onednn-layer,/; s/^\(onednn-layer,[^,]*\),/\1,$threads,/" >>"$csv"
+  done
+done
+
+/usr/bin/python3 "$peers/summarize_cpu.py" "$work" "$peers/resnet50_convs.txt" \
+  "$results/cpu.png" >"$results/cpu.md"
+cat "$results/cpu.md"
