@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "se/Codegen/CPU/Passes.h"
+#include "se/Codegen/CPU/Strategy.h"
 #include "se/Utils/ConstantValues.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -79,9 +80,6 @@ struct EpilogueStep {
 };
 
 } // namespace
-
-/// The L2 share a filter may take and stay resident across output rows.
-static constexpr int64_t kResidentFilterBytes = 1 << 20;
 
 static std::optional<MicrokernelPlan> planMicrokernel(const ConvShape &shape,
                                                       int64_t lanes) {

@@ -9,6 +9,7 @@
 
 #include "se/Codegen/CPU/Passes.h"
 #include "se/Codegen/CPU/SEFusion.h"
+#include "se/Codegen/CPU/Strategy.h"
 #include "se/Dialect/SE/IR/SEOps.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -208,6 +209,13 @@ void fuseSqueeze(RewriterBase &rewriter, SqueezeMatch match) {
   if (loops.empty() || !loops.front()->hasAttr(kRowLoopAttrName)) {
     auto producer = u.getDefiningOp<linalg::LinalgOp>();
     if (!producer || !producesRowsOf(producer, u))
+      return;
+    llvm::SmallPtrSet<Operation *, 4> fused = fusibleProducers(producer);
+    auto largeFilter = [](Operation *op) {
+      auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+      return linalgOp && hasLargeFilter(linalgOp);
+    };
+    if (largeFilter(producer) || llvm::any_of(fused, largeFilter))
       return;
     auto tiled = tileProducerByRows(rewriter, producer);
     if (failed(tiled))

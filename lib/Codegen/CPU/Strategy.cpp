@@ -13,6 +13,17 @@ using namespace mlir::se;
 /// AVX-512 busy: enough independent work to hide load and FMA latency.
 static constexpr int64_t kRegistersPerTile = 16;
 
+bool mlir::se::hasLargeFilter(linalg::LinalgOp op) {
+  if (!isa<linalg::ConvolutionOpInterface>(op.getOperation()) ||
+      op.getNumDpsInputs() < 2)
+    return false;
+  auto filter = dyn_cast<ShapedType>(op.getDpsInputs()[1].getType());
+  return filter && filter.hasStaticShape() &&
+         filter.getNumElements() *
+                 (filter.getElementTypeBitWidth() / 8) >
+             kResidentFilterBytes;
+}
+
 int64_t mlir::se::pickTileSize(int64_t range, int64_t target,
                                int64_t multiple) {
   target = std::max<int64_t>(1, target);

@@ -13,6 +13,17 @@
 
 namespace mlir::se {
 
+/// The share of a core's L2 a convolution filter may take and stay resident
+/// while the convolution walks its output: larger filters are walked one
+/// block of output channels at a time (se-cpu-conv-microkernels), and their
+/// convolutions are not split into rows (se-cpu-fuse-squeeze-into-producer),
+/// which would stream the whole filter once per row.
+inline constexpr int64_t kResidentFilterBytes = 1 << 20;
+
+/// Whether `op` is a convolution whose filter is larger than
+/// kResidentFilterBytes.
+bool hasLargeFilter(linalg::LinalgOp op);
+
 /// How one linalg op is tiled and vectorized.
 struct TilingPlan {
   /// One entry per loop; 0 leaves the loop untiled.
