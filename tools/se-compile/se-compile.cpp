@@ -248,14 +248,17 @@ static cl::opt<FusionMode> seFusion(
                           "(to compare)")),
     cl::cat(compileCategory));
 
-enum class ConvCodegen { Microkernel, Tiled };
+enum class ConvCodegen { Winograd, Direct, Tiled };
 static cl::opt<ConvCodegen> convCodegen(
     "conv-codegen",
     cl::desc("How convolutions with constant filters become CPU code"),
-    cl::init(ConvCodegen::Microkernel),
-    cl::values(clEnumValN(ConvCodegen::Microkernel, "microkernel",
-                          "register-blocked FMA loops over a re-laid-out "
-                          "filter with fused epilogues (default)"),
+    cl::init(ConvCodegen::Winograd),
+    cl::values(clEnumValN(ConvCodegen::Winograd, "winograd",
+                          "register-blocked FMA microkernels over re-laid-out "
+                          "filters with fused epilogues; 3x3 convolutions "
+                          "with stride 1 as Winograd F(2x2, 3x3) (default)"),
+               clEnumValN(ConvCodegen::Direct, "direct",
+                          "the microkernels, every convolution direct"),
                clEnumValN(ConvCodegen::Tiled, "tiled",
                           "tiled and vectorized like other linalg ops (to "
                           "compare)")),
@@ -521,7 +524,8 @@ int main(int argc, char **argv) {
   options.pipeline.externalWeights = weightsMode == WeightsMode::External;
   options.pipeline.raiseSE = raiseSE;
   options.pipeline.fuseSE = seFusion == FusionMode::On;
-  options.pipeline.convMicrokernels = convCodegen == ConvCodegen::Microkernel;
+  options.pipeline.convMicrokernels = convCodegen != ConvCodegen::Tiled;
+  options.pipeline.winograd = convCodegen == ConvCodegen::Winograd;
   // With --stats, the lowering also reports each SE block's traffic.
   options.pipeline.trafficReport =
       stats && compileTarget == se::CompileTarget::CPU;

@@ -138,10 +138,12 @@ std::string denseWeights(int64_t count) {
 /// output channels (one register per tile with AVX-512), 5 input channels
 /// (no unrolling) and 81 positions (a narrower last tile), with the
 /// residual add and ReLU fused; a strided 1x1 one with 32 output channels
-/// (two registers) over 64 input channels (unrolled by 4), returned as is.
+/// (two registers) over 64 input channels (unrolled by 4), returned as is;
+/// a 3x3 one with stride 1 over two 8x8 images (Winograd F(2x2, 3x3) by
+/// default), 16 to 32 channels, with ReLU.
 std::string convEpilogueSource() {
   return R"mlir(
-func.func @forward(%x: tensor<1x9x9x5xf32>, %r: tensor<1x9x9x48xf32>, %y: tensor<1x13x13x64xf32>) -> (tensor<1x9x9x48xf32>, tensor<1x7x7x32xf32>) {
+func.func @forward(%x: tensor<1x9x9x5xf32>, %r: tensor<1x9x9x48xf32>, %y: tensor<1x13x13x64xf32>, %x3: tensor<2x8x8x16xf32>) -> (tensor<1x9x9x48xf32>, tensor<1x7x7x32xf32>, tensor<2x8x8x32xf32>) {
   %w = "tosa.const"() <{values = )mlir" +
          denseWeights(48 * 3 * 3 * 5) +
          R"mlir( : tensor<48x3x3x5xf32>}> : () -> tensor<48x3x3x5xf32>
@@ -157,7 +159,12 @@ func.func @forward(%x: tensor<1x9x9x5xf32>, %r: tensor<1x9x9x48xf32>, %y: tensor
   %b2 = "tosa.const"() <{values = )mlir" +
          denseWeights(32) + R"mlir( : tensor<32xf32>}> : () -> tensor<32xf32>
   %c2 = tosa.conv2d %y, %w2, %b2, %z, %z {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x13x13x64xf32>, tensor<32x1x1x64xf32>, tensor<32xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x7x7x32xf32>
-  return %o, %c2 : tensor<1x9x9x48xf32>, tensor<1x7x7x32xf32>
+  %w3 = "tosa.const"() <{values = )mlir" +
+         denseWeights(32 * 3 * 3 * 16) +
+         R"mlir( : tensor<32x3x3x16xf32>}> : () -> tensor<32x3x3x16xf32>
+  %c3 = tosa.conv2d %x3, %w3, %b2, %z, %z {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<2x8x8x16xf32>, tensor<32x3x3x16xf32>, tensor<32xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x8x8x32xf32>
+  %o3 = tosa.clamp %c3 {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (tensor<2x8x8x32xf32>) -> tensor<2x8x8x32xf32>
+  return %o, %c2, %o3 : tensor<1x9x9x48xf32>, tensor<1x7x7x32xf32>, tensor<2x8x8x32xf32>
 }
 )mlir";
 }
@@ -218,6 +225,8 @@ INSTANTIATE_TEST_SUITE_P(
                       LayerCase{"conv_epilogue", convEpilogueSource()},
                       LayerCase{"conv_epilogue_avx2", convEpilogueSource(),
                                 "cpu=haswell"},
+                      LayerCase{"conv_epilogue_direct", convEpilogueSource(),
+                                "winograd=false"},
                       LayerCase{"conv_epilogue_tiled", convEpilogueSource(),
                                 "conv-microkernels=false"}),
     [](const ::testing::TestParamInfo<LayerCase> &info) {

@@ -223,6 +223,17 @@ public:
   /// `outermostLoop` is the outermost loop with more than one iteration.
   Value build(Value output, Operation *&outermostLoop);
 
+  /// Reads the filter as [N][F / W][KH][KW][C][W], one filter per image (the
+  /// batched products of the Winograd convolution).
+  void setFilterPerImage() { filterPerImage = true; }
+
+  /// `acc` (output channels from `channel` at `position` of `image`) after
+  /// the fused element-wise consumers.
+  Value applyEpilogue(Value acc, Value image, Position position, Value channel);
+  Value readVector(Value tensor, ValueRange indices);
+  Value broadcast(Value scalar);
+  Value constant(int64_t value) { return indexConstant(b, loc, value); }
+
 private:
   using Accumulators = SmallVector<Value>;
 
@@ -235,10 +246,6 @@ private:
                                    Value channel);
   Accumulators accumulate(Accumulators accs, Value image,
                           ArrayRef<Position> tile, Value block);
-  Value applyEpilogue(Value acc, Value image, Position position, Value channel);
-  Value readVector(Value tensor, ValueRange indices);
-  Value broadcast(Value scalar);
-  Value constant(int64_t value) { return indexConstant(b, loc, value); }
   /// The first output channel of register `r` of the block at `channel`.
   Value registerChannel(Value channel, int64_t r) {
     return r == 0 ? channel
@@ -254,6 +261,7 @@ private:
   Initializer init;
   ArrayRef<EpilogueStep> epilogue;
   VectorType vectorType;
+  bool filterPerImage = false;
 };
 } // namespace
 
@@ -307,8 +315,11 @@ MicrokernelBuilder::accumulate(Accumulators accs, Value image,
                          Accumulators &sums) {
     SmallVector<Value> weights;
     for (int64_t r = 0; r < plan.registers; ++r)
-      weights.push_back(
-          readVector(filter, {block, kh, kw, c, constant(r * plan.lanes)}));
+      weights.push_back(filterPerImage
+                            ? readVector(filter, {image, block, kh, kw, c,
+                                                  constant(r * plan.lanes)})
+                            : readVector(filter, {block, kh, kw, c,
+                                                  constant(r * plan.lanes)}));
     for (auto [p, in] : llvm::enumerate(inputs)) {
       Value x = broadcast(tensor::ExtractOp::create(
           b, loc, input, ValueRange{image, in.row, in.column, c}));
@@ -485,6 +496,27 @@ Value MicrokernelBuilder::build(Value output, Operation *&outermostLoop) {
   return written;
 }
 
+/// The padding value of `pad` when it is a constant.
+static Attribute getConstantPaddingAttr(tensor::PadOp pad) {
+  Attribute value;
+  Value padding = pad.getConstantPaddingValue();
+  if (!padding || !matchPattern(padding, m_Constant(&value)))
+    return {};
+  return value;
+}
+
+/// The only user of `value` when it is a static NHWC padding by a constant.
+static tensor::PadOp getConstantPadding(Value value) {
+  if (!value.hasOneUse())
+    return {};
+  auto pad = dyn_cast<tensor::PadOp>(*value.getUsers().begin());
+  if (!pad || !pad.getResultType().hasStaticShape() ||
+      ShapedType::isDynamicShape(pad.getStaticLow()) ||
+      !getConstantPaddingAttr(pad))
+    return {};
+  return pad;
+}
+
 /// The filter as [F / W][KH][KW][C][W] for filter blocks of width W, from
 /// KH x KW x C x F.
 static DenseResourceElementsAttr
@@ -505,9 +537,263 @@ packFilterBlocks(Attribute hwcf, const ConvShape &shape, int64_t width) {
   return makeF32Resource(type, "conv_blocked", blocked);
 }
 
+//===----------------------------------------------------------------------===//
+// Winograd F(2x2, 3x3)
+//===----------------------------------------------------------------------===//
+//
+// A 3x3 convolution with stride 1 as 16 matrix products: each 4x4 input
+// patch d (stride 2) becomes V = B^T d B, the filter U = G g G^T (at compile
+// time), the 16 products M[k] = V[k] x U[k] run on the microkernels, and
+// each 2x2 output tile is A^T M A: 16 instead of 36 multiply-adds per
+// output pair of channels and tile of 2x2 outputs.
+
+/// Whether the convolution takes the Winograd form: 3x3, stride 1, an
+/// output of even height and width (whole 2x2 tiles), channels in whole
+/// vectors.
+static bool takesWinograd(const ConvShape &shape, int64_t lanes) {
+  return shape.kernelH == 3 && shape.kernelW == 3 && shape.strideH == 1 &&
+         shape.strideW == 1 && shape.outputH % 2 == 0 &&
+         shape.outputW % 2 == 0 && shape.channels % lanes == 0 &&
+         shape.filters % lanes == 0;
+}
+
+/// U = G g G^T for each (input, output) channel pair, as
+/// [16][F / W][1][1][C][W] (one blocked 1x1 filter per element of U).
+static DenseResourceElementsAttr
+transformWinogradFilter(Attribute hwcf, const ConvShape &shape, int64_t width) {
+  int64_t channels = shape.channels, filters = shape.filters;
+  std::optional<std::vector<float>> g =
+      getF32Values(hwcf, 9 * channels * filters);
+  if (!g)
+    return {};
+  static constexpr double kG[4][3] = {
+      {1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+  std::vector<float> packed(16 * channels * filters);
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t f = 0; f < filters; ++f) {
+      double taps[3][3], rows[4][3];
+      for (int a = 0; a < 3; ++a)
+        for (int b = 0; b < 3; ++b)
+          taps[a][b] = (*g)[((a * 3 + b) * channels + c) * filters + f];
+      for (int i = 0; i < 4; ++i)
+        for (int b = 0; b < 3; ++b)
+          rows[i][b] = kG[i][0] * taps[0][b] + kG[i][1] * taps[1][b] +
+                       kG[i][2] * taps[2][b];
+      for (int i = 0; i < 4; ++i)
+        for (int j = 0; j < 4; ++j) {
+          double u = rows[i][0] * kG[j][0] + rows[i][1] * kG[j][1] +
+                     rows[i][2] * kG[j][2];
+          int64_t element = i * 4 + j;
+          packed[((element * (filters / width) + f / width) * channels + c) *
+                     width +
+                 f % width] = static_cast<float>(u);
+        }
+    }
+  auto type =
+      RankedTensorType::get({16, filters / width, 1, 1, channels, width},
+                            Float32Type::get(hwcf.getContext()));
+  return makeF32Resource(type, "conv_winograd", packed);
+}
+
+namespace {
+/// Emits the three stages of one Winograd convolution.
+class WinogradBuilder {
+public:
+  WinogradBuilder(OpBuilder &b, Location loc, const ConvShape &shape,
+                  int64_t lanes, Value input, Initializer init)
+      : b(b), loc(loc), shape(shape), lanes(lanes), input(input), init(init),
+        vectorType(VectorType::get({lanes}, b.getF32Type())),
+        tilesH(shape.outputH / 2), tilesW(shape.outputW / 2),
+        tiles(shape.batch * tilesH * tilesW) {}
+
+  /// The transformed input V as 16 x 1 x tiles x C.
+  Value transformInput(SmallVectorImpl<Operation *> &parallelLoops);
+  /// The output: A^T M A for each tile, then the initializer's values and
+  /// `epilogue`'s consumers, written into `output`.
+  Value transformOutput(Value products, Value output,
+                        MicrokernelBuilder &epilogue,
+                        SmallVectorImpl<Operation *> &parallelLoops);
+
+  int64_t tileCount() const { return tiles; }
+
+private:
+  Value constant(int64_t value) { return indexConstant(b, loc, value); }
+  Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
+  Value read(Value tensor, ValueRange indices) {
+    Value padding = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    return vector::TransferReadOp::create(b, loc, vectorType, tensor, indices,
+                                          padding, ArrayRef<bool>{true});
+  }
+  Value write(Value value, Value tensor, ValueRange indices) {
+    return vector::TransferWriteOp::create(b, loc, value, tensor, indices,
+                                           ArrayRef<bool>{true})
+        .getResult();
+  }
+  /// (image, first row, first column) of tile `t` of the output.
+  std::tuple<Value, Value, Value> tileOrigin(Value t);
+  /// A loop over the tiles and, inside, over the channels in vectors,
+  /// threading `tensor`; `body` gets (tile, channel, tensor).
+  Value forEachTileAndVector(Value tensor, int64_t channels,
+                             function_ref<Value(Value, Value, Value)> body,
+                             SmallVectorImpl<Operation *> &parallelLoops);
+
+  OpBuilder &b;
+  Location loc;
+  const ConvShape &shape;
+  int64_t lanes;
+  Value input;
+  Initializer init;
+  VectorType vectorType;
+  int64_t tilesH, tilesW, tiles;
+};
+} // namespace
+
+std::tuple<Value, Value, Value> WinogradBuilder::tileOrigin(Value t) {
+  Value perImage = constant(tilesH * tilesW);
+  Value image = arith::DivUIOp::create(b, loc, t, perImage);
+  Value inImage = arith::RemUIOp::create(b, loc, t, perImage);
+  Value two = constant(2);
+  Value row = arith::MulIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, inImage, constant(tilesW)), two);
+  Value column = arith::MulIOp::create(
+      b, loc, arith::RemUIOp::create(b, loc, inImage, constant(tilesW)), two);
+  return {image, row, column};
+}
+
+Value WinogradBuilder::forEachTileAndVector(
+    Value tensor, int64_t channels,
+    function_ref<Value(Value, Value, Value)> body,
+    SmallVectorImpl<Operation *> &parallelLoops) {
+  auto tileLoop = scf::ForOp::create(
+      b, loc, constant(0), constant(tiles), constant(1), ValueRange{tensor},
+      [&](OpBuilder &, Location, Value t, ValueRange tileArgs) {
+        auto channelLoop = scf::ForOp::create(
+            b, loc, constant(0), constant(channels), constant(lanes),
+            ValueRange{tileArgs[0]},
+            [&](OpBuilder &, Location, Value c, ValueRange args) {
+              scf::YieldOp::create(b, loc, body(t, c, args[0]));
+            });
+        scf::YieldOp::create(b, loc, channelLoop.getResults());
+      });
+  parallelLoops.push_back(tileLoop);
+  return tileLoop.getResult(0);
+}
+
+Value WinogradBuilder::transformInput(
+    SmallVectorImpl<Operation *> &parallelLoops) {
+  Value v = tensor::EmptyOp::create(
+      b, loc, ArrayRef<int64_t>{16, 1, tiles, shape.channels}, b.getF32Type());
+  return forEachTileAndVector(
+      v, shape.channels,
+      [&](Value t, Value c, Value v) {
+        auto [image, row, column] = tileOrigin(t);
+        // d: the 4x4 input patch; rows of B^T d, then (B^T d) B.
+        Value d[4][4], r[4][4];
+        for (int i = 0; i < 4; ++i)
+          for (int j = 0; j < 4; ++j)
+            d[i][j] = read(
+                input, {image, arith::AddIOp::create(b, loc, row, constant(i)),
+                        arith::AddIOp::create(b, loc, column, constant(j)), c});
+        for (int j = 0; j < 4; ++j) {
+          r[0][j] = sub(d[0][j], d[2][j]);
+          r[1][j] = add(d[1][j], d[2][j]);
+          r[2][j] = sub(d[2][j], d[1][j]);
+          r[3][j] = sub(d[1][j], d[3][j]);
+        }
+        for (int i = 0; i < 4; ++i) {
+          Value row4[4] = {sub(r[i][0], r[i][2]), add(r[i][1], r[i][2]),
+                           sub(r[i][2], r[i][1]), sub(r[i][1], r[i][3])};
+          for (int j = 0; j < 4; ++j)
+            v = write(row4[j], v, {constant(i * 4 + j), constant(0), t, c});
+        }
+        return v;
+      },
+      parallelLoops);
+}
+
+Value WinogradBuilder::transformOutput(
+    Value products, Value output, MicrokernelBuilder &epilogue,
+    SmallVectorImpl<Operation *> &parallelLoops) {
+  return forEachTileAndVector(
+      output, shape.filters,
+      [&](Value t, Value f, Value y) {
+        auto [image, row, column] = tileOrigin(t);
+        Value m[4][4], s[2][4];
+        for (int i = 0; i < 4; ++i)
+          for (int j = 0; j < 4; ++j)
+            m[i][j] = read(products, {constant(i * 4 + j), constant(0), t, f});
+        for (int j = 0; j < 4; ++j) {
+          s[0][j] = add(add(m[0][j], m[1][j]), m[2][j]);
+          s[1][j] = sub(sub(m[1][j], m[2][j]), m[3][j]);
+        }
+        Value initial;
+        if (init.kind == Initializer::Kind::Scalar)
+          initial = epilogue.broadcast(init.value);
+        else if (init.kind == Initializer::Kind::Bias)
+          initial = read(init.value, {f});
+        for (int i = 0; i < 2; ++i) {
+          Value out[2] = {add(add(s[i][0], s[i][1]), s[i][2]),
+                          sub(sub(s[i][1], s[i][2]), s[i][3])};
+          for (int j = 0; j < 2; ++j) {
+            Position position{
+                arith::AddIOp::create(b, loc, row, constant(i)),
+                arith::AddIOp::create(b, loc, column, constant(j))};
+            Value start = init.kind == Initializer::Kind::Tensor
+                              ? read(init.value,
+                                     {image, position.row, position.column, f})
+                              : initial;
+            Value value =
+                epilogue.applyEpilogue(add(start, out[j]), image, position, f);
+            y = write(value, y, {image, position.row, position.column, f});
+          }
+        }
+        return y;
+      },
+      parallelLoops);
+}
+
+/// Builds the Winograd form of the convolution of `shape` writing `output`;
+/// null if the filter is not readable.
+static Value buildWinograd(OpBuilder &b, Location loc, const ConvShape &shape,
+                           int64_t lanes, Value input, Attribute filterAttr,
+                           Initializer init, ArrayRef<EpilogueStep> epilogue,
+                           Value output,
+                           SmallVectorImpl<Operation *> &parallelLoops) {
+  WinogradBuilder winograd(b, loc, shape, lanes, input, init);
+  int64_t tiles = winograd.tileCount();
+  // The 16 products as a convolution of 16 images of 1 x tiles pixels with
+  // a 1x1 filter per image.
+  ConvShape products{16, 1, tiles, shape.channels, 1, tiles, shape.filters, 1,
+                     1,  1, 1};
+  std::optional<MicrokernelPlan> plan = planMicrokernel(products, lanes);
+  if (!plan)
+    return {};
+  plan->filterBlocksOutermost = false;
+  DenseResourceElementsAttr filter =
+      transformWinogradFilter(filterAttr, shape, plan->blockWidth());
+  if (!filter)
+    return {};
+  Value v = winograd.transformInput(parallelLoops);
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  MicrokernelBuilder multiply(b, loc, products, *plan, v,
+                              arith::ConstantOp::create(b, loc, filter),
+                              Initializer{Initializer::Kind::Scalar, zero}, {});
+  multiply.setFilterPerImage();
+  Value empty = tensor::EmptyOp::create(
+      b, loc, ArrayRef<int64_t>{16, 1, tiles, shape.filters}, b.getF32Type());
+  Operation *productLoop = nullptr;
+  Value m = multiply.build(empty, productLoop);
+  if (productLoop)
+    parallelLoops.push_back(productLoop);
+  MicrokernelBuilder consumers(b, loc, shape, *plan, input, Value(), init,
+                               epilogue);
+  return winograd.transformOutput(m, output, consumers, parallelLoops);
+}
+
 static LogicalResult rewriteConvolution(RewriterBase &rewriter,
                                         linalg::Conv2DNhwcHwcfOp conv,
-                                        int64_t lanes) {
+                                        int64_t lanes, bool allowWinograd) {
   Value input = conv.getInputs()[0];
   auto inputType = cast<RankedTensorType>(input.getType());
   auto filterType = cast<RankedTensorType>(conv.getInputs()[1].getType());
@@ -550,9 +836,15 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter,
   Operation *last = epilogue.empty() ? conv.getOperation()
                                      : epilogue.back().op.getOperation();
 
+  bool insideParallelLoop = false;
+  for (Operation *parent = last->getParentOp(); parent;
+       parent = parent->getParentOp())
+    insideParallelLoop |= parent->hasAttr(kParallelTilesAttrName);
+  // A convolution split into rows (the fused squeeze) has odd row counts.
+  bool winograd = allowWinograd && takesWinograd(shape, lanes);
+
   Location loc = conv.getLoc();
   rewriter.setInsertionPoint(last);
-  Value filter = arith::ConstantOp::create(rewriter, loc, blocked);
   // Write where the last op would have: for a fill or a bias broadcast,
   // where they would have written (then they are dead); for any other
   // initial value, in place of it, each tile read before it is written.
@@ -563,17 +855,52 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter,
   else if (init.kind != Initializer::Kind::Tensor)
     output = cast<DestinationStyleOpInterface>(output.getDefiningOp())
                  .getDpsInits()[0];
-  Operation *outermostLoop = nullptr;
-  MicrokernelBuilder builder(rewriter, loc, shape, *plan, input, filter, init,
-                             epilogue);
-  Value written = builder.build(output, outermostLoop);
-  bool insideParallelLoop = false;
-  for (Operation *parent = last->getParentOp(); parent;
-       parent = parent->getParentOp())
-    insideParallelLoop |= parent->hasAttr(kParallelTilesAttrName);
-  if (outermostLoop && !insideParallelLoop)
-    outermostLoop->setAttr(kParallelTilesAttrName, rewriter.getUnitAttr());
-  rewriter.replaceOp(last, written);
+  // A constant padding of the result (what the next convolution or pooling
+  // reads) is written in place: the loops write the interior of the padded
+  // tensor, filled first, rather than a tensor the padding copies.
+  tensor::PadOp pad = getConstantPadding(result);
+  Value padded;
+  if (pad) {
+    RankedTensorType paddedType = pad.getResultType();
+    Value value = arith::ConstantOp::create(
+        rewriter, loc, cast<TypedAttr>(getConstantPaddingAttr(pad)));
+    Value empty = tensor::EmptyOp::create(rewriter, loc, paddedType.getShape(),
+                                          paddedType.getElementType());
+    padded = linalg::FillOp::create(rewriter, loc, value, empty).getResult(0);
+    output = tensor::ExtractSliceOp::create(
+        rewriter, loc, outputType, padded,
+        getAsIndexOpFoldResult(rewriter.getContext(), pad.getStaticLow()),
+        getAsIndexOpFoldResult(rewriter.getContext(), outputType.getShape()),
+        SmallVector<OpFoldResult>(4, rewriter.getIndexAttr(1)));
+  }
+  SmallVector<Operation *> parallelLoops;
+  Value written;
+  if (winograd) {
+    written = buildWinograd(rewriter, loc, shape, lanes, input, filterAttr,
+                            init, epilogue, output, parallelLoops);
+    assert(written && "the filter was read above");
+  } else {
+    Value filter = arith::ConstantOp::create(rewriter, loc, blocked);
+    MicrokernelBuilder builder(rewriter, loc, shape, *plan, input, filter, init,
+                               epilogue);
+    Operation *outermostLoop = nullptr;
+    written = builder.build(output, outermostLoop);
+    if (outermostLoop)
+      parallelLoops.push_back(outermostLoop);
+  }
+  if (!insideParallelLoop)
+    for (Operation *loop : parallelLoops)
+      loop->setAttr(kParallelTilesAttrName, rewriter.getUnitAttr());
+  if (pad) {
+    auto slice = output.getDefiningOp<tensor::ExtractSliceOp>();
+    Value inserted = tensor::InsertSliceOp::create(
+        rewriter, loc, written, padded, slice.getMixedOffsets(),
+        slice.getMixedSizes(), slice.getMixedStrides());
+    rewriter.replaceOp(pad, inserted);
+    rewriter.eraseOp(last);
+  } else {
+    rewriter.replaceOp(last, written);
+  }
   for (EpilogueStep &step : llvm::reverse(epilogue))
     if (step.op != last)
       rewriter.eraseOp(step.op);
@@ -593,7 +920,7 @@ struct ConvMicrokernelsPass
         [&](linalg::Conv2DNhwcHwcfOp conv) { convs.push_back(conv); });
     IRRewriter rewriter(&getContext());
     for (linalg::Conv2DNhwcHwcfOp conv : convs)
-      (void)rewriteConvolution(rewriter, conv, vectorWidth);
+      (void)rewriteConvolution(rewriter, conv, vectorWidth, winograd);
   }
 };
 } // namespace

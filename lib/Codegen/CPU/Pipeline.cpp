@@ -171,6 +171,7 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
   if (options.convMicrokernels) {
     SECPUConvMicrokernelsOptions microkernels;
     microkernels.vectorWidth = vectorWidth;
+    microkernels.winograd = options.winograd;
     pm.addNestedPass<func::FuncOp>(createSECPUConvMicrokernels(microkernels));
   }
   SECPUTileAndVectorizeOptions tiling;

@@ -19,8 +19,7 @@ bool mlir::se::hasLargeFilter(linalg::LinalgOp op) {
     return false;
   auto filter = dyn_cast<ShapedType>(op.getDpsInputs()[1].getType());
   return filter && filter.hasStaticShape() &&
-         filter.getNumElements() *
-                 (filter.getElementTypeBitWidth() / 8) >
+         filter.getNumElements() * (filter.getElementTypeBitWidth() / 8) >
              kResidentFilterBytes;
 }
 

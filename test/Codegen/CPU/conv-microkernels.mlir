@@ -1,5 +1,5 @@
-// RUN: se-opt %s -split-input-file -se-cpu-conv-microkernels=vector-width=16 -canonicalize --mlir-elide-resource-strings-if-larger=16 | FileCheck %s
-// RUN: se-opt %s -split-input-file -se-cpu-conv-microkernels=vector-width=8 -canonicalize --mlir-elide-resource-strings-if-larger=16 | FileCheck %s --check-prefix=AVX2
+// RUN: se-opt %s -split-input-file -se-cpu-conv-microkernels="vector-width=16 winograd=false" -canonicalize --mlir-elide-resource-strings-if-larger=16 | FileCheck %s
+// RUN: se-opt %s -split-input-file -se-cpu-conv-microkernels="vector-width=8 winograd=false" -canonicalize --mlir-elide-resource-strings-if-larger=16 | FileCheck %s --check-prefix=AVX2
 
 #channel = affine_map<(d0, d1, d2, d3) -> (d3)>
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
@@ -106,4 +106,28 @@ func.func @not_taken(%x: tensor<1x4x4x8xf32>, %w2: tensor<1x1x8x32xf32>) -> (ten
   %init2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32>
   %c2 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w2 : tensor<1x4x4x8xf32>, tensor<1x1x8x32xf32>) outs(%init2 : tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32>
   return %c, %c2 : tensor<1x4x4x12xf32>, tensor<1x4x4x32xf32>
+}
+
+// -----
+
+// The padding the next 3x3 convolution reads is written in place: the
+// loops write the interior of the filled padded tensor.
+// CHECK-LABEL: func @padded_result
+// CHECK: %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x9x9x16xf32>)
+// CHECK: %[[INTERIOR:.*]] = tensor.extract_slice %[[FILL]][0, 1, 1, 0] [1, 7, 7, 16] [1, 1, 1, 1]
+// CHECK: %[[ROWS:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[INTERIOR]])
+// CHECK: %[[PADDED:.*]] = tensor.insert_slice %{{.*}} into %[[FILL]][0, 1, 1, 0] [1, 7, 7, 16] [1, 1, 1, 1]
+// CHECK-NOT: tensor.pad
+// CHECK: return %[[PADDED]]
+func.func @padded_result(%x: tensor<1x7x7x8xf32>) -> tensor<1x9x9x16xf32> {
+  %w = arith.constant dense<0.5> : tensor<1x1x8x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x7x7x16xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x7x7x16xf32>) -> tensor<1x7x7x16xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x7x7x8xf32>, tensor<1x1x8x16xf32>) outs(%init : tensor<1x7x7x16xf32>) -> tensor<1x7x7x16xf32>
+  %p = tensor.pad %c low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %cc: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x7x7x16xf32> to tensor<1x9x9x16xf32>
+  return %p : tensor<1x9x9x16xf32>
 }

@@ -84,6 +84,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
                      "(se-cpu-conv-microkernels); off: tile and vectorize "
                      "them like other linalg ops"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> winograd{
+      *this, "winograd",
+      llvm::cl::desc("With conv-microkernels: compute 3x3 convolutions with "
+                     "stride 1 as Winograd F(2x2, 3x3)"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> trafficReport{
       *this, "traffic-report",
       llvm::cl::desc("Remark the bytes each SE block's feature map is "

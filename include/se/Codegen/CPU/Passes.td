@@ -125,9 +125,12 @@ def SECPUConvMicrokernels
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
            "Number of f32 lanes in one vector register (16: AVX-512, 8: AVX2)">,
+    Option<"winograd", "winograd", "bool", /*default=*/"true",
+           "Compute 3x3 convolutions with stride 1 as Winograd F(2x2, 3x3)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect"

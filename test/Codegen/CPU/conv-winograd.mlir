@@ -1,0 +1,69 @@
+// RUN: se-opt %s -split-input-file -se-cpu-conv-microkernels=vector-width=16 -canonicalize --mlir-elide-resource-strings-if-larger=16 | FileCheck %s
+
+#channel = affine_map<(d0, d1, d2, d3) -> (d3)>
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// A padded 3x3 convolution with stride 1, bias and ReLU over a 4x4 output:
+// 4 tiles of 2x2. The first loop turns each 4x4 input patch of 32 channels
+// into 16 vectors of V (16 x 1 x 4 tiles x 32 channels), the products run
+// on the microkernels with one transformed 1x1 filter per element of V (the
+// loop over the 16 elements is marked for threads), and the last loop
+// turns each tile's 16 products back into 2x2 outputs, adds the bias and
+// applies the ReLU before the one store.
+// CHECK-LABEL: func @winograd
+// CHECK-DAG: %[[U:.*]] = arith.constant dense_resource<conv_winograd{{.*}}> : tensor<16x1x1x1x32x32xf32>
+// CHECK: %[[V:.*]] = scf.for %{{.*}} = %c0 to %c4 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<16x1x4x32xf32>)
+// CHECK:   scf.for %{{.*}} = %c0 to %c32 step %c16
+// CHECK-COUNT-16: vector.transfer_read %{{.*}} : tensor<1x6x6x32xf32>, vector<16xf32>
+// CHECK-COUNT-16: vector.transfer_write %{{.*}} : vector<16xf32>, tensor<16x1x4x32xf32>
+// CHECK: } {se.parallel_tiles}
+// CHECK: %[[M:.*]] = scf.for %[[K:.*]] = %c0 to %c16 step %c1 iter_args(%{{.*}}) -> (tensor<16x1x4x32xf32>)
+// CHECK:   scf.for %{{.*}} = %c0 to %c32 step %c4 iter_args
+// CHECK:     vector.transfer_read %[[U]][%[[K]], %c0, %c0, %c0, %{{.*}}, %c0]
+// CHECK:     tensor.extract %[[V]][%[[K]]
+// CHECK:     vector.fma
+// CHECK: } {se.parallel_tiles}
+// CHECK: scf.for %{{.*}} = %c0 to %c4 step %c1 iter_args(%{{.*}}) -> (tensor<1x4x4x32xf32>)
+// CHECK:   scf.for %{{.*}} = %c0 to %c32 step %c16
+// CHECK-COUNT-16: vector.transfer_read %[[M]]
+// CHECK:     vector.transfer_read %{{.*}} : tensor<32xf32>, vector<16xf32>
+// CHECK:     arith.maximumf {{.*}} : vector<16xf32>
+// CHECK:     vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x4x4x32xf32>
+// CHECK: } {se.parallel_tiles}
+// CHECK-NOT: linalg.
+func.func @winograd(%x: tensor<1x6x6x32xf32>) -> tensor<1x4x4x32xf32> {
+  %w = arith.constant dense<0.5> : tensor<3x3x32x32xf32>
+  %b = arith.constant dense<0.25> : tensor<32xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x32xf32>
+  %init = linalg.generic {indexing_maps = [#channel, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<32xf32>) outs(%e : tensor<1x4x4x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x4x4x32xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x6x6x32xf32>, tensor<3x3x32x32xf32>) outs(%init : tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32>
+  %e2 = tensor.empty() : tensor<1x4x4x32xf32>
+  %y = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c : tensor<1x4x4x32xf32>) outs(%e2 : tensor<1x4x4x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x4x32xf32>
+  return %y : tensor<1x4x4x32xf32>
+}
+
+// -----
+
+// Direct: an odd output (no whole 2x2 tiles) and a stride of 2.
+// CHECK-LABEL: func @direct
+// CHECK-NOT: conv_winograd
+// CHECK: return
+func.func @direct(%x: tensor<1x7x7x32xf32>, %x2: tensor<1x9x9x32xf32>) -> (tensor<1x5x5x32xf32>, tensor<1x4x4x32xf32>) {
+  %w = arith.constant dense<0.5> : tensor<3x3x32x32xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x5x5x32xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x5x5x32xf32>) -> tensor<1x5x5x32xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x7x7x32xf32>, tensor<3x3x32x32xf32>) outs(%init : tensor<1x5x5x32xf32>) -> tensor<1x5x5x32xf32>
+  %e2 = tensor.empty() : tensor<1x4x4x32xf32>
+  %init2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32>
+  %c2 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x2, %w : tensor<1x9x9x32xf32>, tensor<3x3x32x32xf32>) outs(%init2 : tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32>
+  return %c, %c2 : tensor<1x5x5x32xf32>, tensor<1x4x4x32xf32>
+}
