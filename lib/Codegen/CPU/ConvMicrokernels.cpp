@@ -606,12 +606,15 @@ public:
         tilesH(shape.outputH / 2), tilesW(shape.outputW / 2),
         tiles(shape.batch * tilesH * tilesW) {}
 
-  /// The transformed input V as 16 x 1 x tiles x C.
-  Value transformInput(SmallVectorImpl<Operation *> &parallelLoops);
-  /// The output: A^T M A for each tile, then the initializer's values and
-  /// `epilogue`'s consumers, written into `output`.
-  Value transformOutput(Value products, Value output,
-                        MicrokernelBuilder &epilogue,
+  /// The transformed input V of the `count` tiles from tile `first`, as
+  /// 16 x 1 x count x C.
+  Value transformInput(Value first, int64_t count,
+                       SmallVectorImpl<Operation *> &parallelLoops);
+  /// The output of the `count` tiles from tile `first`: A^T M A for each,
+  /// then the initializer's values and `epilogue`'s consumers, written into
+  /// `output`.
+  Value transformOutput(Value products, Value first, int64_t count,
+                        Value output, MicrokernelBuilder &epilogue,
                         SmallVectorImpl<Operation *> &parallelLoops);
 
   int64_t tileCount() const { return tiles; }
@@ -632,11 +635,14 @@ private:
   }
   /// (image, first row, first column) of tile `t` of the output.
   std::tuple<Value, Value, Value> tileOrigin(Value t);
-  /// A loop over the tiles and, inside, over the channels in vectors,
-  /// threading `tensor`; `body` gets (tile, channel, tensor).
-  Value forEachTileAndVector(Value tensor, int64_t channels,
-                             function_ref<Value(Value, Value, Value)> body,
-                             SmallVectorImpl<Operation *> &parallelLoops);
+  /// A loop over `count` tiles from `first` and, inside, over the channels
+  /// in vectors, threading `tensor`; `body` gets (the tile's index among
+  /// the `count`, the tile, the channel, the tensor).
+  Value
+  forEachTileAndVector(Value tensor, Value first, int64_t count,
+                       int64_t channels,
+                       function_ref<Value(Value, Value, Value, Value)> body,
+                       SmallVectorImpl<Operation *> &parallelLoops);
 
   OpBuilder &b;
   Location loc;
@@ -662,17 +668,18 @@ std::tuple<Value, Value, Value> WinogradBuilder::tileOrigin(Value t) {
 }
 
 Value WinogradBuilder::forEachTileAndVector(
-    Value tensor, int64_t channels,
-    function_ref<Value(Value, Value, Value)> body,
+    Value tensor, Value first, int64_t count, int64_t channels,
+    function_ref<Value(Value, Value, Value, Value)> body,
     SmallVectorImpl<Operation *> &parallelLoops) {
   auto tileLoop = scf::ForOp::create(
-      b, loc, constant(0), constant(tiles), constant(1), ValueRange{tensor},
-      [&](OpBuilder &, Location, Value t, ValueRange tileArgs) {
+      b, loc, constant(0), constant(count), constant(1), ValueRange{tensor},
+      [&](OpBuilder &, Location, Value local, ValueRange tileArgs) {
+        Value t = arith::AddIOp::create(b, loc, first, local);
         auto channelLoop = scf::ForOp::create(
             b, loc, constant(0), constant(channels), constant(lanes),
             ValueRange{tileArgs[0]},
             [&](OpBuilder &, Location, Value c, ValueRange args) {
-              scf::YieldOp::create(b, loc, body(t, c, args[0]));
+              scf::YieldOp::create(b, loc, body(local, t, c, args[0]));
             });
         scf::YieldOp::create(b, loc, channelLoop.getResults());
       });
@@ -681,12 +688,12 @@ Value WinogradBuilder::forEachTileAndVector(
 }
 
 Value WinogradBuilder::transformInput(
-    SmallVectorImpl<Operation *> &parallelLoops) {
+    Value first, int64_t count, SmallVectorImpl<Operation *> &parallelLoops) {
   Value v = tensor::EmptyOp::create(
-      b, loc, ArrayRef<int64_t>{16, 1, tiles, shape.channels}, b.getF32Type());
+      b, loc, ArrayRef<int64_t>{16, 1, count, shape.channels}, b.getF32Type());
   return forEachTileAndVector(
-      v, shape.channels,
-      [&](Value t, Value c, Value v) {
+      v, first, count, shape.channels,
+      [&](Value local, Value t, Value c, Value v) {
         auto [image, row, column] = tileOrigin(t);
         // d: the 4x4 input patch; rows of B^T d, then (B^T d) B.
         Value d[4][4], r[4][4];
@@ -705,7 +712,7 @@ Value WinogradBuilder::transformInput(
           Value row4[4] = {sub(r[i][0], r[i][2]), add(r[i][1], r[i][2]),
                            sub(r[i][2], r[i][1]), sub(r[i][1], r[i][3])};
           for (int j = 0; j < 4; ++j)
-            v = write(row4[j], v, {constant(i * 4 + j), constant(0), t, c});
+            v = write(row4[j], v, {constant(i * 4 + j), constant(0), local, c});
         }
         return v;
       },
@@ -713,16 +720,17 @@ Value WinogradBuilder::transformInput(
 }
 
 Value WinogradBuilder::transformOutput(
-    Value products, Value output, MicrokernelBuilder &epilogue,
-    SmallVectorImpl<Operation *> &parallelLoops) {
+    Value products, Value first, int64_t count, Value output,
+    MicrokernelBuilder &epilogue, SmallVectorImpl<Operation *> &parallelLoops) {
   return forEachTileAndVector(
-      output, shape.filters,
-      [&](Value t, Value f, Value y) {
+      output, first, count, shape.filters,
+      [&](Value local, Value t, Value f, Value y) {
         auto [image, row, column] = tileOrigin(t);
         Value m[4][4], s[2][4];
         for (int i = 0; i < 4; ++i)
           for (int j = 0; j < 4; ++j)
-            m[i][j] = read(products, {constant(i * 4 + j), constant(0), t, f});
+            m[i][j] =
+                read(products, {constant(i * 4 + j), constant(0), local, f});
         for (int j = 0; j < 4; ++j) {
           s[0][j] = add(add(m[0][j], m[1][j]), m[2][j]);
           s[1][j] = sub(sub(m[1][j], m[2][j]), m[3][j]);
@@ -753,6 +761,23 @@ Value WinogradBuilder::transformOutput(
       parallelLoops);
 }
 
+/// The tiles per chunk of a Winograd convolution: all of them when its
+/// transformed input and products fit in L2; else a divisor of the tile
+/// count, a multiple of the microkernel's `positions`, whose share fits in
+/// half of it (the three stages then run chunk by chunk, their
+/// intermediates staying in cache).
+static int64_t winogradChunk(const ConvShape &shape, int64_t tiles,
+                             int64_t positions) {
+  int64_t bytesPerTile = 16 * (shape.channels + shape.filters) * 4;
+  if (tiles * bytesPerTile <= 2 * kResidentFilterBytes)
+    return tiles;
+  for (int64_t chunk = kResidentFilterBytes / bytesPerTile; chunk >= positions;
+       --chunk)
+    if (tiles % chunk == 0 && chunk % positions == 0)
+      return chunk;
+  return tiles;
+}
+
 /// Builds the Winograd form of the convolution of `shape` writing `output`;
 /// null if the filter is not readable.
 static Value buildWinograd(OpBuilder &b, Location loc, const ConvShape &shape,
@@ -762,33 +787,52 @@ static Value buildWinograd(OpBuilder &b, Location loc, const ConvShape &shape,
                            SmallVectorImpl<Operation *> &parallelLoops) {
   WinogradBuilder winograd(b, loc, shape, lanes, input, init);
   int64_t tiles = winograd.tileCount();
-  // The 16 products as a convolution of 16 images of 1 x tiles pixels with
-  // a 1x1 filter per image.
-  ConvShape products{16, 1, tiles, shape.channels, 1, tiles, shape.filters, 1,
+  // The 16 products of a chunk of tiles as a convolution of 16 images of
+  // 1 x chunk pixels with a 1x1 filter per image.
+  auto productShape = [&](int64_t count) {
+    return ConvShape{16, 1, count, shape.channels, 1, count, shape.filters, 1,
                      1,  1, 1};
-  std::optional<MicrokernelPlan> plan = planMicrokernel(products, lanes);
+  };
+  std::optional<MicrokernelPlan> plan =
+      planMicrokernel(productShape(tiles), lanes);
   if (!plan)
     return {};
+  int64_t chunk = winogradChunk(shape, tiles, plan->positions);
+  ConvShape products = productShape(chunk);
+  plan = planMicrokernel(products, lanes);
   plan->filterBlocksOutermost = false;
   DenseResourceElementsAttr filter =
       transformWinogradFilter(filterAttr, shape, plan->blockWidth());
   if (!filter)
     return {};
-  Value v = winograd.transformInput(parallelLoops);
+  Value transformed = arith::ConstantOp::create(b, loc, filter);
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-  MicrokernelBuilder multiply(b, loc, products, *plan, v,
-                              arith::ConstantOp::create(b, loc, filter),
-                              Initializer{Initializer::Kind::Scalar, zero}, {});
-  multiply.setFilterPerImage();
-  Value empty = tensor::EmptyOp::create(
-      b, loc, ArrayRef<int64_t>{16, 1, tiles, shape.filters}, b.getF32Type());
-  Operation *productLoop = nullptr;
-  Value m = multiply.build(empty, productLoop);
-  if (productLoop)
-    parallelLoops.push_back(productLoop);
-  MicrokernelBuilder consumers(b, loc, shape, *plan, input, Value(), init,
-                               epilogue);
-  return winograd.transformOutput(m, output, consumers, parallelLoops);
+  auto buildChunk = [&](Value first, Value out) {
+    Value v = winograd.transformInput(first, chunk, parallelLoops);
+    MicrokernelBuilder multiply(b, loc, products, *plan, v, transformed,
+                                Initializer{Initializer::Kind::Scalar, zero},
+                                {});
+    multiply.setFilterPerImage();
+    Value empty = tensor::EmptyOp::create(
+        b, loc, ArrayRef<int64_t>{16, 1, chunk, shape.filters}, b.getF32Type());
+    Operation *productLoop = nullptr;
+    Value m = multiply.build(empty, productLoop);
+    if (productLoop)
+      parallelLoops.push_back(productLoop);
+    MicrokernelBuilder consumers(b, loc, shape, *plan, input, Value(), init,
+                                 epilogue);
+    return winograd.transformOutput(m, first, chunk, out, consumers,
+                                    parallelLoops);
+  };
+  if (chunk == tiles)
+    return buildChunk(indexConstant(b, loc, 0), output);
+  auto chunks = scf::ForOp::create(
+      b, loc, indexConstant(b, loc, 0), indexConstant(b, loc, tiles),
+      indexConstant(b, loc, chunk), ValueRange{output},
+      [&](OpBuilder &, Location, Value first, ValueRange args) {
+        scf::YieldOp::create(b, loc, buildChunk(first, args[0]));
+      });
+  return chunks.getResult(0);
 }
 
 static LogicalResult rewriteConvolution(RewriterBase &rewriter,

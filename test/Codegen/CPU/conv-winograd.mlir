@@ -67,3 +67,27 @@ func.func @direct(%x: tensor<1x7x7x32xf32>, %x2: tensor<1x9x9x32xf32>) -> (tenso
   %c2 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x2, %w : tensor<1x9x9x32xf32>, tensor<3x3x32x32xf32>) outs(%init2 : tensor<1x4x4x32xf32>) -> tensor<1x4x4x32xf32>
   return %c, %c2 : tensor<1x5x5x32xf32>, tensor<1x4x4x32xf32>
 }
+
+// -----
+
+// 784 tiles of 64 + 64 channels: V and the products (6.4 MB) exceed L2, so
+// the three stages run in chunks of 112 tiles (0.9 MB) in a serial loop,
+// each stage's own loop marked for threads.
+// CHECK-LABEL: func @chunked
+// CHECK: scf.for %[[FIRST:.*]] = %c0 to %c784 step %c112 iter_args(%{{.*}}) -> (tensor<1x56x56x64xf32>)
+// CHECK:   scf.for %[[T:.*]] = %c0 to %c112 step %c1 iter_args(%{{.*}}) -> (tensor<16x1x112x64xf32>)
+// CHECK:     arith.addi %[[FIRST]], %[[T]]
+// CHECK:   } {se.parallel_tiles}
+// CHECK:   scf.for %{{.*}} = %c0 to %c16 step %c1 iter_args(%{{.*}}) -> (tensor<16x1x112x64xf32>)
+// CHECK:   } {se.parallel_tiles}
+// CHECK:   scf.for %{{.*}} = %c0 to %c112 step %c1 iter_args(%{{.*}}) -> (tensor<1x56x56x64xf32>)
+// CHECK:   } {se.parallel_tiles}
+// CHECK: }{{$}}
+func.func @chunked(%x: tensor<1x58x58x64xf32>) -> tensor<1x56x56x64xf32> {
+  %w = arith.constant dense<0.5> : tensor<3x3x64x64xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x56x56x64xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x58x58x64xf32>, tensor<3x3x64x64xf32>) outs(%init : tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32>
+  return %c : tensor<1x56x56x64xf32>
+}

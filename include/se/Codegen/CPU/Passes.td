@@ -104,8 +104,9 @@ def SECPUConvMicrokernels
   let description = [{
     Replaces each `linalg.conv_2d_nhwc_hwcf` on static f32 tensors whose
     filter is a constant (and whose output channels fill whole vector
-    registers) with `scf.for` loops over images, output rows, filter blocks
-    and tiles of output positions. A tile holds P positions x R vector
+    registers) with `scf.for` loops over images, tiles of output positions
+    (counted row-major over the output's rows and columns) and filter
+    blocks. A tile holds P positions x R vector
     registers of output channels as accumulators for the whole reduction
     over (KH, KW, C): per input channel it loads R filter vectors,
     broadcasts P input values and issues P x R `vector.fma`s. The filter is
@@ -116,11 +117,24 @@ def SECPUConvMicrokernels
     per-channel bias broadcast, or any tensor), and a chain of element-wise
     `linalg.generic` consumers that each have the previous result as their
     only use (ReLU, the residual add) is applied to them before the one
-    store; the fused consumers disappear. Filters larger than 1 MiB put the
-    loop over filter blocks outside the loop over rows so each block stays
-    in cache. The outermost loop with more than one iteration is marked for
+    store; the fused consumers disappear. A constant padding that is the
+    only user of the result (the next 3x3 convolution's or the pooling's
+    input) is written in place: the loops write the interior of the filled,
+    padded tensor. Filters larger than 1 MiB put the loop over filter blocks
+    outside the loop over tiles so each block stays in cache. The outermost
+    loop with more than one iteration is marked for
     se-cpu-parallelize-tile-loops. Convolutions this pass does not take stay
     for se-cpu-tile-and-vectorize.
+
+    With `winograd`, a 3x3 convolution with stride 1 over whole 2x2 output
+    tiles is computed as Winograd F(2x2, 3x3): a loop transforms each 4x4
+    input patch (V = B^T d B, 16 vectors of channels per patch), the 16
+    products V[k] x U[k], with the filter transformed at compile time
+    (U = G g G^T), run on the same microkernels, and a loop transforms each
+    2x2 output tile back (A^T M A) and applies the initializer and the fused
+    consumers: 16 multiply-adds per tile and channel pair instead of 36.
+    When V and the products would not fit in L2 (2 MiB), the three stages
+    run on chunks of tiles in a serial loop.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
