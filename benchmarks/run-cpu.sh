@@ -96,13 +96,15 @@ for round in $(seq 1 "$rounds"); do
       tail -n +2 | sed "s/^\([^,]*\),/onnxruntime,\1,$threads,/" >>"$csv"
     /usr/bin/python3 "$peers/torch_networks.py" bench "$work/nets" \
       --threads "$threads" --runs "$runs" 2>/dev/null >>"$csv"
+    # Layer by layer, each tool right after the other: the machine's load
+    # drifts over seconds.
     for layer in $layers; do
       se_run "se-mlir-layer,$layer,$threads" "$work/layers/$layer.so" \
         --threads "$threads" >>"$csv"
+      grep "^$layer " "$peers/resnet50_convs.txt" >"$work/shape.txt"
+      OMP_NUM_THREADS=$threads "$work/dnnl_conv_bench" "$work/shape.txt" \
+        "$runs" | tail -n +2 | sed "s/^\([^,]*\),/onednn-layer,\1,$threads,/" >>"$csv"
     done
-    OMP_NUM_THREADS=$threads "$work/dnnl_conv_bench" \
-      "$peers/resnet50_convs.txt" "$runs" | tail -n +2 |
-      sed "s/^/onednn-layer,/; s/^\(onednn-layer,[^,]*\),/\1,$threads,/" >>"$csv"
   done
 done
 
