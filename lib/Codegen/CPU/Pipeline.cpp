@@ -204,6 +204,7 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
 
   // Vectors and loops to the LLVM dialect.
   pm.addPass(createSEExportCInterface());
+  pm.addNestedPass<func::FuncOp>(createSECPUPrefetchFilters());
   pm.addNestedPass<func::FuncOp>(createSECPUExpandStridedCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addNestedPass<func::FuncOp>(createSECPULowerVectors());

@@ -8,6 +8,7 @@
 // positions are 3 tiles of 14 and one of 7, each 14 positions x 2 registers
 // of 16 channels. The accumulators start from the bias, the add and the
 // ReLU run on them, and each is stored once; the element-wise ops are gone.
+// The loop over input channels is marked for se-cpu-prefetch-filters.
 // CHECK-LABEL: func @bias_add_relu
 // CHECK-SAME: (%[[X:.*]]: tensor<1x7x7x64xf32>, %[[R:.*]]: tensor<1x7x7x32xf32>)
 // CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<conv_blocked{{.*}}> : tensor<1x1x1x64x32xf32>
@@ -20,6 +21,7 @@
 // CHECK:     tensor.extract %[[X]]
 // CHECK:     vector.broadcast
 // CHECK-COUNT-2: vector.fma
+// CHECK:   } {se.prefetch_ahead = 64 : i64}
 // CHECK:   %[[RES:.*]] = vector.transfer_read %[[R]]{{.*}} : tensor<1x7x7x32xf32>, vector<16xf32>
 // CHECK:   %[[ADD:.*]] = arith.addf %[[SUMS]]#0, %[[RES]] : vector<16xf32>
 // CHECK:   %[[RELU:.*]] = arith.maximumf %[[ADD]], %{{.*}} : vector<16xf32>

@@ -24,6 +24,13 @@ namespace se {
 inline constexpr llvm::StringLiteral kParallelTilesAttrName =
     "se.parallel_tiles";
 
+/// Marks a microkernel's loop over input channels, whose vector reads
+/// stream the filter: the value is how far ahead (in units of the reads'
+/// second-innermost index, the input channel) to prefetch (set by
+/// se-cpu-conv-microkernels, read by se-cpu-prefetch-filters).
+inline constexpr llvm::StringLiteral kPrefetchAheadAttrName =
+    "se.prefetch_ahead";
+
 /// Numbers each planned workspace buffer's `memref.view` (set by
 /// se-cpu-plan-workspace).
 inline constexpr llvm::StringLiteral kWorkspaceBufferAttrName = "se.buffer";

@@ -151,6 +151,23 @@ def SECPUConvMicrokernels
   ];
 }
 
+def SECPUPrefetchFilters
+    : Pass<"se-cpu-prefetch-filters", "::mlir::func::FuncOp"> {
+  let summary = "Prefetch the convolution filters the microkernels stream";
+  let description = [{
+        In each loop over input channels that se-cpu-conv-microkernels marked
+    (`se.prefetch_ahead = N`), after bufferization, adds before every
+    vector read from a memref (the filter's) a `memref.prefetch` of the same
+    memref N input channels ahead. A filter streams from memory
+    on a convolution's first tile, and the hardware prefetchers stop at
+    every 4 KiB page; the prefetch keeps the stream ahead across pages.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 def SECPUFuseScaleIntoConsumers
     : Pass<"se-cpu-fuse-scale-into-consumers", "::mlir::func::FuncOp"> {
   let summary = "Apply an SE block's scale where its output is read";
