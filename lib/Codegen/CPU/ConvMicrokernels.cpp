@@ -7,6 +7,8 @@
 // The filter is re-laid out at compile time so that the tile's filter block
 // is read contiguously. The bias and a chain of element-wise consumers
 // (ReLU, the residual add) run on the accumulators before the one store.
+// 3x3 convolutions with stride 1 run as Winograd F(2x2, 3x3), whose 16
+// products use the same microkernels.
 //
 //===----------------------------------------------------------------------===//
 
@@ -208,6 +210,22 @@ static Value scaleAndOffset(OpBuilder &b, Location loc, Value base,
   return arith::AddIOp::create(b, loc, scaled, offset);
 }
 
+/// A read of `type` from `tensor` at `indices`, known in bounds.
+static Value readInBounds(OpBuilder &b, Location loc, VectorType type,
+                          Value tensor, ValueRange indices) {
+  Value padding = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  return vector::TransferReadOp::create(b, loc, type, tensor, indices, padding,
+                                        ArrayRef<bool>{true});
+}
+
+/// `tensor` with `value` written at `indices`, known in bounds.
+static Value writeInBounds(OpBuilder &b, Location loc, Value value,
+                           Value tensor, ValueRange indices) {
+  return vector::TransferWriteOp::create(b, loc, value, tensor, indices,
+                                         ArrayRef<bool>{true})
+      .getResult();
+}
+
 namespace {
 /// One output position of a tile.
 struct Position {
@@ -271,9 +289,7 @@ private:
 } // namespace
 
 Value MicrokernelBuilder::readVector(Value tensor, ValueRange indices) {
-  Value padding = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-  return vector::TransferReadOp::create(b, loc, vectorType, tensor, indices,
-                                        padding, ArrayRef<bool>{true});
+  return readInBounds(b, loc, vectorType, tensor, indices);
 }
 
 Value MicrokernelBuilder::broadcast(Value scalar) {
@@ -422,11 +438,8 @@ Value MicrokernelBuilder::buildTile(Value output, Value image, Value first,
       Value ch = registerChannel(channel, r);
       Value value =
           applyEpilogue(accs[p * plan.registers + r], image, position, ch);
-      output = vector::TransferWriteOp::create(
-                   b, loc, value, output,
-                   ValueRange{image, position.row, position.column, ch},
-                   ArrayRef<bool>{true})
-                   .getResult();
+      output = writeInBounds(b, loc, value, output,
+                             {image, position.row, position.column, ch});
     }
   return output;
 }
@@ -638,14 +651,10 @@ private:
   Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
   Value sub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
   Value read(Value tensor, ValueRange indices) {
-    Value padding = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-    return vector::TransferReadOp::create(b, loc, vectorType, tensor, indices,
-                                          padding, ArrayRef<bool>{true});
+    return readInBounds(b, loc, vectorType, tensor, indices);
   }
   Value write(Value value, Value tensor, ValueRange indices) {
-    return vector::TransferWriteOp::create(b, loc, value, tensor, indices,
-                                           ArrayRef<bool>{true})
-        .getResult();
+    return writeInBounds(b, loc, value, tensor, indices);
   }
   /// (image, first row, first column) of tile `t` of the output.
   std::tuple<Value, Value, Value> tileOrigin(Value t);
@@ -898,7 +907,8 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter,
   for (Operation *parent = last->getParentOp(); parent;
        parent = parent->getParentOp())
     insideParallelLoop |= parent->hasAttr(kParallelTilesAttrName);
-  // A convolution split into rows (the fused squeeze) has odd row counts.
+    // (A convolution split into rows for the fused squeeze has one row: no
+  // whole 2x2 tiles, so never Winograd.)
   bool winograd = allowWinograd && takesWinograd(shape, lanes);
 
   Location loc = conv.getLoc();
