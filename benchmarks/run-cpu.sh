@@ -81,6 +81,11 @@ se_run() { # csv-prefix se-run-args...
     sed -n "s/.*median_ms=\([0-9.]*\) p10_ms=\([0-9.]*\) p90_ms=\([0-9.]*\).*/$prefix,\1,\2,\3/p"
 }
 
+# OpenMP threads (se-mlir's libomp, oneDNN's and PyTorch's libgomp) bound
+# one per core: unbound, a short process's worker thread may start on the
+# main thread's core and stay there for the whole run (two threads at one
+# thread's speed in some runs, not others). ONNX Runtime has its own pool.
+export OMP_PROC_BIND=spread OMP_PLACES=cores
 rm -f "$work"/round.*.csv
 for round in $(seq 1 "$rounds"); do
   echo "== round $round of $rounds"

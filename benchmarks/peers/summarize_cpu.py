@@ -86,7 +86,8 @@ def main():
           f"rounds; {cpu_name()}, {os.cpu_count()} vCPUs; batch 1, "
           f"1x3x224x224 f32. Figures: median over rounds of each round's "
           f"median (p10-p90 likewise). Measured f32 FMA peak of one thread: "
-          f"{peak:.0f} GFLOP/s.\n")
+          f"{peak:.0f} GFLOP/s. OpenMP threads bound one per core "
+          f"(OMP_PROC_BIND=spread, OMP_PLACES=cores).\n")
     for net, _ in NETS:
         path = os.path.join(workdir, f"numerics.{net}.txt")
         if os.path.exists(path):
