@@ -208,10 +208,12 @@ def SECPUFuseSqueezeIntoProducer
        (or maximum) is taken while the row is in cache;
     3. the squeeze then reduces the N x H x C partials over H, in order.
 
-    The loop over rows is parallel (each row writes its own partials) and
+        The loop over rows is parallel (each row writes its own partials) and
     the final reduction is serial and ordered, so the result does not
     depend on the thread count. U is still written whole: the scale phase
-    reads it once.
+    reads it once. A producer that involves a convolution with a filter
+    over 1 MiB is left whole (split into rows it would stream its filter
+    once per row); its squeeze stays a pass of its own.
   }];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect",
