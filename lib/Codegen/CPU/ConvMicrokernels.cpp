@@ -137,17 +137,21 @@ static Attribute getConstantFilter(Value value) {
   return attr;
 }
 
+/// (n, h, w, c) -> (c): a per-channel operand of an NHWC generic.
+static AffineMap perChannelMap(MLIRContext *ctx) {
+  return AffineMap::get(4, 0, getAffineDimExpr(3, ctx), ctx);
+}
+
 static Initializer classifyInitializer(Value init) {
   if (auto fill = init.getDefiningOp<linalg::FillOp>())
     return {Initializer::Kind::Scalar, fill.getInputs()[0]};
   if (auto generic = init.getDefiningOp<linalg::GenericOp>()) {
-    MLIRContext *ctx = generic.getContext();
-    AffineMap channelMap = AffineMap::get(4, 0, getAffineDimExpr(3, ctx), ctx);
     Block &body = generic.getRegion().front();
     auto yield = cast<linalg::YieldOp>(body.getTerminator());
     if (generic.getNumDpsInputs() == 1 && generic.getNumDpsInits() == 1 &&
         generic.getNumLoops() == 4 && generic.getNumParallelLoops() == 4 &&
-        generic.getIndexingMapsArray()[0] == channelMap &&
+        generic.getIndexingMapsArray()[0] ==
+            perChannelMap(generic.getContext()) &&
         generic.getIndexingMapsArray()[1].isIdentity() &&
         body.getOperations().size() == 1 &&
         yield.getValues()[0] == body.getArgument(0))
@@ -170,8 +174,6 @@ static bool isFusibleEpilogue(linalg::GenericOp op, Value chained) {
   Block &body = op.getRegion().front();
   if (!body.getArguments().back().use_empty())
     return false;
-  MLIRContext *ctx = op.getContext();
-  AffineMap channelMap = AffineMap::get(4, 0, getAffineDimExpr(3, ctx), ctx);
   for (OpOperand *input : op.getDpsInputOperands()) {
     AffineMap map = op.getMatchingIndexingMap(input);
     auto inputType = dyn_cast<RankedTensorType>(input->get().getType());
@@ -180,7 +182,8 @@ static bool isFusibleEpilogue(linalg::GenericOp op, Value chained) {
     if (input->get() == chained || inputType == type) {
       if (!map.isIdentity())
         return false;
-    } else if (map != channelMap || inputType.getRank() != 1) {
+    } else if (map != perChannelMap(op.getContext()) ||
+               inputType.getRank() != 1) {
       return false;
     }
   }
@@ -232,6 +235,56 @@ struct Position {
   Value row, column;
 };
 
+} // namespace
+
+/// `acc` (`lanes` output channels from `channel` at `position` of `image`)
+/// after the fused element-wise consumers of `epilogue`: each consumer's
+/// body cloned on vectors, its other operands read at the same position
+/// (or channel).
+static Value applyEpilogue(OpBuilder &b, Location loc, int64_t lanes,
+                           ArrayRef<EpilogueStep> epilogue, Value acc,
+                           Value image, Position position, Value channel) {
+  auto vectorOf = [&](Type type) { return VectorType::get({lanes}, type); };
+  for (EpilogueStep step : epilogue) {
+    Block &body = step.op.getRegion().front();
+    IRMapping mapping;
+    for (OpOperand *operand : step.op.getDpsInputOperands()) {
+      Value arg = body.getArgument(operand->getOperandNumber());
+      Value value = operand->get();
+      if (value == step.chained)
+        mapping.map(arg, acc);
+      else if (cast<RankedTensorType>(value.getType()).getRank() == 1)
+        mapping.map(arg, readInBounds(b, loc, vectorOf(b.getF32Type()), value,
+                                      channel));
+      else
+        mapping.map(
+            arg, readInBounds(b, loc, vectorOf(b.getF32Type()), value,
+                              {image, position.row, position.column, channel}));
+    }
+    for (Operation &inner : body.without_terminator()) {
+      SmallVector<Value> operands;
+      for (Value operand : inner.getOperands()) {
+        if (Value mapped = mapping.lookupOrNull(operand)) {
+          operands.push_back(mapped);
+          continue;
+        }
+        // A scalar captured from outside the body.
+        operands.push_back(vector::BroadcastOp::create(
+            b, loc, vectorOf(operand.getType()), operand));
+      }
+      SmallVector<Type> resultTypes;
+      for (Type type : inner.getResultTypes())
+        resultTypes.push_back(vectorOf(type));
+      OperationState state(loc, inner.getName(), operands, resultTypes,
+                           inner.getAttrs());
+      mapping.map(inner.getResults(), b.create(state)->getResults());
+    }
+    acc = mapping.lookup(body.getTerminator()->getOperand(0));
+  }
+  return acc;
+}
+
+namespace {
 /// Emits the loops of one convolution.
 class MicrokernelBuilder {
 public:
@@ -250,15 +303,12 @@ public:
   /// batched products of the Winograd convolution).
   void setFilterPerImage() { filterPerImage = true; }
 
-  /// `acc` (output channels from `channel` at `position` of `image`) after
-  /// the fused element-wise consumers.
-  Value applyEpilogue(Value acc, Value image, Position position, Value channel);
+private:
+  using Accumulators = SmallVector<Value>;
+
   Value readVector(Value tensor, ValueRange indices);
   Value broadcast(Value scalar);
   Value constant(int64_t value) { return indexConstant(b, loc, value); }
-
-private:
-  using Accumulators = SmallVector<Value>;
 
   /// Writes the tile of `count` output positions from flat position
   /// `first` (row-major over the output's rows and columns) of `image`, for
@@ -381,45 +431,6 @@ MicrokernelBuilder::accumulate(Accumulators accs, Value image,
   });
 }
 
-Value MicrokernelBuilder::applyEpilogue(Value acc, Value image,
-                                        Position position, Value channel) {
-  for (EpilogueStep step : epilogue) {
-    Block &body = step.op.getRegion().front();
-    IRMapping mapping;
-    for (OpOperand *operand : step.op.getDpsInputOperands()) {
-      Value arg = body.getArgument(operand->getOperandNumber());
-      Value value = operand->get();
-      if (value == step.chained)
-        mapping.map(arg, acc);
-      else if (cast<RankedTensorType>(value.getType()).getRank() == 1)
-        mapping.map(arg, readVector(value, channel));
-      else
-        mapping.map(arg, readVector(value, {image, position.row,
-                                            position.column, channel}));
-    }
-    for (Operation &inner : body.without_terminator()) {
-      SmallVector<Value> operands;
-      for (Value operand : inner.getOperands()) {
-        if (Value mapped = mapping.lookupOrNull(operand)) {
-          operands.push_back(mapped);
-          continue;
-        }
-        // A scalar captured from outside the body.
-        operands.push_back(vector::BroadcastOp::create(
-            b, loc, VectorType::get({plan.lanes}, operand.getType()), operand));
-      }
-      SmallVector<Type> resultTypes;
-      for (Type type : inner.getResultTypes())
-        resultTypes.push_back(VectorType::get({plan.lanes}, type));
-      OperationState state(loc, inner.getName(), operands, resultTypes,
-                           inner.getAttrs());
-      mapping.map(inner.getResults(), b.create(state)->getResults());
-    }
-    acc = mapping.lookup(body.getTerminator()->getOperand(0));
-  }
-  return acc;
-}
-
 Value MicrokernelBuilder::buildTile(Value output, Value image, Value first,
                                     Value block, int64_t count) {
   SmallVector<Position> tile;
@@ -437,7 +448,8 @@ Value MicrokernelBuilder::buildTile(Value output, Value image, Value first,
     for (int64_t r = 0; r < plan.registers; ++r) {
       Value ch = registerChannel(channel, r);
       Value value =
-          applyEpilogue(accs[p * plan.registers + r], image, position, ch);
+          applyEpilogue(b, loc, plan.lanes, epilogue,
+                        accs[p * plan.registers + r], image, position, ch);
       output = writeInBounds(b, loc, value, output,
                              {image, position.row, position.column, ch});
     }
@@ -490,21 +502,20 @@ Value MicrokernelBuilder::build(Value output, Operation *&outermostLoop) {
       }
       if (rest == 0)
         return tensor;
-      // The narrower tile: the remaining loops around it, then its body.
+      // The narrower tile, inside the loop over blocks when that one comes
+      // after the tiles.
       ivs[Tile] = constant(fullTiles * plan.positions);
-      SmallVector<Dim> inner(order.begin() + depth + 1, order.end());
-      std::function<Value(unsigned, Value)> emitRest = [&](unsigned i,
-                                                           Value t) -> Value {
-        if (i == inner.size())
-          return buildTile(t, ivs[Image], ivs[Tile], ivs[Block], rest);
-        return forLoop(blocks, 1, t,
-                       [&](Value iv, Value t2) {
-                         ivs[inner[i]] = iv;
-                         return emitRest(i + 1, t2);
-                       })
-            .getResult(0);
+      auto restTile = [&](Value t) {
+        return buildTile(t, ivs[Image], ivs[Tile], ivs[Block], rest);
       };
-      return emitRest(0, tensor);
+      if (depth + 1 == order.size())
+        return restTile(tensor);
+      return forLoop(blocks, 1, tensor,
+                     [&](Value iv, Value t) {
+                       ivs[Block] = iv;
+                       return restTile(t);
+                     })
+          .getResult(0);
     }
     int64_t trips = dim == Image ? shape.batch : blocks;
     scf::ForOp loop = forLoop(trips, 1, tensor, [&](Value iv, Value t) {
@@ -641,7 +652,7 @@ public:
   /// then the initializer's values and `epilogue`'s consumers, written into
   /// `output`.
   Value transformOutput(Value products, Value first, int64_t count,
-                        Value output, MicrokernelBuilder &epilogue,
+                        Value output, ArrayRef<EpilogueStep> epilogue,
                         SmallVectorImpl<Operation *> &parallelLoops);
 
   int64_t tileCount() const { return tiles; }
@@ -744,7 +755,8 @@ Value WinogradBuilder::transformInput(
 
 Value WinogradBuilder::transformOutput(
     Value products, Value first, int64_t count, Value output,
-    MicrokernelBuilder &epilogue, SmallVectorImpl<Operation *> &parallelLoops) {
+    ArrayRef<EpilogueStep> epilogue,
+    SmallVectorImpl<Operation *> &parallelLoops) {
   return forEachTileAndVector(
       output, first, count, shape.filters,
       [&](Value local, Value t, Value f, Value y) {
@@ -760,7 +772,7 @@ Value WinogradBuilder::transformOutput(
         }
         Value initial;
         if (init.kind == Initializer::Kind::Scalar)
-          initial = epilogue.broadcast(init.value);
+          initial = vector::BroadcastOp::create(b, loc, vectorType, init.value);
         else if (init.kind == Initializer::Kind::Bias)
           initial = read(init.value, {f});
         for (int i = 0; i < 2; ++i) {
@@ -774,8 +786,8 @@ Value WinogradBuilder::transformOutput(
                               ? read(init.value,
                                      {image, position.row, position.column, f})
                               : initial;
-            Value value =
-                epilogue.applyEpilogue(add(start, out[j]), image, position, f);
+            Value value = applyEpilogue(b, loc, lanes, epilogue,
+                                        add(start, out[j]), image, position, f);
             y = write(value, y, {image, position.row, position.column, f});
           }
         }
@@ -801,40 +813,58 @@ static int64_t winogradChunk(const ConvShape &shape, int64_t tiles,
   return tiles;
 }
 
-/// Builds the Winograd form of the convolution of `shape` writing `output`;
-/// null if the filter is not readable.
-static Value buildWinograd(OpBuilder &b, Location loc, const ConvShape &shape,
-                           int64_t lanes, Value input, Attribute filterAttr,
-                           Initializer init, ArrayRef<EpilogueStep> epilogue,
-                           Value output,
-                           SmallVectorImpl<Operation *> &parallelLoops) {
-  WinogradBuilder winograd(b, loc, shape, lanes, input, init);
-  int64_t tiles = winograd.tileCount();
-  // The 16 products of a chunk of tiles as a convolution of 16 images of
-  // 1 x chunk pixels with a 1x1 filter per image.
+/// How a Winograd convolution runs its 16 products.
+struct WinogradPlan {
+  /// The products of one chunk of tiles as a convolution of 16 images of
+  /// 1 x chunk pixels with a 1x1 filter per image.
+  ConvShape products;
+  MicrokernelPlan plan;
+  /// Tiles per chunk (see winogradChunk).
+  int64_t chunk;
+  /// U, as transformWinogradFilter lays it out for `plan`.
+  DenseResourceElementsAttr filter;
+};
+
+/// The Winograd plan of the convolution of `shape` and its transformed
+/// filter; nullopt if the filter is not readable.
+static std::optional<WinogradPlan>
+planWinograd(const ConvShape &shape, int64_t lanes, Attribute filterAttr) {
+  int64_t tiles = shape.batch * (shape.outputH / 2) * (shape.outputW / 2);
   auto productShape = [&](int64_t count) {
     return ConvShape{16, 1, count, shape.channels, 1, count, shape.filters, 1,
                      1,  1, 1};
   };
-  std::optional<MicrokernelPlan> plan =
+  std::optional<MicrokernelPlan> all =
       planMicrokernel(productShape(tiles), lanes);
-  if (!plan)
-    return {};
-  int64_t chunk = winogradChunk(shape, tiles, plan->positions);
+  if (!all)
+    return std::nullopt;
+  int64_t chunk = winogradChunk(shape, tiles, all->positions);
   ConvShape products = productShape(chunk);
-  plan = planMicrokernel(products, lanes);
+  std::optional<MicrokernelPlan> plan = planMicrokernel(products, lanes);
   plan->filterBlocksOutermost = false;
   DenseResourceElementsAttr filter =
       transformWinogradFilter(filterAttr, shape, plan->blockWidth());
   if (!filter)
-    return {};
-  Value transformed = arith::ConstantOp::create(b, loc, filter);
+    return std::nullopt;
+  return WinogradPlan{products, *plan, chunk, filter};
+}
+
+/// Builds the Winograd form of the convolution of `shape` writing `output`.
+static Value buildWinograd(OpBuilder &b, Location loc, const ConvShape &shape,
+                           const WinogradPlan &winogradPlan, Value input,
+                           Initializer init, ArrayRef<EpilogueStep> epilogue,
+                           Value output,
+                           SmallVectorImpl<Operation *> &parallelLoops) {
+  const MicrokernelPlan &plan = winogradPlan.plan;
+  int64_t chunk = winogradPlan.chunk;
+  WinogradBuilder winograd(b, loc, shape, plan.lanes, input, init);
+  Value transformed = arith::ConstantOp::create(b, loc, winogradPlan.filter);
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
   auto buildChunk = [&](Value first, Value out) {
     Value v = winograd.transformInput(first, chunk, parallelLoops);
-    MicrokernelBuilder multiply(b, loc, products, *plan, v, transformed,
-                                Initializer{Initializer::Kind::Scalar, zero},
-                                {});
+    MicrokernelBuilder multiply(
+        b, loc, winogradPlan.products, plan, v, transformed,
+        Initializer{Initializer::Kind::Scalar, zero}, {});
     multiply.setFilterPerImage();
     Value empty = tensor::EmptyOp::create(
         b, loc, ArrayRef<int64_t>{16, 1, chunk, shape.filters}, b.getF32Type());
@@ -842,11 +872,10 @@ static Value buildWinograd(OpBuilder &b, Location loc, const ConvShape &shape,
     Value m = multiply.build(empty, productLoop);
     if (productLoop)
       parallelLoops.push_back(productLoop);
-    MicrokernelBuilder consumers(b, loc, shape, *plan, input, Value(), init,
-                                 epilogue);
-    return winograd.transformOutput(m, first, chunk, out, consumers,
+    return winograd.transformOutput(m, first, chunk, out, epilogue,
                                     parallelLoops);
   };
+  int64_t tiles = winograd.tileCount();
   if (chunk == tiles)
     return buildChunk(indexConstant(b, loc, 0), output);
   auto chunks = scf::ForOp::create(
@@ -886,10 +915,20 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter,
   std::optional<MicrokernelPlan> plan = planMicrokernel(shape, lanes);
   if (!plan)
     return failure();
-  DenseResourceElementsAttr blocked =
-      packFilterBlocks(filterAttr, shape, plan->blockWidth());
-  if (!blocked)
-    return failure();
+  // The filter in the form the chosen path reads, before any IR changes.
+  // (A convolution split into rows for the fused squeeze has one row: no
+  // whole 2x2 tiles, so never Winograd.)
+  std::optional<WinogradPlan> winograd;
+  DenseResourceElementsAttr blocked;
+  if (allowWinograd && takesWinograd(shape, lanes)) {
+    winograd = planWinograd(shape, lanes, filterAttr);
+    if (!winograd)
+      return failure();
+  } else {
+    blocked = packFilterBlocks(filterAttr, shape, plan->blockWidth());
+    if (!blocked)
+      return failure();
+  }
 
   SmallVector<EpilogueStep> epilogue;
   Value result = conv.getResult(0);
@@ -907,9 +946,6 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter,
   for (Operation *parent = last->getParentOp(); parent;
        parent = parent->getParentOp())
     insideParallelLoop |= parent->hasAttr(kParallelTilesAttrName);
-    // (A convolution split into rows for the fused squeeze has one row: no
-  // whole 2x2 tiles, so never Winograd.)
-  bool winograd = allowWinograd && takesWinograd(shape, lanes);
 
   Location loc = conv.getLoc();
   rewriter.setInsertionPoint(last);
@@ -944,9 +980,8 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter,
   SmallVector<Operation *> parallelLoops;
   Value written;
   if (winograd) {
-    written = buildWinograd(rewriter, loc, shape, lanes, input, filterAttr,
-                            init, epilogue, output, parallelLoops);
-    assert(written && "the filter was read above");
+    written = buildWinograd(rewriter, loc, shape, *winograd, input, init,
+                            epilogue, output, parallelLoops);
   } else {
     Value filter = arith::ConstantOp::create(rewriter, loc, blocked);
     MicrokernelBuilder builder(rewriter, loc, shape, *plan, input, filter, init,

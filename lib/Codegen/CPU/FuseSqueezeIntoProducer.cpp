@@ -164,12 +164,13 @@ SmallVector<LoopLikeOpInterface> rowLoopsReturning(Value u) {
 
 constexpr StringLiteral kRowLoopAttrName = "se.squeeze_rows";
 
-/// Tiles the producer of U into a loop over (image, row) with its
-/// initializers fused; returns the loops and the loop nest's U.
+/// Tiles the producer of U into a loop over (image, row) with `fusible`
+/// (fusibleProducers) fused; returns the loops and the loop nest's U.
 FailureOr<std::pair<SmallVector<LoopLikeOpInterface>, Value>>
-tileProducerByRows(RewriterBase &rewriter, linalg::LinalgOp producer) {
+tileProducerByRows(RewriterBase &rewriter, linalg::LinalgOp producer,
+                   const llvm::SmallPtrSetImpl<Operation *> &fusible) {
   FailureOr<scf::SCFTileAndFuseResult> tiled =
-      tileByRows(rewriter, producer, fusibleProducers(producer));
+      tileByRows(rewriter, producer, fusible);
   if (failed(tiled) || tiled->loops.size() != 2)
     return failure();
   Value u = producer->getResult(0);
@@ -217,7 +218,7 @@ void fuseSqueeze(RewriterBase &rewriter, SqueezeMatch match) {
     };
     if (largeFilter(producer) || llvm::any_of(fused, largeFilter))
       return;
-    auto tiled = tileProducerByRows(rewriter, producer);
+    auto tiled = tileProducerByRows(rewriter, producer, fused);
     if (failed(tiled))
       return;
     std::tie(loops, u) = *tiled;
