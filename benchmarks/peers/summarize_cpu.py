@@ -10,15 +10,14 @@ taken within each round, then their median over rounds.
 import csv
 import glob
 import os
-import platform
 import statistics
-import subprocess
 import sys
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from summarize_se_fusion import machine  # noqa: E402
 
 NETS = [("resnet50", "ResNet-50"), ("se_resnet50", "SE-ResNet-50")]
 TOOLS = [("se-mlir", "se-mlir"), ("onnxruntime", "ONNX Runtime 1.30"),
@@ -62,28 +61,17 @@ def ratio_over_rounds(rounds, num, den):
     return statistics.median(values) if values else None
 
 
-def cpu_name():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
+
 
 
 def main():
     workdir, shapes_path, plot_path = sys.argv[1:4]
     rounds = read_rounds(workdir)
     shapes = read_shapes(shapes_path)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True,
-                            cwd=os.path.dirname(os.path.abspath(__file__))
-                            ).stdout.strip()
     peak = over_rounds(rounds, ("peak", "fma", 1))
     print("# CPU benchmarks (issue #6)\n")
-    print(f"`benchmarks/run-cpu.sh` at {commit}, {len(rounds)} interleaved "
-          f"rounds; {cpu_name()}, {os.cpu_count()} vCPUs; batch 1, "
+    print(f"`benchmarks/run-cpu.sh`, {len(rounds)} interleaved rounds; "
+          f"{machine()}; batch 1, "
           f"1x3x224x224 f32. Figures: median over rounds of each round's "
           f"median (p10-p90 likewise). Measured f32 FMA peak of one thread: "
           f"{peak:.0f} GFLOP/s. OpenMP threads bound one per core "

@@ -155,7 +155,7 @@ def SECPUPrefetchFilters
     : Pass<"se-cpu-prefetch-filters", "::mlir::func::FuncOp"> {
   let summary = "Prefetch the convolution filters the microkernels stream";
   let description = [{
-        In each loop over input channels that se-cpu-conv-microkernels marked
+    In each loop over input channels that se-cpu-conv-microkernels marked
     (`se.prefetch_ahead = N`), after bufferization, adds before every
     vector read from a memref (the filter's) a `memref.prefetch` of the same
     memref N input channels ahead. A filter streams from memory
@@ -208,7 +208,7 @@ def SECPUFuseSqueezeIntoProducer
        (or maximum) is taken while the row is in cache;
     3. the squeeze then reduces the N x H x C partials over H, in order.
 
-        The loop over rows is parallel (each row writes its own partials) and
+    The loop over rows is parallel (each row writes its own partials) and
     the final reduction is serial and ordered, so the result does not
     depend on the thread count. U is still written whole: the scale phase
     reads it once. A producer that involves a convolution with a filter
