@@ -169,6 +169,30 @@ func.func @forward(%x: tensor<1x9x9x5xf32>, %r: tensor<1x9x9x48xf32>, %y: tensor
 )mlir";
 }
 
+/// A classifier the microkernels take as a 1x1 convolution: 3 rows, 70
+/// inputs (unrolled by 2), 37 classes (padded with zero columns to whole
+/// filter blocks), then the bias.
+std::string classifierSource() {
+  return R"mlir(
+func.func @forward(%x: tensor<3x70xf32>) -> tensor<3x37xf32> {
+  %s = tosa.const_shape {values = dense<[1, 3, 70]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %f = tosa.reshape %x, %s : (tensor<3x70xf32>, !tosa.shape<3>) -> tensor<1x3x70xf32>
+  %w = "tosa.const"() <{values = )mlir" +
+         denseWeights(70 * 37) +
+         R"mlir( : tensor<1x70x37xf32>}> : () -> tensor<1x70x37xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %mm = tosa.matmul %f, %w, %zp, %zp : (tensor<1x3x70xf32>, tensor<1x70x37xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x37xf32>
+  %b = "tosa.const"() <{values = )mlir" +
+         denseWeights(37) +
+         R"mlir( : tensor<1x1x37xf32>}> : () -> tensor<1x1x37xf32>
+  %a = tosa.add %mm, %b : (tensor<1x3x37xf32>, tensor<1x1x37xf32>) -> tensor<1x3x37xf32>
+  %s2 = tosa.const_shape {values = dense<[3, 37]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %o = tosa.reshape %a, %s2 : (tensor<1x3x37xf32>, !tosa.shape<2>) -> tensor<3x37xf32>
+  return %o : tensor<3x37xf32>
+}
+)mlir";
+}
+
 class LayerNumerics : public ::testing::TestWithParam<LayerCase> {};
 
 TEST_P(LayerNumerics, MatchesGraphReference) {
@@ -219,16 +243,18 @@ TEST_P(LayerNumerics, MatchesGraphReference) {
 
 INSTANTIATE_TEST_SUITE_P(
     Tosa, LayerNumerics,
-    ::testing::Values(LayerCase{"act", kAct}, LayerCase{"dw", kDw},
-                      LayerCase{"pool", kPool}, LayerCase{"softmax", kSoftmax},
-                      LayerCase{"fc", kFc}, LayerCase{"conv", kConv},
-                      LayerCase{"conv_epilogue", convEpilogueSource()},
-                      LayerCase{"conv_epilogue_avx2", convEpilogueSource(),
-                                "cpu=haswell"},
-                      LayerCase{"conv_epilogue_direct", convEpilogueSource(),
-                                "winograd=false"},
-                      LayerCase{"conv_epilogue_tiled", convEpilogueSource(),
-                                "conv-microkernels=false"}),
+    ::testing::Values(
+        LayerCase{"act", kAct}, LayerCase{"dw", kDw}, LayerCase{"pool", kPool},
+        LayerCase{"softmax", kSoftmax}, LayerCase{"fc", kFc},
+        LayerCase{"conv", kConv},
+        LayerCase{"conv_epilogue", convEpilogueSource()},
+        LayerCase{"conv_epilogue_avx2", convEpilogueSource(), "cpu=haswell"},
+        LayerCase{"conv_epilogue_direct", convEpilogueSource(),
+                  "winograd=false"},
+        LayerCase{"conv_epilogue_tiled", convEpilogueSource(),
+                  "conv-microkernels=false"},
+        LayerCase{"classifier", classifierSource()},
+        LayerCase{"classifier_avx2", classifierSource(), "cpu=haswell"}),
     [](const ::testing::TestParamInfo<LayerCase> &info) {
       return std::string(info.param.name);
     });

@@ -17,8 +17,10 @@
 #include "se/Utils/ConstantValues.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -61,7 +63,9 @@ struct MicrokernelPlan {
   int64_t channelUnroll;
   /// Loop over filter blocks outside the loop over tiles, so a block is
   /// read from the cache for every tile instead of the whole filter
-  /// streaming from memory once per tile.
+  /// streaming from memory once per tile. Each tile then prefetches its
+  /// share of the next block into L2, so that the block's stream from
+  /// memory spreads over all the tiles instead of stalling the first.
   bool filterBlocksOutermost;
 
   int64_t blockWidth() const { return lanes * registers; }
@@ -318,7 +322,12 @@ private:
   Accumulators initialAccumulators(Value image, ArrayRef<Position> tile,
                                    Value channel);
   Accumulators accumulate(Accumulators accs, Value image,
-                          ArrayRef<Position> tile, Value block);
+                          ArrayRef<Position> tile, Value first, Value block);
+  /// In the loop over input channels of the tile from flat position
+  /// `first`: a share of the next filter block's prefetch (see
+  /// MicrokernelPlan::filterBlocksOutermost).
+  void prefetchNextBlock(Value first, Value block, Value kh, Value kw,
+                         Value c0);
   /// The first output channel of register `r` of the block at `channel`.
   Value registerChannel(Value channel, int64_t r) {
     return r == 0 ? channel
@@ -335,6 +344,7 @@ private:
   ArrayRef<EpilogueStep> epilogue;
   VectorType vectorType;
   bool filterPerImage = false;
+  Value filterBuffer;
 };
 } // namespace
 
@@ -370,7 +380,8 @@ MicrokernelBuilder::initialAccumulators(Value image, ArrayRef<Position> tile,
 
 MicrokernelBuilder::Accumulators
 MicrokernelBuilder::accumulate(Accumulators accs, Value image,
-                               ArrayRef<Position> tile, Value block) {
+                               ArrayRef<Position> tile, Value first,
+                               Value block) {
   auto loop = [&](int64_t count, int64_t step, Accumulators initial,
                   function_ref<Accumulators(Value, Accumulators)> body,
                   bool overChannels = false) {
@@ -419,6 +430,9 @@ MicrokernelBuilder::accumulate(Accumulators accs, Value image,
       return loop(
           shape.channels, plan.channelUnroll, sums,
           [&](Value c0, Accumulators sums) {
+            if (plan.filterBlocksOutermost && !filterPerImage &&
+                shape.outputH * shape.outputW > plan.positions)
+              prefetchNextBlock(first, block, kh, kw, c0);
             for (int64_t u = 0; u < plan.channelUnroll; ++u) {
               Value c =
                   u == 0 ? c0 : arith::AddIOp::create(b, loc, c0, constant(u));
@@ -429,6 +443,66 @@ MicrokernelBuilder::accumulate(Accumulators accs, Value image,
           /*overChannels=*/true);
     });
   });
+}
+
+void MicrokernelBuilder::prefetchNextBlock(Value first, Value block, Value kh,
+                                           Value kw, Value c0) {
+  // The block streams from memory while the first tile reads it; the
+  // other tiles read it from L2. Each tile prefetches its share of the next
+  // block, so the stream spreads over the whole block's work instead of
+  // bursting in the first tile.
+  int64_t positions = shape.outputH * shape.outputW;
+  int64_t tiles = llvm::divideCeil(positions, plan.positions);
+  int64_t iterations =
+      shape.kernelH * shape.kernelW * shape.channels / plan.channelUnroll;
+  int64_t lineFloats = 16;
+  int64_t linesPerIteration =
+      plan.channelUnroll * plan.blockWidth() / lineFloats;
+  int64_t lines = llvm::divideCeil(linesPerIteration, tiles);
+  int64_t blockFloats =
+      shape.kernelH * shape.kernelW * shape.channels * plan.blockWidth();
+  int64_t filterFloats = blockFloats * (shape.filters / plan.blockWidth());
+  if (!filterBuffer) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointAfterValue(filter);
+    auto tensorType = cast<RankedTensorType>(filter.getType());
+    filterBuffer = bufferization::ToBufferOp::create(
+        b, loc,
+        MemRefType::get(tensorType.getShape(), tensorType.getElementType()),
+        filter, /*read_only=*/true);
+  }
+  // Iteration (kh, kw, c0 / unroll) of tile `first / P`, from the start of
+  // the next block.
+  Value tile = arith::DivUIOp::create(b, loc, first, constant(plan.positions));
+  Value iteration = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, kh, constant(shape.kernelW)), kw);
+  iteration = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, iteration,
+                            constant(shape.channels / plan.channelUnroll)),
+      arith::DivUIOp::create(b, loc, c0, constant(plan.channelUnroll)));
+  iteration = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, tile, constant(iterations)),
+      iteration);
+  Value start = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, block, constant(blockFloats)),
+      constant(blockFloats));
+  start = arith::AddIOp::create(
+      b, loc, start,
+      arith::MulIOp::create(b, loc, iteration, constant(lines * lineFloats)));
+  Value zero = constant(0);
+  for (int64_t line = 0; line < lines; ++line) {
+    Value offset = arith::MinUIOp::create(
+        b, loc,
+        arith::AddIOp::create(b, loc, start, constant(line * lineFloats)),
+        constant(filterFloats - lineFloats));
+    // The flat offset as the last index: prefetches compute the address
+    // without bounds.
+    memref::PrefetchOp::create(b, loc, filterBuffer,
+                               ValueRange{zero, zero, zero, zero, offset},
+                               /*isWrite=*/false, /*localityHint=*/2,
+                               /*isDataCache=*/true);
+  }
 }
 
 Value MicrokernelBuilder::buildTile(Value output, Value image, Value first,
@@ -443,7 +517,7 @@ Value MicrokernelBuilder::buildTile(Value output, Value image, Value first,
   Value channel =
       arith::MulIOp::create(b, loc, block, constant(plan.blockWidth()));
   Accumulators accs = initialAccumulators(image, tile, channel);
-  accs = accumulate(accs, image, tile, block);
+  accs = accumulate(accs, image, tile, first, block);
   for (auto [p, position] : llvm::enumerate(tile))
     for (int64_t r = 0; r < plan.registers; ++r) {
       Value ch = registerChannel(channel, r);
@@ -968,9 +1042,12 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter,
     RankedTensorType paddedType = pad.getResultType();
     Value value = arith::ConstantOp::create(
         rewriter, loc, cast<TypedAttr>(getConstantPaddingAttr(pad)));
-    Value empty = tensor::EmptyOp::create(rewriter, loc, paddedType.getShape(),
-                                          paddedType.getElementType());
-    padded = linalg::FillOp::create(rewriter, loc, value, empty).getResult(0);
+    // A new tensor, not a tensor.empty: CSE would merge the equal fills
+    // of several convolutions' padded results into one value, which
+    // bufferization then copies for every writer but the last.
+    Value buffer = bufferization::AllocTensorOp::create(
+        rewriter, loc, paddedType, ValueRange{});
+    padded = linalg::FillOp::create(rewriter, loc, value, buffer).getResult(0);
     output = tensor::ExtractSliceOp::create(
         rewriter, loc, outputType, padded,
         getAsIndexOpFoldResult(rewriter.getContext(), pad.getStaticLow()),
@@ -1012,16 +1089,117 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter,
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Matrix products with a constant right-hand side
+//===----------------------------------------------------------------------===//
+
+/// `product` (a matmul [M][K] x [K][N], or a batch_matmul [1][M][K] x
+/// [1][K][N]) with a constant right-hand side as a 1x1 convolution of the
+/// image [1][1][M][K] with the filter [1][1][K][N'], N rounded up to whole
+/// filter blocks with zero columns (the classifier's 1000 classes), so that
+/// the microkernels stream the weights once. Returns the convolution, or
+/// null when `product` does not have that form.
+static linalg::Conv2DNhwcHwcfOp
+rewriteProductAsConvolution(RewriterBase &rewriter, linalg::LinalgOp product,
+                            int64_t lanes) {
+  if (product.hasUserDefinedMaps() || product->getNumResults() != 1)
+    return {};
+  Value lhs = product.getDpsInputOperand(0)->get();
+  Value init = product.getDpsInitOperand(0)->get();
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType =
+      cast<RankedTensorType>(product.getDpsInputOperand(1)->get().getType());
+  auto resultType = cast<RankedTensorType>(product->getResult(0).getType());
+  if (!lhsType.hasStaticShape() || !rhsType.hasStaticShape() ||
+      !lhsType.getElementType().isF32() || !rhsType.getElementType().isF32() ||
+      !resultType.getElementType().isF32() ||
+      (lhsType.getRank() == 3 && lhsType.getDimSize(0) != 1))
+    return {};
+  Attribute rhsAttr = getConstantFilter(product.getDpsInputOperand(1)->get());
+  if (!rhsAttr)
+    return {};
+  int64_t rows = lhsType.getDimSize(lhsType.getRank() - 2);
+  int64_t depth = lhsType.getDimSize(lhsType.getRank() - 1);
+  int64_t columns = rhsType.getDimSize(rhsType.getRank() - 1);
+  int64_t paddedColumns =
+      columns % lanes == 0 ? columns : llvm::alignTo(columns, 2 * lanes);
+  auto fill = init.getDefiningOp<linalg::FillOp>();
+  if (!fill && paddedColumns != columns)
+    return {};
+  std::optional<std::vector<float>> values =
+      getF32Values(rhsAttr, depth * columns);
+  if (!values)
+    return {};
+
+  Location loc = product.getLoc();
+  rewriter.setInsertionPoint(product);
+  auto imageType = [&](int64_t width, int64_t channels) {
+    return RankedTensorType::get({1, 1, width, channels},
+                                 rewriter.getF32Type());
+  };
+  RankedTensorType convType = imageType(rows, paddedColumns);
+  SmallVector<ReassociationIndices> toImage =
+      lhsType.getRank() == 2
+          ? SmallVector<ReassociationIndices>{{0, 1, 2}, {3}}
+          : SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}};
+  // The initializer as a 4-D tensor of the padded width: a fill is
+  // repeated; any other tensor (only taken without padding) is reshaped.
+  Value convInit;
+  if (fill) {
+    Value empty = tensor::EmptyOp::create(rewriter, loc, convType.getShape(),
+                                          rewriter.getF32Type());
+    convInit = linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], empty)
+                   .getResult(0);
+  } else {
+    convInit =
+        tensor::ExpandShapeOp::create(rewriter, loc, convType, init, toImage);
+  }
+  std::vector<float> filterValues(depth * paddedColumns, 0.0f);
+  for (int64_t k = 0; k < depth; ++k)
+    std::copy_n(values->begin() + k * columns, columns,
+                filterValues.begin() + k * paddedColumns);
+  Value filter = arith::ConstantOp::create(
+      rewriter, loc,
+      makeF32Resource(RankedTensorType::get({1, 1, depth, paddedColumns},
+                                            rewriter.getF32Type()),
+                      "matmul_hwcf", filterValues));
+  Value image = tensor::ExpandShapeOp::create(
+      rewriter, loc, imageType(rows, depth), lhs, toImage);
+  auto conv = linalg::Conv2DNhwcHwcfOp::create(
+      rewriter, loc, TypeRange{convType}, ValueRange{image, filter},
+      ValueRange{convInit}, rewriter.getI64TensorAttr({1, 1}),
+      rewriter.getI64TensorAttr({1, 1}));
+  Value result = conv.getResult(0);
+  if (paddedColumns != columns)
+    result = tensor::ExtractSliceOp::create(
+        rewriter, loc, imageType(rows, columns), result,
+        ArrayRef<OpFoldResult>(
+            SmallVector<OpFoldResult>(4, rewriter.getIndexAttr(0))),
+        getAsIndexOpFoldResult(rewriter.getContext(),
+                               ArrayRef<int64_t>{1, 1, rows, columns}),
+        SmallVector<OpFoldResult>(4, rewriter.getIndexAttr(1)));
+  rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(product, resultType,
+                                                       result, toImage);
+  return conv;
+}
+
 namespace {
 struct ConvMicrokernelsPass
     : se::impl::SECPUConvMicrokernelsBase<ConvMicrokernelsPass> {
   using Base::Base;
 
   void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    SmallVector<linalg::LinalgOp> products;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op.getOperation()))
+        products.push_back(op);
+    });
+    for (linalg::LinalgOp product : products)
+      (void)rewriteProductAsConvolution(rewriter, product, vectorWidth);
     SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
     getOperation().walk(
         [&](linalg::Conv2DNhwcHwcfOp conv) { convs.push_back(conv); });
-    IRRewriter rewriter(&getContext());
     for (linalg::Conv2DNhwcHwcfOp conv : convs)
       (void)rewriteConvolution(rewriter, conv, vectorWidth, winograd);
   }

@@ -75,13 +75,33 @@ func.func @bias_add_relu(%x: tensor<1x7x7x64xf32>, %r: tensor<1x7x7x32xf32>) -> 
 // A filter over 1 MiB (3 x 3 x 512 x 64): the loop over its two blocks of
 // 32 channels runs outside the loop over tiles (one of 14 positions, one of
 // 2), and is the one marked for threads. Accumulators start at zero (a
-// fill); the filter taps are loops.
+// fill); the filter taps are loops. Each of the 2 tiles prefetches half of
+// the next block into L2 (4 of each iteration's 8 cache lines, clamped to
+// the filter's last line): the tile from position 0 the first half
+// (iteration (kh * 3 + kw) * 128 + c / 4 of 1152), the narrower tile from
+// position 14 the second (1152 iterations on).
 // CHECK-LABEL: func @large_filter
+// CHECK: %[[FILTER:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<2x3x3x512x32xf32> to memref<2x3x3x512x32xf32>
 // CHECK: scf.for %[[BLOCK:.*]] = %c0 to %c2 step %c1
-// CHECK:   scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}) -> (vector<16xf32>,
-// CHECK:     scf.for %{{.*}} = %c0 to %c3 step %c1
-// CHECK:       scf.for %{{.*}} = %c0 to %c512 step %c4
+// CHECK:   scf.for %[[KH:.*]] = %c0 to %c3 step %c1 iter_args({{.*}}) -> (vector<16xf32>,
+// CHECK:     scf.for %[[KW:.*]] = %c0 to %c3 step %c1
+// CHECK:       scf.for %[[C:.*]] = %c0 to %c512 step %c4
+// CHECK:         %[[TAP:.*]] = arith.muli %[[KH]], %c3
+// CHECK:         %[[TAP2:.*]] = arith.addi %[[TAP]], %[[KW]]
+// CHECK:         %[[TAP3:.*]] = arith.muli %[[TAP2]], %c128
+// CHECK:         %[[STEP:.*]] = arith.divui %[[C]], %c4
+// CHECK:         %[[ITER:.*]] = arith.addi %[[TAP3]], %[[STEP]]
+// CHECK:         %[[BASE:.*]] = arith.muli %[[BLOCK]], %c147456
+// CHECK:         %[[NEXT:.*]] = arith.addi %[[BASE]], %c147456
+// CHECK:         %[[LINES:.*]] = arith.muli %[[ITER]], %c64
+// CHECK:         %[[AT:.*]] = arith.addi %[[NEXT]], %[[LINES]]
+// CHECK:         %[[CLAMPED:.*]] = arith.minui %[[AT]], %c294896
+// CHECK:         memref.prefetch %[[FILTER]][%c0, %c0, %c0, %c0, %[[CLAMPED]]], read, locality<2>, data
+// CHECK-COUNT-3: memref.prefetch %[[FILTER]]
+// CHECK-NOT:     memref.prefetch
+// CHECK:         vector.fma
 // CHECK: } {se.parallel_tiles}
+// CHECK: return
 func.func @large_filter(%x: tensor<1x6x6x512xf32>) -> tensor<1x4x4x64xf32> {
   %w = arith.constant dense<0.5> : tensor<3x3x512x64xf32>
   %zero = arith.constant 0.0 : f32
@@ -113,9 +133,12 @@ func.func @not_taken(%x: tensor<1x4x4x8xf32>, %w2: tensor<1x1x8x32xf32>) -> (ten
 // -----
 
 // The padding the next 3x3 convolution reads is written in place: the
-// loops write the interior of the filled padded tensor.
+// loops write the interior of the filled padded tensor, a new tensor
+// (bufferization.alloc_tensor) that CSE cannot merge with another
+// convolution's.
 // CHECK-LABEL: func @padded_result
-// CHECK: %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x9x9x16xf32>)
+// CHECK: %[[NEW:.*]] = bufferization.alloc_tensor() : tensor<1x9x9x16xf32>
+// CHECK: %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[NEW]] : tensor<1x9x9x16xf32>)
 // CHECK: %[[INTERIOR:.*]] = tensor.extract_slice %[[FILL]][0, 1, 1, 0] [1, 7, 7, 16] [1, 1, 1, 1]
 // CHECK: %[[ROWS:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[INTERIOR]])
 // CHECK: %[[PADDED:.*]] = tensor.insert_slice %{{.*}} into %[[FILL]][0, 1, 1, 0] [1, 7, 7, 16] [1, 1, 1, 1]
@@ -132,4 +155,67 @@ func.func @padded_result(%x: tensor<1x7x7x8xf32>) -> tensor<1x9x9x16xf32> {
     tensor.yield %zero : f32
   } : tensor<1x7x7x16xf32> to tensor<1x9x9x16xf32>
   return %p : tensor<1x9x9x16xf32>
+}
+
+// -----
+
+// The classifier: a batch_matmul with a constant right-hand side is a 1x1
+// convolution over [1][1][M][K], its 40 columns padded with zeros to 2
+// filter blocks of 32; the result is the first 40 channels.
+// CHECK-LABEL: func @classifier
+// CHECK-SAME: (%[[X:.*]]: tensor<1x1x64xf32>)
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<conv_blocked{{.*}}> : tensor<2x1x1x64x32xf32>
+// CHECK-DAG: %[[IMAGE:.*]] = tensor.expand_shape %[[X]] {{\[}}[0, 1], [2], [3]] output_shape [1, 1, 1, 64]
+// CHECK: %[[BLOCKS:.*]] = scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x1x1x64xf32>)
+// CHECK:   tensor.extract %[[IMAGE]]
+// CHECK: } {se.parallel_tiles}
+// CHECK: %[[SLICE:.*]] = tensor.extract_slice %[[BLOCKS]][0, 0, 0, 0] [1, 1, 1, 40] [1, 1, 1, 1]
+// CHECK: %[[Y:.*]] = tensor.collapse_shape %[[SLICE]] {{\[}}[0, 1], [2], [3]] : tensor<1x1x1x40xf32> into tensor<1x1x40xf32>
+// CHECK-NOT: linalg.batch_matmul
+// CHECK: return %[[Y]]
+func.func @classifier(%x: tensor<1x1x64xf32>) -> tensor<1x1x40xf32> {
+  %w = arith.constant dense<0.5> : tensor<1x64x40xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x1x40xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1x40xf32>) -> tensor<1x1x40xf32>
+  %y = linalg.batch_matmul ins(%x, %w : tensor<1x1x64xf32>, tensor<1x64x40xf32>) outs(%f : tensor<1x1x40xf32>) -> tensor<1x1x40xf32>
+  return %y : tensor<1x1x40xf32>
+}
+
+// -----
+
+// A matmul of 28 rows whose columns fill whole registers accumulates into
+// any initial tensor, reshaped; 28 positions are two tiles of 14.
+// CHECK-LABEL: func @matmul_into_tensor
+// CHECK-SAME: (%[[X:.*]]: tensor<28x64xf32>, %[[ACC:.*]]: tensor<28x32xf32>)
+// CHECK-DAG: tensor.expand_shape %[[X]] {{\[}}[0, 1, 2], [3]] output_shape [1, 1, 28, 64]
+// CHECK-DAG: %[[INIT:.*]] = tensor.expand_shape %[[ACC]] {{\[}}[0, 1, 2], [3]] output_shape [1, 1, 28, 32]
+// CHECK: scf.for %{{.*}} = %c0 to %c28 step %c14 iter_args(%{{.*}} = %[[INIT]])
+// CHECK:   vector.transfer_read %[[INIT]]
+// CHECK: } {se.parallel_tiles}
+// CHECK-NOT: linalg.matmul
+func.func @matmul_into_tensor(%x: tensor<28x64xf32>, %acc: tensor<28x32xf32>) -> tensor<28x32xf32> {
+  %w = arith.constant dense<0.5> : tensor<64x32xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<28x64xf32>, tensor<64x32xf32>) outs(%acc : tensor<28x32xf32>) -> tensor<28x32xf32>
+  return %y : tensor<28x32xf32>
+}
+
+// -----
+
+// Left for se-cpu-tile-and-vectorize: a right-hand side that is not a
+// constant, columns to pad without a fill to repeat, a transposed operand.
+// CHECK-LABEL: func @products_not_taken
+// CHECK: linalg.matmul
+// CHECK: linalg.matmul
+// CHECK: linalg.matmul
+func.func @products_not_taken(%x: tensor<4x64xf32>, %w: tensor<64x32xf32>, %acc: tensor<4x40xf32>) -> (tensor<4x32xf32>, tensor<4x40xf32>, tensor<4x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x32xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x32xf32>) -> tensor<4x32xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<4x64xf32>, tensor<64x32xf32>) outs(%f : tensor<4x32xf32>) -> tensor<4x32xf32>
+  %w2 = arith.constant dense<0.5> : tensor<64x40xf32>
+  %y2 = linalg.matmul ins(%x, %w2 : tensor<4x64xf32>, tensor<64x40xf32>) outs(%acc : tensor<4x40xf32>) -> tensor<4x40xf32>
+  %w3 = arith.constant dense<0.5> : tensor<32x64xf32>
+  %y3 = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%x, %w3 : tensor<4x64xf32>, tensor<32x64xf32>) outs(%f : tensor<4x32xf32>) -> tensor<4x32xf32>
+  return %y, %y2, %y3 : tensor<4x32xf32>, tensor<4x40xf32>, tensor<4x32xf32>
 }

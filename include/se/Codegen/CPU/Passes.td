@@ -120,11 +120,22 @@ def SECPUConvMicrokernels
     store; the fused consumers disappear. A constant padding that is the
     only user of the result (the next 3x3 convolution's or the pooling's
     input) is written in place: the loops write the interior of the filled,
-    padded tensor. Filters larger than 1 MiB put the loop over filter blocks
-    outside the loop over tiles so each block stays in cache. The outermost
+    padded tensor (a `bufferization.alloc_tensor`, so that CSE does not merge
+    equal fills into one buffer that bufferization would copy). Filters
+    larger than 1 MiB put the loop over filter blocks outside the loop over
+    tiles so each block stays in cache; each tile then prefetches its share
+    of the next block into L2 (`memref.prefetch` through a read-only
+    `bufferization.to_buffer` of the filter), so that the block's stream
+    from memory spreads over all the tiles. The outermost
     loop with more than one iteration is marked for
     se-cpu-parallelize-tile-loops. Convolutions this pass does not take stay
     for se-cpu-tile-and-vectorize.
+
+    A `linalg.matmul` [M][K] x [K][N] (or a `linalg.batch_matmul` of batch
+    1) with a constant right-hand side, the classifier, is first rewritten
+    as a 1x1 convolution over [1][1][M][K]; N is padded with zero filter
+    columns to whole filter blocks when it is not whole vectors (then only
+    a fill initializer is taken), and the result is the first N channels.
 
     With `winograd`, a 3x3 convolution with stride 1 over whole 2x2 output
     tiles is computed as Winograd F(2x2, 3x3): a loop transforms each 4x4
@@ -144,7 +155,9 @@ def SECPUConvMicrokernels
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect",
+    "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect"
