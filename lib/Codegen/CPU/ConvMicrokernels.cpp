@@ -629,6 +629,43 @@ static tensor::PadOp getConstantPadding(Value value) {
   return pad;
 }
 
+/// A new tensor of `pad`'s result type filled with its padding value.
+static Value fillPaddedTensor(RewriterBase &rewriter, Location loc,
+                              tensor::PadOp pad) {
+  Value value = arith::ConstantOp::create(
+      rewriter, loc, cast<TypedAttr>(getConstantPaddingAttr(pad)));
+  // A new tensor, not a tensor.empty: CSE would merge equal fills of
+  // several paddings into one value, which bufferization then copies for
+  // every writer but the last.
+  Value buffer = bufferization::AllocTensorOp::create(
+      rewriter, loc, pad.getResultType(), ValueRange{});
+  return linalg::FillOp::create(rewriter, loc, value, buffer).getResult(0);
+}
+
+/// Rewrites a static constant `pad` of a convolution's input that no loop
+/// writes in place (a function argument, say) as a fill and an insertion of
+/// the interior: the fill is then tiled and run on all threads like any
+/// other, and the interior is copied row by row
+/// (se-cpu-expand-strided-copies), instead of both running serially in the
+/// padding's bufferization.
+static void decomposeInputPadding(RewriterBase &rewriter, tensor::PadOp pad) {
+  if (!pad.getResultType().hasStaticShape() ||
+      !pad.getSourceType().hasStaticShape() ||
+      ShapedType::isDynamicShape(pad.getStaticLow()) ||
+      !getConstantPaddingAttr(pad))
+    return;
+  rewriter.setInsertionPoint(pad);
+  Location loc = pad.getLoc();
+  Value filled = fillPaddedTensor(rewriter, loc, pad);
+  int64_t rank = pad.getResultType().getRank();
+  rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
+      pad, pad.getSource(), filled,
+      getAsIndexOpFoldResult(rewriter.getContext(), pad.getStaticLow()),
+      getAsIndexOpFoldResult(rewriter.getContext(),
+                             pad.getSourceType().getShape()),
+      SmallVector<OpFoldResult>(rank, rewriter.getIndexAttr(1)));
+}
+
 /// The filter as [F / W][KH][KW][C][W] for filter blocks of width W, from
 /// KH x KW x C x F.
 static DenseResourceElementsAttr
@@ -1039,20 +1076,17 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter,
   tensor::PadOp pad = getConstantPadding(result);
   Value padded;
   if (pad) {
-    RankedTensorType paddedType = pad.getResultType();
-    Value value = arith::ConstantOp::create(
-        rewriter, loc, cast<TypedAttr>(getConstantPaddingAttr(pad)));
-    // A new tensor, not a tensor.empty: CSE would merge the equal fills
-    // of several convolutions' padded results into one value, which
-    // bufferization then copies for every writer but the last.
-    Value buffer = bufferization::AllocTensorOp::create(
-        rewriter, loc, paddedType, ValueRange{});
-    padded = linalg::FillOp::create(rewriter, loc, value, buffer).getResult(0);
+    padded = fillPaddedTensor(rewriter, loc, pad);
     output = tensor::ExtractSliceOp::create(
         rewriter, loc, outputType, padded,
         getAsIndexOpFoldResult(rewriter.getContext(), pad.getStaticLow()),
         getAsIndexOpFoldResult(rewriter.getContext(), outputType.getShape()),
         SmallVector<OpFoldResult>(4, rewriter.getIndexAttr(1)));
+  }
+  if (auto inputPad = input.getDefiningOp<tensor::PadOp>()) {
+    decomposeInputPadding(rewriter, inputPad);
+    input = conv.getInputs()[0];
+    rewriter.setInsertionPoint(last);
   }
   SmallVector<Operation *> parallelLoops;
   Value written;

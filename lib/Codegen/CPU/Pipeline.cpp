@@ -205,7 +205,9 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
   // Vectors and loops to the LLVM dialect.
   pm.addPass(createSEExportCInterface());
   pm.addNestedPass<func::FuncOp>(createSECPUPrefetchFilters());
-  pm.addNestedPass<func::FuncOp>(createSECPUExpandStridedCopies());
+  SECPUExpandStridedCopiesOptions copies;
+  copies.threads = options.threads;
+  pm.addNestedPass<func::FuncOp>(createSECPUExpandStridedCopies(copies));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addNestedPass<func::FuncOp>(createSECPULowerVectors());
   // Every access is a load, store or transfer now, and the loops still

@@ -205,6 +205,19 @@ bool addTraffic(Operation *root, Traffic &traffic,
     }
     if (inRows.contains(op))
       return;
+    if (auto copy = dyn_cast<memref::CopyOp>(op)) {
+      // A copy (one row of a padding copy, say) loads its source and stores
+      // its target.
+      std::optional<int64_t> count = tripCount(op);
+      int64_t bytes = bufferBytes(copy.getSource());
+      if (!count || bytes == 0) {
+        complete = false;
+        return;
+      }
+      traffic[rootBuffer(copy.getSource())].first += *count * bytes;
+      traffic[rootBuffer(copy.getTarget())].second += *count * bytes;
+      return;
+    }
     auto info = access(op);
     if (!info || !isa<MemRefType>(std::get<0>(*info).getType()))
       return;

@@ -219,3 +219,28 @@ func.func @products_not_taken(%x: tensor<4x64xf32>, %w: tensor<64x32xf32>, %acc:
   %y3 = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%x, %w3 : tensor<4x64xf32>, tensor<32x64xf32>) outs(%f : tensor<4x32xf32>) -> tensor<4x32xf32>
   return %y, %y2, %y3 : tensor<4x32xf32>, tensor<4x40xf32>, tensor<4x32xf32>
 }
+
+// -----
+
+// A padded input that no loop writes in place (an argument) becomes a fill
+// of a new tensor with the interior inserted, which the loops read: the
+// fill is tiled and threaded like any other, the insertion a row copy.
+// CHECK-LABEL: func @padded_input
+// CHECK-SAME: (%[[X:.*]]: tensor<1x7x7x16xf32>)
+// CHECK: %[[NEW:.*]] = bufferization.alloc_tensor() : tensor<1x9x9x16xf32>
+// CHECK: %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[NEW]] : tensor<1x9x9x16xf32>)
+// CHECK: %[[PADDED:.*]] = tensor.insert_slice %[[X]] into %[[FILL]][0, 1, 1, 0] [1, 7, 7, 16] [1, 1, 1, 1]
+// CHECK-NOT: tensor.pad
+// CHECK: tensor.extract %[[PADDED]]
+func.func @padded_input(%x: tensor<1x7x7x16xf32>) -> tensor<1x7x7x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %cc: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x7x7x16xf32> to tensor<1x9x9x16xf32>
+  %w = arith.constant dense<0.5> : tensor<3x3x16x32xf32>
+  %e = tensor.empty() : tensor<1x7x7x32xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x7x7x32xf32>) -> tensor<1x7x7x32xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : tensor<1x9x9x16xf32>, tensor<3x3x16x32xf32>) outs(%init : tensor<1x7x7x32xf32>) -> tensor<1x7x7x32xf32>
+  return %c : tensor<1x7x7x32xf32>
+}

@@ -254,14 +254,27 @@ def SECPULowerVectors : Pass<"se-cpu-lower-vectors", "::mlir::func::FuncOp"> {
 
 def SECPUExpandStridedCopies
     : Pass<"se-cpu-expand-strided-copies", "::mlir::func::FuncOp"> {
-  let summary = "Turn copies between strided memrefs into loops";
+  let summary = "Turn copies between strided memrefs into rows or loops";
   let description = [{
     Rewrites every `memref.copy` whose source or target is not contiguous
-    into `linalg.copy`, which the loop lowering expands. Contiguous copies
-    stay and become `memcpy`. Compiled code thus never calls the
-    `memrefCopy` helper of MLIR's runner library and needs no runtime.
+    (a feature map copied into the interior of its zero padding, say):
+    when both are contiguous over their inner dimensions for at least 256
+    bytes, into a loop nest over the outer dimensions that copies one
+    contiguous row per iteration (a `memcpy` each), an `scf.parallel` when
+    the copy moves 512 KiB or more and `threads` > 1; otherwise into
+    `linalg.copy`, which the loop lowering expands. Contiguous copies stay
+    and become `memcpy`. Compiled code thus never calls the `memrefCopy`
+    helper of MLIR's runner library and needs no runtime.
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+  let options = [
+    Option<"threads", "threads", "int64_t", "1",
+           "Threads of the generated code: large copies run on all of them">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect"
+  ];
 }
 
 def SECPUAllocateReturnedShapes
