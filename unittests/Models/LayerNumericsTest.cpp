@@ -193,6 +193,74 @@ func.func @forward(%x: tensor<3x70xf32>) -> tensor<3x37xf32> {
 )mlir";
 }
 
+/// Grouped convolutions (the zoo's ResNeXt form) the microkernels take:
+/// groups of 4 and 8 channels (narrower than an AVX-512 vector: shuffled
+/// across the lanes of each group), the first with the bias and ReLU after
+/// it, and groups of 16 channels with stride 2 (one group per filter
+/// block).
+std::string groupedSource() {
+  return R"mlir(
+func.func @forward(%x: tensor<1x10x10x64xf32>, %y: tensor<1x6x6x32xf32>, %z: tensor<1x9x9x64xf32>) -> (tensor<1x8x8x64xf32>, tensor<1x4x4x32xf32>, tensor<1x4x4x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %xe = tensor.expand_shape %x [[0], [1], [2], [3, 4]] output_shape [1, 10, 10, 16, 4] : tensor<1x10x10x64xf32> into tensor<1x10x10x16x4xf32>
+  %wx = "tosa.const"() <{values = )mlir" +
+         denseWeights(16 * 4 * 3 * 3 * 4) +
+         R"mlir( : tensor<16x4x3x3x4xf32>}> : () -> tensor<16x4x3x3x4xf32>
+  %ex = tensor.empty() : tensor<1x8x8x16x4xf32>
+  %fx = linalg.fill ins(%zero : f32) outs(%ex : tensor<1x8x8x16x4xf32>) -> tensor<1x8x8x16x4xf32>
+  %cx = linalg.conv_2d_nhwgc_gfhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xe, %wx : tensor<1x10x10x16x4xf32>, tensor<16x4x3x3x4xf32>) outs(%fx : tensor<1x8x8x16x4xf32>) -> tensor<1x8x8x16x4xf32>
+  %rx = tensor.collapse_shape %cx [[0], [1], [2], [3, 4]] : tensor<1x8x8x16x4xf32> into tensor<1x8x8x64xf32>
+  %bx = "tosa.const"() <{values = )mlir" +
+         denseWeights(64) +
+         R"mlir( : tensor<1x1x1x64xf32>}> : () -> tensor<1x1x1x64xf32>
+  %ax = tosa.add %rx, %bx : (tensor<1x8x8x64xf32>, tensor<1x1x1x64xf32>) -> tensor<1x8x8x64xf32>
+  %ox = tosa.clamp %ax {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (tensor<1x8x8x64xf32>) -> tensor<1x8x8x64xf32>
+  %ye = tensor.expand_shape %y [[0], [1], [2], [3, 4]] output_shape [1, 6, 6, 4, 8] : tensor<1x6x6x32xf32> into tensor<1x6x6x4x8xf32>
+  %wy = "tosa.const"() <{values = )mlir" +
+         denseWeights(4 * 8 * 3 * 3 * 8) +
+         R"mlir( : tensor<4x8x3x3x8xf32>}> : () -> tensor<4x8x3x3x8xf32>
+  %ey = tensor.empty() : tensor<1x4x4x4x8xf32>
+  %fy = linalg.fill ins(%zero : f32) outs(%ey : tensor<1x4x4x4x8xf32>) -> tensor<1x4x4x4x8xf32>
+  %cy = linalg.conv_2d_nhwgc_gfhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%ye, %wy : tensor<1x6x6x4x8xf32>, tensor<4x8x3x3x8xf32>) outs(%fy : tensor<1x4x4x4x8xf32>) -> tensor<1x4x4x4x8xf32>
+  %ry = tensor.collapse_shape %cy [[0], [1], [2], [3, 4]] : tensor<1x4x4x4x8xf32> into tensor<1x4x4x32xf32>
+  %ze = tensor.expand_shape %z [[0], [1], [2], [3, 4]] output_shape [1, 9, 9, 4, 16] : tensor<1x9x9x64xf32> into tensor<1x9x9x4x16xf32>
+  %wz = "tosa.const"() <{values = )mlir" +
+         denseWeights(4 * 16 * 3 * 3 * 16) +
+         R"mlir( : tensor<4x16x3x3x16xf32>}> : () -> tensor<4x16x3x3x16xf32>
+  %ez = tensor.empty() : tensor<1x4x4x4x16xf32>
+  %fz = linalg.fill ins(%zero : f32) outs(%ez : tensor<1x4x4x4x16xf32>) -> tensor<1x4x4x4x16xf32>
+  %cz = linalg.conv_2d_nhwgc_gfhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%ze, %wz : tensor<1x9x9x4x16xf32>, tensor<4x16x3x3x16xf32>) outs(%fz : tensor<1x4x4x4x16xf32>) -> tensor<1x4x4x4x16xf32>
+  %rz = tensor.collapse_shape %cz [[0], [1], [2], [3, 4]] : tensor<1x4x4x4x16xf32> into tensor<1x4x4x64xf32>
+  return %ox, %ry, %rz : tensor<1x8x8x64xf32>, tensor<1x4x4x32xf32>, tensor<1x4x4x64xf32>
+}
+)mlir";
+}
+
+/// Depthwise convolutions (MobileNet's) the microkernels take as groups of
+/// one channel: 32 channels with padding, the bias and ReLU6 fused, and 48
+/// channels with stride 2.
+std::string depthwiseSource() {
+  return R"mlir(
+func.func @forward(%x: tensor<1x9x9x32xf32>, %y: tensor<1x9x9x48xf32>) -> (tensor<1x9x9x32xf32>, tensor<1x4x4x48xf32>) {
+  %w = "tosa.const"() <{values = )mlir" +
+         denseWeights(3 * 3 * 32) +
+         R"mlir( : tensor<3x3x32x1xf32>}> : () -> tensor<3x3x32x1xf32>
+  %b = "tosa.const"() <{values = )mlir" +
+         denseWeights(32) + R"mlir( : tensor<32xf32>}> : () -> tensor<32xf32>
+  %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %c = tosa.depthwise_conv2d %x, %w, %b, %z, %z {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x9x9x32xf32>, tensor<3x3x32x1xf32>, tensor<32xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x9x9x32xf32>
+  %o = tosa.clamp %c {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<1x9x9x32xf32>) -> tensor<1x9x9x32xf32>
+  %w2 = "tosa.const"() <{values = )mlir" +
+         denseWeights(3 * 3 * 48) +
+         R"mlir( : tensor<3x3x48x1xf32>}> : () -> tensor<3x3x48x1xf32>
+  %b2 = "tosa.const"() <{values = )mlir" +
+         denseWeights(48) + R"mlir( : tensor<48xf32>}> : () -> tensor<48xf32>
+  %c2 = tosa.depthwise_conv2d %y, %w2, %b2, %z, %z {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x9x9x48xf32>, tensor<3x3x48x1xf32>, tensor<48xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x48xf32>
+  return %o, %c2 : tensor<1x9x9x32xf32>, tensor<1x4x4x48xf32>
+}
+)mlir";
+}
+
 class LayerNumerics : public ::testing::TestWithParam<LayerCase> {};
 
 TEST_P(LayerNumerics, MatchesGraphReference) {
@@ -254,7 +322,14 @@ INSTANTIATE_TEST_SUITE_P(
         LayerCase{"conv_epilogue_tiled", convEpilogueSource(),
                   "conv-microkernels=false"},
         LayerCase{"classifier", classifierSource()},
-        LayerCase{"classifier_avx2", classifierSource(), "cpu=haswell"}),
+        LayerCase{"classifier_avx2", classifierSource(), "cpu=haswell"},
+        LayerCase{"grouped", groupedSource()},
+        LayerCase{"grouped_avx2", groupedSource(), "cpu=haswell"},
+        LayerCase{"grouped_tiled", groupedSource(), "conv-microkernels=false"},
+        LayerCase{"depthwise", depthwiseSource()},
+        LayerCase{"depthwise_avx2", depthwiseSource(), "cpu=haswell"},
+        LayerCase{"depthwise_tiled", depthwiseSource(),
+                  "conv-microkernels=false"}),
     [](const ::testing::TestParamInfo<LayerCase> &info) {
       return std::string(info.param.name);
     });

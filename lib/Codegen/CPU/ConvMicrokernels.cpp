@@ -38,11 +38,16 @@ using namespace mlir::se;
 
 namespace {
 
-/// Static sizes of an NHWC x HWCF convolution.
+/// Static sizes of an NHWC convolution. A grouped convolution reads
+/// `channels` input channels of its group per output channel: input channel
+/// g * channels + c for the `filters / groups` output channels of group g.
 struct ConvShape {
   int64_t batch, inputH, inputW, channels;
   int64_t outputH, outputW, filters;
   int64_t kernelH, kernelW, strideH, strideW;
+  int64_t groups = 1;
+
+  int64_t groupFilters() const { return filters / groups; }
 
   int64_t filterBytes() const {
     return kernelH * kernelW * channels * filters * 4;
@@ -61,6 +66,14 @@ struct MicrokernelPlan {
   int64_t positions;
   /// Input channels per iteration of the innermost loop.
   int64_t channelUnroll;
+  /// Groups narrower than a vector (a vector spans several groups, each
+  /// with as many input as output channels; depthwise: one each): per
+  /// filter tap the tile loads each position's input vector, and for each
+  /// input channel c of a group, shuffles every group's channel c across
+  /// the group's lanes and multiplies it with the filter vector of c.
+  /// Otherwise the filter block lies in one group, whose input channels
+  /// are broadcast one by one.
+  bool groupShuffle = false;
   /// Loop over filter blocks outside the loop over tiles, so a block is
   /// read from the cache for every tile instead of the whole filter
   /// streaming from memory once per tile. Each tile then prefetches its
@@ -69,6 +82,14 @@ struct MicrokernelPlan {
   bool filterBlocksOutermost;
 
   int64_t blockWidth() const { return lanes * registers; }
+};
+
+/// How a constant filter is laid out.
+enum class FilterLayout {
+  /// [KH][KW][C][F].
+  HWCF,
+  /// [G][F / G][KH][KW][C], C the input channels of a group.
+  GFHWC,
 };
 
 /// How the accumulators start.
@@ -104,9 +125,23 @@ static std::optional<MicrokernelPlan> planMicrokernel(const ConvShape &shape,
   // bandwidth of a 7 x 4 tile.
   int64_t vectors = shape.filters / lanes;
   plan.registers = vectors % 2 == 0 ? 2 : 1;
+  int64_t groupFilters = shape.groupFilters();
+  if (shape.groups > 1) {
+    if (groupFilters % lanes == 0) {
+      // A filter block must not straddle two groups.
+      plan.registers = groupFilters % (2 * lanes) == 0 ? 2 : 1;
+    } else if (lanes % groupFilters == 0 && shape.channels == groupFilters) {
+      plan.groupShuffle = true;
+    } else {
+      return std::nullopt;
+    }
+  }
   int64_t maxPositions =
       lanes >= 16 ? 28 / plan.registers : 12 / plan.registers;
   maxPositions = std::min<int64_t>(maxPositions, lanes >= 16 ? 14 : 12);
+  // The input vector and its shuffle take two more registers.
+  if (plan.groupShuffle)
+    maxPositions = std::min<int64_t>(maxPositions, lanes >= 16 ? 12 : 5);
   // The widest tile that divides the output positions if one is nearly as
   // wide; else the widest, and a narrower tile for the rest.
   int64_t positions = shape.outputH * shape.outputW;
@@ -321,8 +356,11 @@ private:
                   int64_t count);
   Accumulators initialAccumulators(Value image, ArrayRef<Position> tile,
                                    Value channel);
+  /// The tile's sums over the filter taps and input channels; `channel`
+  /// is the block's first output channel.
   Accumulators accumulate(Accumulators accs, Value image,
-                          ArrayRef<Position> tile, Value first, Value block);
+                          ArrayRef<Position> tile, Value first, Value block,
+                          Value channel);
   /// In the loop over input channels of the tile from flat position
   /// `first`: a share of the next filter block's prefetch (see
   /// MicrokernelPlan::filterBlocksOutermost).
@@ -381,7 +419,14 @@ MicrokernelBuilder::initialAccumulators(Value image, ArrayRef<Position> tile,
 MicrokernelBuilder::Accumulators
 MicrokernelBuilder::accumulate(Accumulators accs, Value image,
                                ArrayRef<Position> tile, Value first,
-                               Value block) {
+                               Value block, Value channel) {
+  // The first input channel of the block's group.
+  Value groupBase;
+  if (shape.groups > 1 && !plan.groupShuffle)
+    groupBase = arith::MulIOp::create(
+        b, loc,
+        arith::DivUIOp::create(b, loc, channel, constant(shape.groupFilters())),
+        constant(shape.channels));
   auto loop = [&](int64_t count, int64_t step, Accumulators initial,
                   function_ref<Accumulators(Value, Accumulators)> body,
                   bool overChannels = false) {
@@ -410,14 +455,42 @@ MicrokernelBuilder::accumulate(Accumulators accs, Value image,
                            {block, kh, kw, c, constant(r * plan.lanes)});
       weights.push_back(weight);
     }
+    // The block's group's input channel c.
+    Value inputChannel =
+        groupBase ? arith::AddIOp::create(b, loc, groupBase, c) : c;
     for (auto [p, in] : llvm::enumerate(inputs)) {
       Value x = broadcast(tensor::ExtractOp::create(
-          b, loc, input, ValueRange{image, in.row, in.column, c}));
+          b, loc, input, ValueRange{image, in.row, in.column, inputChannel}));
       for (int64_t r = 0; r < plan.registers; ++r) {
         Value &sum = sums[p * plan.registers + r];
         sum = vector::FMAOp::create(b, loc, x, weights[r], sum);
       }
     }
+  };
+  // Per filter tap, for narrow groups: per position and register, one input
+  // vector; per input channel c of the groups, c shuffled across each
+  // group's lanes, one filter vector and one FMA.
+  auto groupShuffleStep = [&](Value kh, Value kw, ArrayRef<Position> inputs,
+                              Accumulators &sums) {
+    int64_t width = shape.channels;
+    for (auto [p, in] : llvm::enumerate(inputs))
+      for (int64_t r = 0; r < plan.registers; ++r) {
+        Value x = readVector(
+            input, {image, in.row, in.column, registerChannel(channel, r)});
+        Value &sum = sums[p * plan.registers + r];
+        for (int64_t c = 0; c < width; ++c) {
+          Value xc = x;
+          if (width > 1) {
+            SmallVector<int64_t> lanesOfC;
+            for (int64_t lane = 0; lane < plan.lanes; ++lane)
+              lanesOfC.push_back(lane / width * width + c);
+            xc = vector::ShuffleOp::create(b, loc, x, x, lanesOfC);
+          }
+          Value weight = readVector(
+              filter, {block, kh, kw, constant(c), constant(r * plan.lanes)});
+          sum = vector::FMAOp::create(b, loc, xc, weight, sum);
+        }
+      }
   };
   return loop(shape.kernelH, 1, accs, [&](Value kh, Accumulators sums) {
     return loop(shape.kernelW, 1, sums, [&](Value kw, Accumulators sums) {
@@ -427,6 +500,10 @@ MicrokernelBuilder::accumulate(Accumulators accs, Value image,
         inputs.push_back(
             {scaleAndOffset(b, loc, position.row, shape.strideH, kh),
              scaleAndOffset(b, loc, position.column, shape.strideW, kw)});
+      if (plan.groupShuffle) {
+        groupShuffleStep(kh, kw, inputs, sums);
+        return sums;
+      }
       return loop(
           shape.channels, plan.channelUnroll, sums,
           [&](Value c0, Accumulators sums) {
@@ -517,7 +594,7 @@ Value MicrokernelBuilder::buildTile(Value output, Value image, Value first,
   Value channel =
       arith::MulIOp::create(b, loc, block, constant(plan.blockWidth()));
   Accumulators accs = initialAccumulators(image, tile, channel);
-  accs = accumulate(accs, image, tile, first, block);
+  accs = accumulate(accs, image, tile, first, block, channel);
   for (auto [p, position] : llvm::enumerate(tile))
     for (int64_t r = 0; r < plan.registers; ++r) {
       Value ch = registerChannel(channel, r);
@@ -648,17 +725,17 @@ static Value fillPaddedTensor(RewriterBase &rewriter, Location loc,
 /// other, and the interior is copied row by row
 /// (se-cpu-expand-strided-copies), instead of both running serially in the
 /// padding's bufferization.
-static void decomposeInputPadding(RewriterBase &rewriter, tensor::PadOp pad) {
+static Value decomposeInputPadding(RewriterBase &rewriter, tensor::PadOp pad) {
   if (!pad.getResultType().hasStaticShape() ||
       !pad.getSourceType().hasStaticShape() ||
       ShapedType::isDynamicShape(pad.getStaticLow()) ||
       !getConstantPaddingAttr(pad))
-    return;
+    return pad.getResult();
   rewriter.setInsertionPoint(pad);
   Location loc = pad.getLoc();
   Value filled = fillPaddedTensor(rewriter, loc, pad);
   int64_t rank = pad.getResultType().getRank();
-  rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
+  return rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
       pad, pad.getSource(), filled,
       getAsIndexOpFoldResult(rewriter.getContext(), pad.getStaticLow()),
       getAsIndexOpFoldResult(rewriter.getContext(),
@@ -668,21 +745,30 @@ static void decomposeInputPadding(RewriterBase &rewriter, tensor::PadOp pad) {
 
 /// The filter as [F / W][KH][KW][C][W] for filter blocks of width W, from
 /// KH x KW x C x F.
-static DenseResourceElementsAttr
-packFilterBlocks(Attribute hwcf, const ConvShape &shape, int64_t width) {
+static DenseResourceElementsAttr packFilterBlocks(Attribute filter,
+                                                  FilterLayout layout,
+                                                  const ConvShape &shape,
+                                                  int64_t width) {
   int64_t count = shape.filterBytes() / 4;
-  std::optional<std::vector<float>> values = getF32Values(hwcf, count);
+  std::optional<std::vector<float>> values = getF32Values(filter, count);
   if (!values)
     return {};
   std::vector<float> blocked(count);
-  int64_t spatial = shape.kernelH * shape.kernelW * shape.channels;
-  for (int64_t k = 0; k < spatial; ++k)
-    for (int64_t f = 0; f < shape.filters; ++f)
-      blocked[((f / width) * spatial + k) * width + f % width] =
-          (*values)[k * shape.filters + f];
+  int64_t taps = shape.kernelH * shape.kernelW;
+  int64_t spatial = taps * shape.channels;
+  for (int64_t t = 0; t < taps; ++t)
+    for (int64_t c = 0; c < shape.channels; ++c)
+      for (int64_t f = 0; f < shape.filters; ++f) {
+        int64_t k = t * shape.channels + c;
+        // [KH][KW][C][F], or [G][F / G][KH][KW][C] for a grouped filter.
+        int64_t from = layout == FilterLayout::HWCF ? k * shape.filters + f
+                                                    : f * spatial + k;
+        blocked[((f / width) * spatial + k) * width + f % width] =
+            (*values)[from];
+      }
   auto type = RankedTensorType::get({shape.filters / width, shape.kernelH,
                                      shape.kernelW, shape.channels, width},
-                                    Float32Type::get(hwcf.getContext()));
+                                    Float32Type::get(filter.getContext()));
   return makeF32Resource(type, "conv_blocked", blocked);
 }
 
@@ -998,9 +1084,30 @@ static Value buildWinograd(OpBuilder &b, Location loc, const ConvShape &shape,
   return chunks.getResult(0);
 }
 
-static LogicalResult rewriteConvolution(RewriterBase &rewriter,
-                                        linalg::Conv2DNhwcHwcfOp conv,
-                                        int64_t lanes, bool allowWinograd) {
+namespace {
+/// A convolution the microkernels take, seen as NHWC to NHWC.
+struct ConvMatch {
+  Operation *conv;
+  /// The NHWC input (the channels of all groups).
+  Value input;
+  ConvShape shape;
+  Attribute filter;
+  FilterLayout layout;
+  /// The NHWC result: the convolution's, or the reshape of a grouped one.
+  Value result;
+  /// That reshape, erased with the convolution.
+  Operation *reshape = nullptr;
+  /// The initializer; for a grouped convolution, made once the match is
+  /// certain (see `makeGroupedInitializer`).
+  Initializer init;
+  /// Where the loops write unless an element-wise consumer is fused: the
+  /// initializer's destination, or the initial tensor itself.
+  Value output;
+};
+} // namespace
+
+static std::optional<ConvMatch>
+matchConvolution(linalg::Conv2DNhwcHwcfOp conv) {
   Value input = conv.getInputs()[0];
   auto inputType = cast<RankedTensorType>(input.getType());
   auto filterType = cast<RankedTensorType>(conv.getInputs()[1].getType());
@@ -1011,10 +1118,10 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter,
       !outputType.getElementType().isF32() ||
       !llvm::all_of(conv.getDilations(),
                     [](const APInt &d) { return d.isOne(); }))
-    return failure();
+    return std::nullopt;
   Attribute filterAttr = getConstantFilter(conv.getInputs()[1]);
   if (!filterAttr)
-    return failure();
+    return std::nullopt;
   SmallVector<int64_t> strides =
       llvm::map_to_vector(conv.getStrides(), [](const APInt &stride) {
         return stride.getSExtValue();
@@ -1023,6 +1130,151 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter,
                     hwcf = filterType.getShape();
   ConvShape shape{in[0],  in[1],   in[2],   in[3],      out[1],    out[2],
                   out[3], hwcf[0], hwcf[1], strides[0], strides[1]};
+  Initializer init = classifyInitializer(conv.getOutputs()[0]);
+  Value output = conv.getOutputs()[0];
+  if (init.kind != Initializer::Kind::Tensor)
+    output = cast<DestinationStyleOpInterface>(output.getDefiningOp())
+                 .getDpsInits()[0];
+  return ConvMatch{
+      conv,    input, shape, filterAttr, FilterLayout::HWCF, conv.getResult(0),
+      nullptr, init,  output};
+}
+
+/// A grouped convolution [N][H][W][G][C] x [G][F][KH][KW][C] whose result
+/// is only reshaped to NHWC (the model zoo's and the importer's form).
+static std::optional<ConvMatch>
+matchGroupedConvolution(linalg::Conv2DNhwgcGfhwcOp conv) {
+  auto inputType = cast<RankedTensorType>(conv.getInputs()[0].getType());
+  auto filterType = cast<RankedTensorType>(conv.getInputs()[1].getType());
+  auto outputType = cast<RankedTensorType>(conv.getResultTypes()[0]);
+  if (!inputType.hasStaticShape() || !filterType.hasStaticShape() ||
+      !outputType.hasStaticShape() || !inputType.getElementType().isF32() ||
+      !filterType.getElementType().isF32() ||
+      !outputType.getElementType().isF32() ||
+      !llvm::all_of(conv.getDilations(),
+                    [](const APInt &d) { return d.isOne(); }) ||
+      !conv->getResult(0).hasOneUse())
+    return std::nullopt;
+  auto reshape =
+      dyn_cast<tensor::CollapseShapeOp>(*conv->getResult(0).getUsers().begin());
+  SmallVector<ReassociationIndices> groupsToChannels = {{0}, {1}, {2}, {3, 4}};
+  if (!reshape || reshape.getReassociationIndices() != groupsToChannels)
+    return std::nullopt;
+  Attribute filterAttr = getConstantFilter(conv.getInputs()[1]);
+  if (!filterAttr)
+    return std::nullopt;
+  SmallVector<int64_t> strides =
+      llvm::map_to_vector(conv.getStrides(), [](const APInt &stride) {
+        return stride.getSExtValue();
+      });
+  ArrayRef<int64_t> in = inputType.getShape(), out = outputType.getShape(),
+                    gfhwc = filterType.getShape();
+  ConvShape shape{in[0],           in[1],      in[2],           in[4],
+                  out[1],          out[2],     out[3] * out[4], gfhwc[2],
+                  gfhwc[3],        strides[0], strides[1],
+                  /*groups=*/in[3]};
+  return ConvMatch{conv,
+                   Value(),
+                   shape,
+                   filterAttr,
+                   FilterLayout::GFHWC,
+                   reshape.getResult(),
+                   reshape,
+                   {},
+                   Value()};
+}
+
+/// A depthwise convolution [N][H][W][C] x [KH][KW][C][1] whose result is
+/// only reshaped to NHWC: C groups of one channel.
+static std::optional<ConvMatch>
+matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcmOp conv) {
+  auto inputType = cast<RankedTensorType>(conv.getInputs()[0].getType());
+  auto filterType = cast<RankedTensorType>(conv.getInputs()[1].getType());
+  auto outputType = cast<RankedTensorType>(conv.getResultTypes()[0]);
+  if (!inputType.hasStaticShape() || !filterType.hasStaticShape() ||
+      !outputType.hasStaticShape() || !inputType.getElementType().isF32() ||
+      !filterType.getElementType().isF32() ||
+      !outputType.getElementType().isF32() || filterType.getDimSize(3) != 1 ||
+      !llvm::all_of(conv.getDilations(),
+                    [](const APInt &d) { return d.isOne(); }) ||
+      !conv->getResult(0).hasOneUse())
+    return std::nullopt;
+  auto reshape =
+      dyn_cast<tensor::CollapseShapeOp>(*conv->getResult(0).getUsers().begin());
+  SmallVector<ReassociationIndices> groupsToChannels = {{0}, {1}, {2}, {3, 4}};
+  if (!reshape || reshape.getReassociationIndices() != groupsToChannels)
+    return std::nullopt;
+  Attribute filterAttr = getConstantFilter(conv.getInputs()[1]);
+  if (!filterAttr)
+    return std::nullopt;
+  SmallVector<int64_t> strides =
+      llvm::map_to_vector(conv.getStrides(), [](const APInt &stride) {
+        return stride.getSExtValue();
+      });
+  ArrayRef<int64_t> in = inputType.getShape(), out = outputType.getShape(),
+                    hwcm = filterType.getShape();
+  // [KH][KW][C][1] is also [KH][KW][1][C]: the HWCF form with one input
+  // channel per group.
+  ConvShape shape{in[0],   in[1],      in[2],      1,
+                  out[1],  out[2],     out[3],     hwcm[0],
+                  hwcm[1], strides[0], strides[1], /*groups=*/in[3]};
+  return ConvMatch{conv,
+                   Value(),
+                   shape,
+                   filterAttr,
+                   FilterLayout::HWCF,
+                   reshape.getResult(),
+                   reshape,
+                   {},
+                   Value()};
+}
+
+/// The NHWC input, initializer and output of a grouped or depthwise
+/// convolution, made before it: the input as is, or reshaped (the source of
+/// an expansion); a fill or a per-channel bias broadcast as such, any other
+/// initial tensor reshaped.
+static void makeGroupedInitializer(RewriterBase &rewriter, ConvMatch &match) {
+  auto conv = cast<linalg::LinalgOp>(match.conv);
+  Location loc = conv.getLoc();
+  rewriter.setInsertionPoint(conv);
+  SmallVector<ReassociationIndices> groupsToChannels = {{0}, {1}, {2}, {3, 4}};
+  Value input = conv.getDpsInputOperand(0)->get();
+  if (cast<RankedTensorType>(input.getType()).getRank() == 4)
+    match.input = input;
+  else if (auto expand = input.getDefiningOp<tensor::ExpandShapeOp>();
+           expand && expand.getReassociationIndices() == groupsToChannels)
+    match.input = expand.getSrc();
+  else
+    match.input =
+        tensor::CollapseShapeOp::create(rewriter, loc, input, groupsToChannels);
+  auto resultType = cast<RankedTensorType>(match.result.getType());
+  Value init = conv.getDpsInitOperand(0)->get();
+  auto newOutput = [&] {
+    return tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                   resultType.getElementType());
+  };
+  if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+    match.init = {Initializer::Kind::Scalar, fill.getInputs()[0]};
+    match.output = newOutput();
+    return;
+  }
+  if (auto bias = init.getDefiningOp<linalg::BroadcastOp>();
+      bias && bias.getDimensions() == ArrayRef<int64_t>{0, 1, 2}) {
+    Value perChannel = tensor::CollapseShapeOp::create(
+        rewriter, loc, bias.getInput(),
+        SmallVector<ReassociationIndices>{{0, 1}});
+    match.init = {Initializer::Kind::Bias, perChannel};
+    match.output = newOutput();
+    return;
+  }
+  match.output =
+      tensor::CollapseShapeOp::create(rewriter, loc, init, groupsToChannels);
+  match.init = {Initializer::Kind::Tensor, match.output};
+}
+
+static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
+                                        int64_t lanes, bool allowWinograd) {
+  const ConvShape &shape = match.shape;
   std::optional<MicrokernelPlan> plan = planMicrokernel(shape, lanes);
   if (!plan)
     return failure();
@@ -1031,18 +1283,24 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter,
   // whole 2x2 tiles, so never Winograd.)
   std::optional<WinogradPlan> winograd;
   DenseResourceElementsAttr blocked;
-  if (allowWinograd && takesWinograd(shape, lanes)) {
-    winograd = planWinograd(shape, lanes, filterAttr);
+  if (allowWinograd && shape.groups == 1 && takesWinograd(shape, lanes)) {
+    winograd = planWinograd(shape, lanes, match.filter);
     if (!winograd)
       return failure();
   } else {
-    blocked = packFilterBlocks(filterAttr, shape, plan->blockWidth());
+    blocked =
+        packFilterBlocks(match.filter, match.layout, shape, plan->blockWidth());
     if (!blocked)
       return failure();
   }
+  if (shape.groups > 1)
+    makeGroupedInitializer(rewriter, match);
+  Initializer init = match.init;
+  Value input = match.input;
+  auto outputType = cast<RankedTensorType>(match.result.getType());
 
   SmallVector<EpilogueStep> epilogue;
-  Value result = conv.getResult(0);
+  Value result = match.result;
   while (result.hasOneUse()) {
     auto consumer = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
     if (!consumer || !isFusibleEpilogue(consumer, result))
@@ -1050,7 +1308,7 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter,
     epilogue.push_back({consumer, result});
     result = consumer.getResult(0);
   }
-  Operation *last = epilogue.empty() ? conv.getOperation()
+  Operation *last = epilogue.empty() ? match.result.getDefiningOp()
                                      : epilogue.back().op.getOperation();
 
   bool insideParallelLoop = false;
@@ -1058,18 +1316,14 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter,
        parent = parent->getParentOp())
     insideParallelLoop |= parent->hasAttr(kParallelTilesAttrName);
 
-  Location loc = conv.getLoc();
+  Location loc = match.conv->getLoc();
   rewriter.setInsertionPoint(last);
   // Write where the last op would have: for a fill or a bias broadcast,
   // where they would have written (then they are dead); for any other
   // initial value, in place of it, each tile read before it is written.
-  Initializer init = classifyInitializer(conv.getOutputs()[0]);
-  Value output = conv.getOutputs()[0];
+  Value output = match.output;
   if (!epilogue.empty())
     output = epilogue.back().op.getDpsInits()[0];
-  else if (init.kind != Initializer::Kind::Tensor)
-    output = cast<DestinationStyleOpInterface>(output.getDefiningOp())
-                 .getDpsInits()[0];
   // A constant padding of the result (what the next convolution or pooling
   // reads) is written in place: the loops write the interior of the padded
   // tensor, filled first, rather than a tensor the padding copies.
@@ -1084,9 +1338,8 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter,
         SmallVector<OpFoldResult>(4, rewriter.getIndexAttr(1)));
   }
   if (auto inputPad = input.getDefiningOp<tensor::PadOp>()) {
-    decomposeInputPadding(rewriter, inputPad);
-    input = conv.getInputs()[0];
-    rewriter.setInsertionPoint(last);
+    OpBuilder::InsertionGuard guard(rewriter);
+    input = decomposeInputPadding(rewriter, inputPad);
   }
   SmallVector<Operation *> parallelLoops;
   Value written;
@@ -1118,8 +1371,10 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter,
   for (EpilogueStep &step : llvm::reverse(epilogue))
     if (step.op != last)
       rewriter.eraseOp(step.op);
-  if (last != conv.getOperation())
-    rewriter.eraseOp(conv);
+  if (match.reshape && match.reshape != last)
+    rewriter.eraseOp(match.reshape);
+  if (match.conv != last)
+    rewriter.eraseOp(match.conv);
   return success();
 }
 
@@ -1231,11 +1486,24 @@ struct ConvMicrokernelsPass
     });
     for (linalg::LinalgOp product : products)
       (void)rewriteProductAsConvolution(rewriter, product, vectorWidth);
-    SmallVector<linalg::Conv2DNhwcHwcfOp> convs;
-    getOperation().walk(
-        [&](linalg::Conv2DNhwcHwcfOp conv) { convs.push_back(conv); });
-    for (linalg::Conv2DNhwcHwcfOp conv : convs)
-      (void)rewriteConvolution(rewriter, conv, vectorWidth, winograd);
+    SmallVector<Operation *> convs;
+    getOperation().walk([&](Operation *op) {
+      if (isa<linalg::Conv2DNhwcHwcfOp, linalg::Conv2DNhwgcGfhwcOp,
+              linalg::DepthwiseConv2DNhwcHwcmOp>(op))
+        convs.push_back(op);
+    });
+    for (Operation *op : convs) {
+      std::optional<ConvMatch> match;
+      if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op))
+        match = matchConvolution(conv);
+      else if (auto grouped = dyn_cast<linalg::Conv2DNhwgcGfhwcOp>(op))
+        match = matchGroupedConvolution(grouped);
+      else
+        match = matchDepthwiseConvolution(
+            cast<linalg::DepthwiseConv2DNhwcHwcmOp>(op));
+      if (match)
+        (void)rewriteConvolution(rewriter, *match, vectorWidth, winograd);
+    }
   }
 };
 } // namespace

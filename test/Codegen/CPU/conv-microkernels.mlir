@@ -244,3 +244,104 @@ func.func @padded_input(%x: tensor<1x7x7x16xf32>) -> tensor<1x7x7x32xf32> {
   %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : tensor<1x9x9x16xf32>, tensor<3x3x16x32xf32>) outs(%init : tensor<1x7x7x32xf32>) -> tensor<1x7x7x32xf32>
   return %c : tensor<1x7x7x32xf32>
 }
+
+// -----
+
+// A grouped 3x3 convolution with groups of 4 channels (the zoo's ResNeXt
+// form: the input expanded into groups, the result collapsed back) runs on
+// the NHWC tensors: 64 positions in tiles of 12 (the input vector and its
+// shuffle take two registers) x 2 registers; per tap and position one input
+// vector per register, and per input channel c of the groups one shuffle
+// of every group's channel c across its lanes, one filter vector, one FMA.
+// The bias broadcast per group starts the accumulators as a per-channel
+// bias.
+// CHECK-LABEL: func @grouped_narrow
+// CHECK-SAME: (%[[X:.*]]: tensor<1x10x10x64xf32>)
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<conv_blocked{{.*}}> : tensor<2x3x3x4x32xf32>
+// CHECK-DAG: %[[BIAS:.*]] = arith.constant dense<2.500000e-01> : tensor<64xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c60 step %c12 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x8x8x64xf32>)
+// CHECK:   vector.transfer_read %[[BIAS]]
+// CHECK:   scf.for %[[KH:.*]] = %c0 to %c3
+// CHECK:     scf.for %[[KW:.*]] = %c0 to %c3
+// CHECK:       %[[IN:.*]] = vector.transfer_read %[[X]]
+// CHECK:       %[[C0:.*]] = vector.shuffle %[[IN]], %[[IN]] [0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8, 12, 12, 12, 12]
+// CHECK:       %[[W0:.*]] = vector.transfer_read %[[W]][%{{.*}}, %[[KH]], %[[KW]], %c0, %c0]
+// CHECK:       vector.fma %[[C0]], %[[W0]]
+// CHECK:       %[[C1:.*]] = vector.shuffle %[[IN]], %[[IN]] [1, 1, 1, 1, 5, 5, 5, 5, 9, 9, 9, 9, 13, 13, 13, 13]
+// CHECK:       %[[W1:.*]] = vector.transfer_read %[[W]][%{{.*}}, %[[KH]], %[[KW]], %c1, %c0]
+// CHECK:       vector.fma %[[C1]], %[[W1]]
+// CHECK: } {se.parallel_tiles}
+// CHECK-NOT: linalg.conv_2d_nhwgc_gfhwc
+// CHECK-NOT: tensor.collapse_shape
+func.func @grouped_narrow(%x: tensor<1x10x10x64xf32>) -> tensor<1x8x8x64xf32> {
+  %xe = tensor.expand_shape %x [[0], [1], [2], [3, 4]] output_shape [1, 10, 10, 16, 4] : tensor<1x10x10x64xf32> into tensor<1x10x10x16x4xf32>
+  %w = arith.constant dense<0.5> : tensor<16x4x3x3x4xf32>
+  %b = arith.constant dense<0.25> : tensor<16x4xf32>
+  %e = tensor.empty() : tensor<1x8x8x16x4xf32>
+  %init = linalg.broadcast ins(%b : tensor<16x4xf32>) outs(%e : tensor<1x8x8x16x4xf32>) dimensions = [0, 1, 2]
+  %c = linalg.conv_2d_nhwgc_gfhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xe, %w : tensor<1x10x10x16x4xf32>, tensor<16x4x3x3x4xf32>) outs(%init : tensor<1x8x8x16x4xf32>) -> tensor<1x8x8x16x4xf32>
+  %y = tensor.collapse_shape %c [[0], [1], [2], [3, 4]] : tensor<1x8x8x16x4xf32> into tensor<1x8x8x64xf32>
+  return %y : tensor<1x8x8x64xf32>
+}
+
+// -----
+
+// Groups of 32 channels: each filter block of 2 registers lies in one
+// group, whose 32 input channels are broadcast one by one from the group's
+// first (block * 32 / 32 * 32).
+// CHECK-LABEL: func @grouped_wide
+// CHECK-SAME: (%[[X:.*]]: tensor<1x9x9x64xf32>)
+// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1
+// CHECK:   %[[CHANNEL:.*]] = arith.muli %{{.*}}, %c32
+// CHECK:   %[[GROUP:.*]] = arith.divui %[[CHANNEL]], %c32
+// CHECK:   %[[BASE:.*]] = arith.muli %[[GROUP]], %c32
+// CHECK:   scf.for %[[C:.*]] = %c0 to %c32 step %c4
+// CHECK:     %[[IC:.*]] = arith.addi %[[BASE]], %[[C]]
+// CHECK:     tensor.extract %[[X]][%c0, %{{.*}}, %{{.*}}, %[[IC]]]
+func.func @grouped_wide(%x: tensor<1x9x9x64xf32>) -> tensor<1x7x7x64xf32> {
+  %xe = tensor.expand_shape %x [[0], [1], [2], [3, 4]] output_shape [1, 9, 9, 2, 32] : tensor<1x9x9x64xf32> into tensor<1x9x9x2x32xf32>
+  %w = arith.constant dense<0.5> : tensor<2x32x3x3x32xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x7x7x2x32xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x7x7x2x32xf32>) -> tensor<1x7x7x2x32xf32>
+  %c = linalg.conv_2d_nhwgc_gfhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xe, %w : tensor<1x9x9x2x32xf32>, tensor<2x32x3x3x32xf32>) outs(%init : tensor<1x7x7x2x32xf32>) -> tensor<1x7x7x2x32xf32>
+  %y = tensor.collapse_shape %c [[0], [1], [2], [3, 4]] : tensor<1x7x7x2x32xf32> into tensor<1x7x7x64xf32>
+  return %y : tensor<1x7x7x64xf32>
+}
+
+// -----
+
+// A depthwise convolution (groups of one channel, TOSA's form with a
+// channel multiplier of 1) takes the same loops without shuffles: per tap
+// and position one input vector per register times the filter vector of
+// those channels (49 positions: 4 tiles of 12 and one of 1); the bias
+// (the collapsed result's consumer) is fused.
+// CHECK-LABEL: func @depthwise
+// CHECK-SAME: (%[[X:.*]]: tensor<1x9x9x32xf32>)
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<conv_blocked{{.*}}> : tensor<1x3x3x1x32xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c48 step %c12
+// CHECK:   scf.for %[[KH:.*]] = %c0 to %c3
+// CHECK:     scf.for %[[KW:.*]] = %c0 to %c3
+// CHECK:       %[[IN:.*]] = vector.transfer_read %[[X]]
+// CHECK:       %[[F:.*]] = vector.transfer_read %[[W]][%c0, %[[KH]], %[[KW]], %c0, %c0]
+// CHECK:       vector.fma %[[IN]], %[[F]]
+// CHECK-NOT: vector.shuffle
+// CHECK:   arith.addf
+// CHECK: } {se.parallel_tiles}
+// CHECK-NOT: linalg.depthwise_conv_2d_nhwc_hwcm
+func.func @depthwise(%x: tensor<1x9x9x32xf32>) -> tensor<1x7x7x32xf32> {
+  %w = arith.constant dense<0.5> : tensor<3x3x32x1xf32>
+  %b = arith.constant dense<0.25> : tensor<32xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x7x7x32x1xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x7x7x32x1xf32>) -> tensor<1x7x7x32x1xf32>
+  %c = linalg.depthwise_conv_2d_nhwc_hwcm {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x9x9x32xf32>, tensor<3x3x32x1xf32>) outs(%init : tensor<1x7x7x32x1xf32>) -> tensor<1x7x7x32x1xf32>
+  %r = tensor.collapse_shape %c [[0], [1], [2], [3, 4]] : tensor<1x7x7x32x1xf32> into tensor<1x7x7x32xf32>
+  %e2 = tensor.empty() : tensor<1x7x7x32xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b, %r : tensor<32xf32>, tensor<1x7x7x32xf32>) outs(%e2 : tensor<1x7x7x32xf32>) {
+  ^bb0(%in: f32, %in2: f32, %out: f32):
+    %s = arith.addf %in, %in2 : f32
+    linalg.yield %s : f32
+  } -> tensor<1x7x7x32xf32>
+  return %y : tensor<1x7x7x32xf32>
+}

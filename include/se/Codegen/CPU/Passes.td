@@ -131,6 +131,20 @@ def SECPUConvMicrokernels
     se-cpu-parallelize-tile-loops. Convolutions this pass does not take stay
     for se-cpu-tile-and-vectorize.
 
+    A grouped `linalg.conv_2d_nhwgc_gfhwc` whose input is expanded from and
+    whose result is collapsed to NHWC (the model zoo's and the importer's
+    ResNeXt form) runs on the NHWC tensors the same way, its filter blocked
+    as [F / W][KH][KW][C / G][W]. Groups of whole filter blocks broadcast
+    their group's input channels; groups narrower than a vector with as
+    many input as output channels (ResNeXt-50's 4 and 8) load one input
+    vector per position and tap, and for each input channel c of the
+    groups shuffle every group's channel c across the group's lanes
+    (`vector.shuffle`) before the FMA. Its initializer may be a fill, a
+    per-group bias broadcast (`linalg.broadcast`), or any tensor. A
+    `linalg.depthwise_conv_2d_nhwc_hwcm` with a channel multiplier of 1
+    (collapsed to NHWC, TOSA's form) is the same with groups of one
+    channel: no shuffles.
+
     A `linalg.matmul` [M][K] x [K][N] (or a `linalg.batch_matmul` of batch
     1) with a constant right-hand side, the classifier, is first rewritten
     as a 1x1 convolution over [1][1][M][K]; N is padded with zero filter
