@@ -1106,28 +1106,53 @@ struct ConvMatch {
 };
 } // namespace
 
+/// Whether `conv` (a named convolution) is on static f32 tensors with unit
+/// dilations and a constant filter, which it returns with the strides.
+template <typename ConvOp>
+static Attribute getStaticF32Filter(ConvOp conv,
+                                    SmallVectorImpl<int64_t> &strides) {
+  if (conv->getNumResults() != 1)
+    return {};
+  for (Value value :
+       {conv.getInputs()[0], conv.getInputs()[1], Value(conv->getResult(0))}) {
+    auto type = cast<RankedTensorType>(value.getType());
+    if (!type.hasStaticShape() || !type.getElementType().isF32())
+      return {};
+  }
+  if (!llvm::all_of(conv.getDilations(),
+                    [](const APInt &d) { return d.isOne(); }))
+    return {};
+  for (const APInt &stride : conv.getStrides())
+    strides.push_back(stride.getSExtValue());
+  return getConstantFilter(conv.getInputs()[1]);
+}
+
+static ArrayRef<int64_t> shapeOf(Value tensor) {
+  return cast<RankedTensorType>(tensor.getType()).getShape();
+}
+
+/// The only use of a grouped (or depthwise) convolution's result when it is
+/// the reshape [N][H][W][G][F] to NHWC.
+static tensor::CollapseShapeOp getOnlyReshapeToNHWC(Operation *conv) {
+  if (!conv->getResult(0).hasOneUse())
+    return {};
+  auto reshape =
+      dyn_cast<tensor::CollapseShapeOp>(*conv->getResult(0).getUsers().begin());
+  SmallVector<ReassociationIndices> groupsToChannels = {{0}, {1}, {2}, {3, 4}};
+  if (!reshape || reshape.getReassociationIndices() != groupsToChannels)
+    return {};
+  return reshape;
+}
+
 static std::optional<ConvMatch>
 matchConvolution(linalg::Conv2DNhwcHwcfOp conv) {
-  Value input = conv.getInputs()[0];
-  auto inputType = cast<RankedTensorType>(input.getType());
-  auto filterType = cast<RankedTensorType>(conv.getInputs()[1].getType());
-  auto outputType = cast<RankedTensorType>(conv.getResultTypes()[0]);
-  if (!inputType.hasStaticShape() || !filterType.hasStaticShape() ||
-      !outputType.hasStaticShape() || !inputType.getElementType().isF32() ||
-      !filterType.getElementType().isF32() ||
-      !outputType.getElementType().isF32() ||
-      !llvm::all_of(conv.getDilations(),
-                    [](const APInt &d) { return d.isOne(); }))
-    return std::nullopt;
-  Attribute filterAttr = getConstantFilter(conv.getInputs()[1]);
+  SmallVector<int64_t> strides;
+  Attribute filterAttr = getStaticF32Filter(conv, strides);
   if (!filterAttr)
     return std::nullopt;
-  SmallVector<int64_t> strides =
-      llvm::map_to_vector(conv.getStrides(), [](const APInt &stride) {
-        return stride.getSExtValue();
-      });
-  ArrayRef<int64_t> in = inputType.getShape(), out = outputType.getShape(),
-                    hwcf = filterType.getShape();
+  ArrayRef<int64_t> in = shapeOf(conv.getInputs()[0]),
+                    hwcf = shapeOf(conv.getInputs()[1]),
+                    out = shapeOf(conv->getResult(0));
   ConvShape shape{in[0],  in[1],   in[2],   in[3],      out[1],    out[2],
                   out[3], hwcf[0], hwcf[1], strides[0], strides[1]};
   Initializer init = classifyInitializer(conv.getOutputs()[0]);
@@ -1135,98 +1160,69 @@ matchConvolution(linalg::Conv2DNhwcHwcfOp conv) {
   if (init.kind != Initializer::Kind::Tensor)
     output = cast<DestinationStyleOpInterface>(output.getDefiningOp())
                  .getDpsInits()[0];
-  return ConvMatch{
-      conv,    input, shape, filterAttr, FilterLayout::HWCF, conv.getResult(0),
-      nullptr, init,  output};
+  return ConvMatch{conv,
+                   conv.getInputs()[0],
+                   shape,
+                   filterAttr,
+                   FilterLayout::HWCF,
+                   conv.getResult(0),
+                   nullptr,
+                   init,
+                   output};
+}
+
+/// A match whose result is `reshape` of the convolution's; its NHWC input,
+/// initializer and output are made once it is rewritten
+/// (makeGroupedInitializer).
+static ConvMatch matchReshapedConvolution(Operation *conv,
+                                          const ConvShape &shape,
+                                          Attribute filter, FilterLayout layout,
+                                          tensor::CollapseShapeOp reshape) {
+  return ConvMatch{conv,    Value(), shape,
+                   filter,  layout,  reshape.getResult(),
+                   reshape, {},      Value()};
 }
 
 /// A grouped convolution [N][H][W][G][C] x [G][F][KH][KW][C] whose result
 /// is only reshaped to NHWC (the model zoo's and the importer's form).
 static std::optional<ConvMatch>
 matchGroupedConvolution(linalg::Conv2DNhwgcGfhwcOp conv) {
-  auto inputType = cast<RankedTensorType>(conv.getInputs()[0].getType());
-  auto filterType = cast<RankedTensorType>(conv.getInputs()[1].getType());
-  auto outputType = cast<RankedTensorType>(conv.getResultTypes()[0]);
-  if (!inputType.hasStaticShape() || !filterType.hasStaticShape() ||
-      !outputType.hasStaticShape() || !inputType.getElementType().isF32() ||
-      !filterType.getElementType().isF32() ||
-      !outputType.getElementType().isF32() ||
-      !llvm::all_of(conv.getDilations(),
-                    [](const APInt &d) { return d.isOne(); }) ||
-      !conv->getResult(0).hasOneUse())
+  SmallVector<int64_t> strides;
+  Attribute filterAttr = getStaticF32Filter(conv, strides);
+  tensor::CollapseShapeOp reshape = getOnlyReshapeToNHWC(conv);
+  if (!filterAttr || !reshape)
     return std::nullopt;
-  auto reshape =
-      dyn_cast<tensor::CollapseShapeOp>(*conv->getResult(0).getUsers().begin());
-  SmallVector<ReassociationIndices> groupsToChannels = {{0}, {1}, {2}, {3, 4}};
-  if (!reshape || reshape.getReassociationIndices() != groupsToChannels)
-    return std::nullopt;
-  Attribute filterAttr = getConstantFilter(conv.getInputs()[1]);
-  if (!filterAttr)
-    return std::nullopt;
-  SmallVector<int64_t> strides =
-      llvm::map_to_vector(conv.getStrides(), [](const APInt &stride) {
-        return stride.getSExtValue();
-      });
-  ArrayRef<int64_t> in = inputType.getShape(), out = outputType.getShape(),
-                    gfhwc = filterType.getShape();
-  ConvShape shape{in[0],           in[1],      in[2],           in[4],
-                  out[1],          out[2],     out[3] * out[4], gfhwc[2],
-                  gfhwc[3],        strides[0], strides[1],
-                  /*groups=*/in[3]};
-  return ConvMatch{conv,
-                   Value(),
-                   shape,
-                   filterAttr,
-                   FilterLayout::GFHWC,
-                   reshape.getResult(),
-                   reshape,
-                   {},
-                   Value()};
+  ArrayRef<int64_t> in = shapeOf(conv.getInputs()[0]),
+                    gfhwc = shapeOf(conv.getInputs()[1]),
+                    out = shapeOf(conv->getResult(0));
+  ConvShape shape{in[0],    in[1],      in[2],           in[4],
+                  out[1],   out[2],     out[3] * out[4], gfhwc[2],
+                  gfhwc[3], strides[0], strides[1],      /*groups=*/in[3]};
+  return matchReshapedConvolution(conv, shape, filterAttr, FilterLayout::GFHWC,
+                                  reshape);
 }
 
 /// A depthwise convolution [N][H][W][C] x [KH][KW][C][1] whose result is
 /// only reshaped to NHWC: C groups of one channel.
 static std::optional<ConvMatch>
 matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcmOp conv) {
-  auto inputType = cast<RankedTensorType>(conv.getInputs()[0].getType());
-  auto filterType = cast<RankedTensorType>(conv.getInputs()[1].getType());
-  auto outputType = cast<RankedTensorType>(conv.getResultTypes()[0]);
-  if (!inputType.hasStaticShape() || !filterType.hasStaticShape() ||
-      !outputType.hasStaticShape() || !inputType.getElementType().isF32() ||
-      !filterType.getElementType().isF32() ||
-      !outputType.getElementType().isF32() || filterType.getDimSize(3) != 1 ||
-      !llvm::all_of(conv.getDilations(),
-                    [](const APInt &d) { return d.isOne(); }) ||
-      !conv->getResult(0).hasOneUse())
+  SmallVector<int64_t> strides;
+  Attribute filterAttr = getStaticF32Filter(conv, strides);
+  tensor::CollapseShapeOp reshape = getOnlyReshapeToNHWC(conv);
+  if (!filterAttr || !reshape)
     return std::nullopt;
-  auto reshape =
-      dyn_cast<tensor::CollapseShapeOp>(*conv->getResult(0).getUsers().begin());
-  SmallVector<ReassociationIndices> groupsToChannels = {{0}, {1}, {2}, {3, 4}};
-  if (!reshape || reshape.getReassociationIndices() != groupsToChannels)
+  ArrayRef<int64_t> in = shapeOf(conv.getInputs()[0]),
+                    hwcm = shapeOf(conv.getInputs()[1]),
+                    out = shapeOf(conv->getResult(0));
+  if (hwcm[3] != 1)
     return std::nullopt;
-  Attribute filterAttr = getConstantFilter(conv.getInputs()[1]);
-  if (!filterAttr)
-    return std::nullopt;
-  SmallVector<int64_t> strides =
-      llvm::map_to_vector(conv.getStrides(), [](const APInt &stride) {
-        return stride.getSExtValue();
-      });
-  ArrayRef<int64_t> in = inputType.getShape(), out = outputType.getShape(),
-                    hwcm = filterType.getShape();
   // [KH][KW][C][1] is also [KH][KW][1][C]: the HWCF form with one input
   // channel per group.
   ConvShape shape{in[0],   in[1],      in[2],      1,
                   out[1],  out[2],     out[3],     hwcm[0],
                   hwcm[1], strides[0], strides[1], /*groups=*/in[3]};
-  return ConvMatch{conv,
-                   Value(),
-                   shape,
-                   filterAttr,
-                   FilterLayout::HWCF,
-                   reshape.getResult(),
-                   reshape,
-                   {},
-                   Value()};
+  return matchReshapedConvolution(conv, shape, filterAttr, FilterLayout::HWCF,
+                                  reshape);
 }
 
 /// The NHWC input, initializer and output of a grouped or depthwise
