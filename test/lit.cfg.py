@@ -36,8 +36,23 @@ llvm_config.use_default_substitutions()
 
 tool_dirs = [config.se_tools_dir, config.llvm_tools_dir]
 tools = ["se-opt", "se-compile", "se-run", "FileCheck", "not", "count", "llvm-nm",
-         "llvm-readobj", "split-file"]
+         "llvm-readobj", "split-file", "mlir-opt", "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Upstream/ runs MLIR's own tools: its tests lower to the LLVM dialect with
+# upstream passes and run the result with mlir-runner.
+config.substitutions.append(
+    ("%mlir_c_runner_utils",
+     os.path.join(os.path.dirname(config.llvm_tools_dir), "lib",
+                  "libmlir_c_runner_utils.so")))
+config.substitutions.append(
+    ("%lower_to_llvm",
+     "-one-shot-bufferize=bufferize-function-boundaries "
+     "-scf-forall-to-for -convert-linalg-to-loops -convert-vector-to-scf "
+     "-expand-strided-metadata -lower-affine -convert-scf-to-cf "
+     "-finalize-memref-to-llvm -convert-vector-to-llvm -convert-math-to-llvm "
+     "-convert-arith-to-llvm -convert-func-to-llvm -convert-cf-to-llvm "
+     "-convert-index-to-llvm -convert-ub-to-llvm -reconcile-unrealized-casts"))
 
 # PyTorch (Debian's python3-torch, for /usr/bin/python3): tests that export
 # models afresh need it; the committed exports do not.
