@@ -196,11 +196,12 @@ func.func @forward(%x: tensor<3x70xf32>) -> tensor<3x37xf32> {
 /// Grouped convolutions (the zoo's ResNeXt form) the microkernels take:
 /// groups of 4 and 8 channels (narrower than an AVX-512 vector: shuffled
 /// across the lanes of each group), the first with the bias and ReLU after
-/// it, and groups of 16 channels with stride 2 (one group per filter
-/// block).
+/// it, groups of 16 channels with stride 2 (one group per filter block),
+/// and one group of 32 output channels (3x3, stride 1: not Winograd, whose
+/// filter transform reads another layout).
 std::string groupedSource() {
   return R"mlir(
-func.func @forward(%x: tensor<1x10x10x64xf32>, %y: tensor<1x6x6x32xf32>, %z: tensor<1x9x9x64xf32>) -> (tensor<1x8x8x64xf32>, tensor<1x4x4x32xf32>, tensor<1x4x4x64xf32>) {
+func.func @forward(%x: tensor<1x10x10x64xf32>, %y: tensor<1x6x6x32xf32>, %z: tensor<1x9x9x64xf32>, %u: tensor<1x10x10x16xf32>) -> (tensor<1x8x8x64xf32>, tensor<1x4x4x32xf32>, tensor<1x4x4x64xf32>, tensor<1x8x8x32xf32>) {
   %zero = arith.constant 0.0 : f32
   %xe = tensor.expand_shape %x [[0], [1], [2], [3, 4]] output_shape [1, 10, 10, 16, 4] : tensor<1x10x10x64xf32> into tensor<1x10x10x16x4xf32>
   %wx = "tosa.const"() <{values = )mlir" +
@@ -231,7 +232,15 @@ func.func @forward(%x: tensor<1x10x10x64xf32>, %y: tensor<1x6x6x32xf32>, %z: ten
   %fz = linalg.fill ins(%zero : f32) outs(%ez : tensor<1x4x4x4x16xf32>) -> tensor<1x4x4x4x16xf32>
   %cz = linalg.conv_2d_nhwgc_gfhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%ze, %wz : tensor<1x9x9x4x16xf32>, tensor<4x16x3x3x16xf32>) outs(%fz : tensor<1x4x4x4x16xf32>) -> tensor<1x4x4x4x16xf32>
   %rz = tensor.collapse_shape %cz [[0], [1], [2], [3, 4]] : tensor<1x4x4x4x16xf32> into tensor<1x4x4x64xf32>
-  return %ox, %ry, %rz : tensor<1x8x8x64xf32>, tensor<1x4x4x32xf32>, tensor<1x4x4x64xf32>
+  %ue = tensor.expand_shape %u [[0], [1], [2], [3, 4]] output_shape [1, 10, 10, 1, 16] : tensor<1x10x10x16xf32> into tensor<1x10x10x1x16xf32>
+  %wu = "tosa.const"() <{values = )mlir" +
+         denseWeights(32 * 3 * 3 * 16) +
+         R"mlir( : tensor<1x32x3x3x16xf32>}> : () -> tensor<1x32x3x3x16xf32>
+  %eu = tensor.empty() : tensor<1x8x8x1x32xf32>
+  %fu = linalg.fill ins(%zero : f32) outs(%eu : tensor<1x8x8x1x32xf32>) -> tensor<1x8x8x1x32xf32>
+  %cu = linalg.conv_2d_nhwgc_gfhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%ue, %wu : tensor<1x10x10x1x16xf32>, tensor<1x32x3x3x16xf32>) outs(%fu : tensor<1x8x8x1x32xf32>) -> tensor<1x8x8x1x32xf32>
+  %ru = tensor.collapse_shape %cu [[0], [1], [2], [3, 4]] : tensor<1x8x8x1x32xf32> into tensor<1x8x8x32xf32>
+  return %ox, %ry, %rz, %ru : tensor<1x8x8x64xf32>, tensor<1x4x4x32xf32>, tensor<1x4x4x64xf32>, tensor<1x8x8x32xf32>
 }
 )mlir";
 }

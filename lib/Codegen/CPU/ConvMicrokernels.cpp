@@ -782,12 +782,12 @@ static DenseResourceElementsAttr packFilterBlocks(Attribute filter,
 // each 2x2 output tile is A^T M A: 16 instead of 36 multiply-adds per
 // output pair of channels and tile of 2x2 outputs.
 
-/// Whether the convolution takes the Winograd form: 3x3, stride 1, an
-/// output of even height and width (whole 2x2 tiles), channels in whole
-/// vectors.
+/// Whether the convolution takes the Winograd form: ungrouped, 3x3, stride
+/// 1, an output of even height and width (whole 2x2 tiles), channels in
+/// whole vectors.
 static bool takesWinograd(const ConvShape &shape, int64_t lanes) {
-  return shape.kernelH == 3 && shape.kernelW == 3 && shape.strideH == 1 &&
-         shape.strideW == 1 && shape.outputH % 2 == 0 &&
+  return shape.groups == 1 && shape.kernelH == 3 && shape.kernelW == 3 &&
+         shape.strideH == 1 && shape.strideW == 1 && shape.outputH % 2 == 0 &&
          shape.outputW % 2 == 0 && shape.channels % lanes == 0 &&
          shape.filters % lanes == 0;
 }
@@ -1097,8 +1097,9 @@ struct ConvMatch {
   Value result;
   /// That reshape, erased with the convolution.
   Operation *reshape = nullptr;
-  /// The initializer; for a grouped convolution, made once the match is
-  /// certain (see `makeGroupedInitializer`).
+  /// The initializer; for a reshaped (grouped or depthwise) convolution,
+  /// made with its input and output once the match is certain (see
+  /// `makeReshapedOperands`).
   Initializer init;
   /// Where the loops write unless an element-wise consumer is fused: the
   /// initializer's destination, or the initial tensor itself.
@@ -1173,7 +1174,7 @@ matchConvolution(linalg::Conv2DNhwcHwcfOp conv) {
 
 /// A match whose result is `reshape` of the convolution's; its NHWC input,
 /// initializer and output are made once it is rewritten
-/// (makeGroupedInitializer).
+/// (makeReshapedOperands).
 static ConvMatch matchReshapedConvolution(Operation *conv,
                                           const ConvShape &shape,
                                           Attribute filter, FilterLayout layout,
@@ -1229,7 +1230,7 @@ matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcmOp conv) {
 /// convolution, made before it: the input as is, or reshaped (the source of
 /// an expansion); a fill or a per-channel bias broadcast as such, any other
 /// initial tensor reshaped.
-static void makeGroupedInitializer(RewriterBase &rewriter, ConvMatch &match) {
+static void makeReshapedOperands(RewriterBase &rewriter, ConvMatch &match) {
   auto conv = cast<linalg::LinalgOp>(match.conv);
   Location loc = conv.getLoc();
   rewriter.setInsertionPoint(conv);
@@ -1279,7 +1280,9 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
   // whole 2x2 tiles, so never Winograd.)
   std::optional<WinogradPlan> winograd;
   DenseResourceElementsAttr blocked;
-  if (allowWinograd && shape.groups == 1 && takesWinograd(shape, lanes)) {
+  // (The Winograd filter transform reads the HWCF layout.)
+  if (allowWinograd && match.layout == FilterLayout::HWCF &&
+      takesWinograd(shape, lanes)) {
     winograd = planWinograd(shape, lanes, match.filter);
     if (!winograd)
       return failure();
@@ -1289,8 +1292,8 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
     if (!blocked)
       return failure();
   }
-  if (shape.groups > 1)
-    makeGroupedInitializer(rewriter, match);
+  if (match.reshape)
+    makeReshapedOperands(rewriter, match);
   Initializer init = match.init;
   Value input = match.input;
   auto outputType = cast<RankedTensorType>(match.result.getType());
