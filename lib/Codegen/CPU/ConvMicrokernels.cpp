@@ -694,14 +694,20 @@ static Attribute getConstantPaddingAttr(tensor::PadOp pad) {
   return value;
 }
 
+/// Whether `pad` pads by a constant, to a static shape, with static low
+/// padding.
+static bool isStaticConstantPadding(tensor::PadOp pad) {
+  return pad.getResultType().hasStaticShape() &&
+         !ShapedType::isDynamicShape(pad.getStaticLow()) &&
+         getConstantPaddingAttr(pad);
+}
+
 /// The only user of `value` when it is a static NHWC padding by a constant.
 static tensor::PadOp getConstantPadding(Value value) {
   if (!value.hasOneUse())
     return {};
   auto pad = dyn_cast<tensor::PadOp>(*value.getUsers().begin());
-  if (!pad || !pad.getResultType().hasStaticShape() ||
-      ShapedType::isDynamicShape(pad.getStaticLow()) ||
-      !getConstantPaddingAttr(pad))
+  if (!pad || !isStaticConstantPadding(pad))
     return {};
   return pad;
 }
@@ -726,10 +732,7 @@ static Value fillPaddedTensor(RewriterBase &rewriter, Location loc,
 /// (se-cpu-expand-strided-copies), instead of both running serially in the
 /// padding's bufferization.
 static Value decomposeInputPadding(RewriterBase &rewriter, tensor::PadOp pad) {
-  if (!pad.getResultType().hasStaticShape() ||
-      !pad.getSourceType().hasStaticShape() ||
-      ShapedType::isDynamicShape(pad.getStaticLow()) ||
-      !getConstantPaddingAttr(pad))
+  if (!isStaticConstantPadding(pad) || !pad.getSourceType().hasStaticShape())
     return pad.getResult();
   rewriter.setInsertionPoint(pad);
   Location loc = pad.getLoc();
@@ -1132,6 +1135,11 @@ static ArrayRef<int64_t> shapeOf(Value tensor) {
   return cast<RankedTensorType>(tensor.getType()).getShape();
 }
 
+/// [N][H][W][G][F] <-> [N][H][W][G * F].
+static SmallVector<ReassociationIndices> groupsToChannels() {
+  return {{0}, {1}, {2}, {3, 4}};
+}
+
 /// The only use of a grouped (or depthwise) convolution's result when it is
 /// the reshape [N][H][W][G][F] to NHWC.
 static tensor::CollapseShapeOp getOnlyReshapeToNHWC(Operation *conv) {
@@ -1139,8 +1147,7 @@ static tensor::CollapseShapeOp getOnlyReshapeToNHWC(Operation *conv) {
     return {};
   auto reshape =
       dyn_cast<tensor::CollapseShapeOp>(*conv->getResult(0).getUsers().begin());
-  SmallVector<ReassociationIndices> groupsToChannels = {{0}, {1}, {2}, {3, 4}};
-  if (!reshape || reshape.getReassociationIndices() != groupsToChannels)
+  if (!reshape || reshape.getReassociationIndices() != groupsToChannels())
     return {};
   return reshape;
 }
@@ -1234,16 +1241,15 @@ static void makeReshapedOperands(RewriterBase &rewriter, ConvMatch &match) {
   auto conv = cast<linalg::LinalgOp>(match.conv);
   Location loc = conv.getLoc();
   rewriter.setInsertionPoint(conv);
-  SmallVector<ReassociationIndices> groupsToChannels = {{0}, {1}, {2}, {3, 4}};
   Value input = conv.getDpsInputOperand(0)->get();
   if (cast<RankedTensorType>(input.getType()).getRank() == 4)
     match.input = input;
   else if (auto expand = input.getDefiningOp<tensor::ExpandShapeOp>();
-           expand && expand.getReassociationIndices() == groupsToChannels)
+           expand && expand.getReassociationIndices() == groupsToChannels())
     match.input = expand.getSrc();
   else
-    match.input =
-        tensor::CollapseShapeOp::create(rewriter, loc, input, groupsToChannels);
+    match.input = tensor::CollapseShapeOp::create(rewriter, loc, input,
+                                                  groupsToChannels());
   auto resultType = cast<RankedTensorType>(match.result.getType());
   Value init = conv.getDpsInitOperand(0)->get();
   auto newOutput = [&] {
@@ -1265,7 +1271,7 @@ static void makeReshapedOperands(RewriterBase &rewriter, ConvMatch &match) {
     return;
   }
   match.output =
-      tensor::CollapseShapeOp::create(rewriter, loc, init, groupsToChannels);
+      tensor::CollapseShapeOp::create(rewriter, loc, init, groupsToChannels());
   match.init = {Initializer::Kind::Tensor, match.output};
 }
 
@@ -1385,13 +1391,13 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
 /// [1][K][N]) with a constant right-hand side as a 1x1 convolution of the
 /// image [1][1][M][K] with the filter [1][1][K][N'], N rounded up to whole
 /// filter blocks with zero columns (the classifier's 1000 classes), so that
-/// the microkernels stream the weights once. Returns the convolution, or
-/// null when `product` does not have that form.
-static linalg::Conv2DNhwcHwcfOp
-rewriteProductAsConvolution(RewriterBase &rewriter, linalg::LinalgOp product,
-                            int64_t lanes) {
+/// the microkernels stream the weights once; fails when `product` does not
+/// have that form.
+static LogicalResult rewriteProductAsConvolution(RewriterBase &rewriter,
+                                                 linalg::LinalgOp product,
+                                                 int64_t lanes) {
   if (product.hasUserDefinedMaps() || product->getNumResults() != 1)
-    return {};
+    return failure();
   Value lhs = product.getDpsInputOperand(0)->get();
   Value init = product.getDpsInitOperand(0)->get();
   auto lhsType = cast<RankedTensorType>(lhs.getType());
@@ -1402,10 +1408,10 @@ rewriteProductAsConvolution(RewriterBase &rewriter, linalg::LinalgOp product,
       !lhsType.getElementType().isF32() || !rhsType.getElementType().isF32() ||
       !resultType.getElementType().isF32() ||
       (lhsType.getRank() == 3 && lhsType.getDimSize(0) != 1))
-    return {};
+    return failure();
   Attribute rhsAttr = getConstantFilter(product.getDpsInputOperand(1)->get());
   if (!rhsAttr)
-    return {};
+    return failure();
   int64_t rows = lhsType.getDimSize(lhsType.getRank() - 2);
   int64_t depth = lhsType.getDimSize(lhsType.getRank() - 1);
   int64_t columns = rhsType.getDimSize(rhsType.getRank() - 1);
@@ -1413,11 +1419,11 @@ rewriteProductAsConvolution(RewriterBase &rewriter, linalg::LinalgOp product,
       columns % lanes == 0 ? columns : llvm::alignTo(columns, 2 * lanes);
   auto fill = init.getDefiningOp<linalg::FillOp>();
   if (!fill && paddedColumns != columns)
-    return {};
+    return failure();
   std::optional<std::vector<float>> values =
       getF32Values(rhsAttr, depth * columns);
   if (!values)
-    return {};
+    return failure();
 
   Location loc = product.getLoc();
   rewriter.setInsertionPoint(product);
@@ -1453,11 +1459,12 @@ rewriteProductAsConvolution(RewriterBase &rewriter, linalg::LinalgOp product,
                       "matmul_hwcf", filterValues));
   Value image = tensor::ExpandShapeOp::create(
       rewriter, loc, imageType(rows, depth), lhs, toImage);
-  auto conv = linalg::Conv2DNhwcHwcfOp::create(
-      rewriter, loc, TypeRange{convType}, ValueRange{image, filter},
-      ValueRange{convInit}, rewriter.getI64TensorAttr({1, 1}),
-      rewriter.getI64TensorAttr({1, 1}));
-  Value result = conv.getResult(0);
+  Value result =
+      linalg::Conv2DNhwcHwcfOp::create(
+          rewriter, loc, TypeRange{convType}, ValueRange{image, filter},
+          ValueRange{convInit}, rewriter.getI64TensorAttr({1, 1}),
+          rewriter.getI64TensorAttr({1, 1}))
+          .getResult(0);
   if (paddedColumns != columns)
     result = tensor::ExtractSliceOp::create(
         rewriter, loc, imageType(rows, columns), result,
@@ -1468,7 +1475,7 @@ rewriteProductAsConvolution(RewriterBase &rewriter, linalg::LinalgOp product,
         SmallVector<OpFoldResult>(4, rewriter.getIndexAttr(1)));
   rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(product, resultType,
                                                        result, toImage);
-  return conv;
+  return success();
 }
 
 namespace {
