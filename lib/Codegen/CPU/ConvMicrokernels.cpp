@@ -8,7 +8,10 @@
 // is read contiguously. The bias and a chain of element-wise consumers
 // (ReLU, the residual add) run on the accumulators before the one store.
 // 3x3 convolutions with stride 1 run as Winograd F(2x2, 3x3), whose 16
-// products use the same microkernels.
+// products use the same microkernels. Grouped and depthwise convolutions
+// (reshaped to and from NHWC) and matrix products with a constant
+// right-hand side (the classifier, as 1x1 convolutions) take the same
+// loops.
 //
 //===----------------------------------------------------------------------===//
 
