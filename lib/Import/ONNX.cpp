@@ -1,13 +1,11 @@
 //===- ONNX.cpp - import ONNX models as graph-level IR --------------------===//
 //
-// Each ONNX value is kept in its logical layout (as ONNX sees it) and, for
-// rank-4 feature maps, also as NHWC, the layout the convolutions and pools
-// compute in; a form is made from the other by one cached transpose. A
-// chain of convolutions and element-wise ops thus runs in NHWC with a
-// transpose only where the graph really needs NCHW (flatten, reshape,
-// outputs). Constants are transformed on the host: weights are transposed,
-// batch norm is folded into a scale and shift, broadcast operands are
-// permuted, at zero run-time cost.
+// The graph keeps ONNX's layouts: feature maps are NCHW, and convolutions and
+// poolings, which TOSA computes in NHWC, read and write NHWC forms made by
+// one cached transpose per value. se-activation-layout then picks the layout
+// of everything between them (NHWC, leaving transposes at the graph's
+// boundary). Constants are transformed on the host: weights are transposed,
+// batch norm is folded into a scale and shift, at zero run-time cost.
 //
 //===----------------------------------------------------------------------===//
 
@@ -91,12 +89,6 @@ public:
 /// Limits that keep shapes and sizes far from overflow: 2^31 elements.
 constexpr int64_t kMaxExtent = int64_t(1) << 31;
 constexpr int64_t kMaxElements = int64_t(1) << 31;
-
-/// NCHW axis -> NHWC axis.
-int64_t toNHWCAxis(int64_t axis) {
-  static const int64_t map[] = {0, 3, 1, 2};
-  return map[axis];
-}
 
 /// Permutes a host tensor's dimensions: out dim i = in dim perm[i].
 HostTensor permute(const HostTensor &in, ArrayRef<int64_t> perm) {
@@ -802,10 +794,6 @@ void Importer::unary(const onnx::NodeProto &node,
   Tensor *x = input(node, 0);
   if (!x)
     return;
-  // Rank-4 values compute in NHWC: one cached transpose per value at most,
-  // and every consumer of a feature map sees the same form.
-  if (x->shape.size() == 4)
-    return define(node, 0, fromNHWC(emit(nhwcOf(*x)), x->shape));
   define(node, 0, fromLogical(emit(logicalOf(*x))));
 }
 
@@ -901,20 +889,18 @@ void Importer::binary(const onnx::NodeProto &node, StringRef op) {
       v = 1.0 / v;
   }
 
-  // An operand in the result's rank and the chosen layout.
-  bool nhwc = rank == 4;
+  // An operand in the result's rank.
   auto operand = [&](Tensor &v, const HostTensor *host) -> Value {
     SmallVector<int64_t> full(rank - v.shape.size(), 1);
     full.append(v.shape.begin(), v.shape.end());
     if (host || v.host) {
       HostTensor h = host ? *host : *v.host;
       h.shape = full;
-      return materialize(nhwc ? permute(h, {0, 2, 3, 1}) : h);
+      return materialize(h);
     }
     if (v.shape.size() == rank)
-      return nhwc ? nhwcOf(v) : logicalOf(v);
-    Value reshaped = t.reshape(logicalOf(v), full);
-    return nhwc ? t.transpose(reshaped, {0, 2, 3, 1}) : reshaped;
+      return logicalOf(v);
+    return t.reshape(logicalOf(v), full);
   };
   Value a = operand(*lhs, nullptr);
   Value b = operand(*rhs, reciprocal.get());
@@ -927,7 +913,7 @@ void Importer::binary(const onnx::NodeProto &node, StringRef op) {
     result = t.mul(a, b);
   else
     result = t.mul(a, t.reciprocal(b));
-  define(node, 0, nhwc ? fromNHWC(result, shape) : fromLogical(result));
+  define(node, 0, fromLogical(result));
 }
 
 Window Importer::window(const onnx::NodeProto &node,
@@ -1060,10 +1046,9 @@ void Importer::batchNorm(const onnx::NodeProto &node) {
       return nodeError(node, "parameter of shape " + shapeText(p->shape) +
                                  " for " + Twine(c) + " channels");
   float epsilon = floatAttr(node, "epsilon", 1e-5f);
-  bool nhwc = rank == 4;
   SmallVector<int64_t> paramShape(rank, 1);
-  paramShape[nhwc ? 3 : 1] = c;
-  Value in = nhwc ? nhwcOf(*x) : logicalOf(*x);
+  paramShape[1] = c;
+  Value in = logicalOf(*x);
   Value y;
   if (llvm::all_of(params, [](Tensor *p) { return p->host != nullptr; })) {
     // Folded on the host into one scale and shift.
@@ -1085,7 +1070,7 @@ void Importer::batchNorm(const onnx::NodeProto &node) {
         t.mul(param(0), t.rsqrt(t.add(param(3), t.splat(paramShape, epsilon))));
     y = t.add(t.mul(t.sub(in, param(2)), scale), param(1));
   }
-  define(node, 0, nhwc ? fromNHWC(y, x->shape) : fromLogical(y));
+  define(node, 0, fromLogical(y));
 }
 
 void Importer::pool(const onnx::NodeProto &node, bool max, bool global) {
@@ -1156,19 +1141,17 @@ void Importer::reduce(const onnx::NodeProto &node, StringRef op) {
       list->push_back(d);
   }
   bool keep = intAttr(node, "keepdims", 1) != 0;
-  bool nhwc = rank == 4;
-  Value y = nhwc ? nhwcOf(*x) : logicalOf(*x);
+  Value y = logicalOf(*x);
   int64_t reduced = 1;
   SmallVector<int64_t> kept = x->shape;
   for (int64_t axis : *list) {
-    int64_t physical = nhwc ? toNHWCAxis(axis) : axis;
-    y = op == "ReduceMax" ? t.reduceMax(y, physical) : t.reduceSum(y, physical);
+    y = op == "ReduceMax" ? t.reduceMax(y, axis) : t.reduceSum(y, axis);
     reduced *= x->shape[axis];
     kept[axis] = 1;
   }
   if (op == "ReduceMean")
     y = t.mul(y, t.splat(SmallVector<int64_t>(rank, 1), 1.0f / reduced));
-  Tensor result = nhwc ? fromNHWC(y, kept) : fromLogical(y);
+  Tensor result = fromLogical(y);
   if (keep)
     return define(node, 0, std::move(result));
   SmallVector<int64_t> shape;
@@ -1465,12 +1448,10 @@ void Importer::concat(const onnx::NodeProto &node) {
                                    Twine(axis));
     shape[axis] += x->shape[axis];
   }
-  bool nhwc = rank == 4;
   SmallVector<Value> operands;
   for (Tensor *x : inputs)
-    operands.push_back(nhwc ? nhwcOf(*x) : logicalOf(*x));
-  Value y = t.concat(operands, nhwc ? toNHWCAxis(axis) : axis);
-  define(node, 0, nhwc ? fromNHWC(y, shape) : fromLogical(y));
+    operands.push_back(logicalOf(*x));
+  define(node, 0, fromLogical(t.concat(operands, axis)));
 }
 
 void Importer::softmax(const onnx::NodeProto &node) {

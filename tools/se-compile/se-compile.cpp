@@ -455,15 +455,17 @@ int main(int argc, char **argv) {
     if (failed(imported))
       return reportError(inputFilename + ": " + error);
     module = std::move(*imported);
-    // SE blocks arrive as a dozen primitive ops: raise them before anything
-    // else looks at the graph (--emit=mlir, --stats, the pipeline).
-    if (raiseSE) {
-      PassManager raise(&context);
-      raise.addNestedPass<func::FuncOp>(se::createSERaiseSqueezeExcite());
-      raise.addPass(createCanonicalizerPass());
-      if (failed(raise.run(*module)))
-        return 1;
-    }
+    // The graph arrives in ONNX's NCHW with transposes around convolutions
+    // and poolings, SE blocks as a dozen primitive ops: pick the layout and
+    // raise the blocks before anything else looks at it (--emit=mlir,
+    // --stats, the pipeline).
+    PassManager prepare(&context);
+    prepare.addNestedPass<func::FuncOp>(se::createSEActivationLayout());
+    if (raiseSE)
+      prepare.addNestedPass<func::FuncOp>(se::createSERaiseSqueezeExcite());
+    prepare.addPass(createCanonicalizerPass());
+    if (failed(prepare.run(*module)))
+      return 1;
   } else {
     std::unique_ptr<MemoryBuffer> input =
         openInputFile(inputFilename, &errorMessage);

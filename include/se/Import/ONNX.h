@@ -1,10 +1,11 @@
 //===- ONNX.h - import ONNX models as graph-level IR -------------*- C++
 //-*-===//
 //
-// Reads an ONNX model (protobuf, opsets 11 to 17) and builds the same
-// graph-level IR as the model zoo: one public function `@forward` on f32
-// tensors in the model's own layouts at the boundary (NCHW), NHWC inside,
-// layers through TosaBuilder. Every op is located by its node, e.g.
+// Reads an ONNX model (protobuf, opsets 11 to 17) and builds graph-level IR
+// like the model zoo's: one public function `@forward` on f32 tensors in the
+// model's own layouts (NCHW), convolutions and poolings in NHWC between
+// transposes (se-activation-layout then removes them), layers through
+// TosaBuilder. Every op is located by its node, e.g.
 // `loc("layer1.0/conv1/Conv")`, and every error names the node and op.
 //
 //===----------------------------------------------------------------------===//

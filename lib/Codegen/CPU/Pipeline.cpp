@@ -95,6 +95,7 @@ mlir::se::resolveTarget(const CPUPipelineOptions &options, std::string &error) {
 
 void mlir::se::addGraphToLinalgPasses(OpPassManager &pm, bool raiseSE) {
   pm.addNestedPass<func::FuncOp>(createSECheckSupportedOps());
+  pm.addNestedPass<func::FuncOp>(createSEActivationLayout());
   if (raiseSE)
     pm.addNestedPass<func::FuncOp>(createSERaiseSqueezeExcite());
   pm.addNestedPass<func::FuncOp>(createSEFoldBatchNorm());

@@ -328,6 +328,20 @@ std::optional<Squeeze> matchSqueeze(Value v) {
   return std::nullopt;
 }
 
+/// A squeeze of `x`: `squeeze` itself, or an NHWC squeeze of `x`'s NHWC
+/// transpose, which squeezes `x` as NCHW (a pooling in a graph that is
+/// otherwise NCHW).
+std::optional<Squeeze> asSqueezeOf(const Squeeze &squeeze, Value x) {
+  if (squeeze.x == x)
+    return squeeze;
+  auto transpose = squeeze.x.getDefiningOp<tosa::TransposeOp>();
+  if (squeeze.layout != Layout::NHWC || !transpose ||
+      transpose.getInput1() != x ||
+      transpose.getPerms() != ArrayRef<int32_t>{0, 2, 3, 1})
+    return std::nullopt;
+  return Squeeze{x, Layout::NCHW, squeeze.kind};
+}
+
 struct Match {
   tosa::MulOp scale;
   Squeeze squeeze;
@@ -362,7 +376,9 @@ std::optional<Match> matchSE(tosa::MulOp mul) {
     if (!fc1->input.hasOneUse())
       continue;
     std::optional<Squeeze> squeeze = matchSqueeze(fc1->input);
-    if (!squeeze || squeeze->x != x)
+    if (squeeze)
+      squeeze = asSqueezeOf(*squeeze, x);
+    if (!squeeze)
       continue;
     int64_t c = xType.getDimSize(squeeze->layout == Layout::NHWC ? 3 : 1);
     if (fc1->in != c || fc2->out != c || fc2->in != fc1->out)

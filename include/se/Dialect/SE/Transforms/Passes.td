@@ -66,4 +66,38 @@ def SERaiseSqueezeExcite
   ];
 }
 
+def SEActivationLayout
+    : Pass<"se-activation-layout", "::mlir::func::FuncOp"> {
+  let summary = "Keep feature maps in one layout across the graph";
+  let description = [{
+    TOSA convolves and pools in NHWC, so a graph written in NCHW (ONNX's and
+    PyTorch's layout) wraps each convolution and pooling in transposes and
+    runs everything between them in NCHW. This pass picks the layout of
+    every feature map between such ops.
+
+    Ops that compute the same in either layout - element-wise TOSA ops,
+    `tosa.reduce_sum` / `tosa.reduce_max`, `tosa.concat` and
+    `se.squeeze_excite` - form regions linked by the rank-4 values they
+    share. For each region the pass counts the transposes its boundary needs
+    with its feature maps as they are, permuted NCHW -> NHWC, and permuted
+    NHWC -> NCHW, and rewrites the region in the cheapest layout (ties keep
+    it as it is):
+    - a transpose into the region or out of it that the permutation undoes
+      disappears;
+    - constants are permuted at compile time;
+    - a value whose non-unit dimensions keep their order (an SE gate, a
+      pooled vector) is reshaped, not transposed;
+    - reduction and concatenation axes follow, an SE block's `layout` flips.
+    It repeats until no region gains. A network written in NCHW thus runs in
+    NHWC between its convolutions, with transposes only where it must
+    (graph inputs and outputs, reshapes that flatten a feature map).
+
+    NHWC is the layout the CPU microkernels and the GPU kernels read:
+    channels contiguous, vectorized in whole registers. A channel-blocked
+    layout (NCHWc) is the same memory order for one image when the block is
+    all of C, so the pass does not consider it.
+  }];
+  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+}
+
 #endif // SE_DIALECT_SE_TRANSFORMS_PASSES_TD
