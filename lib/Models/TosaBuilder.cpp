@@ -8,6 +8,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
@@ -273,6 +275,17 @@ Value TosaBuilder::matmul(Value lhs, Value rhs) {
 Value TosaBuilder::reshape(Value x, ArrayRef<int64_t> shape) {
   if (shapeOf(x) == shape)
     return x;
+  // A reshaped constant is a constant (the canonicalizer does not fold
+  // blobs): the convolution passes want constant filters.
+  if (auto constant = x.getDefiningOp<tosa::ConstOp>()) {
+    ElementsAttr values = constant.getValues();
+    RankedTensorType type = tensor(shape);
+    if (auto dense = dyn_cast<DenseElementsAttr>(values))
+      return tosa::ConstOp::create(b, loc, type, dense.reshape(type));
+    if (auto blob = dyn_cast<DenseResourceElementsAttr>(values))
+      return tosa::ConstOp::create(
+          b, loc, type, DenseResourceElementsAttr::get(type, blob.getRawHandle()));
+  }
   return tosa::ReshapeOp::create(b, loc, tensor(shape), x,
                                  shapeConstant(shape));
 }
