@@ -4,6 +4,8 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/Utils/Utils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 using namespace mlir::se;
@@ -80,4 +82,26 @@ MemRefType mlir::se::getWorkgroupMemRefType(ArrayRef<int64_t> shape,
       shape, elementType, AffineMap(),
       gpu::AddressSpaceAttr::get(context,
                                  gpu::GPUDialect::getWorkgroupAddressSpace()));
+}
+
+void mlir::se::emitOpAtPoint(ImplicitLocOpBuilder &b, linalg::LinalgOp op,
+                             ArrayRef<unsigned> parallelDims,
+                             ArrayRef<Value> ivs) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<OpFoldResult> tileSizes(ranges.size(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> offsets(ranges.size(), b.getIndexAttr(0));
+  for (auto [dim, iv] : llvm::zip_equal(parallelDims, ivs)) {
+    tileSizes[dim] = b.getIndexAttr(1);
+    offsets[dim] = iv;
+  }
+  SmallVector<OpFoldResult> bounds =
+      llvm::map_to_vector(ranges, [&](int64_t range) -> OpFoldResult {
+        return b.getIndexAttr(range);
+      });
+  // The offsets of the tiled loops only, in loop order.
+  SmallVector<Value> operands = linalg::makeTiledShapes(
+      b, b.getLoc(), op, op->getOperands(), getAsOpFoldResult(ivs), tileSizes,
+      bounds, /*omitPartialTileCheck=*/true);
+  auto tiled = cast<linalg::LinalgOp>(clone(b, op, TypeRange{}, operands));
+  linalg::offsetIndices(b, tiled, offsets);
 }

@@ -51,6 +51,12 @@ gpu::LaunchOp createKernelLaunch(ImplicitLocOpBuilder &b, int64_t blocksX,
                                  TypeRange workgroup,
                                  const KernelOptions &options);
 
+/// Emits `op` at one point of its parallel loops (`ivs[i]` the index of
+/// loop `parallelDims[i]`), its reduction loops whole: a clone on subviews,
+/// lowered later by convert-linalg-to-loops.
+void emitOpAtPoint(ImplicitLocOpBuilder &b, linalg::LinalgOp op,
+                   ArrayRef<unsigned> parallelDims, ArrayRef<Value> ivs);
+
 /// A buffer of `shape` in workgroup (shared) memory.
 MemRefType getWorkgroupMemRefType(ArrayRef<int64_t> shape, Type elementType);
 
@@ -92,6 +98,43 @@ FailureOr<gpu::LaunchOp> mapConvToKernel(linalg::Conv2DNhwcHwcfOp conv,
 /// (ReductionKernel.cpp); fails, changing nothing, otherwise.
 FailureOr<gpu::LaunchOp> mapReductionToKernel(linalg::GenericOp op,
                                               const KernelOptions &options);
+
+/// The batch N when `op` works image by image: its first loop is parallel
+/// over N, every operand that depends on it is indexed by it in its first
+/// dimension only (image n's slice, at most 16K elements) and the others
+/// are only read; and it iterates at most 2^19 times per image. Otherwise
+/// nothing.
+std::optional<int64_t> getPerImageBatch(linalg::LinalgOp op);
+
+/// Replaces `run`, consecutive ops that work image by image on `batch`
+/// images and that may share memory only through the very same buffers, by
+/// one launch of a block of `threads` per image that runs them in order
+/// with a barrier after each (PerImageKernel.cpp). Ops that reduce at least
+/// `minReduction` elements per output with a neutral-element combiner give
+/// each output to a warp.
+FailureOr<gpu::LaunchOp>
+mapPerImageOpsToKernel(ArrayRef<linalg::LinalgOp> run, int64_t batch,
+                       int64_t threads, const KernelOptions &options);
+
+/// A reduction `out = combiner(f(inputs), out)` whose combiner has a
+/// neutral element (sum, product, max, min), so that it can be split into
+/// partials.
+struct Reduction {
+  Operation *combiner;
+  TypedAttr neutral;
+};
+std::optional<Reduction> matchSplittableReduction(linalg::GenericOp op);
+
+/// Emits the partial of one thread at the point `ivs` of `op`'s loops (the
+/// reduction loops' entries are ignored): the reduction indices `slice`,
+/// `slice + slices`, ... combined from the neutral element.
+Value emitReductionSlice(ImplicitLocOpBuilder &b, linalg::GenericOp op,
+                         const Reduction &reduction, ArrayRef<Value> ivs,
+                         Value slice, int64_t slices);
+
+/// `total` combined with `part`.
+Value combinePartial(ImplicitLocOpBuilder &b, const Reduction &reduction,
+                     Value total, Value part);
 
 } // namespace mlir::se
 

@@ -58,23 +58,7 @@ static LogicalResult mapToKernel(linalg::LinalgOp op, int64_t blockSize,
   b.setInsertionPointToStart(guard.thenBlock());
 
   // The innermost parallel dimension varies fastest.
-  SmallVector<OpFoldResult> ivs =
-      getAsOpFoldResult(math.delinearize(linear, extents));
-  SmallVector<OpFoldResult> tileSizes(ranges.size(), b.getIndexAttr(0));
-  SmallVector<OpFoldResult> offsets(ranges.size(), b.getIndexAttr(0));
-  for (auto [i, dim] : llvm::enumerate(parallelDims)) {
-    tileSizes[dim] = b.getIndexAttr(1);
-    offsets[dim] = ivs[i];
-  }
-  SmallVector<OpFoldResult> bounds =
-      llvm::map_to_vector(ranges, [&](int64_t range) -> OpFoldResult {
-        return b.getIndexAttr(range);
-      });
-  SmallVector<Value> operands = linalg::makeTiledShapes(
-      b, b.getLoc(), op, op->getOperands(), ivs, tileSizes, bounds,
-      /*omitPartialTileCheck=*/true);
-  auto tiled = cast<linalg::LinalgOp>(clone(b, op, TypeRange{}, operands));
-  linalg::offsetIndices(b, tiled, offsets);
+  se::emitOpAtPoint(b, op, parallelDims, math.delinearize(linear, extents));
   op->erase();
   return success();
 }
@@ -239,6 +223,82 @@ matchZeroPadding(linalg::Conv2DNhwcHwcfOp conv,
   return se::ConvInput{source, offsets[1], offsets[2]};
 }
 
+/// Whether only ops without side effects lie between `first` and `second`.
+static bool areAdjacent(Operation *first, Operation *second) {
+  for (Operation *op = first->getNextNode(); op; op = op->getNextNode()) {
+    if (op == second)
+      return true;
+    if (!isPure(op))
+      return false;
+  }
+  return false;
+}
+
+/// Whether `op` may share memory with `run` (or itself) through a buffer
+/// other than the very same one: a block per image would then race.
+static bool mayShareMemory(ArrayRef<linalg::LinalgOp> run,
+                           linalg::LinalgOp op) {
+  auto buffers = [](linalg::LinalgOp linalgOp) {
+    SmallVector<Value> result;
+    for (Value operand : linalgOp->getOperands())
+      if (isa<MemRefType>(operand.getType()))
+        result.push_back(operand);
+    return result;
+  };
+  auto conflict = [&](linalg::LinalgOp writer, linalg::LinalgOp other) {
+    for (Value written : writer.getDpsInits())
+      for (Value used : buffers(other))
+        if (used != written && mayOverlap(written, used))
+          return true;
+    return false;
+  };
+  if (conflict(op, op))
+    return true;
+  return llvm::any_of(run, [&](linalg::LinalgOp member) {
+    return conflict(member, op) || conflict(op, member);
+  });
+}
+
+/// Maps each run of two or more consecutive per-image ops of `ops` not yet
+/// `done` to one kernel, adding them to `done`.
+template <typename OptionsFn>
+static void mapPerImageRuns(ArrayRef<linalg::LinalgOp> ops,
+                            DenseSet<Operation *> &done,
+                            OptionsFn kernelOptions, int64_t threads) {
+  SmallVector<linalg::LinalgOp> run;
+  int64_t runBatch = 0;
+  unsigned runIndex = 0;
+  auto flush = [&] {
+    if (run.size() >= 2) {
+      SmallVector<Operation *> members(run.begin(), run.end());
+      se::KernelOptions options = kernelOptions(run.front(), runIndex);
+      options.kernelName = ("per_image_" + Twine(runIndex)).str();
+      if (succeeded(
+              se::mapPerImageOpsToKernel(run, runBatch, threads, options)))
+        done.insert(members.begin(), members.end());
+    }
+    run.clear();
+  };
+  for (auto [index, constOp] : llvm::enumerate(ops)) {
+    linalg::LinalgOp op = constOp;
+    std::optional<int64_t> batch;
+    if (!done.contains(op.getOperation()))
+      batch = se::getPerImageBatch(op);
+    if (!run.empty() && (!batch || *batch != runBatch ||
+                         !areAdjacent(run.back(), op) ||
+                         mayShareMemory(run, op)))
+      flush();
+    if (!batch)
+      continue;
+    if (run.empty()) {
+      runBatch = *batch;
+      runIndex = index;
+    }
+    run.push_back(op);
+  }
+  flush();
+}
+
 namespace {
 struct MapLinalgToKernelsPass
     : se::impl::SEGPUMapLinalgToKernelsBase<MapLinalgToKernelsPass> {
@@ -306,6 +366,9 @@ struct MapLinalgToKernelsPass
         gone->erase();
       }
     }
+
+    if (perImageKernels)
+      mapPerImageRuns(ops, done, kernelOptions, blockSize);
 
     for (auto [index, op] : llvm::enumerate(ops)) {
       if (done.contains(op.getOperation()))

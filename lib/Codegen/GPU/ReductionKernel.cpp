@@ -34,6 +34,73 @@ static std::optional<unsigned> innermostDim(AffineMap map) {
   return std::nullopt;
 }
 
+std::optional<se::Reduction> mlir::se::matchSplittableReduction(
+    linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
+      op.getNumReductionLoops() == 0)
+    return std::nullopt;
+  // out = combiner(f(inputs), out), with out used only there.
+  Block &body = op.getRegion().front();
+  BlockArgument outArg = body.getArgument(op.getNumDpsInputs());
+  SmallVector<Operation *> combiners;
+  if (!outArg.hasOneUse() || !matchReduction({outArg}, 0, combiners) ||
+      combiners.size() != 1)
+    return std::nullopt;
+  std::optional<TypedAttr> neutral = arith::getNeutralElement(combiners[0]);
+  if (!neutral || !outArg.getType().isIntOrFloat())
+    return std::nullopt;
+  return se::Reduction{combiners[0], *neutral};
+}
+
+Value mlir::se::emitReductionSlice(ImplicitLocOpBuilder &b,
+                                   linalg::GenericOp op,
+                                   const Reduction &reduction,
+                                   ArrayRef<Value> ivs, Value slice,
+                                   int64_t slices) {
+  IndexMath math(b);
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<unsigned> reductionDims;
+  op.getReductionDims(reductionDims);
+  SmallVector<int64_t> extents;
+  int64_t reduced = 1;
+  for (unsigned dim : reductionDims) {
+    extents.push_back(ranges[dim]);
+    reduced *= ranges[dim];
+  }
+  Block &body = op.getRegion().front();
+  Value start = arith::ConstantOp::create(b, reduction.neutral);
+  auto loop = scf::ForOp::create(b, slice, math.index(reduced),
+                                 math.index(slices), ValueRange{start});
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  SmallVector<Value> pointIvs(ivs);
+  for (auto [dim, iv] : llvm::zip(
+           reductionDims, math.delinearize(loop.getInductionVar(), extents)))
+    pointIvs[dim] = iv;
+  IRMapping mapping;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    Value element = memref::LoadOp::create(
+        b, input->get(),
+        math.apply(op.getMatchingIndexingMap(input), pointIvs));
+    mapping.map(body.getArgument(input->getOperandNumber()), element);
+  }
+  mapping.map(body.getArgument(op.getNumDpsInputs()),
+              loop.getRegionIterArgs()[0]);
+  for (Operation &bodyOp : body.without_terminator())
+    b.clone(bodyOp, mapping);
+  scf::YieldOp::create(b, mapping.lookup(body.getTerminator()->getOperand(0)));
+  return loop.getResult(0);
+}
+
+Value mlir::se::combinePartial(ImplicitLocOpBuilder &b,
+                               const Reduction &reduction, Value total,
+                               Value part) {
+  IRMapping mapping;
+  mapping.map(reduction.combiner->getOperand(0), total);
+  mapping.map(reduction.combiner->getOperand(1), part);
+  return b.clone(*reduction.combiner, mapping)->getResult(0);
+}
+
 FailureOr<gpu::LaunchOp>
 mlir::se::mapReductionToKernel(linalg::GenericOp op,
                                const KernelOptions &options) {
@@ -59,19 +126,10 @@ mlir::se::mapReductionToKernel(linalg::GenericOp op,
   }
   if (reduced < options.minReduction)
     return failure();
-
-  // out = combiner(f(inputs), out), with out used only there.
-  Block &body = op.getRegion().front();
-  BlockArgument outArg = body.getArgument(op.getNumDpsInputs());
-  SmallVector<Operation *> combiners;
-  if (!outArg.hasOneUse() || !matchReduction({outArg}, 0, combiners) ||
-      combiners.size() != 1)
+  std::optional<Reduction> reduction = matchSplittableReduction(op);
+  if (!reduction)
     return failure();
-  Operation *combiner = combiners.front();
-  std::optional<TypedAttr> neutral = arith::getNeutralElement(combiner);
-  Type elementType = outArg.getType();
-  if (!neutral || !elementType.isIntOrFloat())
-    return failure();
+  Type elementType = reduction->neutral.getType();
 
   // Lanes where the inputs are contiguous.
   int64_t byParallel = 0, byReduction = 0;
@@ -112,33 +170,9 @@ mlir::se::mapReductionToKernel(linalg::GenericOp op,
     ivs[dim] = iv;
 
   // This thread's slice: reduction indices slice, slice + slices, ...
-  Value slice = lanesOverReduction ? lane : row;
-  Value start = arith::ConstantOp::create(b, *neutral);
-  auto loop = scf::ForOp::create(b, slice, math.index(reduced),
-                                 math.index(slices), ValueRange{start});
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(loop.getBody());
-    SmallVector<Value> pointIvs = ivs;
-    for (auto [dim, iv] :
-         llvm::zip(reductionDims,
-                   math.delinearize(loop.getInductionVar(), reductionExtents)))
-      pointIvs[dim] = iv;
-    IRMapping mapping;
-    for (OpOperand *input : op.getDpsInputOperands()) {
-      Value element = memref::LoadOp::create(
-          b, input->get(),
-          math.apply(op.getMatchingIndexingMap(input), pointIvs));
-      mapping.map(body.getArgument(input->getOperandNumber()), element);
-    }
-    mapping.map(outArg, loop.getRegionIterArgs()[0]);
-    for (Operation &bodyOp : body.without_terminator())
-      b.clone(bodyOp, mapping);
-    scf::YieldOp::create(b,
-                         mapping.lookup(body.getTerminator()->getOperand(0)));
-  }
-
-  memref::StoreOp::create(b, loop.getResult(0), partials,
+  Value partial = emitReductionSlice(b, op, *reduction, ivs,
+                                     lanesOverReduction ? lane : row, slices);
+  memref::StoreOp::create(b, partial, partials,
                           ValueRange{row, lane});
   gpu::BarrierOp::create(b);
   // One thread per output combines the partials with the initial value.
@@ -157,10 +191,7 @@ mlir::se::mapReductionToKernel(linalg::GenericOp op,
                                         lanesOverReduction
                                             ? ValueRange{row, math.index(j)}
                                             : ValueRange{math.index(j), lane});
-    IRMapping mapping;
-    mapping.map(combiner->getOperand(0), total);
-    mapping.map(combiner->getOperand(1), part);
-    total = b.clone(*combiner, mapping)->getResult(0);
+    total = combinePartial(b, *reduction, total, part);
   }
   memref::StoreOp::create(b, total, init->get(), outIndices);
   return launch;

@@ -1,6 +1,7 @@
 // RUN: se-opt %s --se-gpu-map-linalg-to-kernels --cse --split-input-file | FileCheck %s
 // RUN: se-opt %s --se-gpu-map-linalg-to-kernels="tiled-convolutions=false split-reductions=false" --cse --split-input-file | FileCheck %s --check-prefix=NAIVE
 // RUN: se-opt %s --se-gpu-map-linalg-to-kernels="tiled-convolutions=false block-size=64" --cse --split-input-file | FileCheck %s --check-prefix=BLOCK64
+// RUN: se-opt %s --se-gpu-map-linalg-to-kernels="per-image-kernels=false" --cse --split-input-file | FileCheck %s --check-prefix=SEPARATE
 
 // An element-wise op: one thread per element, 300 points in two blocks of
 // 256, the innermost dimension fastest, a guard for the last block.
@@ -276,5 +277,92 @@ func.func @conv_padded_reused(%ws: memref<?xi8>, %filter: memref<3x3x16x16xf32>)
   linalg.copy ins(%source : memref<2x8x8x16xf32>) outs(%interior : memref<2x8x8x16xf32, strided<[1600, 160, 16, 1], offset: 176>>)
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
       ins(%padded, %filter : memref<2x10x10x16xf32>, memref<3x3x16x16xf32>) outs(%out : memref<2x8x8x16xf32>)
+  return
+}
+
+// -----
+
+// An SE excitation (2 images, 256 channels, 16 hidden units): the fill, the
+// two FCs and the gate, consecutive and image by image, run as one kernel
+// with a block per image and a barrier after each op. FC1 reduces 256
+// elements per output: a warp per hidden unit (2 steps of 8 warps), lanes
+// over the channels, partials in shared memory. FC2 reduces 16: a thread
+// per channel, like the gate.
+// CHECK-LABEL: func.func @excitation
+//       CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %c2, {{[^)]*}}) threads({{[^)]*}}) in ({{[^)]*}} = %c256,
+//  CHECK-SAME: function(@per_image_0)
+//  CHECK-SAME: workgroup(%[[PARTIALS:.*]] : memref<8x32xf32, #gpu.address_space<workgroup>>)
+//       CHECK: linalg.fill
+//       CHECK: gpu.barrier
+//       CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1
+//       CHECK: scf.for {{.*}} step %c32 iter_args
+//       CHECK: memref.store %{{.*}}, %[[PARTIALS]]
+//       CHECK: gpu.barrier
+//       CHECK: scf.if
+//       CHECK: gpu.barrier
+//       CHECK: gpu.barrier
+//       CHECK: scf.for {{.*}} step %c256
+//       CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
+//       CHECK: gpu.barrier
+//       CHECK: scf.for {{.*}} step %c256
+//       CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
+//       CHECK: gpu.barrier
+//       CHECK: gpu.terminator
+//   CHECK-NOT: gpu.launch
+// SEPARATE-LABEL: func.func @excitation
+// SEPARATE-COUNT-4: gpu.launch
+func.func @excitation(%z: memref<2x256xf32>, %w1: memref<16x256xf32>, %h: memref<2x16xf32>,
+                      %w2: memref<256x16xf32>, %g: memref<2x256xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%h : memref<2x16xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, j, c) -> (n, c)>, affine_map<(n, j, c) -> (j, c)>, affine_map<(n, j, c) -> (n, j)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%z, %w1 : memref<2x256xf32>, memref<16x256xf32>) outs(%h : memref<2x16xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %p, %acc : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(n, c, j) -> (n, j)>, affine_map<(n, c, j) -> (c, j)>, affine_map<(n, c, j) -> (n, c)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%h, %w2 : memref<2x16xf32>, memref<256x16xf32>) outs(%g : memref<2x256xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %p, %acc : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(n, c) -> (n, c)>, affine_map<(n, c) -> (n, c)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%g : memref<2x256xf32>) outs(%g : memref<2x256xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %e = math.exp %x : f32
+    linalg.yield %e : f32
+  }
+  return
+}
+
+// -----
+
+// Blocks of different images run concurrently: a run stops where an op
+// writes a buffer that overlaps another buffer of the run (here the hidden
+// units share workspace bytes with the other image's squeezed channels).
+// CHECK-LABEL: func.func @overlapping_views
+//   CHECK-NOT: per_image
+// CHECK-COUNT-2: gpu.launch
+func.func @overlapping_views(%workspace: memref<?xi8>, %w1: memref<16x256xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1024 = arith.constant 1024 : index
+  %zero = arith.constant 0.0 : f32
+  %z = memref.view %workspace[%c0][] : memref<?xi8> to memref<2x256xf32>
+  %h = memref.view %workspace[%c1024][] : memref<?xi8> to memref<2x16xf32>
+  linalg.fill ins(%zero : f32) outs(%h : memref<2x16xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, j, c) -> (n, c)>, affine_map<(n, j, c) -> (j, c)>, affine_map<(n, j, c) -> (n, j)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%z, %w1 : memref<2x256xf32>, memref<16x256xf32>) outs(%h : memref<2x16xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %p, %acc : f32
+    linalg.yield %s : f32
+  }
   return
 }

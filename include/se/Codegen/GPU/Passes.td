@@ -43,6 +43,16 @@ def SEGPUMapLinalgToKernels
     inputs' innermost dimension is parallel (NHWC squeeze) and over the
     reduction when it is a reduction dimension (FC rows).
 
+    With `per-image-kernels`, runs of two or more consecutive small ops
+    that work image by image (first loop parallel over the batch, per-image
+    slices of at most 16K elements, at most 2^19 iterations per image; an SE
+    block's fills, FCs and gate between its squeeze and its scale) become
+    one kernel with a block per image: the ops run in order with a block
+    barrier after each, reductions of 64 or more elements with a warp per
+    output (lanes over the reduction, partials in shared memory), the rest
+    with a thread per output. A run ends where its ops could share memory
+    through different buffers (the blocks run concurrently).
+
     Precondition: every memref the ops read or write is device memory
     (arguments, views of the workspace or the weights), with static shapes.
   }];
@@ -63,6 +73,10 @@ def SEGPUMapLinalgToKernels
            "Run ops that reduce 64 or more elements per output with a block "
            "per group of outputs and the reduction split across its threads "
            "(off: one thread per output)">,
+    Option<"perImageKernels", "per-image-kernels", "bool", /*default=*/"true",
+           "Run each run of two or more consecutive small ops that work "
+           "image by image (an SE block's excitation) as one kernel with a "
+           "block per image">,
     Option<"multiprocessors", "multiprocessors", "int64_t", /*default=*/"132",
            "Streaming multiprocessors of the target (tile sizes give each "
            "two blocks at least)">,
