@@ -284,7 +284,8 @@ Value TosaBuilder::reshape(Value x, ArrayRef<int64_t> shape) {
       return tosa::ConstOp::create(b, loc, type, dense.reshape(type));
     if (auto blob = dyn_cast<DenseResourceElementsAttr>(values))
       return tosa::ConstOp::create(
-          b, loc, type, DenseResourceElementsAttr::get(type, blob.getRawHandle()));
+          b, loc, type,
+          DenseResourceElementsAttr::get(type, blob.getRawHandle()));
   }
   return tosa::ReshapeOp::create(b, loc, tensor(shape), x,
                                  shapeConstant(shape));

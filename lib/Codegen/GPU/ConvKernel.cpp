@@ -209,23 +209,65 @@ void ConvKernelBuilder::build(gpu::LaunchOp launch, Value input, Value filter,
     });
   linalg::GenericOp elementwise = epilogue.elementwise;
   Value result = elementwise ? elementwise.getDpsInits()[0] : output;
+  // With a squeeze, the stored rows are also summed per channel, apart for
+  // the image of the thread's first row and the next one (its T rows span
+  // at most two images when T <= OH * OW).
+  Value firstM = add(rowBase, aOffset);
+  Value firstImage =
+      div(arith::MinUIOp::create(b, firstM, index(s.m() - 1)), s.oh * s.ow);
+  SmallVector<Value, 2> imageSums(2, zeroOf(row));
   for (int64_t i = 0; i < t; ++i) {
-    Value m = add(rowBase, add(aOffset, index(i)));
-    auto guard = scf::IfOp::create(b, both(fValid, less(m, s.m())),
-                                   /*withElse=*/false);
-    OpBuilder::InsertionGuard insertion(b);
-    b.setInsertionPointToStart(guard.thenBlock());
-    SmallVector<Value> indices = pixelOf(m);
-    indices.push_back(f0);
-    Value start =
-        bias ? bias
-             : vector::LoadOp::create(b, row, output, indices, false, rowAlign)
-                   .getResult();
-    Value value = arith::AddFOp::create(b, start, steps.getResult(i));
-    if (elementwise)
-      value = applyElementwise(elementwise, value);
-    vector::StoreOp::create(b, value, result, indices, false, rowAlign);
+    Value m = add(firstM, index(i));
+    auto guard =
+        scf::IfOp::create(b, TypeRange{row}, both(fValid, less(m, s.m())),
+                          /*withElse=*/true);
+    {
+      OpBuilder::InsertionGuard insertion(b);
+      b.setInsertionPointToStart(guard.thenBlock());
+      SmallVector<Value> indices = pixelOf(m);
+      indices.push_back(f0);
+      Value start = bias ? bias
+                         : vector::LoadOp::create(b, row, output, indices,
+                                                  false, rowAlign)
+                               .getResult();
+      Value value = arith::AddFOp::create(b, start, steps.getResult(i));
+      if (elementwise)
+        value = applyElementwise(elementwise, value);
+      vector::StoreOp::create(b, value, result, indices, false, rowAlign);
+      scf::YieldOp::create(b, value);
+      b.setInsertionPointToStart(guard.elseBlock());
+      scf::YieldOp::create(b, zeroOf(row));
+    }
+    if (!epilogue.squeeze)
+      continue;
+    Value inFirst = arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
+                                          div(m, s.oh * s.ow), firstImage);
+    Value stored = guard.getResult(0);
+    Value zero = zeroOf(row);
+    imageSums[0] = arith::AddFOp::create(
+        b, imageSums[0], arith::SelectOp::create(b, inFirst, stored, zero));
+    imageSums[1] = arith::AddFOp::create(
+        b, imageSums[1], arith::SelectOp::create(b, inFirst, zero, stored));
   }
+  if (!epilogue.squeeze)
+    return;
+  Value lastM =
+      arith::MinUIOp::create(b, add(firstM, index(t - 1)), index(s.m() - 1));
+  Value spansTwo = arith::CmpIOp::create(b, arith::CmpIPredicate::ne,
+                                         div(lastM, s.oh * s.ow), firstImage);
+  auto addSums = [&](Value sums, Value image) {
+    for (int64_t j = 0; j < t; ++j)
+      memref::AtomicRMWOp::create(
+          b, arith::AtomicRMWKind::addf, vector::ExtractOp::create(b, sums, j),
+          epilogue.squeeze, ValueRange{image, add(f0, index(j))});
+  };
+  auto any = scf::IfOp::create(b, both(fValid, less(firstM, s.m())),
+                               /*withElse=*/false);
+  b.setInsertionPointToStart(any.thenBlock());
+  addSums(imageSums[0], firstImage);
+  auto second = scf::IfOp::create(b, spansTwo, /*withElse=*/false);
+  b.setInsertionPointToStart(second.thenBlock());
+  addSums(imageSums[1], add(firstImage, index(1)));
 }
 
 Value ConvKernelBuilder::applyElementwise(linalg::GenericOp op, Value vector) {
@@ -284,6 +326,11 @@ FailureOr<gpu::LaunchOp> mlir::se::mapConvToKernel(
   if (shape.f % 4 != 0 || !isQuadAligned(filter) || !isQuadAligned(output))
     return failure();
   if (epilogue.bias && !isQuadAligned(epilogue.bias))
+    return failure();
+  if (epilogue.squeeze &&
+      (shape.oh * shape.ow < 8 ||
+       cast<MemRefType>(epilogue.squeeze.getType()).getShape() !=
+           ArrayRef<int64_t>{shape.n, shape.f}))
     return failure();
   if (linalg::GenericOp elementwise = epilogue.elementwise;
       elementwise && (!isQuadAligned(elementwise.getDpsInits()[0]) ||

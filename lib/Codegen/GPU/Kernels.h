@@ -71,6 +71,10 @@ struct ConvEpilogue {
   /// A generic op whose only input is the convolution's output, read and
   /// written one to one, or null.
   linalg::GenericOp elementwise;
+  /// memref<N x F> sums, zero when the kernel runs, to which it adds every
+  /// output it stores (the SE squeeze of the result), or null. Needs
+  /// OH * OW >= 8.
+  Value squeeze;
 };
 
 /// Where a convolution reads its input: by default the input operand; with
@@ -112,9 +116,9 @@ std::optional<int64_t> getPerImageBatch(linalg::LinalgOp op);
 /// with a barrier after each (PerImageKernel.cpp). Ops that reduce at least
 /// `minReduction` elements per output with a neutral-element combiner give
 /// each output to a warp.
-FailureOr<gpu::LaunchOp>
-mapPerImageOpsToKernel(ArrayRef<linalg::LinalgOp> run, int64_t batch,
-                       int64_t threads, const KernelOptions &options);
+FailureOr<gpu::LaunchOp> mapPerImageOpsToKernel(ArrayRef<linalg::LinalgOp> run,
+                                                int64_t batch, int64_t threads,
+                                                const KernelOptions &options);
 
 /// A reduction `out = combiner(f(inputs), out)` whose combiner has a
 /// neutral element (sum, product, max, min), so that it can be split into

@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::se {
 #define GEN_PASS_DEF_SEGPUMAPLINALGTOKERNELS
@@ -149,6 +150,108 @@ static bool mayOverlap(Value a, Value b) {
   return x->begin < y->end && y->begin < x->end;
 }
 
+/// Whether `op` sums an N x HW x C collapse of an NHWC buffer over HW into
+/// N x C: out[n][c] += in[n][hw][c].
+static bool isSpatialSum(linalg::GenericOp op) {
+  if (!op || op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
+      op.getNumLoops() != 3)
+    return false;
+  MLIRContext *context = op.getContext();
+  AffineExpr n = getAffineDimExpr(0, context),
+             hw = getAffineDimExpr(1, context),
+             c = getAffineDimExpr(2, context);
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  Block &body = op.getRegion().front();
+  auto add = dyn_cast_or_null<arith::AddFOp>(
+      body.getTerminator()->getOperand(0).getDefiningOp());
+  return maps[0] == AffineMap::get(3, 0, {n, hw, c}, context) &&
+         maps[1] == AffineMap::get(3, 0, {n, c}, context) &&
+         op.getIteratorTypesArray() ==
+             ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                           utils::IteratorType::reduction,
+                                           utils::IteratorType::parallel} &&
+         add && body.getOperations().size() == 2 &&
+         llvm::is_contained(add->getOperands(), body.getArgument(0)) &&
+         llvm::is_contained(add->getOperands(), body.getArgument(1));
+}
+
+/// The SE squeeze of the convolution kernel's `result` that the kernel can
+/// accumulate as it stores (se-gpu-prepare-squeeze-fusion sets this up):
+/// a spatial sum of `result` later in the block whose sums were zero-filled
+/// before the convolution (before `firstAbsorbed`, the first op the kernel
+/// absorbs), with nothing in between touching the sums, nor anything
+/// between the convolution and the squeeze writing `result`. The squeeze goes
+/// to `absorbed`; its sums are returned.
+static Value matchSqueezeEpilogue(linalg::Conv2DNhwcHwcfOp conv, Value result,
+                                  Operation *firstAbsorbed, Operation *last,
+                                  SmallVectorImpl<Operation *> &absorbed) {
+  auto outType = cast<MemRefType>(result.getType());
+  if (outType.getRank() != 4 ||
+      outType.getDimSize(1) * outType.getDimSize(2) < 8)
+    return {};
+  SmallVector<linalg::LinalgOp> between;
+  linalg::GenericOp squeeze;
+  for (Operation *op = last->getNextNode(); op && !squeeze;
+       op = op->getNextNode()) {
+    if (auto generic = dyn_cast<linalg::GenericOp>(op); isSpatialSum(generic)) {
+      auto collapse =
+          generic.getDpsInputs()[0].getDefiningOp<memref::CollapseShapeOp>();
+      if (collapse && collapse.getSrc() == result) {
+        squeeze = generic;
+        break;
+      }
+    }
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+      between.push_back(linalgOp);
+      continue;
+    }
+    if (!isPure(op))
+      return {};
+  }
+  if (!squeeze)
+    return {};
+  Value sums = squeeze.getDpsInits()[0];
+  // A launch's buffers are the values its body uses from above.
+  auto touchesSums = [&](Operation *op) {
+    SetVector<Value> used(op->getOperands().begin(), op->getOperands().end());
+    if (auto launch = dyn_cast<gpu::LaunchOp>(op))
+      getUsedValuesDefinedAbove(launch.getBody(), used);
+    return llvm::any_of(used, [&](Value value) {
+      return isa<MemRefType>(value.getType()) && mayOverlap(value, sums);
+    });
+  };
+  // Back to the zero fill of the sums, past ops that do not touch them.
+  linalg::FillOp zeroFill;
+  for (Operation *op = firstAbsorbed->getPrevNode(); op && !zeroFill;
+       op = op->getPrevNode()) {
+    auto fill = dyn_cast<linalg::FillOp>(op);
+    if (fill && fill.getOutputs()[0] == sums &&
+        matchPattern(fill.getInputs()[0], m_AnyZeroFloat())) {
+      zeroFill = fill;
+      break;
+    }
+    if (isPure(op))
+      continue;
+    if (!isa<linalg::LinalgOp, gpu::LaunchOp>(op) || touchesSums(op))
+      return {};
+  }
+  if (!zeroFill)
+    return {};
+  for (Value operand : conv->getOperands())
+    if (mayOverlap(operand, sums))
+      return {};
+  if (mayOverlap(result, sums))
+    return {};
+  for (linalg::LinalgOp op : between) {
+    if (touchesSums(op) || llvm::any_of(op.getDpsInits(), [&](Value written) {
+          return mayOverlap(written, result);
+        }))
+      return {};
+  }
+  absorbed.push_back(squeeze);
+  return sums;
+}
+
 /// The zero-padded input of `conv` made by filling a buffer with zeros and
 /// copying a tensor into its interior: the tensor and the interior's offset
 /// (the copy, the fill and the interior view go to `absorbed`, in an order
@@ -284,9 +387,9 @@ static void mapPerImageRuns(ArrayRef<linalg::LinalgOp> ops,
     std::optional<int64_t> batch;
     if (!done.contains(op.getOperation()))
       batch = se::getPerImageBatch(op);
-    if (!run.empty() && (!batch || *batch != runBatch ||
-                         !areAdjacent(run.back(), op) ||
-                         mayShareMemory(run, op)))
+    if (!run.empty() &&
+        (!batch || *batch != runBatch || !areAdjacent(run.back(), op) ||
+         mayShareMemory(run, op)))
       flush();
     if (!batch)
       continue;
@@ -341,6 +444,9 @@ struct MapLinalgToKernelsPass
     // them and the element-wise op after them.
     DenseSet<Operation *> done;
     for (auto [index, op] : llvm::enumerate(ops)) {
+      // Ops absorbed by an earlier convolution are gone.
+      if (done.contains(op.getOperation()))
+        continue;
       auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation());
       if (!conv || !tiledConvolutions)
         continue;
@@ -357,6 +463,22 @@ struct MapLinalgToKernelsPass
       se::ConvInput input;
       if (fusePadding)
         input = matchZeroPadding(conv, absorbed).value_or(se::ConvInput());
+      if (fuseSqueeze) {
+        Operation *first = epilogue.bias ? conv->getPrevNode() : conv;
+        Operation *last = epilogue.elementwise
+                              ? epilogue.elementwise.getOperation()
+                              : conv.getOperation();
+        Value result = epilogue.elementwise
+                           ? epilogue.elementwise.getDpsInits()[0]
+                           : conv.getDpsInits()[0];
+        epilogue.squeeze =
+            matchSqueezeEpilogue(conv, result, first, last, absorbed);
+        if (input.source && epilogue.squeeze &&
+            mayOverlap(input.source, epilogue.squeeze)) {
+          epilogue.squeeze = Value();
+          absorbed.pop_back();
+        }
+      }
       if (failed(se::mapConvToKernel(conv, kernelOptions(op, index), epilogue,
                                      input)))
         continue;

@@ -70,8 +70,8 @@ std::optional<int64_t> mlir::se::getPerImageBatch(linalg::LinalgOp op) {
 }
 
 FailureOr<gpu::LaunchOp>
-mlir::se::mapPerImageOpsToKernel(ArrayRef<linalg::LinalgOp> run,
-                                 int64_t batch, int64_t threads,
+mlir::se::mapPerImageOpsToKernel(ArrayRef<linalg::LinalgOp> run, int64_t batch,
+                                 int64_t threads,
                                  const KernelOptions &options) {
   if (run.empty() || threads % 32 != 0)
     return failure();
@@ -132,9 +132,9 @@ mlir::se::mapPerImageOpsToKernel(ArrayRef<linalg::LinalgOp> run,
         reduction->neutral.getType().isF32()) {
       // A warp per output, its lanes over the reduction. Every thread runs
       // every step: the barriers are the block's.
-      auto steps = scf::ForOp::create(b, math.index(0),
-                                      math.index(llvm::divideCeil(points, warps)),
-                                      math.index(1));
+      auto steps = scf::ForOp::create(
+          b, math.index(0), math.index(llvm::divideCeil(points, warps)),
+          math.index(1));
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(steps.getBody());
       Value point = math.add(math.mul(steps.getInductionVar(), warps), warp);
@@ -144,8 +144,8 @@ mlir::se::mapPerImageOpsToKernel(ArrayRef<linalg::LinalgOp> run,
       Value partial = emitReductionSlice(b, generic, *reduction, ivs, lane, 32);
       memref::StoreOp::create(b, partial, partials, ValueRange{warp, lane});
       gpu::BarrierOp::create(b);
-      Value leader =
-          arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane, math.index(0));
+      Value leader = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane,
+                                           math.index(0));
       auto combine = scf::IfOp::create(b, math.both(valid, leader),
                                        /*withElseRegion=*/false);
       b.setInsertionPointToStart(combine.thenBlock());
@@ -154,17 +154,17 @@ mlir::se::mapPerImageOpsToKernel(ArrayRef<linalg::LinalgOp> run,
           math.apply(generic.getMatchingIndexingMap(init), ivs);
       Value total = memref::LoadOp::create(b, init->get(), outIndices);
       for (int64_t j = 0; j < 32; ++j)
-        total = combinePartial(
-            b, *reduction, total,
-            memref::LoadOp::create(b, partials,
-                                   ValueRange{warp, math.index(j)}));
+        total =
+            combinePartial(b, *reduction, total,
+                           memref::LoadOp::create(
+                               b, partials, ValueRange{warp, math.index(j)}));
       memref::StoreOp::create(b, total, init->get(), outIndices);
       b.setInsertionPointAfter(combine);
       gpu::BarrierOp::create(b);
     } else {
       // A thread per output.
-      auto outputs = scf::ForOp::create(b, tid, math.index(points),
-                                        math.index(threads));
+      auto outputs =
+          scf::ForOp::create(b, tid, math.index(points), math.index(threads));
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(outputs.getBody());
       SmallVector<Value> ivs = pointIvs(outputs.getInductionVar());

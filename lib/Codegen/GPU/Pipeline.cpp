@@ -78,6 +78,7 @@ LogicalResult mlir::se::buildSEGPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createSEGPUFuseElementwise());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createSEGPUPrepareSqueezeFusion());
 
   // Buffers: results become out-parameters, every intermediate a view of
   // one device workspace, every constant a view of one device weights blob.

@@ -34,8 +34,8 @@ static std::optional<unsigned> innermostDim(AffineMap map) {
   return std::nullopt;
 }
 
-std::optional<se::Reduction> mlir::se::matchSplittableReduction(
-    linalg::GenericOp op) {
+std::optional<se::Reduction>
+mlir::se::matchSplittableReduction(linalg::GenericOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
       op.getNumReductionLoops() == 0)
     return std::nullopt;
@@ -172,8 +172,7 @@ mlir::se::mapReductionToKernel(linalg::GenericOp op,
   // This thread's slice: reduction indices slice, slice + slices, ...
   Value partial = emitReductionSlice(b, op, *reduction, ivs,
                                      lanesOverReduction ? lane : row, slices);
-  memref::StoreOp::create(b, partial, partials,
-                          ValueRange{row, lane});
+  memref::StoreOp::create(b, partial, partials, ValueRange{row, lane});
   gpu::BarrierOp::create(b);
   // One thread per output combines the partials with the initial value.
   Value leader =

@@ -1,7 +1,7 @@
 // RUN: se-opt %s --se-gpu-map-linalg-to-kernels --cse --split-input-file | FileCheck %s
 // RUN: se-opt %s --se-gpu-map-linalg-to-kernels="tiled-convolutions=false split-reductions=false" --cse --split-input-file | FileCheck %s --check-prefix=NAIVE
 // RUN: se-opt %s --se-gpu-map-linalg-to-kernels="tiled-convolutions=false block-size=64" --cse --split-input-file | FileCheck %s --check-prefix=BLOCK64
-// RUN: se-opt %s --se-gpu-map-linalg-to-kernels="per-image-kernels=false" --cse --split-input-file | FileCheck %s --check-prefix=SEPARATE
+// RUN: se-opt %s --se-gpu-map-linalg-to-kernels="per-image-kernels=false fuse-squeeze=false" --cse --split-input-file | FileCheck %s --check-prefix=SEPARATE
 
 // An element-wise op: one thread per element, 300 points in two blocks of
 // 256, the innermost dimension fastest, a guard for the last block.
@@ -363,6 +363,72 @@ func.func @overlapping_views(%workspace: memref<?xi8>, %w1: memref<16x256xf32>) 
     %p = arith.mulf %x, %w : f32
     %s = arith.addf %p, %acc : f32
     linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The SE squeeze of a convolution's output, its sums zero-filled before the
+// convolution: the convolution kernel adds each stored row of its 2 x 2
+// sub-tile to the sums of its image (and of the next image when its rows
+// span two), atomically; the squeeze's own kernel goes.
+// CHECK-LABEL: func.func @conv_then_squeeze
+//       CHECK: gpu.launch {{.*}} function(@fill_0)
+//       CHECK: gpu.launch {{.*}} function(@conv_2d_nhwc_hwcf_1)
+//       CHECK: vector.store
+//       CHECK: vector.store
+// CHECK-COUNT-4: memref.atomic_rmw addf
+//       CHECK: gpu.terminator
+//   CHECK-NOT: gpu.launch
+// SEPARATE-LABEL: func.func @conv_then_squeeze
+// SEPARATE-COUNT-3: gpu.launch
+func.func @conv_then_squeeze(%x: memref<2x6x6x8xf32>, %w: memref<3x3x8x8xf32>, %workspace: memref<?xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1024 = arith.constant 1024 : index
+  %zero = arith.constant 0.0 : f32
+  %u = memref.view %workspace[%c0][] : memref<?xi8> to memref<2x4x4x8xf32>
+  %sums = memref.view %workspace[%c1024][] : memref<?xi8> to memref<2x8xf32>
+  linalg.fill ins(%zero : f32) outs(%sums : memref<2x8xf32>)
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : memref<2x6x6x8xf32>, memref<3x3x8x8xf32>) outs(%u : memref<2x4x4x8xf32>)
+  %collapsed = memref.collapse_shape %u [[0], [1, 2], [3]] : memref<2x4x4x8xf32> into memref<2x16x8xf32>
+  linalg.generic {indexing_maps = [affine_map<(n, p, c) -> (n, p, c)>, affine_map<(n, p, c) -> (n, c)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%collapsed : memref<2x16x8xf32>) outs(%sums : memref<2x8xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  }
+  return
+}
+
+// -----
+
+// Something written between the convolution and the squeeze that may
+// overlap the feature map: the squeeze keeps its kernel.
+// CHECK-LABEL: func.func @feature_map_rewritten
+//       CHECK: gpu.launch {{.*}} function(@conv_2d_nhwc_hwcf_1)
+//   CHECK-NOT: memref.atomic_rmw
+//       CHECK: gpu.launch {{.*}} function(@copy_2)
+//       CHECK: gpu.launch
+func.func @feature_map_rewritten(%x: memref<2x6x6x8xf32>, %w: memref<3x3x8x8xf32>, %y: memref<2x4x4x8xf32>, %workspace: memref<?xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1024 = arith.constant 1024 : index
+  %zero = arith.constant 0.0 : f32
+  %u = memref.view %workspace[%c0][] : memref<?xi8> to memref<2x4x4x8xf32>
+  %sums = memref.view %workspace[%c1024][] : memref<?xi8> to memref<2x8xf32>
+  linalg.fill ins(%zero : f32) outs(%sums : memref<2x8xf32>)
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : memref<2x6x6x8xf32>, memref<3x3x8x8xf32>) outs(%u : memref<2x4x4x8xf32>)
+  linalg.copy ins(%y : memref<2x4x4x8xf32>) outs(%u : memref<2x4x4x8xf32>)
+  %collapsed = memref.collapse_shape %u [[0], [1, 2], [3]] : memref<2x4x4x8xf32> into memref<2x16x8xf32>
+  linalg.generic {indexing_maps = [affine_map<(n, p, c) -> (n, p, c)>, affine_map<(n, p, c) -> (n, c)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%collapsed : memref<2x16x8xf32>) outs(%sums : memref<2x8xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
   }
   return
 }

@@ -73,6 +73,10 @@ def SEGPUMapLinalgToKernels
            "Run ops that reduce 64 or more elements per output with a block "
            "per group of outputs and the reduction split across its threads "
            "(off: one thread per output)">,
+    Option<"fuseSqueeze", "fuse-squeeze", "bool", /*default=*/"true",
+           "Let tiled convolutions add their outputs to the SE squeeze that "
+           "sums them, when its sums were zero-filled right before "
+           "(se-gpu-prepare-squeeze-fusion)">,
     Option<"perImageKernels", "per-image-kernels", "bool", /*default=*/"true",
            "Run each run of two or more consecutive small ops that work "
            "image by image (an SE block's excitation) as one kernel with a "
@@ -103,6 +107,23 @@ def SEGPUFuseElementwise
     Into reductions (the excitation FCs) producers fuse either way.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def SEGPUPrepareSqueezeFusion
+    : Pass<"se-gpu-prepare-squeeze-fusion", "::mlir::func::FuncOp"> {
+  let summary = "Give each SE squeeze of a convolution zero sums before it";
+  let description = [{
+    For each SE squeeze (`out[n][c] += in[n][hw][c]` from a zero fill) of a
+    convolution's collapsed NHWC output, replaces the squeeze's fill (on
+    tensors often shared with other ops) by a zero fill of a new
+    `bufferization.alloc_tensor`, placed right before the convolution (and
+    the op that initializes its output, when that comes right before it).
+    The sums then exist when the convolution runs, and
+    `se-gpu-map-linalg-to-kernels` can accumulate the squeeze in the
+    convolution kernel's epilogue.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::linalg::LinalgDialect"];
 }
 
 def SEGPUAlignWorkgroupMemory
