@@ -136,9 +136,17 @@ Value emitReductionSlice(ImplicitLocOpBuilder &b, linalg::GenericOp op,
                          const Reduction &reduction, ArrayRef<Value> ivs,
                          Value slice, int64_t slices);
 
-/// `total` combined with `part`.
-Value combinePartial(ImplicitLocOpBuilder &b, const Reduction &reduction,
-                     Value total, Value part);
+/// When `condition` holds, folds the partials `partial(0)`, ...,
+/// `partial(count - 1)` into `op`'s output element at the point `ivs`,
+/// from its current value. `b` continues after the guard.
+void emitCombinePartials(ImplicitLocOpBuilder &b, linalg::GenericOp op,
+                         const Reduction &reduction, ArrayRef<Value> ivs,
+                         Value condition, int64_t count,
+                         function_ref<Value(int64_t)> partial);
+
+/// The product of `ranges` over `dims`; `extents` gets each.
+int64_t collectExtents(ArrayRef<int64_t> ranges, ArrayRef<unsigned> dims,
+                       SmallVectorImpl<int64_t> &extents);
 
 } // namespace mlir::se
 

@@ -40,11 +40,7 @@ static LogicalResult mapToKernel(linalg::LinalgOp op, int64_t blockSize,
   SmallVector<unsigned> parallelDims;
   op.getParallelDims(parallelDims);
   SmallVector<int64_t> extents;
-  int64_t points = 1;
-  for (unsigned dim : parallelDims) {
-    extents.push_back(ranges[dim]);
-    points *= ranges[dim];
-  }
+  int64_t points = se::collectExtents(ranges, parallelDims, extents);
   int64_t threads =
       std::min(blockSize, std::max<int64_t>(32, llvm::alignTo(points, 32)));
 

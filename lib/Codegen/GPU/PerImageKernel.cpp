@@ -107,14 +107,10 @@ mlir::se::mapPerImageOpsToKernel(ArrayRef<linalg::LinalgOp> run, int64_t batch,
     SmallVector<unsigned> parallelDims, reductionDims;
     op.getParallelDims(parallelDims);
     op.getReductionDims(reductionDims);
-    SmallVector<int64_t> extents;
-    int64_t points = 1, reduced = 1;
-    for (unsigned dim : llvm::drop_begin(parallelDims)) {
-      extents.push_back(ranges[dim]);
-      points *= ranges[dim];
-    }
-    for (unsigned dim : reductionDims)
-      reduced *= ranges[dim];
+    SmallVector<int64_t> extents, reductionExtents;
+    int64_t points =
+        collectExtents(ranges, ArrayRef(parallelDims).drop_front(), extents);
+    int64_t reduced = collectExtents(ranges, reductionDims, reductionExtents);
     // The loop indices of the image and one point of its output.
     auto pointIvs = [&](Value point) {
       SmallVector<Value> ivs(ranges.size(), math.index(0));
@@ -146,20 +142,13 @@ mlir::se::mapPerImageOpsToKernel(ArrayRef<linalg::LinalgOp> run, int64_t batch,
       gpu::BarrierOp::create(b);
       Value leader = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lane,
                                            math.index(0));
-      auto combine = scf::IfOp::create(b, math.both(valid, leader),
-                                       /*withElseRegion=*/false);
-      b.setInsertionPointToStart(combine.thenBlock());
-      OpOperand *init = generic.getDpsInitOperand(0);
-      SmallVector<Value> outIndices =
-          math.apply(generic.getMatchingIndexingMap(init), ivs);
-      Value total = memref::LoadOp::create(b, init->get(), outIndices);
-      for (int64_t j = 0; j < 32; ++j)
-        total =
-            combinePartial(b, *reduction, total,
-                           memref::LoadOp::create(
-                               b, partials, ValueRange{warp, math.index(j)}));
-      memref::StoreOp::create(b, total, init->get(), outIndices);
-      b.setInsertionPointAfter(combine);
+      emitCombinePartials(b, generic, *reduction, ivs, math.both(valid, leader),
+                          32, [&](int64_t j) {
+                            return memref::LoadOp::create(
+                                       b, partials,
+                                       ValueRange{warp, math.index(j)})
+                                .getResult();
+                          });
       gpu::BarrierOp::create(b);
     } else {
       // A thread per output.

@@ -62,11 +62,7 @@ Value mlir::se::emitReductionSlice(ImplicitLocOpBuilder &b,
   SmallVector<unsigned> reductionDims;
   op.getReductionDims(reductionDims);
   SmallVector<int64_t> extents;
-  int64_t reduced = 1;
-  for (unsigned dim : reductionDims) {
-    extents.push_back(ranges[dim]);
-    reduced *= ranges[dim];
-  }
+  int64_t reduced = collectExtents(ranges, reductionDims, extents);
   Block &body = op.getRegion().front();
   Value start = arith::ConstantOp::create(b, reduction.neutral);
   auto loop = scf::ForOp::create(b, slice, math.index(reduced),
@@ -92,13 +88,37 @@ Value mlir::se::emitReductionSlice(ImplicitLocOpBuilder &b,
   return loop.getResult(0);
 }
 
-Value mlir::se::combinePartial(ImplicitLocOpBuilder &b,
-                               const Reduction &reduction, Value total,
-                               Value part) {
-  IRMapping mapping;
-  mapping.map(reduction.combiner->getOperand(0), total);
-  mapping.map(reduction.combiner->getOperand(1), part);
-  return b.clone(*reduction.combiner, mapping)->getResult(0);
+void mlir::se::emitCombinePartials(ImplicitLocOpBuilder &b,
+                                   linalg::GenericOp op,
+                                   const Reduction &reduction,
+                                   ArrayRef<Value> ivs, Value condition,
+                                   int64_t count,
+                                   function_ref<Value(int64_t)> partial) {
+  IndexMath math(b);
+  auto guard = scf::IfOp::create(b, condition, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard insertion(b);
+  b.setInsertionPointToStart(guard.thenBlock());
+  OpOperand *init = op.getDpsInitOperand(0);
+  SmallVector<Value> indices = math.apply(op.getMatchingIndexingMap(init), ivs);
+  Value total = memref::LoadOp::create(b, init->get(), indices);
+  for (int64_t j = 0; j < count; ++j) {
+    IRMapping mapping;
+    mapping.map(reduction.combiner->getOperand(0), total);
+    mapping.map(reduction.combiner->getOperand(1), partial(j));
+    total = b.clone(*reduction.combiner, mapping)->getResult(0);
+  }
+  memref::StoreOp::create(b, total, init->get(), indices);
+}
+
+int64_t mlir::se::collectExtents(ArrayRef<int64_t> ranges,
+                                 ArrayRef<unsigned> dims,
+                                 SmallVectorImpl<int64_t> &extents) {
+  int64_t product = 1;
+  for (unsigned dim : dims) {
+    extents.push_back(ranges[dim]);
+    product *= ranges[dim];
+  }
+  return product;
 }
 
 FailureOr<gpu::LaunchOp>
@@ -115,15 +135,8 @@ mlir::se::mapReductionToKernel(linalg::GenericOp op,
   if (reductionDims.empty())
     return failure();
   SmallVector<int64_t> parallelExtents, reductionExtents;
-  int64_t points = 1, reduced = 1;
-  for (unsigned dim : parallelDims) {
-    parallelExtents.push_back(ranges[dim]);
-    points *= ranges[dim];
-  }
-  for (unsigned dim : reductionDims) {
-    reductionExtents.push_back(ranges[dim]);
-    reduced *= ranges[dim];
-  }
+  int64_t points = collectExtents(ranges, parallelDims, parallelExtents);
+  int64_t reduced = collectExtents(ranges, reductionDims, reductionExtents);
   if (reduced < options.minReduction)
     return failure();
   std::optional<Reduction> reduction = matchSplittableReduction(op);
@@ -178,20 +191,13 @@ mlir::se::mapReductionToKernel(linalg::GenericOp op,
   Value leader =
       arith::CmpIOp::create(b, arith::CmpIPredicate::eq,
                             lanesOverReduction ? lane : row, math.index(0));
-  auto combine = scf::IfOp::create(b, math.both(valid, leader),
-                                   /*withElseRegion=*/false);
-  b.setInsertionPointToStart(combine.thenBlock());
-  OpOperand *init = op.getDpsInitOperand(0);
-  SmallVector<Value> outIndices =
-      math.apply(op.getMatchingIndexingMap(init), ivs);
-  Value total = memref::LoadOp::create(b, init->get(), outIndices);
-  for (int64_t j = 0; j < slices; ++j) {
-    Value part = memref::LoadOp::create(b, partials,
-                                        lanesOverReduction
-                                            ? ValueRange{row, math.index(j)}
-                                            : ValueRange{math.index(j), lane});
-    total = combinePartial(b, *reduction, total, part);
-  }
-  memref::StoreOp::create(b, total, init->get(), outIndices);
+  emitCombinePartials(
+      b, op, *reduction, ivs, math.both(valid, leader), slices, [&](int64_t j) {
+        return memref::LoadOp::create(b, partials,
+                                      lanesOverReduction
+                                          ? ValueRange{row, math.index(j)}
+                                          : ValueRange{math.index(j), lane})
+            .getResult();
+      });
   return launch;
 }
