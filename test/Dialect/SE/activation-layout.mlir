@@ -133,3 +133,18 @@ func.func @mixed_inputs(%x: tensor<1x4x4x8xf32>, %y: tensor<1x8x4x4xf32>) -> ten
   %back = tosa.transpose %r {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x8x4x4xf32>) -> tensor<1x4x4x8xf32>
   return %back : tensor<1x4x4x8xf32>
 }
+
+// -----
+
+// An operand of unknown extent cannot be permuted with the others: the
+// region stays as written.
+// CHECK-LABEL: func @dynamic_operand
+// CHECK: tosa.transpose
+// CHECK: tosa.add {{.*}} : (tensor<1x8x4x4xf32>, tensor<?x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+// CHECK: tosa.transpose
+func.func @dynamic_operand(%x: tensor<1x4x4x8xf32>, %y: tensor<?x8x4x4xf32>) -> tensor<1x4x4x8xf32> {
+  %t = tosa.transpose %x {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x4x4x8xf32>) -> tensor<1x8x4x4xf32>
+  %a = tosa.add %t, %y : (tensor<1x8x4x4xf32>, tensor<?x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  %back = tosa.transpose %a {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x8x4x4xf32>) -> tensor<1x4x4x8xf32>
+  return %back : tensor<1x4x4x8xf32>
+}

@@ -105,6 +105,13 @@ bool isReshape(Type type, ArrayRef<int64_t> perm) {
 bool isLayoutAgnostic(Operation *op) {
   if (op->getNumResults() != 1 || !isFeatureMap(op->getResult(0).getType()))
     return false;
+  // Every operand of the result's rank is permuted with it.
+  for (Type type : op->getOperandTypes()) {
+    auto tensor = dyn_cast<TensorType>(type);
+    if (tensor && (!tensor.hasRank() || tensor.getRank() == 4) &&
+        !isFeatureMap(type))
+      return false;
+  }
   return isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
              tosa::MinimumOp, tosa::ClampOp, tosa::SigmoidOp, tosa::TanhOp,
              tosa::ExpOp, tosa::ReciprocalOp, tosa::RsqrtOp, tosa::ReduceSumOp,
