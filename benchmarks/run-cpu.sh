@@ -10,6 +10,9 @@
 #     (peers/conv_layers.py, se-compile, se-run) against oneDNN
 #     (peers/dnnl_conv_bench.cpp), at 1 and 2 threads, and the machine's
 #     FMA peak (peers/fma_peak.c).
+#  3. AVX2 (1 thread): SE-ResNet-50 and the 23 layers compiled with
+#     --mcpu=haswell against PyTorch and oneDNN held to AVX2
+#     (ATEN_CPU_CAPABILITY=avx2, ONEDNN_MAX_CPU_ISA=AVX2).
 # Tools run in turn, ROUNDS times (interleaved); each run reports the median
 # and p10-p90 of RUNS timed calls. The report takes the median over rounds.
 # Results: benchmarks/results/cpu.md and cpu.png (raw CSV files in
@@ -71,7 +74,19 @@ for layer in $layers; do
   newer "$work/layers/$layer.so" "$build/bin/se-compile" ||
     "$build/bin/se-compile" "$work/layers/$layer.mlir" --threads=2 \
       --emit=shared -o "$work/layers/$layer.so"
+  newer "$work/layers/$layer.avx2.so" "$build/bin/se-compile" ||
+    "$build/bin/se-compile" "$work/layers/$layer.mlir" --mcpu=haswell \
+      --emit=shared -o "$work/layers/$layer.avx2.so"
 done
+newer "$work/nets/se_resnet50.avx2.so" "$build/bin/se-compile" ||
+  "$build/bin/se-compile" "$work/nets/se_resnet50.onnx" --mcpu=haswell \
+    --emit=shared -o "$work/nets/se_resnet50.avx2.so"
+"$build/bin/se-run" "$work/nets/se_resnet50.avx2.so" \
+  --input "$work/nets/se_resnet50.in.raw" \
+  --expect "$work/nets/se_resnet50.out.raw" --atol 1e-4 --rtol 1e-3 |
+  tail -n 2 | tr '\n' ' ' | sed "s/^/se_resnet50 (AVX2): /" >"$work/numerics.avx2.txt"
+cat "$work/numerics.avx2.txt"
+echo
 
 # se-run's "median_ms=... p10_ms=... p90_ms=..." as "tool,name,threads,...".
 se_run() { # csv-prefix se-run-args...
@@ -110,6 +125,21 @@ for round in $(seq 1 "$rounds"); do
       OMP_NUM_THREADS=$threads "$work/dnnl_conv_bench" "$work/shape.txt" \
         "$runs" | tail -n +2 | sed "s/^\([^,]*\),/onednn-layer,\1,$threads,/" >>"$csv"
     done
+  done
+  # AVX2, one thread: every tool held to AVX2 on this AVX-512 machine.
+  se_run "se-mlir-avx2,se_resnet50,1" "$work/nets/se_resnet50.avx2.so" \
+    --threads 1 >>"$csv"
+  ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2 \
+    /usr/bin/python3 "$peers/torch_networks.py" bench "$work/nets" \
+    --threads 1 --runs "$runs" 2>/dev/null | grep "^pytorch,se_resnet50," |
+    sed "s/^pytorch,/pytorch-avx2,/" >>"$csv"
+  for layer in $layers; do
+    se_run "se-mlir-layer-avx2,$layer,1" "$work/layers/$layer.avx2.so" \
+      --threads 1 >>"$csv"
+    grep "^$layer " "$peers/resnet50_convs.txt" >"$work/shape.txt"
+    ONEDNN_MAX_CPU_ISA=AVX2 DNNL_MAX_CPU_ISA=AVX2 OMP_NUM_THREADS=1 \
+      "$work/dnnl_conv_bench" "$work/shape.txt" "$runs" | tail -n +2 |
+      sed "s/^\([^,]*\),/onednn-layer-avx2,\1,1,/" >>"$csv"
   done
 done
 

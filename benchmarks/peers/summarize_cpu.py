@@ -139,6 +139,41 @@ def main():
               f"oneDNN ({ours_total / theirs_total:.2f}x); slowest layer "
               f"against oneDNN: {worst[0]} at {worst[3]:.2f}.")
     print()
+
+    # AVX2 at one thread, when the run has it.
+    if over_rounds(rounds, ("se-mlir-avx2", "se_resnet50", 1)):
+        print("## AVX2, one thread\n")
+        print("Every tool held to AVX2 on this AVX-512 machine: se-mlir "
+              "`--mcpu=haswell`, PyTorch `ATEN_CPU_CAPABILITY=avx2` and "
+              "oneDNN `ONEDNN_MAX_CPU_ISA=AVX2`.\n")
+        numerics = os.path.join(workdir, "numerics.avx2.txt")
+        if os.path.exists(numerics):
+            with open(numerics) as f:
+                print(f"- Numerics against PyTorch's logits: `{f.read().strip()}`")
+        ours = over_rounds(rounds, ("se-mlir-avx2", "se_resnet50", 1))
+        theirs = over_rounds(rounds, ("pytorch-avx2", "se_resnet50", 1))
+        if ours and theirs:
+            ratio = ratio_over_rounds(rounds, ("se-mlir-avx2", "se_resnet50", 1),
+                                      ("pytorch-avx2", "se_resnet50", 1))
+            print(f"- SE-ResNet-50: se-mlir {ours:.1f} ms, PyTorch "
+                  f"{theirs:.1f} ms ({ratio:.2f}x).")
+        ours_total = theirs_total = 0.0
+        speeds = []
+        for name, flops, count in shapes:
+            mine = over_rounds(rounds, ("se-mlir-layer-avx2", name, 1))
+            other = over_rounds(rounds, ("onednn-layer-avx2", name, 1))
+            ours_total += count * mine
+            theirs_total += count * other
+            speeds.append((ratio_over_rounds(
+                rounds, ("onednn-layer-avx2", name, 1),
+                ("se-mlir-layer-avx2", name, 1)), name))
+        worst = min(speeds)
+        print(f"- The 53 convolutions: {ours_total:.1f} ms with se-mlir, "
+              f"{theirs_total:.1f} ms with oneDNN "
+              f"({ours_total / theirs_total:.2f}x); slowest layer against "
+              f"oneDNN: {worst[1]} at {worst[0]:.2f}; median layer speed "
+              f"{statistics.median(s for s, _ in speeds):.2f}.")
+        print()
     print(f"![latency and GFLOP/s]({os.path.basename(plot_path)})")
 
     figure, (left, right) = plt.subplots(1, 2, figsize=(15, 5.5))
