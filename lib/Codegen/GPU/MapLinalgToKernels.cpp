@@ -112,12 +112,18 @@ matchElementwiseEpilogue(linalg::Conv2DNhwcHwcfOp conv) {
 }
 
 /// A buffer's bytes when it is a function argument or a view at a constant
-/// byte offset into one.
+/// byte offset into one, or (a superset) a subview or reshape of such.
 struct Extent {
   Value base;
   int64_t begin, end;
 };
 static std::optional<Extent> extentOf(Value buffer) {
+  // A subview or reshape lies within its source's bytes.
+  while (auto viewLike = buffer.getDefiningOp<ViewLikeOpInterface>()) {
+    if (isa<memref::ViewOp>(viewLike))
+      break;
+    buffer = viewLike.getViewSource();
+  }
   auto type = dyn_cast<MemRefType>(buffer.getType());
   if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity() ||
       !type.getElementType().isIntOrFloat())

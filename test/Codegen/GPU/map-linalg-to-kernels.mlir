@@ -432,3 +432,37 @@ func.func @feature_map_rewritten(%x: memref<2x6x6x8xf32>, %w: memref<3x3x8x8xf32
   }
   return
 }
+
+// -----
+
+// A write between the convolution and the squeeze into a subview of
+// workspace bytes that neither the feature map nor the sums use does not
+// stop the fusion (a subview lies within its source's bytes).
+// CHECK-LABEL: func.func @disjoint_subview_between
+//       CHECK: gpu.launch {{.*}} function(@conv_2d_nhwc_hwcf_1)
+//       CHECK: memref.atomic_rmw addf
+//       CHECK: gpu.launch {{.*}} function(@fill_2)
+//   CHECK-NOT: gpu.launch
+func.func @disjoint_subview_between(%x: memref<2x6x6x8xf32>, %w: memref<3x3x8x8xf32>, %workspace: memref<?xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1024 = arith.constant 1024 : index
+  %c2048 = arith.constant 2048 : index
+  %zero = arith.constant 0.0 : f32
+  %u = memref.view %workspace[%c0][] : memref<?xi8> to memref<2x4x4x8xf32>
+  %sums = memref.view %workspace[%c1024][] : memref<?xi8> to memref<2x8xf32>
+  %other = memref.view %workspace[%c2048][] : memref<?xi8> to memref<4x64xf32>
+  linalg.fill ins(%zero : f32) outs(%sums : memref<2x8xf32>)
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : memref<2x6x6x8xf32>, memref<3x3x8x8xf32>) outs(%u : memref<2x4x4x8xf32>)
+  %part = memref.subview %other[1, 0] [2, 64] [1, 1] : memref<4x64xf32> to memref<2x64xf32, strided<[64, 1], offset: 64>>
+  linalg.fill ins(%zero : f32) outs(%part : memref<2x64xf32, strided<[64, 1], offset: 64>>)
+  %collapsed = memref.collapse_shape %u [[0], [1, 2], [3]] : memref<2x4x4x8xf32> into memref<2x16x8xf32>
+  linalg.generic {indexing_maps = [affine_map<(n, p, c) -> (n, p, c)>, affine_map<(n, p, c) -> (n, c)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%collapsed : memref<2x16x8xf32>) outs(%sums : memref<2x8xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  }
+  return
+}
