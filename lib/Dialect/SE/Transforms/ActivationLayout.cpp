@@ -25,6 +25,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/EquivalenceClasses.h"
@@ -40,33 +41,13 @@ using namespace mlir;
 
 namespace {
 
-/// transpose(x, perm) has dimension i of extent x's dimension perm[i].
-using Permutation = SmallVector<int64_t, 4>;
+/// transpose(x, perm) has dimension i of extent x's dimension perm[i]:
+/// applyPermutation's convention. transpose(transpose(x, first), second) is
+/// transpose(x, applyPermutation(first, second)).
+using Permutation = SmallVector<int64_t>;
 
 const Permutation kNCHWToNHWC = {0, 2, 3, 1};
 const Permutation kNHWCToNCHW = {0, 3, 1, 2};
-
-Permutation inverse(ArrayRef<int64_t> perm) {
-  Permutation result(perm.size());
-  for (auto [i, p] : llvm::enumerate(perm))
-    result[p] = i;
-  return result;
-}
-
-/// transpose(transpose(x, first), second) == transpose(x, result).
-Permutation compose(ArrayRef<int64_t> first, ArrayRef<int64_t> second) {
-  Permutation result;
-  for (int64_t p : second)
-    result.push_back(first[p]);
-  return result;
-}
-
-bool isIdentity(ArrayRef<int64_t> perm) {
-  for (auto [i, p] : llvm::enumerate(perm))
-    if (p != static_cast<int64_t>(i))
-      return false;
-  return true;
-}
 
 Permutation permsOf(tosa::TransposeOp op) {
   return Permutation(op.getPerms().begin(), op.getPerms().end());
@@ -79,10 +60,7 @@ bool isFeatureMap(Type type) {
 
 RankedTensorType permuteType(Type type, ArrayRef<int64_t> perm) {
   auto tensor = cast<RankedTensorType>(type);
-  SmallVector<int64_t, 4> shape;
-  for (int64_t p : perm)
-    shape.push_back(tensor.getDimSize(p));
-  return tensor.clone(shape);
+  return tensor.clone(applyPermutation(tensor.getShape(), perm));
 }
 
 /// Whether transposing a tensor of `type` by `perm` only moves unit
@@ -175,7 +153,7 @@ using Region = SetVector<Operation *>;
 /// op cannot take the permutation.
 std::optional<int64_t> costOfPermuting(const Region &region,
                                        ArrayRef<int64_t> perm) {
-  Permutation back = inverse(perm);
+  Permutation back = invertPermutationVector(perm);
   int64_t cost = 0;
   DenseSet<Value> inputs;
   for (Operation *op : region) {
@@ -194,7 +172,8 @@ std::optional<int64_t> costOfPermuting(const Region &region,
         bool onlyHere = llvm::all_of(transpose->getUsers(), [&](Operation *u) {
           return region.contains(u);
         });
-        if (isIdentity(compose(permsOf(transpose), perm)) && onlyHere)
+        if (isIdentityPermutation(applyPermutation(permsOf(transpose), perm)) &&
+            onlyHere)
           --cost;
         continue;
       }
@@ -207,7 +186,7 @@ std::optional<int64_t> costOfPermuting(const Region &region,
       if (region.contains(user))
         continue;
       if (auto transpose = dyn_cast<tosa::TransposeOp>(user)) {
-        if (isIdentity(compose(back, permsOf(transpose))))
+        if (isIdentityPermutation(applyPermutation(back, permsOf(transpose))))
           --cost;
         continue;
       }
@@ -221,12 +200,12 @@ std::optional<int64_t> costOfPermuting(const Region &region,
 
 /// `value` transposed by `perm`, as cheaply as it can be had.
 Value permute(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> perm) {
-  if (isIdentity(perm))
+  if (isIdentityPermutation(perm))
     return value;
   RankedTensorType type = permuteType(value.getType(), perm);
   if (auto transpose = value.getDefiningOp<tosa::TransposeOp>()) {
-    Permutation combined = compose(permsOf(transpose), perm);
-    if (isIdentity(combined))
+    Permutation combined = applyPermutation(permsOf(transpose), perm);
+    if (isIdentityPermutation(combined))
       return transpose.getInput1();
     SmallVector<int32_t> perms(combined.begin(), combined.end());
     return tosa::TransposeOp::create(b, loc, type, transpose.getInput1(),
@@ -250,7 +229,7 @@ Value permute(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> perm) {
 
 /// Rewrites `region` on feature maps permuted by `perm`.
 void permuteRegion(const Region &region, ArrayRef<int64_t> perm) {
-  Permutation back = inverse(perm);
+  Permutation back = invertPermutationVector(perm);
   IRMapping mapping;
   // Producers of the region's inputs and readers of its outputs that may
   // have lost their last use.
@@ -292,7 +271,7 @@ void permuteRegion(const Region &region, ArrayRef<int64_t> perm) {
       if (auto transpose = dyn_cast<tosa::TransposeOp>(user)) {
         transpose.replaceAllUsesWith(
             permute(b, transpose.getLoc(), newResult,
-                    compose(back, permsOf(transpose))));
+                    applyPermutation(back, permsOf(transpose))));
         maybeDead.remove(transpose);
         transpose.erase();
         continue;
