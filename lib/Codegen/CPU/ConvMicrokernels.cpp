@@ -1182,58 +1182,62 @@ matchConvolution(linalg::Conv2DNhwcHwcfOp conv) {
                    output};
 }
 
-/// A match whose result is `reshape` of the convolution's; its NHWC input,
-/// initializer and output are made once it is rewritten
-/// (makeReshapedOperands).
-static ConvMatch matchReshapedConvolution(Operation *conv,
-                                          const ConvShape &shape,
-                                          Attribute filter, FilterLayout layout,
-                                          tensor::CollapseShapeOp reshape) {
-  return ConvMatch{conv,    Value(), shape,
-                   filter,  layout,  reshape.getResult(),
-                   reshape, {},      Value()};
+/// A convolution with a static f32 filter whose result is only reshaped to
+/// NHWC, its sizes from `shapeOf(input, filter, output, strides)` (the
+/// shapes of its operands), or nothing. Its NHWC input, initializer and
+/// output are made once it is rewritten (makeReshapedOperands).
+template <typename ConvOp>
+static std::optional<ConvMatch> matchReshapedConvolution(
+    ConvOp conv, FilterLayout layout,
+    function_ref<std::optional<ConvShape>(ArrayRef<int64_t>, ArrayRef<int64_t>,
+                                          ArrayRef<int64_t>, ArrayRef<int64_t>)>
+        shapeOfConv) {
+  SmallVector<int64_t> strides;
+  Attribute filterAttr = getStaticF32Filter(conv, strides);
+  tensor::CollapseShapeOp reshape = getOnlyReshapeToNHWC(conv);
+  if (!filterAttr || !reshape)
+    return std::nullopt;
+  std::optional<ConvShape> shape =
+      shapeOfConv(shapeOf(conv.getInputs()[0]), shapeOf(conv.getInputs()[1]),
+                  shapeOf(conv->getResult(0)), strides);
+  if (!shape)
+    return std::nullopt;
+  return ConvMatch{conv,       Value(), *shape,
+                   filterAttr, layout,  reshape.getResult(),
+                   reshape,    {},      Value()};
 }
 
 /// A grouped convolution [N][H][W][G][C] x [G][F][KH][KW][C] whose result
 /// is only reshaped to NHWC (the model zoo's and the importer's form).
 static std::optional<ConvMatch>
 matchGroupedConvolution(linalg::Conv2DNhwgcGfhwcOp conv) {
-  SmallVector<int64_t> strides;
-  Attribute filterAttr = getStaticF32Filter(conv, strides);
-  tensor::CollapseShapeOp reshape = getOnlyReshapeToNHWC(conv);
-  if (!filterAttr || !reshape)
-    return std::nullopt;
-  ArrayRef<int64_t> in = shapeOf(conv.getInputs()[0]),
-                    gfhwc = shapeOf(conv.getInputs()[1]),
-                    out = shapeOf(conv->getResult(0));
-  ConvShape shape{in[0],    in[1],      in[2],           in[4],
-                  out[1],   out[2],     out[3] * out[4], gfhwc[2],
-                  gfhwc[3], strides[0], strides[1],      /*groups=*/in[3]};
-  return matchReshapedConvolution(conv, shape, filterAttr, FilterLayout::GFHWC,
-                                  reshape);
+  return matchReshapedConvolution(
+      conv, FilterLayout::GFHWC,
+      [](ArrayRef<int64_t> in, ArrayRef<int64_t> gfhwc, ArrayRef<int64_t> out,
+         ArrayRef<int64_t> strides) -> std::optional<ConvShape> {
+        return ConvShape{in[0],           in[1],      in[2],
+                         in[4],           out[1],     out[2],
+                         out[3] * out[4], gfhwc[2],   gfhwc[3],
+                         strides[0],      strides[1], /*groups=*/in[3]};
+      });
 }
 
 /// A depthwise convolution [N][H][W][C] x [KH][KW][C][1] whose result is
 /// only reshaped to NHWC: C groups of one channel.
 static std::optional<ConvMatch>
 matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcmOp conv) {
-  SmallVector<int64_t> strides;
-  Attribute filterAttr = getStaticF32Filter(conv, strides);
-  tensor::CollapseShapeOp reshape = getOnlyReshapeToNHWC(conv);
-  if (!filterAttr || !reshape)
-    return std::nullopt;
-  ArrayRef<int64_t> in = shapeOf(conv.getInputs()[0]),
-                    hwcm = shapeOf(conv.getInputs()[1]),
-                    out = shapeOf(conv->getResult(0));
-  if (hwcm[3] != 1)
-    return std::nullopt;
-  // [KH][KW][C][1] is also [KH][KW][1][C]: the HWCF form with one input
-  // channel per group.
-  ConvShape shape{in[0],   in[1],      in[2],      1,
-                  out[1],  out[2],     out[3],     hwcm[0],
-                  hwcm[1], strides[0], strides[1], /*groups=*/in[3]};
-  return matchReshapedConvolution(conv, shape, filterAttr, FilterLayout::HWCF,
-                                  reshape);
+  return matchReshapedConvolution(
+      conv, FilterLayout::HWCF,
+      [](ArrayRef<int64_t> in, ArrayRef<int64_t> hwcm, ArrayRef<int64_t> out,
+         ArrayRef<int64_t> strides) -> std::optional<ConvShape> {
+        if (hwcm[3] != 1)
+          return std::nullopt;
+        // [KH][KW][C][1] is also [KH][KW][1][C]: the HWCF form with one
+        // input channel per group.
+        return ConvShape{in[0],   in[1],      in[2],      1,
+                         out[1],  out[2],     out[3],     hwcm[0],
+                         hwcm[1], strides[0], strides[1], /*groups=*/in[3]};
+      });
 }
 
 /// The NHWC input, initializer and output of a grouped or depthwise
