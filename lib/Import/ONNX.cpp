@@ -12,6 +12,7 @@
 #include "se/Import/ONNX.h"
 
 #include "se/Models/TosaBuilder.h"
+#include "se/Utils/ConstantValues.h"
 #include "se/Utils/ShapeText.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -95,21 +96,7 @@ HostTensor permute(const HostTensor &in, ArrayRef<int64_t> perm) {
   HostTensor out;
   for (int64_t p : perm)
     out.shape.push_back(in.shape[p]);
-  out.values.resize(in.values.size());
-  size_t rank = in.shape.size();
-  SmallVector<int64_t> inStrides(rank, 1), outStrides(rank, 1);
-  for (int64_t d = static_cast<int64_t>(rank) - 2; d >= 0; --d) {
-    inStrides[d] = inStrides[d + 1] * in.shape[d + 1];
-    outStrides[d] = outStrides[d + 1] * out.shape[d + 1];
-  }
-  for (int64_t i = 0; i < static_cast<int64_t>(in.values.size()); ++i) {
-    int64_t src = 0, rest = i;
-    for (size_t d = 0; d < rank; ++d) {
-      src += (rest / outStrides[d]) * inStrides[perm[d]];
-      rest %= outStrides[d];
-    }
-    out.values[i] = in.values[src];
-  }
+  out.values = permuteRowMajor<double>(in.values, in.shape, perm);
   return out;
 }
 

@@ -33,13 +33,8 @@ struct PackConvWeightsPass
           se::getF32Values(filterAttr, type.getNumElements());
       if (!values)
         return;
-      std::vector<float> hwcf(values->size());
-      for (int64_t o = 0; o < f; ++o)
-        for (int64_t i = 0; i < kh; ++i)
-          for (int64_t j = 0; j < kw; ++j)
-            for (int64_t ch = 0; ch < c; ++ch)
-              hwcf[((i * kw + j) * c + ch) * f + o] =
-                  (*values)[((o * kh + i) * kw + j) * c + ch];
+      std::vector<float> hwcf =
+          se::permuteRowMajor<float>(*values, fhwc, {1, 2, 3, 0});
       auto packedType =
           RankedTensorType::get({kh, kw, c, f}, type.getElementType());
       auto packedAttr = se::makeF32Resource(packedType, "conv_hwcf", hwcf);

@@ -125,21 +125,7 @@ std::optional<ElementsAttr> permuteConstant(ElementsAttr attr,
       se::getF32Values(attr, attr.getNumElements());
   if (!values)
     return std::nullopt;
-  int64_t inStrides[4], outShape[4];
-  inStrides[3] = 1;
-  for (int d = 2; d >= 0; --d)
-    inStrides[d] = inStrides[d + 1] * inShape[d + 1];
-  for (int d = 0; d < 4; ++d)
-    outShape[d] = inShape[perm[d]];
-  std::vector<float> out;
-  out.reserve(values->size());
-  for (int64_t a = 0; a < outShape[0]; ++a)
-    for (int64_t b = 0; b < outShape[1]; ++b)
-      for (int64_t c = 0; c < outShape[2]; ++c)
-        for (int64_t d = 0; d < outShape[3]; ++d)
-          out.push_back(
-              (*values)[a * inStrides[perm[0]] + b * inStrides[perm[1]] +
-                        c * inStrides[perm[2]] + d * inStrides[perm[3]]]);
+  std::vector<float> out = se::permuteRowMajor<float>(*values, inShape, perm);
   if (isa<DenseResourceElementsAttr>(attr))
     return ElementsAttr(se::makeF32Resource(type, "permuted", out));
   return ElementsAttr(DenseElementsAttr::get(type, ArrayRef<float>(out)));
