@@ -105,3 +105,26 @@ void mlir::se::emitOpAtPoint(ImplicitLocOpBuilder &b, linalg::LinalgOp op,
   auto tiled = cast<linalg::LinalgOp>(clone(b, op, TypeRange{}, operands));
   linalg::offsetIndices(b, tiled, offsets);
 }
+
+bool mlir::se::isSpatialSum(linalg::GenericOp op) {
+  if (!op || op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
+      op.getNumLoops() != 3)
+    return false;
+  MLIRContext *context = op.getContext();
+  AffineExpr n = getAffineDimExpr(0, context),
+             hw = getAffineDimExpr(1, context),
+             c = getAffineDimExpr(2, context);
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  Block &body = op.getRegion().front();
+  auto add = dyn_cast_or_null<arith::AddFOp>(
+      body.getTerminator()->getOperand(0).getDefiningOp());
+  return maps[0] == AffineMap::get(3, 0, {n, hw, c}, context) &&
+         maps[1] == AffineMap::get(3, 0, {n, c}, context) &&
+         op.getIteratorTypesArray() ==
+             ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                           utils::IteratorType::reduction,
+                                           utils::IteratorType::parallel} &&
+         add && body.getOperations().size() == 2 &&
+         llvm::is_contained(add->getOperands(), body.getArgument(0)) &&
+         llvm::is_contained(add->getOperands(), body.getArgument(1));
+}

@@ -120,6 +120,11 @@ FailureOr<gpu::LaunchOp> mapPerImageOpsToKernel(ArrayRef<linalg::LinalgOp> run,
                                                 int64_t batch, int64_t threads,
                                                 const KernelOptions &options);
 
+/// Whether `op` sums an N x HW x C view of an NHWC feature map over HW
+/// into N x C, `out[n][c] += in[n][hw][c]` (an SE squeeze; on tensors or
+/// buffers).
+bool isSpatialSum(linalg::GenericOp op);
+
 /// A reduction `out = combiner(f(inputs), out)` whose combiner has a
 /// neutral element (sum, product, max, min), so that it can be split into
 /// partials.

@@ -152,31 +152,6 @@ static bool mayOverlap(Value a, Value b) {
   return x->begin < y->end && y->begin < x->end;
 }
 
-/// Whether `op` sums an N x HW x C collapse of an NHWC buffer over HW into
-/// N x C: out[n][c] += in[n][hw][c].
-static bool isSpatialSum(linalg::GenericOp op) {
-  if (!op || op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
-      op.getNumLoops() != 3)
-    return false;
-  MLIRContext *context = op.getContext();
-  AffineExpr n = getAffineDimExpr(0, context),
-             hw = getAffineDimExpr(1, context),
-             c = getAffineDimExpr(2, context);
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  Block &body = op.getRegion().front();
-  auto add = dyn_cast_or_null<arith::AddFOp>(
-      body.getTerminator()->getOperand(0).getDefiningOp());
-  return maps[0] == AffineMap::get(3, 0, {n, hw, c}, context) &&
-         maps[1] == AffineMap::get(3, 0, {n, c}, context) &&
-         op.getIteratorTypesArray() ==
-             ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
-                                           utils::IteratorType::reduction,
-                                           utils::IteratorType::parallel} &&
-         add && body.getOperations().size() == 2 &&
-         llvm::is_contained(add->getOperands(), body.getArgument(0)) &&
-         llvm::is_contained(add->getOperands(), body.getArgument(1));
-}
-
 /// The SE squeeze of the convolution kernel's `result` that the kernel can
 /// accumulate as it stores (se-gpu-prepare-squeeze-fusion sets this up):
 /// a spatial sum of `result` later in the block whose sums were zero-filled
@@ -195,7 +170,8 @@ static Value matchSqueezeEpilogue(linalg::Conv2DNhwcHwcfOp conv, Value result,
   linalg::GenericOp squeeze;
   for (Operation *op = last->getNextNode(); op && !squeeze;
        op = op->getNextNode()) {
-    if (auto generic = dyn_cast<linalg::GenericOp>(op); isSpatialSum(generic)) {
+    if (auto generic = dyn_cast<linalg::GenericOp>(op);
+        se::isSpatialSum(generic)) {
       auto collapse =
           generic.getDpsInputs()[0].getDefiningOp<memref::CollapseShapeOp>();
       if (collapse && collapse.getSrc() == result) {

@@ -14,6 +14,8 @@
 
 #include "se/Codegen/GPU/Passes.h"
 
+#include "Kernels.h"
+
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -30,27 +32,7 @@ using namespace mlir;
 /// N x C from a zero fill: out[n][c] += in[n][hw][c] on the output
 /// collapsed to N x HW x C. Null otherwise.
 static linalg::Conv2DNhwcHwcfOp matchSqueezeOfConv(linalg::GenericOp squeeze) {
-  if (squeeze.getNumDpsInputs() != 1 || squeeze.getNumDpsInits() != 1 ||
-      squeeze.getNumLoops() != 3)
-    return {};
-  MLIRContext *context = squeeze.getContext();
-  AffineExpr n = getAffineDimExpr(0, context),
-             hw = getAffineDimExpr(1, context),
-             c = getAffineDimExpr(2, context);
-  SmallVector<AffineMap> maps = squeeze.getIndexingMapsArray();
-  if (maps[0] != AffineMap::get(3, 0, {n, hw, c}, context) ||
-      maps[1] != AffineMap::get(3, 0, {n, c}, context) ||
-      squeeze.getIteratorTypesArray() !=
-          ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
-                                        utils::IteratorType::reduction,
-                                        utils::IteratorType::parallel})
-    return {};
-  Block &body = squeeze.getRegion().front();
-  auto add = dyn_cast<arith::AddFOp>(
-      body.getTerminator()->getOperand(0).getDefiningOp());
-  if (!add || body.getOperations().size() != 2 ||
-      !llvm::is_contained(add->getOperands(), body.getArgument(0)) ||
-      !llvm::is_contained(add->getOperands(), body.getArgument(1)))
+  if (!se::isSpatialSum(squeeze))
     return {};
   auto fill = squeeze.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
   if (!fill || !matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
