@@ -3,6 +3,10 @@
 #   make check             build and run every test (lit + GoogleTest)
 #   make demo              compile an SE block, link it with a C program, run
 #   make check SANITIZE=1  the same suite built with ASan + UBSan
+#   make check HOST_CPU=x86-64-v3
+#                          the suite as a host of that CPU would run it
+#                          (an AVX2-only one here; test/README.md)
+#   make check-avx2        the numerics tests on the AVX2 code path
 #   make bench             the SE block benchmark (benchmarks/README.md)
 #   make bench-se-fusion   SE fusion against PyTorch and ONNX Runtime
 #   make bench-cpu         networks against ONNX Runtime and PyTorch, and
@@ -22,8 +26,17 @@ LLVM_BIN := /usr/lib/llvm-22/bin
 CC := $(LLVM_BIN)/clang
 CXX := $(LLVM_BIN)/clang++
 LIT_ARGS ?= -sv
+HOST_CPU ?=
+ifneq ($(HOST_CPU),)
+LIT_ARGS += --param host_cpu=$(HOST_CPU)
+endif
+# The tests that run compiled code and check its numbers: the SE variant
+# matrix, layer and model numerics, ONNX conformance (unittests/), the
+# PyTorch exports and error corpus (test/ONNX), the linked programs.
+NUMERICS := unittests test/ONNX test/Integration test/se-run
 
-.PHONY: all deps configure build check demo bench bench-se-fusion bench-cpu clean
+.PHONY: all deps configure build check check-avx2 demo bench bench-se-fusion \
+  bench-cpu clean
 
 all: build
 
@@ -43,6 +56,12 @@ build: configure
 
 check: build
 	LIT_OPTS="$(LIT_ARGS)" ninja -C $(BUILD) check-se
+
+# x86-64-v3 is the AVX2 + FMA baseline every AVX2 host (Haswell, Zen 1 on)
+# has, so this runs on any host that can run AVX2 code.
+check-avx2: build
+	$(LLVM_BIN)/lit $(LIT_ARGS) --param host_cpu=x86-64-v3 \
+	  $(addprefix $(BUILD)/,$(NUMERICS))
 
 DEMO := $(BUILD)/demo
 demo: build

@@ -12,7 +12,7 @@ config.name = "SE"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
 config.excludes = ["Inputs", "CMakeLists.txt", "README.md", "lit.cfg.py",
-                   "model-api.test.c",
+                   "model-api.test.c", "link-line.test.c",
                    "lit.site.cfg.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.se_obj_root, "test")
@@ -34,6 +34,27 @@ config.substitutions.append(
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
+# `--param host_cpu=haswell` (or SE_HOST_CPU in the environment) runs the
+# suite as a host of that CPU would: the tools take it for the host. The
+# features say what the host (as the tools see it) executes: `host-avx512`
+# for AVX-512 code, `host-avx2` for AVX2 code.
+import subprocess
+host_cpu = lit_config.params.get("host_cpu", os.environ.get("SE_HOST_CPU", ""))
+if host_cpu:
+    config.environment["SE_HOST_CPU"] = host_cpu
+target = subprocess.run(
+    [os.path.join(config.se_tools_dir, "se-compile"), "--print-target"],
+    env=config.environment, capture_output=True, text=True)
+if target.returncode != 0:
+    lit_config.fatal("se-compile --print-target: " + target.stderr.strip())
+host = dict(line.split(": ", 1) for line in target.stdout.splitlines())
+lit_config.note("host CPU as the tools see it: %s (%s-lane f32 vectors)" %
+                (host["cpu"], host["vector-width"]))
+if int(host["vector-width"]) >= 16:
+    config.available_features.add("host-avx512")
+if int(host["vector-width"]) >= 8:
+    config.available_features.add("host-avx2")
+
 tool_dirs = [config.se_tools_dir, config.llvm_tools_dir]
 tools = ["se-opt", "se-compile", "se-run", "FileCheck", "not", "count", "llvm-nm",
          "llvm-readobj", "split-file", "mlir-opt", "mlir-runner"]
@@ -54,16 +75,20 @@ config.substitutions.append(
      "-convert-arith-to-llvm -convert-func-to-llvm -convert-cf-to-llvm "
      "-convert-index-to-llvm -convert-ub-to-llvm -reconcile-unrealized-casts"))
 
+import shutil
+
 # PyTorch (Debian's python3-torch, for /usr/bin/python3): tests that export
 # models afresh need it; the committed exports do not.
-import subprocess
 if subprocess.call(["/usr/bin/python3", "-c", "import torch"],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
     config.available_features.add("torch")
 
+# gcc, to check that compiled models link with another C compiler.
+if shutil.which("gcc"):
+    config.available_features.add("gcc")
+
 # The CUDA toolkit's ptxas: compiling kernels to cubin (every GPU --emit
 # kind but ptx) needs it, and tests check the emitted PTX with it.
-import shutil
 ptxas = shutil.which("ptxas") or shutil.which("ptxas", path="/usr/local/cuda/bin")
 if ptxas:
     config.available_features.add("ptxas")

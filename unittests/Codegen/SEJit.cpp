@@ -18,6 +18,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
 
 #include <cmath>
 #include <random>
@@ -242,15 +243,22 @@ bool CompiledModule::lower(mlir::OwningOpRef<mlir::ModuleOp> module,
   if (mlir::failed(pm.run(*module)))
     return false;
 
-  // Optimize for the host, as se-compile does: without a TargetMachine the
-  // -O3 pipeline has no cost model and its code takes far longer to
-  // generate.
-  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!machineBuilder) {
-    errorStream << llvm::toString(machineBuilder.takeError());
+  // Generate code for the pipeline's target, as se-compile does: the host,
+  // or the CPU that SE_HOST_CPU names in its place (without a
+  // TargetMachine the -O3 pipeline has no cost model and its code takes far
+  // longer to generate).
+  mlir::FailureOr<mlir::se::ResolvedTarget> target =
+      mlir::se::resolveTarget(*options, pipelineError);
+  if (mlir::failed(target)) {
+    errorStream << pipelineError;
     return false;
   }
-  auto machine = machineBuilder->createTargetMachine();
+  llvm::orc::JITTargetMachineBuilder machineBuilder{
+      llvm::Triple(target->triple)};
+  machineBuilder.setCPU(target->cpu);
+  llvm::SubtargetFeatures features(target->features);
+  machineBuilder.addFeatures(features.getFeatures());
+  auto machine = machineBuilder.createTargetMachine();
   if (!machine) {
     errorStream << llvm::toString(machine.takeError());
     return false;

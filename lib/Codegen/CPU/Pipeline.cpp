@@ -3,6 +3,7 @@
 #include "se/Codegen/CPU/Passes.h"
 #include "se/Conversion/Passes.h"
 #include "se/Dialect/SE/Transforms/Passes.h"
+#include "se/Runtime/Threads.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/TosaToArith/TosaToArith.h"
@@ -19,6 +20,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 
@@ -35,28 +37,74 @@ static std::string hostFeatures() {
   return features;
 }
 
+/// The CPU that stands for the host when `SE_HOST_CPU` is set (to run the
+/// suite as an AVX2-only host would on an AVX-512 one), with that CPU's own
+/// features; otherwise the host's name and features.
+static FailureOr<std::pair<std::string, std::string>>
+hostTarget(const llvm::Target &llvmTarget, const llvm::Triple &triple,
+           std::string &error) {
+  std::optional<std::string> stand = llvm::sys::Process::GetEnv("SE_HOST_CPU");
+  if (!stand || stand->empty())
+    return std::make_pair(llvm::sys::getHostCPUName().str(), hostFeatures());
+  std::unique_ptr<llvm::MCSubtargetInfo> generic(
+      llvmTarget.createMCSubtargetInfo(triple, "", ""));
+  if (!generic->isCPUStringValid(*stand)) {
+    error = "SE_HOST_CPU names an unknown CPU '" + *stand + "'";
+    return failure();
+  }
+  // The stand-in must not need a feature the host lacks: its code would die
+  // of an illegal instruction.
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
+      llvmTarget.createMCSubtargetInfo(triple, *stand, ""));
+  auto isFeature = [&](StringRef name) {
+    return llvm::any_of(
+        generic->getAllProcessorFeatures(),
+        [&](const llvm::SubtargetFeatureKV &kv) { return name == kv.Key; });
+  };
+  for (const auto &feature : llvm::sys::getHostCPUFeatures())
+    if (!feature.second && isFeature(feature.first()) &&
+        subtarget->checkFeatures("+" + feature.first().str())) {
+      error = "SE_HOST_CPU='" + *stand + "' needs '" + feature.first().str() +
+              "', which this host lacks";
+      return failure();
+    }
+  return std::make_pair(*stand, std::string());
+}
+
 FailureOr<ResolvedTarget>
 mlir::se::resolveTarget(const CPUPipelineOptions &options, std::string &error) {
   llvm::InitializeAllTargetInfos();
   llvm::InitializeAllTargetMCs();
 
   ResolvedTarget target;
-  target.triple = options.triple.empty() ? llvm::sys::getDefaultTargetTriple()
-                                         : options.triple.getValue();
-  target.cpu = options.cpu;
-  target.features = options.features;
-  if (target.cpu == "host") {
-    target.cpu = llvm::sys::getHostCPUName().str();
-    std::string host = hostFeatures();
-    target.features =
-        target.features.empty() ? host : host + "," + target.features;
-  }
-
+  llvm::Triple hostTriple(llvm::sys::getDefaultTargetTriple());
+  target.triple =
+      options.triple.empty() ? hostTriple.str() : options.triple.getValue();
   llvm::Triple triple(target.triple);
   const llvm::Target *llvmTarget =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!llvmTarget)
     return failure();
+  target.cpu = options.cpu;
+  target.features = options.features;
+  if (target.cpu == "host") {
+    // The host CPU means nothing for another architecture: compile for the
+    // generic CPU of that one, as clang does without -mcpu.
+    if (triple.getArch() != hostTriple.getArch()) {
+      target.cpu = "generic";
+    } else {
+      FailureOr<std::pair<std::string, std::string>> host =
+          hostTarget(*llvmTarget, triple, error);
+      if (failed(host))
+        return failure();
+      target.cpu = host->first;
+      if (!host->second.empty())
+        target.features = target.features.empty()
+                              ? host->second
+                              : host->second + "," + target.features;
+    }
+  }
+
   // Validate the CPU on a generic subtarget first: creating one for an
   // unknown CPU prints a warning of LLVM's own.
   std::unique_ptr<llvm::MCSubtargetInfo> generic(
@@ -84,6 +132,17 @@ mlir::se::resolveTarget(const CPUPipelineOptions &options, std::string &error) {
   }
   std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
       llvmTarget->createMCSubtargetInfo(triple, target.cpu, target.features));
+  // LLVM aborts on x86-64 code for a CPU without 64-bit mode, or without
+  // the SSE registers that pass floats.
+  if (triple.getArch() == llvm::Triple::x86_64)
+    for (StringRef needed : {"64bit", "sse2"})
+      if (!subtarget->checkFeatures(("+" + needed).str())) {
+        error =
+            "CPU '" + target.cpu + "'" +
+            (options.features.empty() ? "" : " with the requested features") +
+            " cannot run x86-64 code: it lacks '" + needed.str() + "'";
+        return failure();
+      }
   if (triple.isX86()) {
     if (subtarget->checkFeatures("+avx512f"))
       target.vectorWidth = 16;
@@ -154,8 +213,9 @@ LogicalResult mlir::se::buildSECPUPipeline(OpPassManager &pm,
   FailureOr<ResolvedTarget> target = resolveTarget(options, error);
   if (failed(target))
     return failure();
-  if (options.threads < 1) {
-    error = "threads must be at least 1";
+  if (options.threads < 1 || options.threads > SE_MAX_THREADS) {
+    error = "threads must be 1 to " + std::to_string(SE_MAX_THREADS) +
+            ", got " + std::to_string(options.threads);
     return failure();
   }
   int64_t vectorWidth = target->vectorWidth;
