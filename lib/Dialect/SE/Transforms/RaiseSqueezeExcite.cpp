@@ -404,14 +404,17 @@ std::optional<Match> matchSE(tosa::MulOp mul) {
 struct RaiseSqueezeExcitePass
     : se::impl::SERaiseSqueezeExciteBase<RaiseSqueezeExcitePass> {
   void runOnOperation() override {
-    SmallVector<Match> matches;
-    getOperation().walk([&](tosa::MulOp mul) {
-      if (std::optional<Match> match = matchSE(mul))
-        matches.push_back(std::move(*match));
-    });
+    // Each block is matched on the IR as the blocks raised before it left
+    // it: a raise replaces the block's last op (the multiply, the residual
+    // add or the ReLU after it), which can be the input of the next block
+    // (SE on the identity branch), so matches made up front would hold
+    // values that are gone.
+    SmallVector<tosa::MulOp> candidates;
+    getOperation().walk([&](tosa::MulOp mul) { candidates.push_back(mul); });
     IRRewriter rewriter(&getContext());
-    for (Match &match : matches)
-      raise(rewriter, match);
+    for (tosa::MulOp mul : candidates)
+      if (std::optional<Match> match = matchSE(mul))
+        raise(rewriter, *match);
   }
 
   void raise(IRRewriter &rewriter, Match &match) {
