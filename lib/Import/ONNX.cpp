@@ -25,6 +25,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -121,6 +122,10 @@ public:
   // Graph structure.
   LogicalResult readOpset();
   LogicalResult readInitializers();
+  /// Checks a graph output's declared type and shape (where given) against
+  /// what the graph computes.
+  LogicalResult checkDeclaredOutput(const onnx::ValueInfoProto &info,
+                                    const Tensor &output);
   LogicalResult readInputs(func::FuncOp &func);
   void importNode(const onnx::NodeProto &node);
   std::optional<HostTensor> readTensor(const onnx::TensorProto &tensor,
@@ -134,6 +139,7 @@ public:
   const HostTensor *constantInput(const onnx::NodeProto &node, int index,
                                   bool optional = false);
   void define(const onnx::NodeProto &node, int index, Tensor tensor);
+  bool isGraphOutput(const std::string &name) const;
   Value logicalOf(Tensor &tensor);
   Value nhwcOf(Tensor &tensor);
   Value materialize(const HostTensor &host);
@@ -222,6 +228,80 @@ LogicalResult Importer::readOpset() {
 }
 
 namespace {
+/// Reads the `expected` bytes of a tensor stored outside the model: in a
+/// regular file inside the model's folder (`directory`), at the entry's
+/// offset, and only as many bytes as the tensor holds.
+std::optional<std::string> readExternalData(const onnx::TensorProto &tensor,
+                                            const std::string &what,
+                                            const std::string &directory,
+                                            int64_t expected,
+                                            ImportError &error) {
+  std::string location;
+  int64_t offset = 0, length = -1;
+  for (const onnx::StringStringEntryProto &entry : tensor.external_data()) {
+    int64_t *number = entry.key() == "offset"   ? &offset
+                      : entry.key() == "length" ? &length
+                                                : nullptr;
+    if (entry.key() == "location") {
+      location = entry.value();
+    } else if (number && (StringRef(entry.value()).getAsInteger(10, *number) ||
+                          *number < 0)) {
+      error.set(what + ": its external data " + entry.key() + " '" +
+                entry.value() + "' is not a non-negative integer");
+      return std::nullopt;
+    }
+  }
+  if (location.empty()) {
+    error.set(what + ": its external data has no location");
+    return std::nullopt;
+  }
+  if (length >= 0 && length != expected) {
+    error.set(what + ": its external data is " + std::to_string(length) +
+              " bytes long, its shape needs " + std::to_string(expected));
+    return std::nullopt;
+  }
+  // The data must stay inside the model's folder: no absolute paths, and no
+  // way out through `..` or symbolic links.
+  SmallString<256> folder, file(directory);
+  llvm::sys::path::append(file, location);
+  if (llvm::sys::path::is_absolute(location) ||
+      llvm::sys::fs::real_path(directory.empty() ? "." : directory, folder)) {
+    error.set(what + ": its external data '" + location +
+              "' is not a path inside the model's folder");
+    return std::nullopt;
+  }
+  SmallString<256> resolved;
+  llvm::sys::fs::file_status status;
+  if (llvm::sys::fs::real_path(file, resolved) ||
+      llvm::sys::fs::status(resolved, status)) {
+    error.set(what + ": cannot read its external data '" + location + "'");
+    return std::nullopt;
+  }
+  StringRef inside = resolved;
+  if (!inside.consume_front(folder) ||
+      !(inside.empty() || llvm::sys::path::is_separator(inside.front()))) {
+    error.set(what + ": its external data '" + location +
+              "' lies outside the model's folder");
+    return std::nullopt;
+  }
+  if (status.type() != llvm::sys::fs::file_type::regular_file) {
+    error.set(what + ": its external data '" + location +
+              "' is not a regular file");
+    return std::nullopt;
+  }
+  if (offset > static_cast<int64_t>(status.getSize()) ||
+      expected > static_cast<int64_t>(status.getSize()) - offset) {
+    error.set(what + ": its external data lies outside '" + location + "'");
+    return std::nullopt;
+  }
+  auto buffer = llvm::MemoryBuffer::getFileSlice(resolved, expected, offset);
+  if (!buffer) {
+    error.set(what + ": cannot read its external data '" + location + "'");
+    return std::nullopt;
+  }
+  return (*buffer)->getBuffer().str();
+}
+
 std::optional<HostTensor> readTensorProto(const onnx::TensorProto &tensor,
                                           const std::string &what,
                                           const std::string &directory,
@@ -258,32 +338,11 @@ std::optional<HostTensor> readTensorProto(const onnx::TensorProto &tensor,
   std::string external;
   const std::string *raw = tensor.has_raw_data() ? &tensor.raw_data() : nullptr;
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
-    std::string location;
-    int64_t offset = 0, length = -1;
-    for (const onnx::StringStringEntryProto &entry : tensor.external_data()) {
-      if (entry.key() == "location")
-        location = entry.value();
-      else if (entry.key() == "offset")
-        offset = std::atoll(entry.value().c_str());
-      else if (entry.key() == "length")
-        length = std::atoll(entry.value().c_str());
-    }
-    SmallString<256> path(directory);
-    llvm::sys::path::append(path, location);
-    auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-    if (location.empty() || !file) {
-      error.set(what + ": cannot read its external data '" + location + "'");
+    std::optional<std::string> bytes =
+        readExternalData(tensor, what, directory, count * elementBytes, error);
+    if (!bytes)
       return std::nullopt;
-    }
-    int64_t available = static_cast<int64_t>((*file)->getBufferSize());
-    if (length < 0)
-      length = available - offset;
-    if (offset < 0 || offset > available || length > available - offset) {
-      error.set(what + ": its external data lies outside '" + location + "'");
-      return std::nullopt;
-    }
-    external = (*file)->getBuffer().substr(offset, length).str();
+    external = std::move(*bytes);
     raw = &external;
   }
 
@@ -350,6 +409,49 @@ std::optional<HostTensor> readTensorProto(const onnx::TensorProto &tensor,
 
 } // namespace
 
+LogicalResult Importer::checkDeclaredOutput(const onnx::ValueInfoProto &info,
+                                            const Tensor &output) {
+  std::string what = "output '" + info.name() + "'";
+  if (!info.has_type())
+    return success(); // Exporters may leave the type to inference.
+  if (!info.type().has_tensor_type()) {
+    error.set(what + " is declared as something other than a tensor");
+    return failure();
+  }
+  const onnx::TypeProto::Tensor &type = info.type().tensor_type();
+  if (type.elem_type() != onnx::TensorProto::FLOAT &&
+      type.elem_type() != onnx::TensorProto::UNDEFINED) {
+    error.set(what + " is declared with element type " +
+              std::to_string(type.elem_type()) +
+              "; se-compile computes f32 outputs");
+    return failure();
+  }
+  if (!type.has_shape())
+    return success();
+  bool matches =
+      type.shape().dim_size() == static_cast<int>(output.shape.size());
+  for (int i = 0; matches && i < type.shape().dim_size(); ++i) {
+    const onnx::TensorShapeProto::Dimension &dim = type.shape().dim(i);
+    // A symbolic dimension matches what the graph computes.
+    if (dim.has_dim_value() && dim.dim_value() != output.shape[i])
+      matches = false;
+  }
+  if (!matches) {
+    std::string declared;
+    for (int i = 0; i < type.shape().dim_size(); ++i) {
+      const onnx::TensorShapeProto::Dimension &dim = type.shape().dim(i);
+      declared += (i ? "x" : "") + (dim.has_dim_value()
+                                        ? std::to_string(dim.dim_value())
+                                        : std::string("?"));
+    }
+    error.set(what + " is declared as " +
+              (declared.empty() ? std::string("a scalar") : declared) +
+              " but the graph computes " + shapeText(output.shape));
+    return failure();
+  }
+  return success();
+}
+
 LogicalResult Importer::readInitializers() {
   for (const onnx::TensorProto &tensor : model.graph().initializer()) {
     std::optional<HostTensor> host =
@@ -398,14 +500,26 @@ LogicalResult Importer::readInputs(func::FuncOp &func) {
     }
     SmallVector<int64_t> shape;
     for (auto [i, dim] : llvm::enumerate(type.shape().dim())) {
-      if (dim.has_dim_value() && dim.dim_value() > 0 &&
-          dim.dim_value() <= kMaxExtent) {
+      std::string which = "dimension " + std::to_string(i);
+      if (dim.has_dim_value()) {
+        if (dim.dim_value() < 1 || dim.dim_value() > kMaxExtent) {
+          error.set(what + " has " + which + " of extent " +
+                    std::to_string(dim.dim_value()) +
+                    "; extents must be 1 to 2^31");
+          return failure();
+        }
+        if (i == 0 && options.batch && *options.batch != dim.dim_value()) {
+          error.set(what + " has a static batch of " +
+                    std::to_string(dim.dim_value()) +
+                    "; --batch=" + std::to_string(*options.batch) +
+                    " sets a symbolic batch dimension only");
+          return failure();
+        }
         shape.push_back(dim.dim_value());
       } else if (i == 0) {
-        shape.push_back(options.batch);
+        shape.push_back(options.batch.value_or(1));
       } else {
-        error.set(what + " has a symbolic or unknown dimension " +
-                  std::to_string(i) +
+        error.set(what + " has a symbolic or unknown " + which +
                   (dim.has_dim_param() ? " ('" + dim.dim_param() + "')"
                                        : std::string()) +
                   "; only the batch dimension may be symbolic (--batch)");
@@ -454,6 +568,8 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run(std::string &message) {
   SmallVector<Value> results;
   if (!error.failed()) {
     t.setLoc(builder.getUnknownLoc());
+    if (model.graph().output().empty())
+      error.set("the model has no outputs");
     for (const onnx::ValueInfoProto &info : model.graph().output()) {
       Tensor *output = lookup(info.name());
       if (!output) {
@@ -466,6 +582,8 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run(std::string &message) {
                   "; se-compile supports ranks 1 to 4");
         break;
       }
+      if (failed(checkDeclaredOutput(info, *output)))
+        break;
       results.push_back(logicalOf(*output));
     }
   }
@@ -498,6 +616,13 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run(std::string &message) {
 //===----------------------------------------------------------------------===//
 // Values
 //===----------------------------------------------------------------------===//
+
+bool Importer::isGraphOutput(const std::string &name) const {
+  return llvm::any_of(model.graph().output(),
+                      [&](const onnx::ValueInfoProto &output) {
+                        return output.name() == name;
+                      });
+}
 
 Tensor *Importer::lookup(const std::string &name) {
   auto it = values.find(name);
@@ -532,8 +657,14 @@ const HostTensor *Importer::constantInput(const onnx::NodeProto &node,
 }
 
 void Importer::define(const onnx::NodeProto &node, int index, Tensor tensor) {
-  if (index < node.output_size())
-    values[node.output(index)] = std::move(tensor);
+  if (index >= node.output_size() || node.output(index).empty())
+    return;
+  // ONNX graphs are in SSA form: a name that already has a value (a graph
+  // input, an initializer or an earlier node's output) cannot be redefined.
+  if (!values.try_emplace(node.output(index), std::move(tensor)).second)
+    nodeError(node, "output '" + node.output(index) +
+                        "' is already defined (by a graph input, an "
+                        "initializer or an earlier node)");
 }
 
 Value Importer::materialize(const HostTensor &host) {
@@ -1524,6 +1655,8 @@ void Importer::expand(const onnx::NodeProto &node) {
   if (!x || !target)
     return;
   // Numpy broadcasting of the input to the requested shape.
+  if (llvm::any_of(target->values, [](double v) { return v < 1; }))
+    return nodeError(node, "the target shape has an extent below 1");
   size_t rank = std::max<size_t>(x->shape.size(), target->values.size());
   SmallVector<int64_t> shape(rank);
   for (size_t d = 0; d < rank; ++d) {
@@ -1540,19 +1673,21 @@ void Importer::expand(const onnx::NodeProto &node) {
   }
   // Element-wise consumers broadcast by themselves: when each one's other
   // operand already has the expanded shape, the expansion is a no-op (this
-  // is how `x * y.expand_as(x)` exports).
-  bool implied = llvm::all_of(
-      consumers.lookup(node.output(0)), [&](const onnx::NodeProto *user) {
-        StringRef op = user->op_type();
-        if (op != "Add" && op != "Sub" && op != "Mul" && op != "Div")
-          return false;
-        for (const std::string &operand : user->input())
-          if (operand != node.output(0)) {
-            Tensor *other = lookup(operand);
-            return other && other->shape == shape;
-          }
-        return false;
-      });
+  // is how `x * y.expand_as(x)` exports). A graph output has a reader that
+  // does not.
+  SmallVector<const onnx::NodeProto *> users = consumers.lookup(node.output(0));
+  bool implied = !users.empty() && !isGraphOutput(node.output(0)) &&
+                 llvm::all_of(users, [&](const onnx::NodeProto *user) {
+                   StringRef op = user->op_type();
+                   if (op != "Add" && op != "Sub" && op != "Mul" && op != "Div")
+                     return false;
+                   for (const std::string &operand : user->input())
+                     if (operand != node.output(0)) {
+                       Tensor *other = lookup(operand);
+                       return other && other->shape == shape;
+                     }
+                   return false;
+                 });
   if (!implied)
     return nodeError(node, "supported only where element-wise consumers "
                            "broadcast it anyway");

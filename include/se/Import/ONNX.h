@@ -18,14 +18,17 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace mlir::se {
 
 struct ONNXImportOptions {
-  /// The value of a symbolic first (batch) dimension of the inputs.
-  int64_t batch = 1;
+  /// The value of a symbolic first (batch) dimension of the inputs (1 when
+  /// unset). When set, an input whose batch is static and different is an
+  /// error.
+  std::optional<int64_t> batch;
   /// Graph inputs to bake in as constants (shape and values), e.g. the
   /// int64 shape and axes inputs of the ONNX backend tests.
   std::map<std::string, std::pair<std::vector<int64_t>, std::vector<double>>>
