@@ -176,14 +176,23 @@ LogicalResult mlir::se::compile(
   if (failed(target))
     return emitError(module.getLoc()) << error;
 
-  switch (options.emit) {
-  case EmitKind::Header: {
+  // Code needs something to run; a model's C API and se-run need tensors
+  // they can pass.
+  if (options.emit != EmitKind::MLIR && options.emit != EmitKind::Linalg) {
     func::FuncOp entry = getEntryPoint(module);
     if (!entry)
       return emitError(module.getLoc())
-             << "no public function to write a C header for";
-    return writeCHeader(entry, getModelABI(options), os);
+             << "the input has no public function with a body to compile";
+    bool modelABI = options.emit == EmitKind::Object ||
+                    options.emit == EmitKind::Header ||
+                    options.emit == EmitKind::Shared;
+    if (modelABI && failed(verifyModelSignature(entry)))
+      return failure();
   }
+
+  switch (options.emit) {
+  case EmitKind::Header:
+    return writeCHeader(getEntryPoint(module), getModelABI(options), os);
   case EmitKind::MLIR:
     if (failed(runPasses(module, configurePassManager, [](PassManager &pm) {
           pm.addPass(createCanonicalizerPass());
@@ -209,9 +218,6 @@ LogicalResult mlir::se::compile(
   std::string entryName, signature;
   if (options.emit == EmitKind::Shared) {
     func::FuncOp entry = getEntryPoint(module);
-    if (!entry)
-      return emitError(module.getLoc())
-             << "no public function to export from a shared object";
     entryName = entry.getName().str();
     llvm::raw_string_ostream text(signature);
     auto list = [&](TypeRange types) {

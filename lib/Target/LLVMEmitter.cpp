@@ -52,6 +52,13 @@ mlir::se::translateAndOptimize(ModuleOp module, llvm::LLVMContext &context,
     module.emitError("failed to translate the module to LLVM IR");
     return failure();
   }
+  // A function with a C interface is called through it (`_mlir_ciface_F`):
+  // its own symbol, named after the model (`free` for `-o free.o`), stays
+  // out of the object's exports, where it could clash with the C library.
+  for (llvm::Function &function : *llvmModule)
+    if (!function.isDeclaration() && function.hasExternalLinkage() &&
+        llvmModule->getFunction(("_mlir_ciface_" + function.getName()).str()))
+      function.setLinkage(llvm::GlobalValue::InternalLinkage);
   llvmModule->setDataLayout(machine.createDataLayout());
   llvmModule->setTargetTriple(machine.getTargetTriple());
 

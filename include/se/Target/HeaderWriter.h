@@ -22,6 +22,11 @@ struct ModelABI {
   bool cuda = false;
 };
 
+/// Checks that `func`'s arguments and results are what a compiled model's C
+/// API and se-run can pass: statically shaped f32 tensors of rank 1 to 4.
+/// Reports the first one that is not at `func`.
+LogicalResult verifyModelSignature(func::FuncOp func);
+
 /// Writes the C header of the model whose graph-level entry point is
 /// `func`: shapes as macros and query functions, status codes, and a
 /// context API (create / run / destroy / set_num_threads) implemented

@@ -37,7 +37,25 @@ struct AllocateReturnedShapesPass
         rewriter.replaceOp(expand, expanded);
         rewriter.eraseOp(alloc);
       }
+      copyRepeatedResults(rewriter, ret);
     });
+  }
+
+  /// Makes each repetition of a returned buffer a copy of it.
+  static void copyRepeatedResults(IRRewriter &rewriter, func::ReturnOp ret) {
+    llvm::SmallPtrSet<Value, 4> returned;
+    rewriter.setInsertionPoint(ret);
+    for (OpOperand &operand : ret->getOpOperands()) {
+      Value result = operand.get();
+      auto type = dyn_cast<MemRefType>(result.getType());
+      if (!type || returned.insert(result).second)
+        continue;
+      auto copy = memref::AllocOp::create(
+          rewriter, ret.getLoc(),
+          MemRefType::get(type.getShape(), type.getElementType()));
+      memref::CopyOp::create(rewriter, ret.getLoc(), result, copy);
+      rewriter.modifyOpInPlace(ret, [&] { operand.set(copy); });
+    }
   }
 };
 } // namespace

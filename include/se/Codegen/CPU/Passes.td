@@ -302,6 +302,10 @@ def SECPUAllocateReturnedShapes
     buffer in the expanded shape and gives its other users the collapsed
     view, so that the returned value is the allocation itself and becomes
     the caller's output buffer.
+
+    A buffer returned more than once is returned once; each repetition
+    becomes a copy of it, so that every result has a buffer of its own
+    (`buffer-results-to-out-params` assumes distinct results).
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
