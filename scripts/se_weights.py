@@ -13,8 +13,9 @@ import struct
 import sys
 
 MAGIC = b"SEWEIGHT"
-VERSION = 1
+VERSION = 2
 ALIGNMENT = 64
+CHECKSUM_OFFSET = 40
 DTYPE_F32 = 1
 HEADER = struct.Struct("<8sIIQQQQQQ")  # 64 bytes
 
@@ -52,10 +53,20 @@ def write(path, tensors):
         table += struct.pack("<QQ", offset, 4 * count)
     data_offset = _align(HEADER.size + len(table))
     header = HEADER.pack(MAGIC, VERSION, len(tensors), HEADER.size,
-                         data_offset, len(data), fnv1a64(data), 0, 0)
+                         data_offset, len(data), 0, 0, 0)
+    prefix = bytearray(header + table)
+    prefix += b"\0" * (data_offset - len(prefix))
+    struct.pack_into("<Q", prefix, CHECKSUM_OFFSET, _checksum(prefix, data))
     with open(path, "wb") as file:
-        file.write(header + table + b"\0" * (data_offset - HEADER.size -
-                                              len(table)) + data)
+        file.write(prefix + data)
+
+
+def _checksum(prefix, data):
+    """Version 2: FNV-1a 64 of the header, table and padding (the checksum
+    field read as zero), then the data."""
+    prefix = bytearray(prefix)
+    prefix[CHECKSUM_OFFSET:CHECKSUM_OFFSET + 8] = bytes(8)
+    return fnv1a64(data, fnv1a64(prefix))
 
 
 def read(path):
@@ -67,10 +78,12 @@ def read(path):
         raise ValueError(f"{path}: shorter than its header")
     (magic, version, count, table_offset, data_offset, data_bytes, checksum,
      _, _) = HEADER.unpack_from(blob)
-    if magic != MAGIC or version != VERSION:
-        raise ValueError(f"{path}: not a version {VERSION} weights file")
+    if magic != MAGIC or version not in (1, VERSION):
+        raise ValueError(f"{path}: not a version 1 or {VERSION} weights file")
     data = blob[data_offset:data_offset + data_bytes]
-    if len(data) != data_bytes or fnv1a64(data) != checksum:
+    expected = fnv1a64(data) if version == 1 else \
+        _checksum(blob[:data_offset], data)
+    if len(data) != data_bytes or expected != checksum:
         raise ValueError(f"{path}: truncated or corrupt")
     tensors, position = [], table_offset
     for _ in range(count):

@@ -85,11 +85,16 @@ void mlir::se::writeWeightsFile(const WeightsLayout &layout,
   append<uint64_t>(header, tableOffset);
   append<uint64_t>(header, dataOffset);
   append<uint64_t>(header, data.size());
-  append<uint64_t>(header, se_weights_fnv1a(data.data(), data.size(), 0));
+  append<uint64_t>(header, 0); // The checksum, filled in below.
   append<uint64_t>(header, bindToLayout ? layout.hash() : 0);
   append<uint64_t>(header, 0);
-  os << header << table;
-  os.write_zeros(dataOffset - tableOffset - table.size());
+  std::string prefix = header + table;
+  prefix.resize(dataOffset, '\0');
+  uint64_t checksum = se_weights_checksum(prefix.data(), prefix.size(),
+                                          data.data(), data.size());
+  llvm::support::endian::write<uint64_t, llvm::endianness::little>(
+      prefix.data() + SE_WEIGHTS_CHECKSUM_OFFSET, checksum);
+  os << prefix;
   os.write(data.data(), data.size());
 }
 
@@ -138,14 +143,20 @@ std::unique_ptr<WeightsFile> WeightsFile::read(StringRef path,
   memcpy(&header, bytes.data(), sizeof(header));
   if (memcmp(header.magic, SE_WEIGHTS_MAGIC, 8) != 0)
     return corrupt("no SEWEIGHT magic");
-  if (header.version != SE_WEIGHTS_VERSION)
-    return corrupt("version " + Twine(header.version) + ", expected " +
+  if (header.version < 1 || header.version > SE_WEIGHTS_VERSION)
+    return corrupt("version " + Twine(header.version) + ", expected 1 to " +
                    Twine(SE_WEIGHTS_VERSION));
   if (se_weights_check_header(&header, bytes.size()) != SE_OK)
     return corrupt("truncated, or its table or data lie outside the file");
   StringRef data = bytes.substr(header.data_offset, header.data_bytes);
-  if (se_weights_fnv1a(data.data(), data.size(), 0) != header.data_checksum)
-    return corrupt("the data checksum does not match");
+  // Version 1 checksummed the data only.
+  uint64_t checksum =
+      header.version == 1
+          ? se_weights_fnv1a(data.data(), data.size(), 0)
+          : se_weights_checksum(bytes.data(), header.data_offset, data.data(),
+                                data.size());
+  if (checksum != header.data_checksum)
+    return corrupt("the checksum does not match");
 
   auto file = std::unique_ptr<WeightsFile>(new WeightsFile());
   TableReader table{bytes.slice(header.table_offset, header.data_offset)};
@@ -184,6 +195,18 @@ std::unique_ptr<WeightsFile> WeightsFile::read(StringRef path,
     file->table.size = std::max(file->table.size, entry.offset + entry.bytes);
     file->table.tensors.push_back(std::move(entry));
   }
+  // Each tensor has bytes of its own.
+  SmallVector<const WeightsEntry *> byOffset;
+  for (const WeightsEntry &entry : file->table.tensors)
+    byOffset.push_back(&entry);
+  std::stable_sort(byOffset.begin(), byOffset.end(),
+                   [](const WeightsEntry *a, const WeightsEntry *b) {
+                     return a->offset < b->offset;
+                   });
+  for (size_t i = 1; i < byOffset.size(); ++i)
+    if (byOffset[i]->offset < byOffset[i - 1]->offset + byOffset[i - 1]->bytes)
+      return corrupt("tensors '" + byOffset[i - 1]->name + "' and '" +
+                     byOffset[i]->name + "' overlap in the data");
   file->buffer = std::move(*buffer);
   file->dataOffset = header.data_offset;
   return file;

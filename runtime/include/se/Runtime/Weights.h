@@ -7,8 +7,10 @@
 |*     u32 dtype (1 = f32), u32 rank, i64 dims[rank],                         *|
 |*     u64 offset (from data_offset, 64-byte aligned), u64 bytes              *|
 |*   data at data_offset (64-byte aligned), data_bytes long                   *|
-|* data_checksum is FNV-1a 64 over the data; layout_hash identifies the       *|
-|* layout a compiled model expects (0 in files that are not bound to one).    *|
+|* data_checksum is FNV-1a 64 over the file up to the end of the data,        *|
+|* with the checksum field read as zero (version 1 files: over the data       *|
+|* only); layout_hash identifies the layout a compiled model expects (0 in    *|
+|* files that are not bound to one).                                          *|
 |*                                                                            *|
 |* Header-only C: the generated header of every compiled model carries a     *|
 |* copy, and se-run and the compiler include it.                              *|
@@ -67,7 +69,9 @@ static inline const char *se_status_string(int status) {
 }
 
 #define SE_WEIGHTS_MAGIC "SEWEIGHT"
-#define SE_WEIGHTS_VERSION 1u
+#define SE_WEIGHTS_VERSION 2u
+/* Where data_checksum lies in the header. */
+#define SE_WEIGHTS_CHECKSUM_OFFSET 40u
 #define SE_WEIGHTS_ALIGNMENT 64u
 #define SE_WEIGHTS_DTYPE_F32 1u
 
@@ -95,12 +99,28 @@ static inline uint64_t se_weights_fnv1a(const void *bytes, size_t size,
   return hash;
 }
 
-/* Checks a header read from a file of `file_bytes` bytes: magic, version,
- * and that the table and data lie inside the file. */
+/* The checksum of a version 2 file: FNV-1a 64 of its first data_offset
+ * bytes (`prefix`: header, table, padding), with the checksum field read as
+ * zero, continued over the data. */
+static inline uint64_t se_weights_checksum(const void *prefix,
+                                           size_t prefix_bytes,
+                                           const void *data,
+                                           size_t data_bytes) {
+  static const unsigned char zero[8] = {0};
+  const unsigned char *p = (const unsigned char *)prefix;
+  uint64_t hash = se_weights_fnv1a(p, SE_WEIGHTS_CHECKSUM_OFFSET, 0);
+  hash = se_weights_fnv1a(zero, 8, hash);
+  hash = se_weights_fnv1a(p + SE_WEIGHTS_CHECKSUM_OFFSET + 8,
+                          prefix_bytes - SE_WEIGHTS_CHECKSUM_OFFSET - 8, hash);
+  return se_weights_fnv1a(data, data_bytes, hash);
+}
+
+/* Checks a header read from a file of `file_bytes` bytes: magic, a known
+ * version, and that the table and data lie inside the file. */
 static inline int se_weights_check_header(const SEWeightsHeader *header,
                                           uint64_t file_bytes) {
-  if (memcmp(header->magic, SE_WEIGHTS_MAGIC, 8) != 0 ||
-      header->version != SE_WEIGHTS_VERSION ||
+  if (memcmp(header->magic, SE_WEIGHTS_MAGIC, 8) != 0 || header->version < 1 ||
+      header->version > SE_WEIGHTS_VERSION ||
       header->data_offset % SE_WEIGHTS_ALIGNMENT != 0 ||
       header->table_offset < sizeof(SEWeightsHeader) ||
       header->table_offset > header->data_offset ||
@@ -120,6 +140,7 @@ static inline int se_weights_load(const char *path, uint64_t layout_hash,
   FILE *file;
   long file_bytes;
   void *buffer;
+  void *prefix;
   int status;
   if (!path || !data)
     return SE_ERROR_INVALID_ARGUMENT;
@@ -137,6 +158,9 @@ static inline int se_weights_load(const char *path, uint64_t layout_hash,
     return SE_ERROR_WEIGHTS_CORRUPT;
   }
   status = se_weights_check_header(&header, (uint64_t)file_bytes);
+  /* Files bound to a compiled model are written by the same se-compile. */
+  if (status == SE_OK && header.version != SE_WEIGHTS_VERSION)
+    status = SE_ERROR_WEIGHTS_CORRUPT;
   if (status == SE_OK && (header.layout_hash != layout_hash ||
                           header.data_bytes != data_bytes))
     status = SE_ERROR_WEIGHTS_MISMATCH;
@@ -152,16 +176,31 @@ static inline int se_weights_load(const char *path, uint64_t layout_hash,
     fclose(file);
     return SE_ERROR_OUT_OF_MEMORY;
   }
-  if (fseek(file, (long)header.data_offset, SEEK_SET) != 0 ||
+  /* The checksum covers the header and the table too: read them again. */
+  prefix = malloc((size_t)header.data_offset);
+  if (!prefix) {
+    fclose(file);
+    free(buffer);
+    return SE_ERROR_OUT_OF_MEMORY;
+  }
+  if (fseek(file, 0, SEEK_SET) != 0 ||
+      fread(prefix, 1, (size_t)header.data_offset, file) !=
+          (size_t)header.data_offset ||
       fread(buffer, 1, (size_t)data_bytes, file) != (size_t)data_bytes) {
     fclose(file);
+    free(prefix);
     free(buffer);
     return SE_ERROR_WEIGHTS_IO;
   }
   fclose(file);
-  if (se_weights_fnv1a(buffer, (size_t)data_bytes, 0) != header.data_checksum) {
+  status = se_weights_checksum(prefix, (size_t)header.data_offset, buffer,
+                               (size_t)data_bytes) == header.data_checksum
+               ? SE_OK
+               : SE_ERROR_WEIGHTS_CORRUPT;
+  free(prefix);
+  if (status != SE_OK) {
     free(buffer);
-    return SE_ERROR_WEIGHTS_CORRUPT;
+    return status;
   }
   *data = buffer;
   return SE_OK;
