@@ -87,9 +87,10 @@ static void writeHostContextFunctions(llvm::raw_ostream &os, StringRef name,
      << "_context));\n"
      << "  if (!*context)\n    return SE_ERROR_OUT_OF_MEMORY;\n";
   if (abi.threadCount)
-    os << "  {\n    const char *threads = getenv(\"SE_NUM_THREADS\");\n"
-       << "    if (threads && atoi(threads) > 0)\n      " << name
-       << "_num_threads = atoi(threads);\n  }\n";
+    os << "  {\n    int threads = "
+          "se_parse_thread_count(getenv(\"SE_NUM_THREADS\"));\n"
+       << "    if (threads > 0)\n      " << name
+       << "_num_threads = threads;\n  }\n";
   if (abi.workspace)
     os << "  int64_t bytes = _mlir_ciface_" << name << "_workspace_bytes();\n"
        << "  if (bytes > 0) {\n"
@@ -236,29 +237,42 @@ static void writeCudaContextFunctions(llvm::raw_ostream &os, StringRef name,
   os << "  return status;\n}\n\n";
 }
 
-LogicalResult mlir::se::writeCHeader(func::FuncOp func, const ModelABI &abi,
-                                     llvm::raw_ostream &os) {
-  std::string name = func.getName().str();
-  std::string upper = StringRef(name).upper();
-  SmallVector<TensorInfo> tensors;
-  auto collect = [&](TypeRange types, const char *kind) -> LogicalResult {
+LogicalResult mlir::se::verifyModelSignature(func::FuncOp func) {
+  auto check = [&](TypeRange types, StringRef kind) -> LogicalResult {
     for (auto [i, type] : llvm::enumerate(types)) {
       auto tensor = dyn_cast<RankedTensorType>(type);
       if (!tensor || !tensor.hasStaticShape() ||
           !tensor.getElementType().isF32() || tensor.getRank() < 1 ||
           tensor.getRank() > 4)
-        return func.emitError() << "the C API covers statically shaped f32 "
-                                   "tensors of rank 1 to 4, got "
-                                << type;
+        return func.emitError()
+               << kind << " " << i << " of '" << func.getName() << "' is "
+               << type
+               << "; a compiled model's C API and se-run pass statically "
+                  "shaped f32 tensors of rank 1 to 4";
+    }
+    return success();
+  };
+  return success(succeeded(check(func.getArgumentTypes(), "argument")) &&
+                 succeeded(check(func.getResultTypes(), "result")));
+}
+
+LogicalResult mlir::se::writeCHeader(func::FuncOp func, const ModelABI &abi,
+                                     llvm::raw_ostream &os) {
+  std::string name = func.getName().str();
+  std::string upper = StringRef(name).upper();
+  SmallVector<TensorInfo> tensors;
+  if (failed(se::verifyModelSignature(func)))
+    return failure();
+  auto collect = [&](TypeRange types, const char *kind) {
+    for (auto [i, type] : llvm::enumerate(types)) {
+      auto tensor = cast<RankedTensorType>(type);
       tensors.push_back({kind, static_cast<int>(i),
                          llvm::to_vector(tensor.getShape()),
                          tensor.getNumElements()});
     }
-    return success();
   };
-  if (failed(collect(func.getArgumentTypes(), "INPUT")) ||
-      failed(collect(func.getResultTypes(), "OUTPUT")))
-    return failure();
+  collect(func.getArgumentTypes(), "INPUT");
+  collect(func.getResultTypes(), "OUTPUT");
   int numInputs = func.getNumArguments(), numOutputs = func.getNumResults();
 
   os << "/*===- " << name << ".h - C API of a model compiled by se-compile "
@@ -282,9 +296,13 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, const ModelABI &abi,
         "are\n"
      << " * independent: several may run concurrently, one run per context "
         "at a\n"
-     << " * time. Link with the object file (and -lm; -fopenmp when "
-        "compiled with\n"
-     << " * --threads > 1).\n";
+     << " * time. Link with the object file and -lm"
+     << (abi.threadCount
+             ? ",\n * and LLVM's OpenMP runtime, libomp (parallel code):\n"
+               " *   cc prog.c OBJECT.o -lomp -lm\n"
+               " * (clang -fopenmp links libomp too; gcc -fopenmp links "
+               "libgomp, which\n * lacks libomp's entry points).\n"
+             : ":\n *   cc prog.c OBJECT.o -lm\n");
   if (abi.cuda)
     os << " *\n * Compiled for an NVIDIA GPU (se-compile --target=cuda): "
           "the workspace,\n * the weights and a copy of each tensor live in "
@@ -311,7 +329,9 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, const ModelABI &abi,
      << "#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n\n";
   // Copies of the runtime headers, guarded so that a program may include
   // them too.
-  os << kMemRefHeader << "\n" << kWeightsHeader << "\n";
+  os << kMemRefHeader << "\n"
+     << kWeightsHeader << "\n"
+     << kThreadsHeader << "\n";
   if (abi.cuda)
     os << kCudaRuntimeHeader << "\n";
   os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
@@ -356,9 +376,11 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, const ModelABI &abi,
        << "_NUM_OUTPUTS];\n";
   os << "} " << name << "_context;\n\n";
 
-  os << "/* Sets the thread count of every context's runs (at least 1). */\n"
+  os << "/* Sets the thread count of every context's runs (1 to "
+        "SE_MAX_THREADS). */\n"
      << "static inline int " << name << "_set_num_threads(int threads) {\n"
-     << "  if (threads < 1)\n    return SE_ERROR_INVALID_ARGUMENT;\n";
+     << "  if (threads < 1 || threads > SE_MAX_THREADS)\n    return "
+        "SE_ERROR_INVALID_ARGUMENT;\n";
   if (abi.threadCount)
     os << "  " << name << "_num_threads = threads;\n  return SE_OK;\n}\n\n";
   else

@@ -11,7 +11,7 @@
 // CPU: se-cpu-pipeline: unknown CPU 'bogus'
 
 // RUN: not se-opt %S/../se-compile/Inputs/se_block.mlir --se-cpu-pipeline="threads=0" 2>&1 | FileCheck %s --check-prefix=THREADS
-// THREADS: se-cpu-pipeline: threads must be at least 1
+// THREADS: se-cpu-pipeline: threads must be 1 to 1024, got 0
 
 // RUN: not se-opt %S/../se-compile/Inputs/se_block.mlir --se-cpu-pipeline="bogus=1" 2>&1 | FileCheck %s --check-prefix=OPTION
 // OPTION: no such option bogus

@@ -10,6 +10,7 @@
 #include "se/Import/ONNX.h"
 #include "se/InitAll.h"
 #include "se/Models/Models.h"
+#include "se/Runtime/Threads.h"
 #include "se/Support/CommandLine.h"
 #include "se/Target/CostReport.h"
 #include "se/Target/HeaderWriter.h"
@@ -24,6 +25,7 @@
 #include "mlir/Support/Timing.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -181,6 +183,12 @@ static cl::opt<std::string>
     targetFeatures("mattr", cl::desc("Target features, e.g. +avx2,-avx512f"),
                    cl::init(""), cl::cat(compileCategory));
 
+static cl::opt<bool> printTarget(
+    "print-target",
+    cl::desc("Print the target that --mtriple/--mcpu/--mattr (default: the "
+             "host, or SE_HOST_CPU in its place) resolve to, and exit"),
+    cl::init(false), cl::cat(compileCategory));
+
 static cl::opt<int> &threadsOption() {
   static cl::opt<int> *option = [] {
     auto *adopted = se::adoptOption<cl::opt<int>>(
@@ -275,16 +283,86 @@ static cl::list<int64_t>
               cl::desc("Override every op's tile sizes (innermost last)"),
               cl::CommaSeparated, cl::cat(compileCategory));
 
+/// The options of --model that mean nothing for an input file (--batch
+/// also sets an ONNX model's symbolic batch).
+static SmallVector<cl::Option *> modelKnobs() {
+  // cl::list's operator& yields its vector of values.
+  return {&reduction,
+          &squeezeKind,
+          &gateKind,
+          &integration,
+          std::addressof(seStages),
+          &seAfter3x3,
+          &seBias,
+          &resnetVersion,
+          &inputSize,
+          &classes,
+          &widthDivisor,
+          &seed,
+          &weightsFile,
+          &exportWeights};
+}
+
+static bool isONNXInput() {
+  return modelName.empty() && StringRef(inputFilename).ends_with(".onnx");
+}
+
+/// Binary artefacts go to a file named after the model or input, in the
+/// current directory (as `clang -c` does); text goes to standard output.
+static void chooseDefaultOutput() {
+  StringRef extension = emitKind == se::EmitKind::Object   ? ".o"
+                        : emitKind == se::EmitKind::Shared ? ".so"
+                                                           : "";
+  if (outputFilename.getNumOccurrences() || extension.empty())
+    return;
+  std::string stem = !modelName.empty() ? modelName.getValue()
+                     : inputFilename == "-"
+                         ? std::string("model")
+                         : sys::path::stem(inputFilename).str();
+  for (char &c : stem)
+    if (!isAlnum(c))
+      c = '_';
+  outputFilename = stem + extension.str();
+}
+
+/// Whether the output is a file that files can be written beside (its C
+/// header, its weights): not standard output, not a device such as
+/// /dev/null.
+static bool writesRegularFile() {
+  if (outputFilename == "-")
+    return false;
+  sys::fs::file_status status;
+  return sys::fs::status(outputFilename, status) ||
+         status.type() == sys::fs::file_type::regular_file;
+}
+
 static int reportError(const Twine &message) {
   WithColor::error(errs(), "se-compile") << message << "\n";
   return 1;
 }
 
 static LogicalResult validateOptions() {
-  if (threadsOption() < 1)
-    return reportError("--threads must be at least 1, got " +
-                       Twine(threadsOption())),
+  if (threadsOption() < 1 || threadsOption() > SE_MAX_THREADS)
+    return reportError("--threads must be 1 to " + Twine(SE_MAX_THREADS) +
+                       ", got " + Twine(threadsOption())),
            failure();
+  if (batchSize < 1)
+    return reportError("--batch must be at least 1, got " + Twine(batchSize)),
+           failure();
+  if (modelName.empty()) {
+    // The zoo's knobs build a model; an input file already is one.
+    for (cl::Option *knob : modelKnobs())
+      if (knob->getNumOccurrences())
+        return reportError("--" + knob->ArgStr +
+                           " configures a built-in model (--model=NAME); "
+                           "it does not apply to an input file"),
+               failure();
+    if (batchSize.getNumOccurrences() && !isONNXInput())
+      return reportError("--batch applies to --model and to ONNX models "
+                         "with a symbolic batch; an .mlir input has its "
+                         "own shapes"),
+             failure();
+  }
   for (int64_t size : tileSizes)
     if (size < 0)
       return reportError("--tile-sizes entries must be non-negative, got " +
@@ -294,9 +372,9 @@ static LogicalResult validateOptions() {
       emitKind != se::EmitKind::MLIR && emitKind != se::EmitKind::Linalg &&
       emitKind != se::EmitKind::LLVMDialect && emitKind != se::EmitKind::Header;
   if (weightsMode == WeightsMode::External && writesCode &&
-      outputFilename == "-")
+      !writesRegularFile())
     return reportError("--weights=external writes FILE.weights beside the "
-                       "output; give -o FILE"),
+                       "output; give -o FILE (a regular file)"),
            failure();
   if (compileTarget == se::CompileTarget::CPU) {
     if (emitKind == se::EmitKind::PTX)
@@ -320,10 +398,10 @@ static LogicalResult validateOptions() {
     if (!tileSizes.empty())
       return reportError("--tile-sizes is for --target=cpu"), failure();
   }
-  if (emitKind == se::EmitKind::Object && outputFilename == "-" &&
-      outs().is_displayed())
-    return reportError(
-               "refusing to write an object file to a terminal; use -o"),
+  if ((emitKind == se::EmitKind::Object || emitKind == se::EmitKind::Shared) &&
+      outputFilename == "-" && outs().is_displayed())
+    return reportError("refusing to write a binary file to a terminal; use "
+                       "-o FILE"),
            failure();
   return success();
 }
@@ -425,8 +503,22 @@ int main(int argc, char **argv) {
       {&compileCategory, &modelCategory, &getColorCategory()});
   cl::ParseCommandLineOptions(argc, argv,
                               "se-compile: SE networks to native code\n");
+  chooseDefaultOutput();
   if (failed(validateOptions()))
     return 1;
+  if (printTarget) {
+    se::CPUPipelineOptions pipeline;
+    pipeline.triple = targetTriple;
+    pipeline.cpu = targetCPU;
+    pipeline.features = targetFeatures;
+    std::string error;
+    FailureOr<se::ResolvedTarget> target = se::resolveTarget(pipeline, error);
+    if (failed(target))
+      return reportError(error);
+    outs() << "triple: " << target->triple << "\ncpu: " << target->cpu
+           << "\nvector-width: " << target->vectorWidth << "\n";
+    return 0;
+  }
 
   DialectRegistry registry;
   se::registerAllDialects(registry);
@@ -448,7 +540,8 @@ int main(int argc, char **argv) {
     module = std::move(*built);
   } else if (StringRef(inputFilename).ends_with(".onnx")) {
     se::ONNXImportOptions importOptions;
-    importOptions.batch = batchSize;
+    if (batchSize.getNumOccurrences())
+      importOptions.batch = batchSize;
     std::string error;
     FailureOr<OwningOpRef<ModuleOp>> imported =
         se::importONNX(&context, inputFilename, importOptions, error);
@@ -496,7 +589,9 @@ int main(int argc, char **argv) {
     for (char &c : entryName)
       if (!isAlnum(c))
         c = '_';
-    if (isDigit(entryName.front()))
+    // C reserves names that start with an underscore; names start with a
+    // letter.
+    if (!isAlpha(entryName.front()))
       entryName = "m_" + entryName;
     func::FuncOp entry = se::getEntryPoint(*module);
     if (!entry)
@@ -546,7 +641,7 @@ int main(int argc, char **argv) {
   // The C header describes the graph-level entry point; write it before
   // lowering rewrites the signature.
   std::string header;
-  if (emitKind == se::EmitKind::Object && outputFilename != "-") {
+  if (emitKind == se::EmitKind::Object && writesRegularFile()) {
     func::FuncOp entry = se::getEntryPoint(*module);
     llvm::raw_string_ostream headerStream(header);
     if (entry &&

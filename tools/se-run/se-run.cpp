@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "se/Runtime/MemRef.h"
+#include "se/Runtime/Threads.h"
 #include "se/Runtime/Weights.h"
 #include "se/Support/CommandLine.h"
 #include "se/Utils/ShapeText.h"
@@ -25,6 +26,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <dlfcn.h>
+#include <elf.h>
 
 #include <algorithm>
 #include <chrono>
@@ -175,23 +177,88 @@ int64_t count(const std::vector<int64_t> &shape) {
   return n;
 }
 
-/// Reads a raw f32 file of exactly `elements` values.
+/// Reads a raw f32 file of exactly `elements` values. Reads no more than
+/// one byte past them, whatever the file is (a pipe, /dev/zero).
 bool readRaw(StringRef path, int64_t elements, std::vector<float> &data,
              std::string &error) {
-  auto buffer = MemoryBuffer::getFile(path);
-  if (!buffer) {
-    error = "cannot read '" + path.str() + "': " + buffer.getError().message();
+  Expected<sys::fs::file_t> file = sys::fs::openNativeFileForRead(path);
+  if (!file) {
+    error = "cannot read '" + path.str() + "': " + toString(file.takeError());
     return false;
   }
   int64_t expected = elements * static_cast<int64_t>(sizeof(float));
-  if (static_cast<int64_t>((*buffer)->getBufferSize()) != expected) {
+  data.resize(elements);
+  auto *bytes = reinterpret_cast<char *>(data.data());
+  int64_t got = 0;
+  char extra;
+  bool longer = false;
+  while (true) {
+    MutableArrayRef<char> into =
+        got < expected ? MutableArrayRef<char>(bytes + got, expected - got)
+                       : MutableArrayRef<char>(&extra, 1);
+    Expected<size_t> read = sys::fs::readNativeFile(*file, into);
+    if (!read) {
+      sys::fs::closeFile(*file);
+      error = "cannot read '" + path.str() + "': " + toString(read.takeError());
+      return false;
+    }
+    if (*read == 0)
+      break;
+    if (got >= expected) {
+      longer = true;
+      break;
+    }
+    got += *read;
+  }
+  sys::fs::closeFile(*file);
+  if (got != expected || longer) {
     error = "'" + path.str() + "' has " +
-            std::to_string((*buffer)->getBufferSize()) + " bytes, expected " +
-            std::to_string(expected);
+            (longer ? "more than " + std::to_string(expected)
+                    : std::to_string(got)) +
+            " bytes, expected " + std::to_string(expected);
     return false;
   }
-  data.resize(elements);
-  std::memcpy(data.data(), (*buffer)->getBufferStart(), expected);
+  return true;
+}
+
+/// Checks that `path` is a whole ELF shared object before dlopen maps it: a
+/// truncated file makes the loader touch pages past its end (SIGBUS).
+bool checkSharedObject(StringRef path, std::string &error) {
+  auto buffer = MemoryBuffer::getFile(path, /*IsText=*/false,
+                                      /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error = buffer.getError().message();
+    return false;
+  }
+  StringRef bytes = (*buffer)->getBuffer();
+  Elf64_Ehdr header;
+  if (bytes.size() < sizeof(header) || !bytes.starts_with(ELFMAG)) {
+    error = "not an ELF file";
+    return false;
+  }
+  std::memcpy(&header, bytes.data(), sizeof(header));
+  if (header.e_ident[EI_CLASS] != ELFCLASS64 || header.e_type != ET_DYN ||
+      header.e_phentsize != sizeof(Elf64_Phdr)) {
+    error = "not a 64-bit ELF shared object";
+    return false;
+  }
+  auto inside = [&](uint64_t offset, uint64_t size) {
+    return offset <= bytes.size() && size <= bytes.size() - offset;
+  };
+  if (!inside(header.e_phoff, uint64_t(header.e_phnum) * sizeof(Elf64_Phdr)) ||
+      !inside(header.e_shoff, uint64_t(header.e_shnum) * header.e_shentsize)) {
+    error = "truncated (its headers lie past the end of the file)";
+    return false;
+  }
+  for (unsigned i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr segment;
+    std::memcpy(&segment, bytes.data() + header.e_phoff + i * sizeof(segment),
+                sizeof(segment));
+    if (!inside(segment.p_offset, segment.p_filesz)) {
+      error = "truncated (a segment lies past the end of the file)";
+      return false;
+    }
+  }
   return true;
 }
 
@@ -206,13 +273,19 @@ int main(int argc, char **argv) {
       "se-run: run a model compiled with se-compile --emit=shared\n");
   if (benchRuns < 0 || warmupRuns < 0)
     return fail("--bench and --warmup must not be negative");
-  if (threadCount() < 0 ||
+  if (threadCount() < 0 || threadCount() > SE_MAX_THREADS ||
       (threadCount() == 0 && threadCount().getNumOccurrences()))
-    return fail("--threads must be at least 1, got " + Twine(threadCount()));
+    return fail("--threads must be 1 to " + Twine(SE_MAX_THREADS) + ", got " +
+                Twine(threadCount()));
+  if (!(absoluteTolerance >= 0) || !(relativeTolerance >= 0))
+    return fail("--atol and --rtol must be non-negative numbers");
 
   // dlopen searches the library path for a bare file name: make it a path.
   SmallString<256> path(modelPath);
   sys::fs::make_absolute(path);
+  std::string elfError;
+  if (!checkSharedObject(path, elfError))
+    return fail("cannot load '" + modelPath + "': " + elfError);
   void *library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!library)
     return fail("cannot load '" + modelPath + "': " + dlerror());
@@ -229,8 +302,12 @@ int main(int argc, char **argv) {
   // Run-time thread count: --threads, else SE_NUM_THREADS.
   int threads = threadCount();
   if (threads == 0)
-    if (const char *env = std::getenv("SE_NUM_THREADS"))
-      threads = std::max(0, std::atoi(env));
+    if (const char *env = std::getenv("SE_NUM_THREADS"); env && *env) {
+      threads = se_parse_thread_count(env);
+      if (threads == 0)
+        return fail("SE_NUM_THREADS must be 1 to " + Twine(SE_MAX_THREADS) +
+                    ", got '" + env + "'");
+    }
   auto *compiledThreads =
       static_cast<int32_t *>(dlsym(library, "se_model_num_threads"));
   if (threads > 0) {
