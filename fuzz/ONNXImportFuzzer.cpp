@@ -3,7 +3,7 @@
 // Feeds arbitrary bytes to the importer as an ONNX model and verifies what
 // it builds. Any input must either import into valid IR or fail with an
 // error message: a crash, a sanitizer report or invalid IR is a bug.
-// Built with -DSE_BUILD_FUZZERS=ON; run by scripts/fuzz-onnx.sh.
+// Built with -DSE_BUILD_FUZZERS=ON; run by scripts/fuzz.sh onnx.
 //
 //===----------------------------------------------------------------------===//
 

@@ -120,12 +120,13 @@ static LogicalResult tileAndPeel(RewriterBase &rewriter, linalg::LinalgOp op,
       rewriter, cast<TilingInterface>(op.getOperation()), options);
   if (failed(tiled))
     return failure();
+  // The loops take the op's SE tags before the op goes.
+  if (!tiled->loops.empty())
+    copySETags(op, tiled->loops.front());
   rewriter.replaceOp(op, tiled->replacements);
   if (tilesParallelDim && worthThreads && !tiled->loops.empty())
     tiled->loops.front()->setAttr(kParallelTilesAttrName,
                                   rewriter.getUnitAttr());
-  if (!tiled->loops.empty())
-    copySETags(op, tiled->loops.front());
   peelPartialTiles(rewriter, tiled->loops);
   return success();
 }
