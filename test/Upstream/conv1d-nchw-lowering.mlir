@@ -1,4 +1,4 @@
-// MLIR 22 miscompile 3 of ../shared/docs/toolchain.md: a 2-D NCHW
+// MLIR 22 miscompile 3 of docs/toolchain.md: a 2-D NCHW
 // convolution tiled to one output row and one filter row and decomposed to
 // conv_1d_ncw_fcw does not lower: expand-strided-metadata turns the
 // rank-reducing subview [1, 2, 1, 6] -> 1x2x6 of its input into a

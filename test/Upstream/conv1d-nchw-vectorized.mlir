@@ -1,4 +1,4 @@
-// MLIR 22 miscompile 1 of ../shared/docs/toolchain.md: a 2-D NCHW
+// MLIR 22 miscompile 1 of docs/toolchain.md: a 2-D NCHW
 // convolution tiled to one output row and one filter row, decomposed to
 // conv_1d_ncw_fcw (whose output is a rank-reducing slice) and vectorized by
 // vectorize_children_and_apply_patterns computes a wrong result. se-mlir's

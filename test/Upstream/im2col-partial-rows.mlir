@@ -1,4 +1,4 @@
-// MLIR 22 miscompile 2 of ../shared/docs/toolchain.md: tiling the matmul
+// MLIR 22 miscompile 2 of docs/toolchain.md: tiling the matmul
 // that convert_conv2d_to_img2col makes and fusing the im2col producer into
 // the tiles is wrong when a tile of the flattened output positions does
 // not cover whole output rows. se-mlir's pipeline never takes the im2col
