@@ -1,5 +1,4 @@
-//===- ONNX.h - import ONNX models as graph-level IR -------------*- C++
-//-*-===//
+//===- ONNX.h - import ONNX models as graph-level IR ------------*- C++ -*-===//
 //
 // Reads an ONNX model (protobuf, opsets 11 to 17) and builds graph-level IR
 // like the model zoo's: one public function `@forward` on f32 tensors in the
