@@ -30,9 +30,25 @@ std::optional<std::vector<float>> mlir::se::getF32Values(Attribute attr,
   return std::nullopt;
 }
 
+DenseResourceElementsAttr mlir::se::makeResource(ShapedType type,
+                                                 StringRef hint,
+                                                 ArrayRef<char> bytes,
+                                                 size_t alignment) {
+  // memcpy may not be passed a null pointer, not even for 0 bytes.
+  static const char kNoData = 0;
+  if (bytes.empty())
+    bytes = ArrayRef<char>(&kNoData, size_t(0));
+  return DenseResourceElementsAttr::get(
+      type, hint,
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, alignment));
+}
+
 DenseResourceElementsAttr mlir::se::makeF32Resource(RankedTensorType type,
                                                     StringRef hint,
                                                     ArrayRef<float> values) {
-  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(values);
-  return DenseResourceElementsAttr::get(type, hint, std::move(blob));
+  return makeResource(
+      type, hint,
+      ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                     values.size() * sizeof(float)),
+      alignof(float));
 }

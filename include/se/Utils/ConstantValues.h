@@ -22,6 +22,12 @@ namespace mlir::se {
 /// when the attribute holds something else (or an elided blob).
 std::optional<std::vector<float>> getF32Values(Attribute attr, int64_t count);
 
+/// A dense_resource attribute of `type` holding a copy of `bytes`, aligned
+/// to `alignment`, in a blob named after `hint`. Empty data is fine (the copy
+/// never reads from a null pointer).
+DenseResourceElementsAttr makeResource(ShapedType type, StringRef hint,
+                                       ArrayRef<char> bytes, size_t alignment);
+
 /// A dense_resource attribute of `type` holding `values`, in a blob named
 /// after `hint` (made unique by the resource manager).
 DenseResourceElementsAttr makeF32Resource(RankedTensorType type, StringRef hint,

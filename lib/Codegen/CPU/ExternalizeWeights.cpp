@@ -149,9 +149,7 @@ struct ExternalizeWeightsPass
     module->setAttr("se.weights_layout", b.getArrayAttr(layoutEntries));
     module->setAttr(
         "se.weights_data",
-        DenseResourceElementsAttr::get(
-            dataType, "se_weights",
-            HeapAsmResourceBlob::allocateAndCopyInferAlign<char>(blob.data)));
+        se::makeResource(dataType, "se_weights", blob.data, alignof(char)));
   }
 };
 } // namespace
