@@ -73,6 +73,10 @@
 // EXPLICIT-NEXT: vector-width: 16
 // RUN: env SE_HOST_CPU=bogus not se-compile %S/Inputs/se_block.mlir -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADSTANDIN
 // BADSTANDIN: error: SE_HOST_CPU names an unknown CPU 'bogus'
+// A stand-in whose code the host could not run (no x86 host of 2026 has all
+// of Diamond Rapids' features) is refused.
+// RUN: env SE_HOST_CPU=diamondrapids not se-compile %S/Inputs/se_block.mlir -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNRUNNABLE
+// UNRUNNABLE: error: SE_HOST_CPU='diamondrapids' needs '{{[a-z0-9.-]+}}', which this host lacks
 
 // Built-in models' knobs do not apply to an input file; --batch applies to
 // models and ONNX files only.
