@@ -1,4 +1,4 @@
-//===- StrategyTest.cpp - tile sizes chosen from shapes -------------------===//
+//===- StrategyTest.cpp - tile sizes and blocking chosen from shapes ------===//
 
 #include "se/Codegen/CPU/Strategy.h"
 #include "se/InitAll.h"
@@ -90,4 +90,125 @@ TEST(SelectTilingPlan, ShortRowsAreTakenWhole) {
   ASSERT_EQ(plans.size(), 1u);
   EXPECT_EQ(plans[0].tileSizes, (SmallVector<int64_t>{0, 1, 0}));
   EXPECT_EQ(plans[0].vectorSizes, (SmallVector<int64_t>{1, 1, 196}));
+}
+
+namespace {
+/// An ungrouped convolution of `channels` -> `filters` channels on an
+/// `h` x `w` output with a `k` x `k` filter.
+ConvShape convShape(int64_t channels, int64_t filters, int64_t h, int64_t w,
+                    int64_t k = 3, int64_t stride = 1, int64_t groups = 1) {
+  return ConvShape{1,       h * stride, w * stride, channels, h,      w,
+                   filters, k,          k,          stride,   stride, groups};
+}
+} // namespace
+
+TEST(PlanMicrokernel, ResNetStageOneWithAVX512) {
+  // 64 filters are 4 registers of 16 lanes: blocks of 2 registers, 14
+  // positions (28 accumulators + 2 filter vectors + 1 broadcast of the 32
+  // registers), and 14 divides the 56 x 56 positions.
+  std::optional<MicrokernelPlan> plan =
+      planMicrokernel(convShape(64, 64, 56, 56), 16);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->registers, 2);
+  EXPECT_EQ(plan->blockWidth(), 32);
+  EXPECT_EQ(plan->positions, 14);
+  EXPECT_EQ(plan->channelUnroll, 4);
+  EXPECT_FALSE(plan->groupShuffle);
+  EXPECT_FALSE(plan->filterBlocksOutermost); // 144 KiB of filter
+}
+
+TEST(PlanMicrokernel, SixteenRegistersOfAVX2HoldSixByTwo) {
+  // 12 accumulators + 2 filter vectors + 1 broadcast of 16 registers; no
+  // tile from 5 to 6 positions divides 3136, so 6 and a narrower rest.
+  std::optional<MicrokernelPlan> plan =
+      planMicrokernel(convShape(64, 64, 56, 56), 8);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->registers, 2);
+  EXPECT_EQ(plan->positions, 6);
+}
+
+TEST(PlanMicrokernel, TileWidthDividesThePositionsWhenNearlyAsWide) {
+  // 7 x 7 = 49 positions: no tile from 11 to 14 divides them, so 14 and a
+  // rest of 7.
+  EXPECT_EQ(planMicrokernel(convShape(512, 512, 7, 7), 16)->positions, 14);
+  // 12 x 12 = 144 = 12 x 12: 12 divides, and is at least 3/4 of 14.
+  EXPECT_EQ(planMicrokernel(convShape(64, 64, 12, 12), 16)->positions, 12);
+  // One position (the classifier as a 1x1 convolution).
+  EXPECT_EQ(planMicrokernel(convShape(2048, 1024, 1, 1, 1), 16)->positions, 1);
+}
+
+TEST(PlanMicrokernel, OddRegisterCountsTakeOneRegisterBlocks) {
+  std::optional<MicrokernelPlan> plan =
+      planMicrokernel(convShape(48, 48, 28, 28), 16); // 3 registers
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->registers, 1);
+  EXPECT_EQ(plan->positions, 14);
+}
+
+TEST(PlanMicrokernel, InputChannelUnroll) {
+  EXPECT_EQ(
+      planMicrokernel(convShape(3, 64, 112, 112, 7, 2), 16)->channelUnroll,
+      3); // the stem
+  EXPECT_EQ(planMicrokernel(convShape(6, 64, 8, 8), 16)->channelUnroll, 2);
+  EXPECT_EQ(planMicrokernel(convShape(7, 64, 8, 8), 16)->channelUnroll, 1);
+}
+
+TEST(PlanMicrokernel, LargeFiltersAreWalkedBlockByBlock) {
+  // 3 x 3 x 512 x 512 floats are 9 MiB, more than kResidentFilterBytes.
+  EXPECT_TRUE(
+      planMicrokernel(convShape(512, 512, 7, 7), 16)->filterBlocksOutermost);
+  EXPECT_FALSE(
+      planMicrokernel(convShape(128, 128, 28, 28), 16)->filterBlocksOutermost);
+}
+
+TEST(PlanMicrokernel, GroupsNarrowerThanAVectorShuffle) {
+  // ResNeXt-50's stage 1: 32 groups of 4 channels in 128; a vector of 16
+  // lanes spans 4 groups. The input vector and its shuffle take two more
+  // registers: 12 positions.
+  std::optional<MicrokernelPlan> plan = planMicrokernel(
+      convShape(/*channels=*/4, 128, 56, 56, 3, 1, /*groups=*/32), 16);
+  ASSERT_TRUE(plan);
+  EXPECT_TRUE(plan->groupShuffle);
+  EXPECT_EQ(plan->positions, 12);
+  // Groups of whole blocks broadcast their own channels.
+  plan = planMicrokernel(convShape(32, 256, 14, 14, 3, 1, /*groups=*/8), 16);
+  ASSERT_TRUE(plan);
+  EXPECT_FALSE(plan->groupShuffle);
+  EXPECT_EQ(plan->registers, 2);
+}
+
+TEST(PlanMicrokernel, RefusesWhatTheLoopsCannotBlock) {
+  EXPECT_FALSE(planMicrokernel(convShape(64, 10, 8, 8), 16)); // 10 filters
+  EXPECT_FALSE(planMicrokernel(convShape(64, 64, 8, 8), 2));  // no vectors
+  // Groups of 24 channels neither fill nor divide 16 lanes.
+  EXPECT_FALSE(
+      planMicrokernel(convShape(24, 96, 14, 14, 3, 1, /*groups=*/4), 16));
+}
+
+TEST(Winograd, TakesOnlyWholeTwoByTwoTilesOfThreeByThreeStrideOne) {
+  EXPECT_TRUE(takesWinograd(convShape(64, 64, 56, 56), 16));
+  EXPECT_FALSE(takesWinograd(convShape(64, 64, 28, 28, 3, 2), 16)); // stride
+  EXPECT_FALSE(takesWinograd(convShape(512, 512, 7, 7), 16));       // odd
+  EXPECT_FALSE(takesWinograd(convShape(64, 64, 56, 56, 1), 16));    // 1x1
+  EXPECT_FALSE(takesWinograd(convShape(8, 64, 56, 56), 16)); // 8 channels
+  EXPECT_FALSE(takesWinograd(convShape(4, 128, 56, 56, 3, 1, 32), 16));
+  EXPECT_TRUE(takesWinograd(convShape(8, 64, 56, 56), 8)); // AVX2
+}
+
+TEST(Winograd, ChunksKeepTheStagesInL2) {
+  // Stage 1 (64 channels): 784 tiles of 16 x 128 floats (8 KiB each) are
+  // 6.1 MiB: chunks of at most 1 MiB / 8 KiB = 128 tiles that divide 784
+  // and are whole 14-position tiles: 112.
+  EXPECT_EQ(winogradChunk(convShape(64, 64, 56, 56), 784, 14), 112);
+  // Stage 3 (256 channels, 14 x 14): 49 tiles of 32 KiB fit in 2 MiB.
+  EXPECT_EQ(winogradChunk(convShape(256, 256, 14, 14), 49, 14), 49);
+  std::optional<WinogradTiling> tiling =
+      planWinogradTiling(convShape(64, 64, 56, 56), 16);
+  ASSERT_TRUE(tiling);
+  EXPECT_EQ(tiling->chunk, 112);
+  // 16 images (one per element of the 4 x 4 tile) of 1 x 112 positions.
+  EXPECT_EQ(tiling->products.batch, 16);
+  EXPECT_EQ(tiling->products.outputW, 112);
+  EXPECT_EQ(tiling->plan.positions, 14);
+  EXPECT_FALSE(tiling->plan.filterBlocksOutermost);
 }

@@ -1,4 +1,4 @@
-//===- Strategy.cpp - tile sizes for CPU code generation ------------------===//
+//===- Strategy.cpp - tiling and blocking choices for CPU code ------------===//
 
 #include "se/Codegen/CPU/Strategy.h"
 
@@ -101,4 +101,91 @@ TilingPlan mlir::se::selectTilingPlan(linalg::LinalgOp op, int64_t vectorWidth,
     plan.tileSizes[d] = sizes[d] == ranges[d] ? 0 : sizes[d];
   }
   return plan;
+}
+
+std::optional<MicrokernelPlan> mlir::se::planMicrokernel(const ConvShape &shape,
+                                                         int64_t lanes) {
+  if (lanes < 4 || shape.filters % lanes != 0)
+    return std::nullopt;
+  MicrokernelPlan plan;
+  plan.lanes = lanes;
+  // P x R accumulators, R filter vectors and one broadcast input must fit
+  // the 32 vector registers of AVX-512 (16 otherwise): 14 x 2 (31) or
+  // 6 x 2 (15). Two filter vectors per 14 positions also halve the filter
+  // bandwidth of a 7 x 4 tile.
+  int64_t vectors = shape.filters / lanes;
+  plan.registers = vectors % 2 == 0 ? 2 : 1;
+  int64_t groupFilters = shape.groupFilters();
+  if (shape.groups > 1) {
+    if (groupFilters % lanes == 0) {
+      // A filter block must not straddle two groups.
+      plan.registers = groupFilters % (2 * lanes) == 0 ? 2 : 1;
+    } else if (lanes % groupFilters == 0 && shape.channels == groupFilters) {
+      plan.groupShuffle = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  int64_t maxPositions =
+      lanes >= 16 ? 28 / plan.registers : 12 / plan.registers;
+  maxPositions = std::min<int64_t>(maxPositions, lanes >= 16 ? 14 : 12);
+  // The input vector and its shuffle take two more registers.
+  if (plan.groupShuffle)
+    maxPositions = std::min<int64_t>(maxPositions, lanes >= 16 ? 12 : 5);
+  // The widest tile that divides the output positions if one is nearly as
+  // wide; else the widest, and a narrower tile for the rest.
+  int64_t positions = shape.outputH * shape.outputW;
+  plan.positions = std::min(maxPositions, positions);
+  for (int64_t p = plan.positions; 4 * p >= 3 * plan.positions; --p)
+    if (positions % p == 0) {
+      plan.positions = p;
+      break;
+    }
+  if (shape.channels <= 4)
+    plan.channelUnroll = shape.channels;
+  else if (shape.channels % 4 == 0)
+    plan.channelUnroll = 4;
+  else if (shape.channels % 2 == 0)
+    plan.channelUnroll = 2;
+  else
+    plan.channelUnroll = 1;
+  plan.filterBlocksOutermost = shape.filterBytes() > kResidentFilterBytes;
+  return plan;
+}
+
+bool mlir::se::takesWinograd(const ConvShape &shape, int64_t lanes) {
+  return shape.groups == 1 && shape.kernelH == 3 && shape.kernelW == 3 &&
+         shape.strideH == 1 && shape.strideW == 1 && shape.outputH % 2 == 0 &&
+         shape.outputW % 2 == 0 && shape.channels % lanes == 0 &&
+         shape.filters % lanes == 0;
+}
+
+int64_t mlir::se::winogradChunk(const ConvShape &shape, int64_t tiles,
+                                int64_t positions) {
+  int64_t bytesPerTile = 16 * (shape.channels + shape.filters) * 4;
+  if (tiles * bytesPerTile <= 2 * kResidentFilterBytes)
+    return tiles;
+  for (int64_t chunk = kResidentFilterBytes / bytesPerTile; chunk >= positions;
+       --chunk)
+    if (tiles % chunk == 0 && chunk % positions == 0)
+      return chunk;
+  return tiles;
+}
+
+std::optional<WinogradTiling>
+mlir::se::planWinogradTiling(const ConvShape &shape, int64_t lanes) {
+  int64_t tiles = shape.batch * (shape.outputH / 2) * (shape.outputW / 2);
+  auto productShape = [&](int64_t count) {
+    return ConvShape{16, 1, count, shape.channels, 1, count, shape.filters, 1,
+                     1,  1, 1};
+  };
+  std::optional<MicrokernelPlan> all =
+      planMicrokernel(productShape(tiles), lanes);
+  if (!all)
+    return std::nullopt;
+  int64_t chunk = winogradChunk(shape, tiles, all->positions);
+  ConvShape products = productShape(chunk);
+  std::optional<MicrokernelPlan> plan = planMicrokernel(products, lanes);
+  plan->filterBlocksOutermost = false;
+  return WinogradTiling{products, *plan, chunk};
 }

@@ -1,7 +1,9 @@
-//===- Strategy.h - tile sizes for CPU code generation ----------*- C++ -*-===//
+//===- Strategy.h - tiling and blocking choices for CPU code ----*- C++ -*-===//
 //
-// Chooses tile and vector sizes per linalg op from its loop ranges and
-// iterators, apart from the fixed pass order of the pipeline.
+// The CPU strategy, apart from the fixed pass order of the pipeline: tile
+// and vector sizes per linalg op from its loop ranges and iterators, and how
+// each convolution is blocked on the microkernels (registers, positions,
+// filter walk, Winograd chunks) from its shape and the vector width.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,6 +12,8 @@
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "llvm/ADT/SmallVector.h"
+
+#include <optional>
 
 namespace mlir::se {
 
@@ -43,6 +47,91 @@ int64_t pickTileSize(int64_t range, int64_t target, int64_t multiple);
 /// `overrides` (innermost loop last) replace the strategy's choice.
 TilingPlan selectTilingPlan(linalg::LinalgOp op, int64_t vectorWidth,
                             ArrayRef<int64_t> overrides = {});
+
+//===----------------------------------------------------------------------===//
+// Convolution microkernels (se-cpu-conv-microkernels)
+//===----------------------------------------------------------------------===//
+
+/// Static sizes of an NHWC convolution. A grouped convolution reads
+/// `channels` input channels of its group per output channel: input channel
+/// g * channels + c for the `filters / groups` output channels of group g.
+struct ConvShape {
+  int64_t batch, inputH, inputW, channels;
+  int64_t outputH, outputW, filters;
+  int64_t kernelH, kernelW, strideH, strideW;
+  int64_t groups = 1;
+
+  int64_t groupFilters() const { return filters / groups; }
+
+  int64_t filterBytes() const {
+    return kernelH * kernelW * channels * filters * 4;
+  }
+};
+
+/// How one convolution is blocked.
+struct MicrokernelPlan {
+  /// f32 lanes per vector register.
+  int64_t lanes;
+  /// Vector registers of output channels per tile; the filter block is
+  /// `lanes * registers` channels wide.
+  int64_t registers;
+  /// Output positions per full tile, counted row-major over the output's
+  /// rows and columns; a narrower tile takes the rest.
+  int64_t positions;
+  /// Input channels per iteration of the innermost loop.
+  int64_t channelUnroll;
+  /// Groups narrower than a vector (a vector spans several groups, each
+  /// with as many input as output channels; depthwise: one each): per
+  /// filter tap the tile loads each position's input vector, and for each
+  /// input channel c of a group, shuffles every group's channel c across
+  /// the group's lanes and multiplies it with the filter vector of c.
+  /// Otherwise the filter block lies in one group, whose input channels
+  /// are broadcast one by one.
+  bool groupShuffle = false;
+  /// Loop over filter blocks outside the loop over tiles, so a block is
+  /// read from the cache for every tile instead of the whole filter
+  /// streaming from memory once per tile. Each tile then prefetches its
+  /// share of the next block into L2, so that the block's stream from
+  /// memory spreads over all the tiles instead of stalling the first.
+  bool filterBlocksOutermost;
+
+  int64_t blockWidth() const { return lanes * registers; }
+};
+
+/// How many input channels ahead a microkernel's filter reads prefetch:
+/// 8 KiB at 2 registers of 16 lanes, two pages beyond the one being read
+/// (hardware prefetchers stop at page boundaries).
+inline constexpr int64_t kPrefetchChannels = 64;
+
+std::optional<MicrokernelPlan> planMicrokernel(const ConvShape &shape,
+                                               int64_t lanes);
+
+/// Whether the convolution takes the Winograd form: ungrouped, 3x3, stride
+/// 1, an output of even height and width (whole 2x2 tiles), channels in
+/// whole vectors.
+bool takesWinograd(const ConvShape &shape, int64_t lanes);
+
+/// The tiles per chunk of a Winograd convolution: all of them when its
+/// transformed input and products fit in L2; else a divisor of the tile
+/// count, a multiple of the microkernel's `positions`, whose share fits in
+/// half of it (the three stages then run chunk by chunk, their
+/// intermediates staying in cache).
+int64_t winogradChunk(const ConvShape &shape, int64_t tiles, int64_t positions);
+
+/// How a Winograd convolution runs its 16 products.
+struct WinogradTiling {
+  /// The products of one chunk of tiles as a convolution of 16 images of
+  /// 1 x chunk pixels with a 1x1 filter per image.
+  ConvShape products;
+  MicrokernelPlan plan;
+  /// Tiles per chunk (see winogradChunk).
+  int64_t chunk;
+};
+
+/// The Winograd tiling of the convolution of `shape` (see takesWinograd):
+/// the 16 products of each chunk of its 2x2 output tiles, and their plan.
+std::optional<WinogradTiling> planWinogradTiling(const ConvShape &shape,
+                                                 int64_t lanes);
 
 } // namespace mlir::se
 

@@ -1,0 +1,250 @@
+//===- ConvMicrokernels.h - the parts of se-cpu-conv-microkernels *- C++
+//-*-===//
+//
+// Private to lib/Codegen/CPU. se-cpu-conv-microkernels matches convolutions
+// (ConvMatchers.cpp), re-lays out their filters and paddings
+// (ConvPacking.cpp), and emits register-blocked loops for them
+// (ConvMicrokernels.cpp), directly or as Winograd F(2x2, 3x3)
+// (ConvWinograd.cpp). How each convolution is blocked is decided in
+// Strategy.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SE_LIB_CODEGEN_CPU_CONVMICROKERNELS_H
+#define SE_LIB_CODEGEN_CPU_CONVMICROKERNELS_H
+
+#include "se/Codegen/CPU/Strategy.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <optional>
+
+namespace mlir::se::microkernels {
+
+/// How a constant filter is laid out.
+enum class FilterLayout {
+  /// [KH][KW][C][F].
+  HWCF,
+  /// [G][F / G][KH][KW][C], C the input channels of a group.
+  GFHWC,
+};
+
+/// How the accumulators start.
+struct Initializer {
+  enum class Kind { Scalar, Bias, Tensor } kind;
+  /// The scalar, the 1-D bias or the initial output tensor.
+  Value value;
+};
+
+/// One element-wise consumer fused into the convolution's store: its
+/// inputs equal to `chained` take the accumulator.
+struct EpilogueStep {
+  linalg::GenericOp op;
+  Value chained;
+};
+
+/// A convolution the microkernels take, seen as NHWC to NHWC.
+struct ConvMatch {
+  Operation *conv;
+  /// The NHWC input (the channels of all groups).
+  Value input;
+  ConvShape shape;
+  Attribute filter;
+  FilterLayout layout;
+  /// The NHWC result: the convolution's, or the reshape of a grouped one.
+  Value result;
+  /// That reshape, erased with the convolution.
+  Operation *reshape = nullptr;
+  /// The initializer; for a reshaped (grouped or depthwise) convolution,
+  /// made with its input and output once the match is certain (see
+  /// `makeReshapedOperands`).
+  Initializer init;
+  /// Where the loops write unless an element-wise consumer is fused: the
+  /// initializer's destination, or the initial tensor itself.
+  Value output;
+};
+
+/// One output position of a tile.
+struct Position {
+  Value row, column;
+};
+
+//===----------------------------------------------------------------------===//
+// Matching (ConvMatchers.cpp)
+//===----------------------------------------------------------------------===//
+
+/// The constant behind `value`, looking through slices that take all of it.
+Attribute getConstantFilter(Value value);
+
+/// How the accumulators of a convolution that writes `init` start: a fill, a
+/// per-channel bias broadcast, or any other tensor.
+Initializer classifyInitializer(Value init);
+
+/// Whether `op` can run on the accumulators as `chained`'s only consumer:
+/// an element-wise generic over the same NHWC shape whose other inputs are
+/// read at the same position or per channel, with a body of element-wise
+/// arith/math ops on scalars.
+bool isFusibleEpilogue(linalg::GenericOp op, Value chained);
+
+/// An NHWC convolution with a static f32 filter.
+std::optional<ConvMatch> matchConvolution(linalg::Conv2DNhwcHwcfOp conv);
+
+/// A grouped convolution [N][H][W][G][C] x [G][F][KH][KW][C] whose result
+/// is only reshaped to NHWC (the model zoo's and the importer's form).
+std::optional<ConvMatch>
+matchGroupedConvolution(linalg::Conv2DNhwgcGfhwcOp conv);
+
+/// A depthwise convolution [N][H][W][C] x [KH][KW][C][1] whose result is
+/// only reshaped to NHWC: C groups of one channel.
+std::optional<ConvMatch>
+matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcmOp conv);
+
+/// The NHWC input, initializer and output of a grouped or depthwise
+/// convolution, made before it: the input as is, or reshaped (the source of
+/// an expansion); a fill or a per-channel bias broadcast as such, any other
+/// initial tensor reshaped.
+void makeReshapedOperands(RewriterBase &rewriter, ConvMatch &match);
+
+//===----------------------------------------------------------------------===//
+// Filters and paddings (ConvPacking.cpp)
+//===----------------------------------------------------------------------===//
+
+/// The only user of `value` when it is a static NHWC padding by a constant.
+tensor::PadOp getConstantPadding(Value value);
+
+/// A new tensor of `pad`'s result type filled with its padding value.
+Value fillPaddedTensor(RewriterBase &rewriter, Location loc, tensor::PadOp pad);
+
+/// Rewrites a static constant `pad` of a convolution's input that no loop
+/// writes in place (a function argument, say) as a fill and an insertion of
+/// the interior: the fill is then tiled and run on all threads like any
+/// other, and the interior is copied row by row
+/// (se-cpu-expand-strided-copies), instead of both running serially in the
+/// padding's bufferization.
+Value decomposeInputPadding(RewriterBase &rewriter, tensor::PadOp pad);
+
+/// The filter as [F / W][KH][KW][C][W] for filter blocks of width W, from
+/// KH x KW x C x F.
+DenseResourceElementsAttr packFilterBlocks(Attribute filter,
+                                           FilterLayout layout,
+                                           const ConvShape &shape,
+                                           int64_t width);
+
+//===----------------------------------------------------------------------===//
+// Loops (ConvMicrokernels.cpp)
+//===----------------------------------------------------------------------===//
+
+/// The index constant `value`.
+Value indexConstant(OpBuilder &b, Location loc, int64_t value);
+
+/// `base * scale + offset` on indices.
+Value scaleAndOffset(OpBuilder &b, Location loc, Value base, int64_t scale,
+                     Value offset);
+
+/// A read of `type` from `tensor` at `indices`, known in bounds.
+Value readInBounds(OpBuilder &b, Location loc, VectorType type, Value tensor,
+                   ValueRange indices);
+
+/// `tensor` with `value` written at `indices`, known in bounds.
+Value writeInBounds(OpBuilder &b, Location loc, Value value, Value tensor,
+                    ValueRange indices);
+
+/// `acc` (`lanes` output channels from `channel` at `position` of `image`)
+/// after the fused element-wise consumers of `epilogue`: each consumer's
+/// body cloned on vectors, its other operands read at the same position
+/// (or channel).
+Value applyEpilogue(OpBuilder &b, Location loc, int64_t lanes,
+                    ArrayRef<EpilogueStep> epilogue, Value acc, Value image,
+                    Position position, Value channel);
+
+/// Emits the loops of one convolution.
+class MicrokernelBuilder {
+public:
+  MicrokernelBuilder(OpBuilder &b, Location loc, const ConvShape &shape,
+                     const MicrokernelPlan &plan, Value input, Value filter,
+                     Initializer init, ArrayRef<EpilogueStep> epilogue)
+      : b(b), loc(loc), shape(shape), plan(plan), input(input), filter(filter),
+        init(init), epilogue(epilogue),
+        vectorType(VectorType::get({plan.lanes}, b.getF32Type())) {}
+
+  /// Builds the loop nest writing `output` and returns the written tensor.
+  /// `outermostLoop` is the outermost loop with more than one iteration.
+  Value build(Value output, Operation *&outermostLoop);
+
+  /// Reads the filter as [N][F / W][KH][KW][C][W], one filter per image (the
+  /// batched products of the Winograd convolution).
+  void setFilterPerImage() { filterPerImage = true; }
+
+private:
+  using Accumulators = SmallVector<Value>;
+
+  Value readVector(Value tensor, ValueRange indices);
+  Value broadcast(Value scalar);
+  Value constant(int64_t value) { return indexConstant(b, loc, value); }
+
+  /// Writes the tile of `count` output positions from flat position
+  /// `first` (row-major over the output's rows and columns) of `image`, for
+  /// filter block `block`, into `output`.
+  Value buildTile(Value output, Value image, Value first, Value block,
+                  int64_t count);
+  Accumulators initialAccumulators(Value image, ArrayRef<Position> tile,
+                                   Value channel);
+  /// The tile's sums over the filter taps and input channels; `channel`
+  /// is the block's first output channel.
+  Accumulators accumulate(Accumulators accs, Value image,
+                          ArrayRef<Position> tile, Value first, Value block,
+                          Value channel);
+  /// In the loop over input channels of the tile from flat position
+  /// `first`: a share of the next filter block's prefetch (see
+  /// MicrokernelPlan::filterBlocksOutermost).
+  void prefetchNextBlock(Value first, Value block, Value kh, Value kw,
+                         Value c0);
+  /// The first output channel of register `r` of the block at `channel`.
+  Value registerChannel(Value channel, int64_t r) {
+    return r == 0 ? channel
+                  : arith::AddIOp::create(b, loc, channel,
+                                          constant(r * plan.lanes));
+  }
+
+  OpBuilder &b;
+  Location loc;
+  const ConvShape &shape;
+  const MicrokernelPlan &plan;
+  Value input, filter;
+  Initializer init;
+  ArrayRef<EpilogueStep> epilogue;
+  VectorType vectorType;
+  bool filterPerImage = false;
+  Value filterBuffer;
+};
+
+//===----------------------------------------------------------------------===//
+// Winograd F(2x2, 3x3) (ConvWinograd.cpp)
+//===----------------------------------------------------------------------===//
+
+/// How a Winograd convolution runs its 16 products, and its transformed
+/// filter.
+struct WinogradPlan {
+  WinogradTiling tiling;
+  /// U = G g G^T, laid out as the products' blocked filter.
+  DenseResourceElementsAttr filter;
+};
+
+/// The Winograd plan of the convolution of `shape` and its transformed
+/// filter; nullopt if the filter is not readable.
+std::optional<WinogradPlan> planWinograd(const ConvShape &shape, int64_t lanes,
+                                         Attribute filterAttr);
+
+/// Builds the Winograd form of the convolution of `shape` writing `output`.
+Value buildWinograd(OpBuilder &b, Location loc, const ConvShape &shape,
+                    const WinogradPlan &winogradPlan, Value input,
+                    Initializer init, ArrayRef<EpilogueStep> epilogue,
+                    Value output, SmallVectorImpl<Operation *> &parallelLoops);
+
+} // namespace mlir::se::microkernels
+
+#endif // SE_LIB_CODEGEN_CPU_CONVMICROKERNELS_H

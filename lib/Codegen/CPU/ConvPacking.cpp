@@ -1,0 +1,103 @@
+//===- ConvPacking.cpp - filters and paddings of microkernels -------------===//
+//
+// The compile-time re-layout of constant filters into the blocks the
+// microkernels read, and the paddings they write in place or fill.
+//
+//===----------------------------------------------------------------------===//
+#include "ConvMicrokernels.h"
+
+#include "se/Utils/ConstantValues.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::se;
+using namespace mlir::se::microkernels;
+
+namespace mlir::se::microkernels {
+
+/// The padding value of `pad` when it is a constant.
+static Attribute getConstantPaddingAttr(tensor::PadOp pad) {
+  Attribute value;
+  Value padding = pad.getConstantPaddingValue();
+  if (!padding || !matchPattern(padding, m_Constant(&value)))
+    return {};
+  return value;
+}
+
+/// Whether `pad` pads by a constant, to a static shape, with static low
+/// padding.
+static bool isStaticConstantPadding(tensor::PadOp pad) {
+  return pad.getResultType().hasStaticShape() &&
+         !ShapedType::isDynamicShape(pad.getStaticLow()) &&
+         getConstantPaddingAttr(pad);
+}
+
+tensor::PadOp getConstantPadding(Value value) {
+  if (!value.hasOneUse())
+    return {};
+  auto pad = dyn_cast<tensor::PadOp>(*value.getUsers().begin());
+  if (!pad || !isStaticConstantPadding(pad))
+    return {};
+  return pad;
+}
+
+Value fillPaddedTensor(RewriterBase &rewriter, Location loc,
+                       tensor::PadOp pad) {
+  Value value = arith::ConstantOp::create(
+      rewriter, loc, cast<TypedAttr>(getConstantPaddingAttr(pad)));
+  // A new tensor, not a tensor.empty: CSE would merge equal fills of
+  // several paddings into one value, which bufferization then copies for
+  // every writer but the last.
+  Value buffer = bufferization::AllocTensorOp::create(
+      rewriter, loc, pad.getResultType(), ValueRange{});
+  return linalg::FillOp::create(rewriter, loc, value, buffer).getResult(0);
+}
+
+Value decomposeInputPadding(RewriterBase &rewriter, tensor::PadOp pad) {
+  if (!isStaticConstantPadding(pad) || !pad.getSourceType().hasStaticShape())
+    return pad.getResult();
+  rewriter.setInsertionPoint(pad);
+  Location loc = pad.getLoc();
+  Value filled = fillPaddedTensor(rewriter, loc, pad);
+  int64_t rank = pad.getResultType().getRank();
+  return rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
+      pad, pad.getSource(), filled,
+      getAsIndexOpFoldResult(rewriter.getContext(), pad.getStaticLow()),
+      getAsIndexOpFoldResult(rewriter.getContext(),
+                             pad.getSourceType().getShape()),
+      SmallVector<OpFoldResult>(rank, rewriter.getIndexAttr(1)));
+}
+
+DenseResourceElementsAttr packFilterBlocks(Attribute filter,
+                                           FilterLayout layout,
+                                           const ConvShape &shape,
+                                           int64_t width) {
+  int64_t count = shape.filterBytes() / 4;
+  std::optional<std::vector<float>> values = getF32Values(filter, count);
+  if (!values)
+    return {};
+  std::vector<float> blocked(count);
+  int64_t taps = shape.kernelH * shape.kernelW;
+  int64_t spatial = taps * shape.channels;
+  for (int64_t t = 0; t < taps; ++t)
+    for (int64_t c = 0; c < shape.channels; ++c)
+      for (int64_t f = 0; f < shape.filters; ++f) {
+        int64_t k = t * shape.channels + c;
+        // [KH][KW][C][F], or [G][F / G][KH][KW][C] for a grouped filter.
+        int64_t from = layout == FilterLayout::HWCF ? k * shape.filters + f
+                                                    : f * spatial + k;
+        blocked[((f / width) * spatial + k) * width + f % width] =
+            (*values)[from];
+      }
+  auto type = RankedTensorType::get({shape.filters / width, shape.kernelH,
+                                     shape.kernelW, shape.channels, width},
+                                    Float32Type::get(filter.getContext()));
+  return makeF32Resource(type, "conv_blocked", blocked);
+}
+
+//===----------------------------------------------------------------------===//
+
+} // namespace mlir::se::microkernels
