@@ -13,6 +13,8 @@
 
 #include "Kernels.h"
 
+#include "se/Codegen/GPU/KernelConfig.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -351,28 +353,17 @@ FailureOr<gpu::LaunchOp> mlir::se::mapConvToKernel(
   }
   bool vectorInput = shape.c % 4 == 0 && isQuadAligned(input);
 
-  // The largest sub-tile that still gives every multiprocessor two blocks,
-  // divides F (a thread's columns are in or out together) and is no wider
-  // than F.
-  int64_t tile = 2;
-  for (int64_t candidate : {8, 4}) {
-    int64_t edge = 16 * candidate;
-    int64_t blocks =
-        llvm::divideCeil(shape.m(), edge) * llvm::divideCeil(shape.f, edge);
-    if (shape.f % candidate == 0 && shape.f >= edge &&
-        blocks >= 2 * options.multiprocessors) {
-      tile = candidate;
-      break;
-    }
-  }
-  int64_t edge = 16 * tile, depth = 64 / tile;
+  ConvTileConfig config =
+      selectConvTile(shape.m(), shape.f, options.multiprocessors);
+  int64_t edge = config.edge();
 
   ImplicitLocOpBuilder b(conv.getLoc(), conv);
-  MemRefType staged = getWorkgroupMemRefType({depth, edge}, b.getF32Type());
-  auto launch = createKernelLaunch(b, llvm::divideCeil(shape.m(), edge),
-                                   llvm::divideCeil(shape.f, edge), 256,
-                                   SmallVector<Type>{staged, staged}, options);
-  ConvKernelBuilder(b, shape, tile, vectorInput)
+  MemRefType staged =
+      getWorkgroupMemRefType({config.depth(), edge}, b.getF32Type());
+  auto launch = createKernelLaunch(
+      b, llvm::divideCeil(shape.m(), edge), llvm::divideCeil(shape.f, edge),
+      ConvTileConfig::kThreads, SmallVector<Type>{staged, staged}, options);
+  ConvKernelBuilder(b, shape, config.subTile, vectorInput)
       .build(launch, input, filter, output, epilogue);
   return launch;
 }

@@ -15,6 +15,8 @@
 
 #include "Kernels.h"
 
+#include "se/Codegen/GPU/KernelConfig.h"
+
 #include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -152,21 +154,16 @@ mlir::se::mapReductionToKernel(linalg::GenericOp op,
     byParallel += dim && !parallelDims.empty() && *dim == parallelDims.back();
     byReduction += dim && *dim == reductionDims.back();
   }
-  bool lanesOverReduction = byReduction > byParallel;
-  // Lanes over outputs: 32 outputs per block, 8 slices of the reduction,
-  // or 32 when there are few blocks. Lanes over the reduction: 8 outputs
-  // per block, 32 slices.
-  int64_t rows = 8;
-  if (!lanesOverReduction && static_cast<int64_t>(llvm::divideCeil(
-                                 points, 32)) < 2 * options.multiprocessors)
-    rows = 32;
-  int64_t outputsPerBlock = lanesOverReduction ? rows : 32;
-  int64_t slices = lanesOverReduction ? 32 : rows;
+  ReductionConfig config = selectReductionConfig(
+      points, byReduction > byParallel, options.multiprocessors);
+  bool lanesOverReduction = config.lanesOverReduction;
+  int64_t rows = config.rows, outputsPerBlock = config.outputsPerBlock(),
+          slices = config.slices();
 
   ImplicitLocOpBuilder b(op.getLoc(), op);
   IndexMath math(b);
   auto launch = createKernelLaunch(
-      b, llvm::divideCeil(points, outputsPerBlock), 1, 32 * rows,
+      b, llvm::divideCeil(points, outputsPerBlock), 1, config.threads(),
       getWorkgroupMemRefType({rows, 32}, elementType), options);
 
   Value partials = launch.getWorkgroupAttributions()[0];
