@@ -28,7 +28,7 @@ mkdir -p "$corpus" "$artifacts"
 if [ "$target" = onnx ]; then
   # Seeds: the text models of the tests, encoded, the small PyTorch
   # exports, and a sample of the ONNX backend cases.
-  for test in test/ONNX/*.test; do
+  for test in test/Import/ONNX/*.test; do
     awk -v dir="$corpus" -v base="$(basename "$test" .test)" '
       /^#--- .*\.txtpb$/ { file = dir "/" base "-" $2; next }
       /^#--- / { file = ""; next }
@@ -40,8 +40,8 @@ if [ "$target" = onnx ]; then
       < "$text" > "${text%.txtpb}.onnx" 2>/dev/null || true
     rm -f "$text"
   done
-  cp test/ONNX/models/placements/*-nods-opset17-*.onnx "$corpus/"
-  cp test/ONNX/Inputs/*.onnx "$corpus/"
+  cp test/Import/ONNX/models/placements/*-nods-opset17-*.onnx "$corpus/"
+  cp test/Import/ONNX/Inputs/*.onnx "$corpus/"
   for model in /usr/share/libonnx-testdata/data/node/test_{conv,maxpool,averagepool,gemm,batchnorm,softmax,reshape,concat,expand}*/model.onnx; do
     [ -e "$model" ] && cp "$model" "$corpus/$(basename "$(dirname "$model")").onnx"
   done

@@ -32,6 +32,9 @@ config.substitutions.append(
      "/usr/include/onnx/onnx.proto"))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+# Tests run the source tree's Python scripts concurrently: no bytecode
+# caches written there (two writers of one cache corrupt it).
+config.environment["PYTHONDONTWRITEBYTECODE"] = "1"
 llvm_config.use_default_substitutions()
 
 # `--param host_cpu=haswell` (or SE_HOST_CPU in the environment) runs the

@@ -11,7 +11,7 @@
       Times NAME.pt with torch.jit.optimize_for_inference on N threads;
       prints "pytorch,NAME,N,median_ms,p10_ms,p90_ms" per network.
 
-SE-ResNet-50 is test/ONNX/models/export.py's (the zoo's architecture: v1.5,
+SE-ResNet-50 is test/Import/ONNX/models/export.py's (the zoo's architecture: v1.5,
 SE on the residual branch, r = 16); ResNet-50 is torchvision's.
 """
 import argparse

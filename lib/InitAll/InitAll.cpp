@@ -3,6 +3,7 @@
 #include "se/InitAll.h"
 
 #include "se/Codegen/CPU/Passes.h"
+#include "se/Codegen/Common/Passes.h"
 #include "se/Codegen/GPU/Passes.h"
 #include "se/Conversion/Passes.h"
 #include "se/Dialect/SE/IR/SEDialect.h"
@@ -23,6 +24,8 @@ void mlir::se::registerAllDialects(DialectRegistry &registry) {
 void mlir::se::registerAllPasses() {
   registerSEConversionPasses();
   registerSETransformsPasses();
+  registerSECommonPasses();
+  registerSEGraphPreparationPipeline();
   registerSECPUPasses();
   registerSECPUPipeline();
   registerSEGPUPasses();

@@ -8,10 +8,10 @@
 // FUSION: for the --se-fusion option: Cannot find option named 'maybe'!
 
 // RUN: not se-compile %S/Inputs/se_block.mlir --threads=0 -o /dev/null 2>&1 | FileCheck %s --check-prefix=THREADS
-// THREADS: error: --threads must be 1 to 1024, got 0
+// THREADS: error: threads must be 1 to 1024, got 0
 
 // RUN: not se-compile %S/Inputs/se_block.mlir --tile-sizes=4,-2 -o /dev/null 2>&1 | FileCheck %s --check-prefix=TILES
-// TILES: error: --tile-sizes entries must be non-negative, got -2
+// TILES: error: tile-sizes entries must be non-negative, got -2
 
 // RUN: not se-compile %S/Inputs/se_block.mlir --mcpu=bogus -o /dev/null 2>&1 | FileCheck %s --check-prefix=CPU
 // CPU: error: unknown CPU 'bogus' for target '{{.*}}'
@@ -49,7 +49,7 @@
 
 // Thread counts are bounded (SE_MAX_THREADS, se/Runtime/Threads.h).
 // RUN: not se-compile %S/Inputs/se_block.mlir --threads=5000 -o /dev/null 2>&1 | FileCheck %s --check-prefix=MANYTHREADS
-// MANYTHREADS: error: --threads must be 1 to 1024, got 5000
+// MANYTHREADS: error: threads must be 1 to 1024, got 5000
 
 // CPUs that cannot run x86-64 code are refused, not left to LLVM's abort.
 // RUN: not se-compile %S/Inputs/se_block.mlir --mcpu=i386 -o /dev/null 2>&1 | FileCheck %s --check-prefix=I386
@@ -81,17 +81,17 @@
 // Built-in models' knobs do not apply to an input file; --batch applies to
 // models and ONNX files only.
 // RUN: not se-compile %S/Inputs/se_block.mlir --gate=tanh -o /dev/null 2>&1 | FileCheck %s --check-prefix=KNOB
-// KNOB: error: --gate configures a built-in model (--model=NAME); it does not apply to an input file
+// KNOB: error: gate configures a built-in model (model=NAME); it does not apply to an input file
 // RUN: not se-compile %S/Inputs/se_block.mlir --se-stages=1 -o /dev/null 2>&1 | FileCheck %s --check-prefix=STAGES
-// STAGES: error: --se-stages configures a built-in model
+// STAGES: error: se-stages configures a built-in model
 // RUN: not se-compile %S/Inputs/se_block.mlir --batch=2 -o /dev/null 2>&1 | FileCheck %s --check-prefix=MLIRBATCH
-// MLIRBATCH: error: --batch applies to --model and to ONNX models with a symbolic batch; an .mlir input has its own shapes
+// MLIRBATCH: error: batch applies to built-in models and to ONNX models with a symbolic batch; an .mlir input has its own shapes
 
 // Files beside the output need a regular output file: nothing is written
 // beside /dev/null.
 // RUN: rm -rf %t.dir && mkdir %t.dir && cd %t.dir
 // RUN: not se-compile %S/Inputs/se_block.mlir --weights=external -o /dev/null 2>&1 | FileCheck %s --check-prefix=NULLWEIGHTS
-// NULLWEIGHTS: error: --weights=external writes FILE.weights beside the output; give -o FILE (a regular file)
+// NULLWEIGHTS: error: weights=external writes FILE.weights beside the output; give an output file (a regular file)
 // RUN: se-compile %S/Inputs/se_block.mlir -o /dev/null
 
 // Binary output goes to a file named after the input (or model) in the

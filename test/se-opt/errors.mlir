@@ -23,14 +23,14 @@
 // RUN: echo 'func.func @f(%%a: tensor<4xf32>) -> tensor<4xf32> { return %%a : tensor<4xf32> }' | se-opt --convert-se-to-linalg | FileCheck %s --check-prefix=NOOP
 // NOOP: return %arg0 : tensor<4xf32>
 
-// RUN: not se-opt %S/../se-compile/Inputs/se_block.mlir --se-gpu-pipeline="chip=sm_13" 2>&1 | FileCheck %s --check-prefix=GPUCHIP
-// GPUCHIP: se-gpu-pipeline: unsupported GPU architecture 'sm_13'
+// RUN: not se-opt %S/../se-compile/Inputs/se_block.mlir --se-gpu-pipeline="gpu-arch=sm_13" 2>&1 | FileCheck %s --check-prefix=GPUCHIP
+// GPUCHIP: se-gpu-pipeline: gpu-arch: unsupported GPU architecture 'sm_13'
 
 // RUN: not se-opt %S/../se-compile/Inputs/se_block.mlir --se-gpu-pipeline="format=elf" 2>&1 | FileCheck %s --check-prefix=GPUFORMAT
-// GPUFORMAT: se-gpu-pipeline: unknown kernel format 'elf' (expected bin, isa or fatbin)
+// GPUFORMAT: se-gpu-pipeline: format: unknown kernel format 'elf' (expected bin, isa or fatbin)
 
-// RUN: not se-opt %S/../se-compile/Inputs/se_block.mlir --se-gpu-pipeline="multiprocessors=0" 2>&1 | FileCheck %s --check-prefix=GPUSMS
-// GPUSMS: se-gpu-pipeline: the GPU needs at least one multiprocessor
+// RUN: not se-opt %S/../se-compile/Inputs/se_block.mlir --se-gpu-pipeline="gpu-sm-count=0" 2>&1 | FileCheck %s --check-prefix=GPUSMS
+// GPUSMS: se-gpu-pipeline: gpu-sm-count must be at least 1, got 0
 
 // RUN: not se-opt %S/../se-compile/Inputs/se_block.mlir --se-gpu-map-linalg-to-kernels="block-size=48" 2>&1 | FileCheck %s --check-prefix=GPUBLOCK
 // GPUBLOCK: error: block size must be a multiple of 32 up to 1024, not 48

@@ -1,10 +1,11 @@
 //===- ONNXConformanceTest.cpp - the ONNX backend tests, compiled ---------===//
 //
-// Runs the ONNX backend test cases listed in test/ONNX/supported-cases.txt
-// (from Debian's libonnx-testdata): import model.onnx, compile it through
-// se-cpu-pipeline, run it on every test_data_set_*/input_*.pb and compare
-// with output_*.pb within the backend tests' default tolerance,
-// |got - want| <= 1e-7 + 1e-3 * |want|. Prints the pass count per op.
+// Runs the ONNX backend test cases listed in
+// test/Import/ONNX/supported-cases.txt (from Debian's libonnx-testdata): import
+// model.onnx, compile it through se-cpu-pipeline, run it on every
+// test_data_set_*/input_*.pb and compare with output_*.pb within the backend
+// tests' default tolerance, |got - want| <= 1e-7 + 1e-3 * |want|. Prints the
+// pass count per op.
 //
 // Every other node case must import or fail with a one-line error: the
 // importer never crashes on the suite (UnlistedCasesFailCleanly).

@@ -327,18 +327,17 @@ INSTANTIATE_TEST_SUITE_P(
         LayerCase{"conv_epilogue", convEpilogueSource()},
         LayerCase{"conv_epilogue_avx2", convEpilogueSource(), "cpu=haswell"},
         LayerCase{"conv_epilogue_direct", convEpilogueSource(),
-                  "winograd=false"},
+                  "conv-codegen=direct"},
         LayerCase{"conv_epilogue_tiled", convEpilogueSource(),
-                  "conv-microkernels=false"},
+                  "conv-codegen=tiled"},
         LayerCase{"classifier", classifierSource()},
         LayerCase{"classifier_avx2", classifierSource(), "cpu=haswell"},
         LayerCase{"grouped", groupedSource()},
         LayerCase{"grouped_avx2", groupedSource(), "cpu=haswell"},
-        LayerCase{"grouped_tiled", groupedSource(), "conv-microkernels=false"},
+        LayerCase{"grouped_tiled", groupedSource(), "conv-codegen=tiled"},
         LayerCase{"depthwise", depthwiseSource()},
         LayerCase{"depthwise_avx2", depthwiseSource(), "cpu=haswell"},
-        LayerCase{"depthwise_tiled", depthwiseSource(),
-                  "conv-microkernels=false"}),
+        LayerCase{"depthwise_tiled", depthwiseSource(), "conv-codegen=tiled"}),
     [](const ::testing::TestParamInfo<LayerCase> &info) {
       return std::string(info.param.name);
     });

@@ -162,25 +162,25 @@ INSTANTIATE_TEST_SUITE_P(
                   SqueezeKind::Max},
         // The same models without SE fusion.
         ModelCase{"se-resnet50", 2, 64, SEIntegration::Standard, false, false,
-                  SqueezeKind::Avg, "fuse-se=false"},
+                  SqueezeKind::Avg, "se-fusion=off"},
         ModelCase{"se-resnet50", 1, 32, SEIntegration::Pre, false, false,
-                  SqueezeKind::Avg, "fuse-se=false"},
+                  SqueezeKind::Avg, "se-fusion=off"},
         ModelCase{"se-resnet50", 1, 32, SEIntegration::Post, false, false,
-                  SqueezeKind::Avg, "fuse-se=false"},
+                  SqueezeKind::Avg, "se-fusion=off"},
         ModelCase{"se-resnet50", 1, 32, SEIntegration::Identity, false, false,
-                  SqueezeKind::Avg, "fuse-se=false"},
+                  SqueezeKind::Avg, "se-fusion=off"},
         ModelCase{"se-resnet50", 1, 32, SEIntegration::Standard, false, false,
-                  SqueezeKind::Max, "fuse-se=false"},
+                  SqueezeKind::Max, "se-fusion=off"},
         // The scale applied by its readers (experimental).
         ModelCase{"se-resnet50", 2, 32, SEIntegration::Pre, false, false,
-                  SqueezeKind::Avg, "fuse-scale-into-readers=true"},
+                  SqueezeKind::Avg, "fuse-scale-into-consumers=true"},
         ModelCase{"se-resnet50", 1, 32, SEIntegration::Post, false, false,
-                  SqueezeKind::Avg, "fuse-scale-into-readers=true"},
+                  SqueezeKind::Avg, "fuse-scale-into-consumers=true"},
         ModelCase{"se-resnet50", 1, 32, SEIntegration::Identity, false, false,
-                  SqueezeKind::Avg, "fuse-scale-into-readers=true"}),
+                  SqueezeKind::Avg, "fuse-scale-into-consumers=true"}),
     [](const ::testing::TestParamInfo<ModelCase> &info) {
       std::string name = info.param.name;
-      if (info.param.pipeline == "fuse-se=false")
+      if (info.param.pipeline == "se-fusion=off")
         name += "_unfused";
       else if (!info.param.pipeline.empty())
         name += "_scaled_readers";

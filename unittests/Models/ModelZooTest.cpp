@@ -5,9 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "se/Analysis/CostReport.h"
 #include "se/InitAll.h"
 #include "se/Models/Models.h"
-#include "se/Target/CostReport.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"

@@ -10,11 +10,11 @@ namespace mlir::se {
 
 /// How the compiled entry point was built, which decides its C signature.
 struct ModelABI {
-  /// se-cpu-plan-workspace: create() allocates (and touches) the workspace.
+  /// se-plan-workspace: create() allocates (and touches) the workspace.
   bool workspace = false;
   /// se-cpu-runtime-thread-count: the thread count is a settable global.
   bool threadCount = false;
-  /// se-cpu-externalize-weights: create() loads a weights file.
+  /// se-externalize-weights: create() loads a weights file.
   bool externalWeights = false;
   /// se-gpu-pipeline: tensors, workspace and weights live in CUDA device
   /// memory; create() allocates them (libse_cuda_runtime) and run() copies

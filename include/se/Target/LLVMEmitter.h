@@ -8,7 +8,7 @@
 #ifndef SE_TARGET_LLVMEMITTER_H
 #define SE_TARGET_LLVMEMITTER_H
 
-#include "se/Codegen/CPU/Passes.h"
+#include "se/Target/Target.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"

@@ -412,7 +412,7 @@ struct MapLinalgToKernelsPass
     std::string moduleName = (func.getName() + "_kernels").str();
     auto kernelOptions = [&](linalg::LinalgOp op, unsigned index) {
       se::KernelOptions options;
-      options.multiprocessors = multiprocessors;
+      options.multiprocessors = gpuSMCount;
       options.moduleName = moduleName;
       options.kernelName = kernelName(op, index);
       return options;

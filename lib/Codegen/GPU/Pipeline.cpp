@@ -2,7 +2,7 @@
 
 #include "se/Codegen/GPU/Passes.h"
 
-#include "se/Codegen/CPU/Passes.h"
+#include "se/Codegen/Common/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
@@ -53,28 +53,45 @@ std::string mlir::se::getCUDAToolkitPath(StringRef path) {
   return "/usr/local/cuda";
 }
 
-LogicalResult mlir::se::buildSEGPUPipeline(OpPassManager &pm,
-                                           const GPUPipelineOptions &options,
-                                           std::string &error) {
-  FailureOr<std::string> features = getPTXFeatures(options.chip, error);
-  if (failed(features))
+LogicalResult
+mlir::se::verifyGPUPipelineOptions(const GPUPipelineOptions &options,
+                                   std::string &error) {
+  if (failed(getPTXFeatures(options.gpuArch, error))) {
+    error = "gpu-arch: " + error;
     return failure();
-  if (options.multiprocessors < 1) {
-    error = "the GPU needs at least one multiprocessor";
+  }
+  if (options.gpuSMCount < 1) {
+    error = "gpu-sm-count must be at least 1, got " +
+            std::to_string(options.gpuSMCount);
     return failure();
   }
   if (options.format != "bin" && options.format != "isa" &&
       options.format != "fatbin") {
-    error = "unknown kernel format '" + options.format +
+    error = "format: unknown kernel format '" + options.format +
             "' (expected bin, isa or fatbin)";
     return failure();
   }
+  return success();
+}
+
+LogicalResult mlir::se::buildSEGPUPipeline(OpPassManager &pm,
+                                           const GPUPipelineOptions &options,
+                                           std::string &error) {
+  addGraphPreparationPasses(pm, options.raiseSE);
+  return buildSEGPUCodegenPipeline(pm, options, error);
+}
+
+LogicalResult mlir::se::buildSEGPUCodegenPipeline(
+    OpPassManager &pm, const GPUPipelineOptions &options, std::string &error) {
+  if (failed(verifyGPUPipelineOptions(options, error)))
+    return failure();
+  std::string features = *getPTXFeatures(options.gpuArch, error);
 
   // Graph level to linalg on tensors; filters to HWCF so that neighbouring
   // threads (neighbouring output channels) read neighbouring weights.
-  addGraphToLinalgPasses(pm, options.raiseSE);
+  addGraphToLinalgPasses(pm);
   pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createSECPUPackConvWeights());
+  pm.addNestedPass<func::FuncOp>(createSEPackConvWeights());
   pm.addNestedPass<func::FuncOp>(createSEGPUFuseElementwise());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -83,16 +100,16 @@ LogicalResult mlir::se::buildSEGPUPipeline(OpPassManager &pm,
   // Buffers: results become out-parameters, every intermediate a view of
   // one device workspace, every constant a view of one device weights blob.
   addBufferizationPasses(pm);
-  pm.addPass(createSECPUPlanWorkspace(SECPUPlanWorkspaceOptions{0}));
-  pm.addPass(createSECPUExternalizeWeights(SECPUExternalizeWeightsOptions{0}));
-  if (!options.externalWeights && !options.emulate)
+  pm.addPass(createSEPlanWorkspace(SEPlanWorkspaceOptions{0}));
+  pm.addPass(createSEExternalizeWeights(SEExternalizeWeightsOptions{0}));
+  if (options.weights == WeightsPlacement::Embedded && !options.emulate)
     pm.addPass(createSEGPUUploadWeights());
   pm.addPass(createSEExportCInterface());
 
   // One kernel per op, launched in order on one stream per call.
   SEGPUMapLinalgToKernelsOptions mapping;
   mapping.blockSize = options.blockSize;
-  mapping.multiprocessors = options.multiprocessors;
+  mapping.gpuSMCount = options.gpuSMCount;
   pm.addNestedPass<func::FuncOp>(createSEGPUMapLinalgToKernels(mapping));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createCanonicalizerPass());
@@ -114,8 +131,8 @@ LogicalResult mlir::se::buildSEGPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   GpuNVVMAttachTargetOptions target;
-  target.chip = options.chip;
-  target.features = *features;
+  target.chip = options.gpuArch;
+  target.features = features;
   target.optLevel = 3;
   pm.addPass(createGpuNVVMAttachTarget(target));
   pm.addPass(createLowerAffinePass());

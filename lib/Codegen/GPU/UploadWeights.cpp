@@ -2,7 +2,7 @@
 
 #include "se/Codegen/GPU/Passes.h"
 
-#include "se/Codegen/CPU/Passes.h"
+#include "se/Codegen/Common/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
@@ -23,7 +23,7 @@ struct UploadWeightsPass : se::impl::SEGPUUploadWeightsBase<UploadWeightsPass> {
         module->getAttrOfType<DenseResourceElementsAttr>("se.weights_data");
     if (!data) {
       module.emitError("no weights blob to embed (run "
-                       "se-cpu-externalize-weights first)");
+                       "se-externalize-weights first)");
       return signalPassFailure();
     }
     OpBuilder b(&getContext());

@@ -152,7 +152,7 @@ LogicalResult Importer::readInputs(func::FuncOp &func) {
         if (i == 0 && options.batch && *options.batch != dim.dim_value()) {
           error.set(what + " has a static batch of " +
                     std::to_string(dim.dim_value()) +
-                    "; --batch=" + std::to_string(*options.batch) +
+                    "; batch=" + std::to_string(*options.batch) +
                     " sets a symbolic batch dimension only");
           return failure();
         }
@@ -163,7 +163,7 @@ LogicalResult Importer::readInputs(func::FuncOp &func) {
         error.set(what + " has a symbolic or unknown " + which +
                   (dim.has_dim_param() ? " ('" + dim.dim_param() + "')"
                                        : std::string()) +
-                  "; only the batch dimension may be symbolic (--batch)");
+                  "; only the batch dimension may be symbolic (option batch)");
         return failure();
       }
     }

@@ -36,3 +36,16 @@ func.func @dynamic(%n: i32) {
   }
   return
 }
+
+// -----
+
+// The global's name is taken.
+memref.global @clash_num_threads : memref<i32> = dense<1>
+// expected-error @below {{symbol 'clash_num_threads' already exists}}
+func.func @clash(%m: memref<64xf32>) {
+  %c2 = arith.constant 2 : i32
+  omp.parallel num_threads(%c2 : i32) {
+    omp.terminator
+  }
+  return
+}

@@ -3,6 +3,9 @@
 #ifndef SE_CODEGEN_CPU_PASSES_H
 #define SE_CODEGEN_CPU_PASSES_H
 
+#include "se/Codegen/Common/Passes.h"
+#include "se/Target/Target.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassOptions.h"
@@ -30,19 +33,6 @@ inline constexpr llvm::StringLiteral kParallelTilesAttrName =
 /// se-cpu-conv-microkernels, read by se-cpu-prefetch-filters).
 inline constexpr llvm::StringLiteral kPrefetchAheadAttrName =
     "se.prefetch_ahead";
-
-/// Numbers each planned workspace buffer's `memref.view` (set by
-/// se-cpu-plan-workspace).
-inline constexpr llvm::StringLiteral kWorkspaceBufferAttrName = "se.buffer";
-
-/// Marks the functions that report a compiled model's ABI (workspace and
-/// weights sizes, layout hash): they take no workspace or weights.
-inline constexpr llvm::StringLiteral kABIQueryAttrName = "se.abi_query";
-
-/// Whether `func` is a public entry point (not an ABI query) whose last
-/// argument is the weights blob (`memref<?xi8>`) that
-/// se-cpu-externalize-weights adds.
-bool takesWeightsBlob(func::FuncOp func);
 
 /// Options of `se-cpu-pipeline`; se-compile fills the same struct.
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
@@ -73,77 +63,84 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Raise SE subgraphs of TOSA ops to se.squeeze_excite "
                      "(se-raise-squeeze-excite)"),
       llvm::cl::init(true)};
-  PassOptions::Option<bool> fuseSE{
-      *this, "fuse-se",
-      llvm::cl::desc("Fuse each SE squeeze into the loop that produces its "
-                     "feature map (se-cpu-fuse-squeeze-into-producer)"),
-      llvm::cl::init(true)};
-  PassOptions::Option<bool> fuseScaleIntoReaders{
-      *this, "fuse-scale-into-readers",
-      llvm::cl::desc("With fuse-se: apply the scale of SE blocks without a "
-                     "residual in their readers (se-cpu-fuse-scale-into-"
-                     "consumers; experimental)"),
+  PassOptions::Option<SEFusion> seFusion{
+      *this,
+      "se-fusion",
+      llvm::cl::desc("SE-aware fusion: each squeeze computed in the loop "
+                     "that produces its feature map "
+                     "(se-cpu-fuse-squeeze-into-producer)"),
+      llvm::cl::init(SEFusion::On),
+      llvm::cl::values(
+          clEnumValN(SEFusion::On, "on", "fuse (default)"),
+          clEnumValN(SEFusion::Off, "off", "the squeeze as a pass of its own")),
+  };
+  PassOptions::Option<bool> fuseScaleIntoConsumers{
+      *this, "fuse-scale-into-consumers",
+      llvm::cl::desc("With se-fusion: apply the scale of SE blocks without "
+                     "a residual in their consumers "
+                     "(se-cpu-fuse-scale-into-consumers; experimental)"),
       llvm::cl::init(false)};
-  PassOptions::Option<bool> convMicrokernels{
-      *this, "conv-microkernels",
-      llvm::cl::desc("Lower convolutions with constant filters to "
-                     "register-blocked FMA loops with fused epilogues "
-                     "(se-cpu-conv-microkernels); off: tile and vectorize "
-                     "them like other linalg ops"),
-      llvm::cl::init(true)};
-  PassOptions::Option<bool> winograd{
-      *this, "winograd",
-      llvm::cl::desc("With conv-microkernels: compute 3x3 convolutions with "
-                     "stride 1 as Winograd F(2x2, 3x3)"),
-      llvm::cl::init(true)};
+  PassOptions::Option<ConvCodegen> convCodegen{
+      *this,
+      "conv-codegen",
+      llvm::cl::desc("How convolutions with constant filters become code"),
+      llvm::cl::init(ConvCodegen::Winograd),
+      llvm::cl::values(
+          clEnumValN(ConvCodegen::Winograd, "winograd",
+                     "register-blocked FMA microkernels over re-laid-out "
+                     "filters with fused epilogues "
+                     "(se-cpu-conv-microkernels); 3x3 convolutions with "
+                     "stride 1 as Winograd F(2x2, 3x3) (default)"),
+          clEnumValN(ConvCodegen::Direct, "direct",
+                     "the microkernels, every convolution direct"),
+          clEnumValN(ConvCodegen::Tiled, "tiled",
+                     "tiled and vectorized like other linalg ops (to "
+                     "compare)")),
+  };
   PassOptions::Option<bool> trafficReport{
       *this, "traffic-report",
       llvm::cl::desc("Remark the bytes each SE block's feature map is "
                      "stored and loaded (se-cpu-traffic-report)"),
       llvm::cl::init(false)};
-  PassOptions::Option<bool> externalWeights{
-      *this, "external-weights",
-      llvm::cl::desc("Read constant weights from a blob argument (loaded "
-                     "from a weights file) instead of embedding them"),
-      llvm::cl::init(false)};
+  PassOptions::Option<WeightsPlacement> weights{
+      *this,
+      "weights",
+      llvm::cl::desc("Where the compiled code keeps its weights"),
+      llvm::cl::init(WeightsPlacement::Embedded),
+      llvm::cl::values(
+          clEnumValN(WeightsPlacement::Embedded, "embedded",
+                     "read-only data in the object (default)"),
+          clEnumValN(WeightsPlacement::External, "external",
+                     "a blob argument, loaded from a weights file")),
+  };
   PassOptions::ListOption<int64_t> tileSizes{
       *this, "tile-sizes",
       llvm::cl::desc("Override the tile sizes of every op (innermost last)")};
 };
 
-/// A target resolved from the pipeline options: 'host' and the empty triple
-/// replaced by the machine the compiler runs on.
-struct ResolvedTarget {
-  std::string triple;
-  std::string cpu;
-  std::string features;
-  /// Number of f32 lanes of the widest usable vector register: 16 with
-  /// AVX-512, 8 with AVX/AVX2, 4 otherwise.
-  int64_t vectorWidth = 4;
-};
-
-/// Resolves the target of `options`; fails with a message naming an unknown
-/// triple or CPU.
+/// The target of `options` (see resolveTarget in se/Target/Target.h).
 FailureOr<ResolvedTarget> resolveTarget(const CPUPipelineOptions &options,
                                         std::string &error);
 
-/// Adds the passes from graph-level IR (se, TOSA) to linalg on tensors.
-void addGraphToLinalgPasses(OpPassManager &pm, bool raiseSE = true);
+/// Checks `options` (the target, the thread count, the tile sizes); the
+/// message names the option.
+LogicalResult verifyCPUPipelineOptions(const CPUPipelineOptions &options,
+                                       std::string &error);
 
-/// Adds one-shot bufferization of whole functions (identity layouts at the
-/// boundaries) and turns returned buffers into out-parameters.
-void addBufferizationPasses(OpPassManager &pm);
-
-/// Adds the passes from loops, vectors, memrefs and arith (and OpenMP with
-/// `openMP`) on buffers to the LLVM dialect.
-void addLoopsToLLVMPasses(OpPassManager &pm, bool openMP);
-
-/// Builds the pipeline from func-level IR with se, linalg, tensor and arith
-/// ops down to the LLVM dialect. Fails, saying why in `error`, on options
-/// that name an unknown target or an invalid thread count.
+/// Builds the pipeline from graph-level IR (se, TOSA, linalg, tensor and
+/// arith on tensors) down to the LLVM dialect: the graph preparation
+/// (se/Codegen/Common/Passes.h), then buildSECPUCodegenPipeline. Fails,
+/// saying why in `error`, on options that name an unknown target or an
+/// invalid thread count.
 LogicalResult buildSECPUPipeline(OpPassManager &pm,
                                  const CPUPipelineOptions &options,
                                  std::string &error);
+
+/// The same from a prepared graph: what se-compile runs after its one
+/// graph preparation.
+LogicalResult buildSECPUCodegenPipeline(OpPassManager &pm,
+                                        const CPUPipelineOptions &options,
+                                        std::string &error);
 
 /// Registers `se-cpu-pipeline` with the global pass registry.
 void registerSECPUPipeline();

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassOptions.h"
+#include "se/Codegen/Common/Passes.h"
 
 #include <string>
 
@@ -28,8 +29,8 @@ namespace se {
 
 /// Options of `se-gpu-pipeline`; se-compile fills the same struct.
 struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
-  PassOptions::Option<std::string> chip{
-      *this, "chip",
+  PassOptions::Option<std::string> gpuArch{
+      *this, "gpu-arch",
       llvm::cl::desc("NVIDIA architecture of the kernels (sm_70 ... sm_120)"),
       llvm::cl::init("sm_90")};
   PassOptions::Option<std::string> format{
@@ -43,11 +44,18 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("Raise SE subgraphs of TOSA ops to se.squeeze_excite "
                      "(se-raise-squeeze-excite)"),
       llvm::cl::init(true)};
-  PassOptions::Option<bool> externalWeights{
-      *this, "external-weights",
-      llvm::cl::desc("Leave the weights to a weights file loaded by the "
-                     "caller instead of embedding them"),
-      llvm::cl::init(false)};
+  PassOptions::Option<WeightsPlacement> weights{
+      *this,
+      "weights",
+      llvm::cl::desc("Where the compiled code keeps its weights"),
+      llvm::cl::init(WeightsPlacement::Embedded),
+      llvm::cl::values(
+          clEnumValN(WeightsPlacement::Embedded, "embedded",
+                     "in the object, copied to the device by create() "
+                     "(default)"),
+          clEnumValN(WeightsPlacement::External, "external",
+                     "a weights file loaded by the caller")),
+  };
   PassOptions::Option<std::string> cudaPath{
       *this, "cuda-path",
       llvm::cl::desc("The CUDA toolkit (ptxas, libdevice); default: "
@@ -59,8 +67,8 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
                      "them for a GPU (se-gpu-emulate-on-cpu; for testing, "
                      "weights are always external)"),
       llvm::cl::init(false)};
-  PassOptions::Option<int64_t> multiprocessors{
-      *this, "multiprocessors",
+  PassOptions::Option<int64_t> gpuSMCount{
+      *this, "gpu-sm-count",
       llvm::cl::desc("Streaming multiprocessors of the target GPU (tile "
                      "sizes give each two blocks at least)"),
       llvm::cl::init(132)};
@@ -77,13 +85,24 @@ FailureOr<std::string> getPTXFeatures(StringRef chip, std::string &error);
 /// first of $CUDA_HOME, $CUDA_ROOT, $CUDA_PATH, else /usr/local/cuda.
 std::string getCUDAToolkitPath(StringRef path);
 
-/// Adds the passes from func-level IR with se, TOSA, linalg, tensor and
+/// Checks `options` (the architecture, the multiprocessors, the kernel
+/// format); the message names the option.
+LogicalResult verifyGPUPipelineOptions(const GPUPipelineOptions &options,
+                                       std::string &error);
+
+/// Adds the passes from graph-level IR with se, TOSA, linalg, tensor and
 /// arith ops to the LLVM dialect with the kernels in one `gpu.binary`
-/// (PTX in it with format `isa`). Fails, saying why in `error`, on an
-/// unknown architecture or format.
+/// (PTX in it with format `isa`): the graph preparation
+/// (se/Codegen/Common/Passes.h), then buildSEGPUCodegenPipeline. Fails,
+/// saying why in `error`, on an unknown architecture or format.
 LogicalResult buildSEGPUPipeline(OpPassManager &pm,
                                  const GPUPipelineOptions &options,
                                  std::string &error);
+
+/// The same from a prepared graph.
+LogicalResult buildSEGPUCodegenPipeline(OpPassManager &pm,
+                                        const GPUPipelineOptions &options,
+                                        std::string &error);
 
 /// Registers `se-gpu-pipeline` with the global pass registry.
 void registerSEGPUPipeline();

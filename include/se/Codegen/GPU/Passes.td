@@ -81,7 +81,7 @@ def SEGPUMapLinalgToKernels
            "Run each run of two or more consecutive small ops that work "
            "image by image (an SE block's excitation) as one kernel with a "
            "block per image">,
-    Option<"multiprocessors", "multiprocessors", "int64_t", /*default=*/"132",
+    Option<"gpuSMCount", "gpu-sm-count", "int64_t", /*default=*/"132",
            "Streaming multiprocessors of the target (tile sizes give each "
            "two blocks at least)">,
   ];
@@ -166,7 +166,7 @@ def SEGPUUploadWeights
     : Pass<"se-gpu-upload-weights", "::mlir::ModuleOp"> {
   let summary = "Embed the weights blob and a function that copies it to the device";
   let description = [{
-    After `se-cpu-externalize-weights`, the weights are a blob attribute on
+    After `se-externalize-weights`, the weights are a blob attribute on
     the module and a `memref<?xi8>` argument of the entry point, which on
     the GPU points to device memory. This pass embeds the blob as a
     constant global and adds `<entry>_weights_upload(memref<?xi8>)`, which

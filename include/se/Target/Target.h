@@ -1,0 +1,41 @@
+//===- Target.h - the machine compiled code runs on -------------*- C++ -*-===//
+//
+// Resolves a triple, a CPU and target features (the host by default, or
+// the CPU that SE_HOST_CPU names in its place) to what code generation
+// needs: the checked names and the vector width of the kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SE_TARGET_TARGET_H
+#define SE_TARGET_TARGET_H
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <string>
+
+namespace mlir::se {
+
+/// A target with 'host' and the empty triple replaced by the machine the
+/// compiler runs on.
+struct ResolvedTarget {
+  std::string triple;
+  std::string cpu;
+  std::string features;
+  /// Number of f32 lanes of the widest usable vector register: 16 with
+  /// AVX-512, 8 with AVX/AVX2, 4 otherwise.
+  int64_t vectorWidth = 4;
+};
+
+/// Resolves `triple` (empty: the host's), `cpu` ('host': the host's, or
+/// SE_HOST_CPU's with its own features; for another architecture its
+/// generic CPU) and extra `features` ("+avx2,-avx512f"). Fails with a
+/// message naming an unknown triple, CPU or feature, a CPU that cannot run
+/// the triple's code, or an SE_HOST_CPU the host cannot run.
+FailureOr<ResolvedTarget> resolveTarget(StringRef triple, StringRef cpu,
+                                        StringRef features, std::string &error);
+
+} // namespace mlir::se
+
+#endif // SE_TARGET_TARGET_H
