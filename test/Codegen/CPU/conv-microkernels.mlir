@@ -11,13 +11,19 @@
 // The loop over input channels is marked for se-cpu-prefetch-filters.
 // CHECK-LABEL: func @bias_add_relu
 // CHECK-SAME: (%[[X:.*]]: tensor<1x7x7x64xf32>, %[[R:.*]]: tensor<1x7x7x32xf32>)
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CHECK-DAG: %[[C14:.*]] = arith.constant 14 : index
+// CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
+// CHECK-DAG: %[[C42:.*]] = arith.constant 42 : index
+// CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
 // CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<conv_blocked{{.*}}> : tensor<1x1x1x64x32xf32>
 // CHECK-DAG: %[[OUT:.*]] = tensor.empty() : tensor<1x7x7x32xf32>
-// CHECK: %[[TILES:.*]] = scf.for %{{.*}} = %c0 to %c42 step %c14 iter_args(%[[T:.*]] = %[[OUT]])
+// CHECK: %[[TILES:.*]] = scf.for %{{.*}} = %[[C0]] to %[[C42]] step %[[C14]] iter_args(%[[T:.*]] = %[[OUT]])
 // CHECK:   vector.transfer_read %{{.*}} : tensor<32xf32>, vector<16xf32>
-// CHECK:   %[[SUMS:.*]]:28 = scf.for %[[C:.*]] = %c0 to %c64 step %c4 iter_args
-// CHECK:     vector.transfer_read %[[W]][%c0, %c0, %c0, %[[C]], %c0]{{.*}} : tensor<1x1x1x64x32xf32>, vector<16xf32>
-// CHECK:     vector.transfer_read %[[W]][%c0, %c0, %c0, %[[C]], %c16]{{.*}} : tensor<1x1x1x64x32xf32>, vector<16xf32>
+// CHECK:   %[[SUMS:.*]]:28 = scf.for %[[C:.*]] = %[[C0]] to %[[C64]] step %[[C4]] iter_args
+// CHECK:     vector.transfer_read %[[W]][%[[C0]], %[[C0]], %[[C0]], %[[C]], %[[C0]]]{{.*}} : tensor<1x1x1x64x32xf32>, vector<16xf32>
+// CHECK:     vector.transfer_read %[[W]][%[[C0]], %[[C0]], %[[C0]], %[[C]], %[[C16]]]{{.*}} : tensor<1x1x1x64x32xf32>, vector<16xf32>
 // CHECK:     tensor.extract %[[X]]
 // CHECK:     vector.broadcast
 // CHECK-COUNT-2: vector.fma
@@ -27,7 +33,7 @@
 // CHECK:   %[[RELU:.*]] = arith.maximumf %[[ADD]], %{{.*}} : vector<16xf32>
 // CHECK:   vector.transfer_write %[[RELU]], %[[T]]
 // CHECK: } {se.parallel_tiles}
-// CHECK: scf.for %{{.*}} = %c0 to %c64 step %c4 iter_args({{.*}}) -> (vector<16xf32>, {{.*}}) {
+// CHECK: scf.for %{{.*}} = %[[C0]] to %[[C64]] step %[[C4]] iter_args({{.*}}) -> (vector<16xf32>, {{.*}}) {
 // CHECK: vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x7x7x32xf32>
 // CHECK-NOT: linalg.
 // CHECK: return
@@ -35,12 +41,19 @@
 // With 8 lanes (AVX2): 6 positions x 2 registers of 8 channels; 49
 // positions are 8 tiles of 6 and one of 1.
 // AVX2-LABEL: func @bias_add_relu
+// AVX2-DAG: %[[C0:.*]] = arith.constant 0 : index
+// AVX2-DAG: %[[C1:.*]] = arith.constant 1 : index
+// AVX2-DAG: %[[C2:.*]] = arith.constant 2 : index
+// AVX2-DAG: %[[C4:.*]] = arith.constant 4 : index
+// AVX2-DAG: %[[C6:.*]] = arith.constant 6 : index
+// AVX2-DAG: %[[C48:.*]] = arith.constant 48 : index
+// AVX2-DAG: %[[C64:.*]] = arith.constant 64 : index
 // AVX2-DAG: arith.constant dense_resource<conv_blocked{{.*}}> : tensor<2x1x1x64x16xf32>
 // The loop over tiles, not the one over the 2 filter blocks inside it, is
 // the one marked for threads.
-// AVX2: scf.for %{{.*}} = %c0 to %c48 step %c6
-// AVX2:   scf.for %{{.*}} = %c0 to %c2 step %c1
-// AVX2:     scf.for %{{.*}} = %c0 to %c64 step %c4 iter_args({{.*}}) -> (vector<8xf32>,
+// AVX2: scf.for %{{.*}} = %[[C0]] to %[[C48]] step %[[C6]]
+// AVX2:   scf.for %{{.*}} = %[[C0]] to %[[C2]] step %[[C1]]
+// AVX2:     scf.for %{{.*}} = %[[C0]] to %[[C64]] step %[[C4]] iter_args({{.*}}) -> (vector<8xf32>,
 // AVX2:       scf.yield {{.*}} : tensor<1x7x7x32xf32>
 // AVX2-NEXT: }{{$}}
 // AVX2-NEXT: scf.yield {{.*}} : tensor<1x7x7x32xf32>
@@ -81,22 +94,32 @@ func.func @bias_add_relu(%x: tensor<1x7x7x64xf32>, %r: tensor<1x7x7x32xf32>) -> 
 // (iteration (kh * 3 + kw) * 128 + c / 4 of 1152), the narrower tile from
 // position 14 the second (1152 iterations on).
 // CHECK-LABEL: func @large_filter
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
+// CHECK-DAG: %[[C3:.*]] = arith.constant 3 : index
+// CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
+// CHECK-DAG: %[[C128:.*]] = arith.constant 128 : index
+// CHECK-DAG: %[[C512:.*]] = arith.constant 512 : index
+// CHECK-DAG: %[[C147456:.*]] = arith.constant 147456 : index
+// CHECK-DAG: %[[C294896:.*]] = arith.constant 294896 : index
 // CHECK: %[[FILTER:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<2x3x3x512x32xf32> to memref<2x3x3x512x32xf32>
-// CHECK: scf.for %[[BLOCK:.*]] = %c0 to %c2 step %c1
-// CHECK:   scf.for %[[KH:.*]] = %c0 to %c3 step %c1 iter_args({{.*}}) -> (vector<16xf32>,
-// CHECK:     scf.for %[[KW:.*]] = %c0 to %c3 step %c1
-// CHECK:       scf.for %[[C:.*]] = %c0 to %c512 step %c4
-// CHECK:         %[[TAP:.*]] = arith.muli %[[KH]], %c3
+// CHECK: scf.for %[[BLOCK:.*]] = %[[C0]] to %[[C2]] step %[[C1]]
+// CHECK:   scf.for %[[KH:.*]] = %[[C0]] to %[[C3]] step %[[C1]] iter_args({{.*}}) -> (vector<16xf32>,
+// CHECK:     scf.for %[[KW:.*]] = %[[C0]] to %[[C3]] step %[[C1]]
+// CHECK:       scf.for %[[C:.*]] = %[[C0]] to %[[C512]] step %[[C4]]
+// CHECK:         %[[TAP:.*]] = arith.muli %[[KH]], %[[C3]]
 // CHECK:         %[[TAP2:.*]] = arith.addi %[[TAP]], %[[KW]]
-// CHECK:         %[[TAP3:.*]] = arith.muli %[[TAP2]], %c128
-// CHECK:         %[[STEP:.*]] = arith.divui %[[C]], %c4
+// CHECK:         %[[TAP3:.*]] = arith.muli %[[TAP2]], %[[C128]]
+// CHECK:         %[[STEP:.*]] = arith.divui %[[C]], %[[C4]]
 // CHECK:         %[[ITER:.*]] = arith.addi %[[TAP3]], %[[STEP]]
-// CHECK:         %[[BASE:.*]] = arith.muli %[[BLOCK]], %c147456
-// CHECK:         %[[NEXT:.*]] = arith.addi %[[BASE]], %c147456
-// CHECK:         %[[LINES:.*]] = arith.muli %[[ITER]], %c64
+// CHECK:         %[[BASE:.*]] = arith.muli %[[BLOCK]], %[[C147456]]
+// CHECK:         %[[NEXT:.*]] = arith.addi %[[BASE]], %[[C147456]]
+// CHECK:         %[[LINES:.*]] = arith.muli %[[ITER]], %[[C64]]
 // CHECK:         %[[AT:.*]] = arith.addi %[[NEXT]], %[[LINES]]
-// CHECK:         %[[CLAMPED:.*]] = arith.minui %[[AT]], %c294896
-// CHECK:         memref.prefetch %[[FILTER]][%c0, %c0, %c0, %c0, %[[CLAMPED]]], read, locality<2>, data
+// CHECK:         %[[CLAMPED:.*]] = arith.minui %[[AT]], %[[C294896]]
+// CHECK:         memref.prefetch %[[FILTER]][%[[C0]], %[[C0]], %[[C0]], %[[C0]], %[[CLAMPED]]], read, locality<2>, data
 // CHECK-COUNT-3: memref.prefetch %[[FILTER]]
 // CHECK-NOT:     memref.prefetch
 // CHECK:         vector.fma
@@ -164,9 +187,12 @@ func.func @padded_result(%x: tensor<1x7x7x8xf32>) -> tensor<1x9x9x16xf32> {
 // filter blocks of 32; the result is the first 40 channels.
 // CHECK-LABEL: func @classifier
 // CHECK-SAME: (%[[X:.*]]: tensor<1x1x64xf32>)
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
 // CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<conv_blocked{{.*}}> : tensor<2x1x1x64x32xf32>
 // CHECK-DAG: %[[IMAGE:.*]] = tensor.expand_shape %[[X]] {{\[}}[0, 1], [2], [3]] output_shape [1, 1, 1, 64]
-// CHECK: %[[BLOCKS:.*]] = scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x1x1x64xf32>)
+// CHECK: %[[BLOCKS:.*]] = scf.for %{{.*}} = %[[C0]] to %[[C2]] step %[[C1]] iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x1x1x64xf32>)
 // CHECK:   tensor.extract %[[IMAGE]]
 // CHECK: } {se.parallel_tiles}
 // CHECK: %[[SLICE:.*]] = tensor.extract_slice %[[BLOCKS]][0, 0, 0, 0] [1, 1, 1, 40] [1, 1, 1, 1]
@@ -188,9 +214,12 @@ func.func @classifier(%x: tensor<1x1x64xf32>) -> tensor<1x1x40xf32> {
 // any initial tensor, reshaped; 28 positions are two tiles of 14.
 // CHECK-LABEL: func @matmul_into_tensor
 // CHECK-SAME: (%[[X:.*]]: tensor<28x64xf32>, %[[ACC:.*]]: tensor<28x32xf32>)
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C14:.*]] = arith.constant 14 : index
+// CHECK-DAG: %[[C28:.*]] = arith.constant 28 : index
 // CHECK-DAG: tensor.expand_shape %[[X]] {{\[}}[0, 1, 2], [3]] output_shape [1, 1, 28, 64]
 // CHECK-DAG: %[[INIT:.*]] = tensor.expand_shape %[[ACC]] {{\[}}[0, 1, 2], [3]] output_shape [1, 1, 28, 32]
-// CHECK: scf.for %{{.*}} = %c0 to %c28 step %c14 iter_args(%{{.*}} = %[[INIT]])
+// CHECK: scf.for %{{.*}} = %[[C0]] to %[[C28]] step %[[C14]] iter_args(%{{.*}} = %[[INIT]])
 // CHECK:   vector.transfer_read %[[INIT]]
 // CHECK: } {se.parallel_tiles}
 // CHECK-NOT: linalg.matmul
@@ -257,19 +286,24 @@ func.func @padded_input(%x: tensor<1x7x7x16xf32>) -> tensor<1x7x7x32xf32> {
 // bias.
 // CHECK-LABEL: func @grouped_narrow
 // CHECK-SAME: (%[[X:.*]]: tensor<1x10x10x64xf32>)
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C3:.*]] = arith.constant 3 : index
+// CHECK-DAG: %[[C12:.*]] = arith.constant 12 : index
+// CHECK-DAG: %[[C60:.*]] = arith.constant 60 : index
 // CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<conv_blocked{{.*}}> : tensor<2x3x3x4x32xf32>
 // CHECK-DAG: %[[BIAS:.*]] = arith.constant dense<2.500000e-01> : tensor<64xf32>
-// CHECK: scf.for %{{.*}} = %c0 to %c60 step %c12 iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x8x8x64xf32>)
+// CHECK: scf.for %{{.*}} = %[[C0]] to %[[C60]] step %[[C12]] iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x8x8x64xf32>)
 // CHECK:   vector.transfer_read %[[BIAS]]
-// CHECK:   scf.for %[[KH:.*]] = %c0 to %c3
-// CHECK:     scf.for %[[KW:.*]] = %c0 to %c3
+// CHECK:   scf.for %[[KH:.*]] = %[[C0]] to %[[C3]]
+// CHECK:     scf.for %[[KW:.*]] = %[[C0]] to %[[C3]]
 // CHECK:       %[[IN:.*]] = vector.transfer_read %[[X]]
-// CHECK:       %[[C0:.*]] = vector.shuffle %[[IN]], %[[IN]] [0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8, 12, 12, 12, 12]
-// CHECK:       %[[W0:.*]] = vector.transfer_read %[[W]][%{{.*}}, %[[KH]], %[[KW]], %c0, %c0]
-// CHECK:       vector.fma %[[C0]], %[[W0]]
-// CHECK:       %[[C1:.*]] = vector.shuffle %[[IN]], %[[IN]] [1, 1, 1, 1, 5, 5, 5, 5, 9, 9, 9, 9, 13, 13, 13, 13]
-// CHECK:       %[[W1:.*]] = vector.transfer_read %[[W]][%{{.*}}, %[[KH]], %[[KW]], %c1, %c0]
-// CHECK:       vector.fma %[[C1]], %[[W1]]
+// CHECK:       %[[S0:.*]] = vector.shuffle %[[IN]], %[[IN]] [0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8, 12, 12, 12, 12]
+// CHECK:       %[[W0:.*]] = vector.transfer_read %[[W]][%{{.*}}, %[[KH]], %[[KW]], %[[C0]], %[[C0]]]
+// CHECK:       vector.fma %[[S0]], %[[W0]]
+// CHECK:       %[[S1:.*]] = vector.shuffle %[[IN]], %[[IN]] [1, 1, 1, 1, 5, 5, 5, 5, 9, 9, 9, 9, 13, 13, 13, 13]
+// CHECK:       %[[W1:.*]] = vector.transfer_read %[[W]][%{{.*}}, %[[KH]], %[[KW]], %[[C1]], %[[C0]]]
+// CHECK:       vector.fma %[[S1]], %[[W1]]
 // CHECK: } {se.parallel_tiles}
 // CHECK-NOT: linalg.conv_2d_nhwgc_gfhwc
 // CHECK-NOT: tensor.collapse_shape
@@ -291,13 +325,18 @@ func.func @grouped_narrow(%x: tensor<1x10x10x64xf32>) -> tensor<1x8x8x64xf32> {
 // first (block * 32 / 32 * 32).
 // CHECK-LABEL: func @grouped_wide
 // CHECK-SAME: (%[[X:.*]]: tensor<1x9x9x64xf32>)
-// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1
-// CHECK:   %[[CHANNEL:.*]] = arith.muli %{{.*}}, %c32
-// CHECK:   %[[GROUP:.*]] = arith.divui %[[CHANNEL]], %c32
-// CHECK:   %[[BASE:.*]] = arith.muli %[[GROUP]], %c32
-// CHECK:   scf.for %[[C:.*]] = %c0 to %c32 step %c4
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
+// CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CHECK-DAG: %[[C32:.*]] = arith.constant 32 : index
+// CHECK: scf.for %{{.*}} = %[[C0]] to %[[C2]] step %[[C1]]
+// CHECK:   %[[CHANNEL:.*]] = arith.muli %{{.*}}, %[[C32]]
+// CHECK:   %[[GROUP:.*]] = arith.divui %[[CHANNEL]], %[[C32]]
+// CHECK:   %[[BASE:.*]] = arith.muli %[[GROUP]], %[[C32]]
+// CHECK:   scf.for %[[C:.*]] = %[[C0]] to %[[C32]] step %[[C4]]
 // CHECK:     %[[IC:.*]] = arith.addi %[[BASE]], %[[C]]
-// CHECK:     tensor.extract %[[X]][%c0, %{{.*}}, %{{.*}}, %[[IC]]]
+// CHECK:     tensor.extract %[[X]][%[[C0]], %{{.*}}, %{{.*}}, %[[IC]]]
 func.func @grouped_wide(%x: tensor<1x9x9x64xf32>) -> tensor<1x7x7x64xf32> {
   %xe = tensor.expand_shape %x [[0], [1], [2], [3, 4]] output_shape [1, 9, 9, 2, 32] : tensor<1x9x9x64xf32> into tensor<1x9x9x2x32xf32>
   %w = arith.constant dense<0.5> : tensor<2x32x3x3x32xf32>
@@ -318,12 +357,16 @@ func.func @grouped_wide(%x: tensor<1x9x9x64xf32>) -> tensor<1x7x7x64xf32> {
 // (the collapsed result's consumer) is fused.
 // CHECK-LABEL: func @depthwise
 // CHECK-SAME: (%[[X:.*]]: tensor<1x9x9x32xf32>)
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C3:.*]] = arith.constant 3 : index
+// CHECK-DAG: %[[C12:.*]] = arith.constant 12 : index
+// CHECK-DAG: %[[C48:.*]] = arith.constant 48 : index
 // CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<conv_blocked{{.*}}> : tensor<1x3x3x1x32xf32>
-// CHECK: scf.for %{{.*}} = %c0 to %c48 step %c12
-// CHECK:   scf.for %[[KH:.*]] = %c0 to %c3
-// CHECK:     scf.for %[[KW:.*]] = %c0 to %c3
+// CHECK: scf.for %{{.*}} = %[[C0]] to %[[C48]] step %[[C12]]
+// CHECK:   scf.for %[[KH:.*]] = %[[C0]] to %[[C3]]
+// CHECK:     scf.for %[[KW:.*]] = %[[C0]] to %[[C3]]
 // CHECK:       %[[IN:.*]] = vector.transfer_read %[[X]]
-// CHECK:       %[[F:.*]] = vector.transfer_read %[[W]][%c0, %[[KH]], %[[KW]], %c0, %c0]
+// CHECK:       %[[F:.*]] = vector.transfer_read %[[W]][%[[C0]], %[[KH]], %[[KW]], %[[C0]], %[[C0]]]
 // CHECK:       vector.fma %[[IN]], %[[F]]
 // CHECK-NOT: vector.shuffle
 // CHECK:   arith.addf

@@ -11,20 +11,25 @@
 // turns each tile's 16 products back into 2x2 outputs, adds the bias and
 // applies the ReLU before the one store.
 // CHECK-LABEL: func @winograd
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
+// CHECK-DAG: %[[C32:.*]] = arith.constant 32 : index
 // CHECK-DAG: %[[U:.*]] = arith.constant dense_resource<conv_winograd{{.*}}> : tensor<16x1x1x1x32x32xf32>
-// CHECK: %[[V:.*]] = scf.for %{{.*}} = %c0 to %c4 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (tensor<16x1x4x32xf32>)
-// CHECK:   scf.for %{{.*}} = %c0 to %c32 step %c16
+// CHECK: %[[V:.*]] = scf.for %{{.*}} = %[[C0]] to %[[C4]] step %[[C1]] iter_args(%{{.*}} = %{{.*}}) -> (tensor<16x1x4x32xf32>)
+// CHECK:   scf.for %{{.*}} = %[[C0]] to %[[C32]] step %[[C16]]
 // CHECK-COUNT-16: vector.transfer_read %{{.*}} : tensor<1x6x6x32xf32>, vector<16xf32>
 // CHECK-COUNT-16: vector.transfer_write %{{.*}} : vector<16xf32>, tensor<16x1x4x32xf32>
 // CHECK: } {se.parallel_tiles}
-// CHECK: %[[M:.*]] = scf.for %[[K:.*]] = %c0 to %c16 step %c1 iter_args(%{{.*}}) -> (tensor<16x1x4x32xf32>)
-// CHECK:   scf.for %{{.*}} = %c0 to %c32 step %c4 iter_args
-// CHECK:     vector.transfer_read %[[U]][%[[K]], %c0, %c0, %c0, %{{.*}}, %c0]
+// CHECK: %[[M:.*]] = scf.for %[[K:.*]] = %[[C0]] to %[[C16]] step %[[C1]] iter_args(%{{.*}}) -> (tensor<16x1x4x32xf32>)
+// CHECK:   scf.for %{{.*}} = %[[C0]] to %[[C32]] step %[[C4]] iter_args
+// CHECK:     vector.transfer_read %[[U]][%[[K]], %[[C0]], %[[C0]], %[[C0]], %{{.*}}, %[[C0]]]
 // CHECK:     tensor.extract %[[V]][%[[K]]
 // CHECK:     vector.fma
 // CHECK: } {se.parallel_tiles}
-// CHECK: scf.for %{{.*}} = %c0 to %c4 step %c1 iter_args(%{{.*}}) -> (tensor<1x4x4x32xf32>)
-// CHECK:   scf.for %{{.*}} = %c0 to %c32 step %c16
+// CHECK: scf.for %{{.*}} = %[[C0]] to %[[C4]] step %[[C1]] iter_args(%{{.*}}) -> (tensor<1x4x4x32xf32>)
+// CHECK:   scf.for %{{.*}} = %[[C0]] to %[[C32]] step %[[C16]]
 // CHECK-COUNT-16: vector.transfer_read %[[M]]
 // CHECK:     vector.transfer_read %{{.*}} : tensor<32xf32>, vector<16xf32>
 // CHECK:     arith.maximumf {{.*}} : vector<16xf32>
@@ -74,13 +79,18 @@ func.func @direct(%x: tensor<1x7x7x32xf32>, %x2: tensor<1x9x9x32xf32>) -> (tenso
 // the three stages run in chunks of 112 tiles (0.9 MB) in a serial loop,
 // each stage's own loop marked for threads.
 // CHECK-LABEL: func @chunked
-// CHECK: scf.for %[[FIRST:.*]] = %c0 to %c784 step %c112 iter_args(%{{.*}}) -> (tensor<1x56x56x64xf32>)
-// CHECK:   scf.for %[[T:.*]] = %c0 to %c112 step %c1 iter_args(%{{.*}}) -> (tensor<16x1x112x64xf32>)
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
+// CHECK-DAG: %[[C112:.*]] = arith.constant 112 : index
+// CHECK-DAG: %[[C784:.*]] = arith.constant 784 : index
+// CHECK: scf.for %[[FIRST:.*]] = %[[C0]] to %[[C784]] step %[[C112]] iter_args(%{{.*}}) -> (tensor<1x56x56x64xf32>)
+// CHECK:   scf.for %[[T:.*]] = %[[C0]] to %[[C112]] step %[[C1]] iter_args(%{{.*}}) -> (tensor<16x1x112x64xf32>)
 // CHECK:     arith.addi %[[FIRST]], %[[T]]
 // CHECK:   } {se.parallel_tiles}
-// CHECK:   scf.for %{{.*}} = %c0 to %c16 step %c1 iter_args(%{{.*}}) -> (tensor<16x1x112x64xf32>)
+// CHECK:   scf.for %{{.*}} = %[[C0]] to %[[C16]] step %[[C1]] iter_args(%{{.*}}) -> (tensor<16x1x112x64xf32>)
 // CHECK:   } {se.parallel_tiles}
-// CHECK:   scf.for %{{.*}} = %c0 to %c112 step %c1 iter_args(%{{.*}}) -> (tensor<1x56x56x64xf32>)
+// CHECK:   scf.for %{{.*}} = %[[C0]] to %[[C112]] step %[[C1]] iter_args(%{{.*}}) -> (tensor<1x56x56x64xf32>)
 // CHECK:   } {se.parallel_tiles}
 // CHECK: }{{$}}
 func.func @chunked(%x: tensor<1x58x58x64xf32>) -> tensor<1x56x56x64xf32> {

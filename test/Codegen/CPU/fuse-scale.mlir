@@ -8,8 +8,11 @@
 // built. The convolution runs row by row and scales the one input row each
 // iteration reads; the addition multiplies as it reads U.
 // CHECK-LABEL: func.func @post
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
 // CHECK-NOT: tensor.expand_shape
-// CHECK: scf.for %[[ROW:.*]] = %c0 to %c4 step %c1
+// CHECK: scf.for %[[ROW:.*]] = %[[C0]] to %[[C4]] step %[[C1]]
 // CHECK:   %[[UROW:.*]] = tensor.extract_slice %arg0[0, %[[ROW]], 0, 0] [1, 1, 4, 8]
 // CHECK:   %[[ROWTEMP:.*]] = tensor.empty() : tensor<1x1x4x8xf32>
 // CHECK:   %[[SCALED:.*]] = linalg.generic {{.*}} ins(%[[UROW]], %arg1 : tensor<1x1x4x8xf32>, tensor<1x8xf32>) outs(%[[ROWTEMP]] : tensor<1x1x4x8xf32>)

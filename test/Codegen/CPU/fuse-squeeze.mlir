@@ -10,7 +10,10 @@
 // of partials, which the squeeze then reduces over H. U itself is still
 // returned whole (the scale phase reads it).
 // CHECK-LABEL: func.func @conv_then_squeeze
-// CHECK: %[[U:.*]]:2 = scf.for %[[ROW:.*]] = %c0 to %c6 step %c1 iter_args(%[[UACC:.*]] = %{{.*}}, %[[PACC:.*]] = %{{.*}}) -> (tensor<1x6x6x16xf32>, tensor<1x6x16xf32>)
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C6:.*]] = arith.constant 6 : index
+// CHECK: %[[U:.*]]:2 = scf.for %[[ROW:.*]] = %[[C0]] to %[[C6]] step %[[C1]] iter_args(%[[UACC:.*]] = %{{.*}}, %[[PACC:.*]] = %{{.*}}) -> (tensor<1x6x6x16xf32>, tensor<1x6x16xf32>)
 // CHECK:   %[[BIAS:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x1x6x16xf32>)
 // CHECK:   %[[CONV:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x3x8x4xf32>, tensor<3x3x4x16xf32>) outs(%[[BIAS]] : tensor<1x1x6x16xf32>)
 // CHECK:   %[[ROWSUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%[[CONV]] : tensor<1x1x6x16xf32>) outs(%{{.*}} : tensor<1x1x16xf32>) attrs = {se.block = "b", se.phase = "squeeze"}
@@ -49,8 +52,12 @@ func.func @conv_then_squeeze(%x: tensor<1x8x8x4xf32>, %f: tensor<3x3x4x16xf32>, 
 // average and the maximum of each row are taken there (avg + max squeeze).
 // The identity is only read, a row at a time.
 // CHECK-LABEL: func.func @add_relu_then_avg_max
-// CHECK: %[[U:.*]]:3 = scf.for %[[N:.*]] = %c0 to %c2 step %c1 iter_args({{.*}}) -> (tensor<2x4x4x8xf32>, tensor<2x4x8xf32>, tensor<2x4x8xf32>)
-// CHECK:   scf.for %[[ROW:.*]] = %c0 to %c4 step %c1 iter_args({{.*}}) -> (tensor<2x4x4x8xf32>, tensor<2x4x8xf32>, tensor<2x4x8xf32>)
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
+// CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CHECK: %[[U:.*]]:3 = scf.for %[[N:.*]] = %[[C0]] to %[[C2]] step %[[C1]] iter_args({{.*}}) -> (tensor<2x4x4x8xf32>, tensor<2x4x8xf32>, tensor<2x4x8xf32>)
+// CHECK:   scf.for %[[ROW:.*]] = %[[C0]] to %[[C4]] step %[[C1]] iter_args({{.*}}) -> (tensor<2x4x4x8xf32>, tensor<2x4x8xf32>, tensor<2x4x8xf32>)
 // CHECK:     linalg.fill {{.*}} -> tensor<1x1x4x8xf32>
 // CHECK:     linalg.conv_2d_nhwc_hwcf {{.*}} -> tensor<1x1x4x8xf32>
 // CHECK:     tensor.extract_slice %{{.*}}[%[[N]], %[[ROW]], 0, 0] [1, 1, 4, 8] [1, 1, 1, 1] : tensor<2x4x4x8xf32> to tensor<1x1x4x8xf32>

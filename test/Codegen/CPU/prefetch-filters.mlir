@@ -6,10 +6,14 @@
 // mark is dropped. Unmarked loops are left alone.
 // CHECK-LABEL: func @marked
 // CHECK-SAME: (%[[W:.*]]: memref<2x1x1x64x32xf32>, %[[B:.*]]: index)
-// CHECK: scf.for %[[C:.*]] = %c0 to %c64 step %c1 iter_args
-// CHECK:   %[[AHEAD:.*]] = arith.addi %[[C]], %c16
-// CHECK:   memref.prefetch %[[W]][%[[B]], %c0, %c0, %[[AHEAD]], %c0], read, locality<3>, data
-// CHECK:   vector.transfer_read %[[W]][%[[B]], %c0, %c0, %[[C]], %c0]
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
+// CHECK: scf.for %[[C:.*]] = %[[C0]] to %[[C64]] step %[[C1]] iter_args
+// CHECK:   %[[C16:.*]] = arith.constant 16 : index
+// CHECK:   %[[AHEAD:.*]] = arith.addi %[[C]], %[[C16]]
+// CHECK:   memref.prefetch %[[W]][%[[B]], %[[C0]], %[[C0]], %[[AHEAD]], %[[C0]]], read, locality<3>, data
+// CHECK:   vector.transfer_read %[[W]][%[[B]], %[[C0]], %[[C0]], %[[C]], %[[C0]]]
 // CHECK-NOT: se.prefetch_ahead
 // CHECK-LABEL: func @unmarked
 // CHECK-NOT: memref.prefetch

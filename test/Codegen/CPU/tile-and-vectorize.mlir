@@ -1,4 +1,4 @@
-// RUN: se-opt %s -split-input-file -convert-se-to-linalg -canonicalize -se-cpu-pack-conv-weights -se-cpu-tile-and-vectorize=vector-width=16 | FileCheck %s
+// RUN: se-opt %s -split-input-file -convert-se-to-linalg -canonicalize -se-pack-conv-weights -se-cpu-tile-and-vectorize=vector-width=16 | FileCheck %s
 // RUN: se-opt %s -split-input-file -convert-se-to-linalg -canonicalize -se-cpu-tile-and-vectorize="vector-width=16 vectorize=false" | FileCheck %s --check-prefix=TILED
 // RUN: se-opt %s -split-input-file -convert-se-to-linalg -canonicalize -se-cpu-tile-and-vectorize="vector-width=8 tile-sizes=1,2,8" | FileCheck %s --check-prefix=OVERRIDE
 
@@ -9,15 +9,20 @@
 // of the large ops are marked for threads, and carry the block and phase
 // for the traffic report.
 // CHECK-LABEL: func @nchw_stage1
-// CHECK: scf.for %{{.*}} = %c0 to %c256 step %c4
-// CHECK:   %[[SUMS:.*]] = scf.for %{{.*}} = %c0 to %c3136 step %c64 iter_args(%[[ACC:.*]] = %{{.*}}) -> (vector<1x4x64xf32>)
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
+// CHECK-DAG: %[[C256:.*]] = arith.constant 256 : index
+// CHECK-DAG: %[[C3136:.*]] = arith.constant 3136 : index
+// CHECK: scf.for %{{.*}} = %[[C0]] to %[[C256]] step %[[C4]]
+// CHECK:   %[[SUMS:.*]] = scf.for %{{.*}} = %[[C0]] to %[[C3136]] step %[[C64]] iter_args(%[[ACC:.*]] = %{{.*}}) -> (vector<1x4x64xf32>)
 // CHECK:     %[[TILE:.*]] = vector.transfer_read {{.*}} : tensor<1x4x64xf32>, vector<1x4x64xf32>
 // CHECK:     %[[NEXT:.*]] = arith.addf %[[TILE]], %[[ACC]] : vector<1x4x64xf32>
 // CHECK:     scf.yield %[[NEXT]]
 // CHECK:   vector.multi_reduction <add>, %[[SUMS]], %{{.*}} [2] : vector<1x4x64xf32> to vector<1x4xf32>
 // CHECK: } {se.block = "se@{{[0-9]+}}:{{[0-9]+}}", se.parallel_tiles, se.phase = "squeeze"}
-// CHECK: scf.for %{{.*}} = %c0 to %c256 step %c4
-// CHECK:   scf.for %{{.*}} = %c0 to %c3136 step %c64
+// CHECK: scf.for %{{.*}} = %[[C0]] to %[[C256]] step %[[C4]]
+// CHECK:   scf.for %{{.*}} = %[[C0]] to %[[C3136]] step %[[C64]]
 // CHECK:     arith.mulf {{.*}} : vector<1x4x64xf32>
 // CHECK:     vector.transfer_write {{.*}} : vector<1x4x64xf32>, tensor<1x4x64xf32>
 // CHECK: } {se.block = "se@{{[0-9]+}}:{{[0-9]+}}", se.parallel_tiles, se.phase = "scale"}
@@ -43,10 +48,15 @@ func.func @nchw_stage1(%x: tensor<1x256x56x56xf32>, %w1: tensor<16x256xf32>, %w2
 // channel loops run 960 / 64 full tiles and a peeled static tile of 40. The
 // squeeze sums whole 64-channel vectors over the 25 positions.
 // CHECK-LABEL: func @nhwc_odd_channels
-// CHECK: scf.for %{{.*}} = %c0 to %c960 step %c64
-// CHECK:   scf.for %{{.*}} = %c0 to %c25 step %c1
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C25:.*]] = arith.constant 25 : index
+// CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
+// CHECK-DAG: %[[C960:.*]] = arith.constant 960 : index
+// CHECK: scf.for %{{.*}} = %[[C0]] to %[[C960]] step %[[C64]]
+// CHECK:   scf.for %{{.*}} = %[[C0]] to %[[C25]] step %[[C1]]
 // CHECK:     vector.transfer_read {{.*}} : tensor<1x1x64xf32>, vector<1x1x64xf32>
-// CHECK: scf.for %{{.*}} = %c0 to %c25 step %c1
+// CHECK: scf.for %{{.*}} = %[[C0]] to %[[C25]] step %[[C1]]
 // CHECK:   vector.transfer_read {{.*}} : tensor<1x1x40xf32>, vector<1x1x40xf32>
 // CHECK-NOT: tensor<1x1x?xf32>
 // CHECK-NOT: vector.mask
