@@ -7,6 +7,10 @@
 #                          the suite as a host of that CPU would run it
 #                          (an AVX2-only one here; test/README.md)
 #   make check-avx2        the numerics tests on the AVX2 code path
+#   make tidy              clang-tidy (.clang-tidy) over lib/ and tools/;
+#                          TIDY=regex picks the files
+#   make format            clang-format (.clang-format) the C++ files that
+#                          differ from origin/main
 #   make bench             the SE block benchmark (benchmarks/README.md)
 #   make bench-se-fusion   SE fusion against PyTorch and ONNX Runtime
 #   make bench-cpu         networks against ONNX Runtime and PyTorch, and
@@ -32,11 +36,11 @@ LIT_ARGS += --param host_cpu=$(HOST_CPU)
 endif
 # The tests that run compiled code and check its numbers: the SE variant
 # matrix, layer and model numerics, ONNX conformance (unittests/), the
-# PyTorch exports and error corpus (test/ONNX), the linked programs.
-NUMERICS := unittests test/ONNX test/Integration test/se-run
+# PyTorch exports and error corpus (test/Import), the linked programs.
+NUMERICS := unittests test/Import test/Integration test/se-run
 
-.PHONY: all deps configure build check check-avx2 demo bench bench-se-fusion \
-  bench-cpu clean
+.PHONY: all deps configure build check check-avx2 tidy format demo bench \
+  bench-se-fusion bench-cpu clean
 
 all: build
 
@@ -47,7 +51,7 @@ $(BUILD)/build.ninja: | deps
 	cmake -G Ninja -S . -B $(BUILD) $(CMAKE_EXTRA) \
 	  -DCMAKE_C_COMPILER=$(CC) -DCMAKE_CXX_COMPILER=$(CXX) \
 	  -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
-	  -DLLVM_EXTERNAL_LIT=$(LLVM_BIN)/lit
+	  -DLLVM_EXTERNAL_LIT=$(LLVM_BIN)/lit -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 
 configure: $(BUILD)/build.ninja
 
@@ -62,6 +66,16 @@ check: build
 check-avx2: build
 	$(LLVM_BIN)/lit $(LIT_ARGS) --param host_cpu=x86-64-v3 \
 	  $(addprefix $(BUILD)/,$(NUMERICS))
+
+TIDY ?= /(lib|tools)/
+tidy: build
+	@scripts/install-deps.sh lint
+	$(LLVM_BIN)/run-clang-tidy -quiet -p $(BUILD) \
+	  -clang-tidy-binary $(LLVM_BIN)/clang-tidy '$(TIDY)'
+
+format:
+	@scripts/install-deps.sh lint
+	git clang-format --binary $(LLVM_BIN)/clang-format origin/main
 
 DEMO := $(BUILD)/demo
 demo: build

@@ -3,6 +3,7 @@
 # Idempotent: installs only what is missing. Needs root, or sudo.
 #   scripts/install-deps.sh            build, test and demo
 #   scripts/install-deps.sh sanitize   also the sanitizer runtimes
+#   scripts/install-deps.sh lint       also clang-tidy and clang-format
 #   scripts/install-deps.sh torch      also PyTorch (model exports)
 #   scripts/install-deps.sh bench      also PyTorch and Node.js (peer benchmarks)
 #   scripts/install-deps.sh cpu-bench  also oneDNN, OpenBLAS, torchvision and
@@ -17,7 +18,8 @@ packages=(
 )
 case "${1:-}" in
   sanitize) packages+=(libclang-rt-22-dev) ;;
-  # PyTorch, for exporting test models (test/ONNX/models/export.py).
+  lint) packages+=(clang-tidy-22 clang-format-22) ;;
+  # PyTorch, for exporting test models (test/Import/ONNX/models/export.py).
   torch) packages+=(python3-torch) ;;
   # The peers of benchmarks/run-se-fusion.sh: PyTorch, and ONNX Runtime from
   # npm (onnxruntime-node), which needs Node.js.
