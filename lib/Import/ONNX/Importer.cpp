@@ -421,11 +421,10 @@ void Importer::nodeError(const onnx::NodeProto &node, const Twine &message) {
 // Nodes
 //===----------------------------------------------------------------------===//
 
-namespace {
 using Handler = std::function<void(Importer &, const onnx::NodeProto &)>;
 
 /// One handler per supported op type; the list of supported ops is its keys.
-const llvm::StringMap<Handler> &handlers() {
+static const llvm::StringMap<Handler> &handlers() {
   static const llvm::StringMap<Handler> table = [] {
     llvm::StringMap<Handler> map;
     auto unaryOp = [](Value (TosaBuilder::*emit)(Value)) {
@@ -491,7 +490,6 @@ const llvm::StringMap<Handler> &handlers() {
   }();
   return table;
 }
-} // namespace
 
 std::vector<std::string> mlir::se::getSupportedONNXOps() {
   std::vector<std::string> ops;
