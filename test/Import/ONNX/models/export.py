@@ -231,6 +231,29 @@ def count_se(model):
     return sum(isinstance(m, (SELayer, SqueezeExcitation)) for m in model.modules())
 
 
+def export(model, size, path, opset, training=torch.onnx.TrainingMode.EVAL,
+           batch=4):
+    """Gives `model` real batch-norm statistics (a few training-mode passes
+    on random data), then writes PATH.onnx, PATH.in.raw / PATH.out.raw (a
+    random input and the model's output, f32 little-endian) and PATH.se
+    (its SE block count)."""
+    model.train()
+    with torch.no_grad():
+        for _ in range(3):
+            model(torch.randn(batch, 3, size, size))
+    model.eval()
+    x = torch.rand(1, 3, size, size) * 2 - 1
+    with torch.no_grad():
+        y = model(x)
+    torch.onnx.export(model, x, path + ".onnx", opset_version=opset,
+                      input_names=["input"], output_names=["logits"],
+                      training=training, do_constant_folding=True)
+    x.numpy().astype("<f4").tofile(path + ".in.raw")
+    y.numpy().astype("<f4").tofile(path + ".out.raw")
+    with open(path + ".se", "w") as f:
+        f.write(f"{count_se(model)}\n")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("outdir")
@@ -254,25 +277,10 @@ def main():
             continue
         torch.manual_seed(0)
         model = build()
-        # Real batch-norm statistics: a few training-mode passes.
-        model.train()
-        with torch.no_grad():
-            for _ in range(3):
-                model(torch.randn(4, 3, size, size))
-        model.eval()
-        x = torch.rand(1, 3, size, size) * 2 - 1
-        with torch.no_grad():
-            y = model(x)
         path = os.path.join(args.outdir, name)
-        torch.onnx.export(model, x, path + ".onnx", opset_version=args.opset,
-                          input_names=["input"], output_names=["logits"],
-                          do_constant_folding=True)
-        x.numpy().astype("<f4").tofile(path + ".in.raw")
-        y.numpy().astype("<f4").tofile(path + ".out.raw")
+        export(model, size, path, args.opset)
         if isinstance(model, SEResNet):
             write_zoo_weights(model, path + ".zoo.weights")
-        with open(path + ".se", "w") as f:
-            f.write(f"{count_se(model)}\n")
         print(f"{name}: {count_se(model)} SE blocks, "
               f"{os.path.getsize(path + '.onnx')} bytes")
 

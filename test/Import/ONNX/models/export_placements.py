@@ -29,7 +29,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
-from export import SELayer  # noqa: E402
+from export import SELayer, count_se, export  # noqa: E402
 
 PLACEMENTS = ["standard", "pre", "post", "identity", "after3x3"]
 
@@ -115,27 +115,14 @@ def main():
             [17] if full else [13, 17], [False, True]):
         torch.manual_seed(0)
         model = SEResNet(placement, downsample, full)
-        model.train()
-        with torch.no_grad():
-            for _ in range(3):
-                model(torch.randn(2 if full else 4, 3, size, size))
-        model.eval()
-        x = torch.rand(1, 3, size, size) * 2 - 1
-        with torch.no_grad():
-            y = model(x)
         name = "-".join([placement, "ds" if downsample else "nods",
                          f"opset{opset}", "bnkeep" if keep_bn else "bnfold"])
-        path = os.path.join(outdir, name)
         mode = torch.onnx.TrainingMode.PRESERVE if keep_bn else \
             torch.onnx.TrainingMode.EVAL
-        torch.onnx.export(model, x, path + ".onnx", opset_version=opset,
-                          input_names=["input"], output_names=["logits"],
-                          training=mode, do_constant_folding=True)
-        x.numpy().astype("<f4").tofile(path + ".in.raw")
-        y.numpy().astype("<f4").tofile(path + ".out.raw")
-        blocks = sum(isinstance(m, SELayer) for m in model.modules())
-        with open(path + ".se", "w") as f:
-            f.write(f"{blocks}\n")
+        path = os.path.join(outdir, name)
+        export(model, size, path, opset, training=mode,
+               batch=2 if full else 4)
+        blocks = count_se(model)
         print(f"{name}: {blocks} SE blocks, "
               f"{os.path.getsize(path + '.onnx')} bytes")
 
