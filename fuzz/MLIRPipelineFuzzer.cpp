@@ -20,6 +20,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
+#include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static mlir::DialectRegistry *registry = [] {
@@ -30,9 +31,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   mlir::MLIRContext context(*registry, mlir::MLIRContext::Threading::DISABLED);
   context.getDiagEngine().registerHandler([](mlir::Diagnostic &) {});
   mlir::ParserConfig config(&context);
+  // The lexer reads up to a terminating NUL, as the files se-compile opens
+  // have: give the bytes one.
+  std::string source(reinterpret_cast<const char *>(data), size);
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(
-          llvm::StringRef(reinterpret_cast<const char *>(data), size), config);
+      mlir::parseSourceString<mlir::ModuleOp>(source, config);
   if (!module || mlir::failed(mlir::verify(*module)))
     return 0;
 
