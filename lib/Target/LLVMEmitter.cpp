@@ -52,13 +52,17 @@ mlir::se::translateAndOptimize(ModuleOp module, llvm::LLVMContext &context,
     module.emitError("failed to translate the module to LLVM IR");
     return failure();
   }
-  // A function with a C interface is called through it (`_mlir_ciface_F`):
-  // its own symbol, named after the model (`free` for `-o free.o`), stays
-  // out of the object's exports, where it could clash with the C library.
+  // A function with a C interface is called through it (`_mlir_ciface_F`).
+  // Its own symbol is named after the model (`free` for `-o free.o`), so it
+  // is made internal and renamed to a name no C identifier can take: an
+  // internal `memcpy` left under its name would still receive the calls
+  // the code generator emits for memory copies in the same object.
   for (llvm::Function &function : *llvmModule)
     if (!function.isDeclaration() && function.hasExternalLinkage() &&
-        llvmModule->getFunction(("_mlir_ciface_" + function.getName()).str()))
+        llvmModule->getFunction(("_mlir_ciface_" + function.getName()).str())) {
       function.setLinkage(llvm::GlobalValue::InternalLinkage);
+      function.setName("se.entry." + function.getName());
+    }
   llvmModule->setDataLayout(machine.createDataLayout());
   llvmModule->setTargetTriple(machine.getTargetTriple());
 
