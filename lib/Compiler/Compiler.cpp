@@ -137,6 +137,8 @@ LogicalResult mlir::se::verifyCompilerOptions(const CompilerOptions &options,
                   "device's threads");
     if (!options.pipeline.tileSizes.empty())
       return fail("tile-sizes is for target=cpu");
+    if (options.pipeline.profile)
+      return fail("profile is for target=cpu");
     if (options.emit == EmitKind::PTX && options.target != CompileTarget::CUDA)
       return fail("emit=ptx needs target=cuda");
     if (options.target == CompileTarget::CUDAEmulator &&
@@ -215,6 +217,7 @@ ModelABI mlir::se::getModelABI(const CompilerOptions &options) {
   getCPUPipelineOptions(options, pipeline);
   abi.workspace = pipeline.workspace;
   abi.threadCount = pipeline.threads > 1;
+  abi.profile = pipeline.profile;
   abi.externalWeights = external;
   return abi;
 }

@@ -366,6 +366,13 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, const ModelABI &abi,
        << "_weights_upload(SEByteMemRef1D *weights);\n";
   if (abi.threadCount)
     os << "extern int32_t " << name << "_num_threads;\n";
+  if (abi.profile)
+    os << "/* se-compile --profile: the nanoseconds of each layer summed over "
+          "runs,\n * then the number of runs; the layers, one line each:\n"
+          " * name TAB kind TAB shape TAB MACs TAB bytes (docs/profiling.md). "
+          "*/\n"
+       << "extern int64_t " << name << "_profile_ns[];\n"
+       << "extern const char " << name << "_profile_layers[];\n";
   os << "\n";
 
   os << "typedef struct " << name << "_context {\n"

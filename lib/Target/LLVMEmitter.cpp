@@ -116,6 +116,11 @@ LogicalResult mlir::se::addModelMetadata(llvm::Module &module, StringRef entry,
   if (llvm::GlobalVariable *threads =
           module.getGlobalVariable((entry + "_num_threads").str()))
     llvm::GlobalAlias::create("se_model_num_threads", threads);
+  // se-compile --profile: the per-layer counters and their description.
+  for (StringRef profile : {"_profile_ns", "_profile_layers"})
+    if (llvm::GlobalVariable *global =
+            module.getGlobalVariable((entry + profile).str()))
+      llvm::GlobalAlias::create(("se_model" + profile).str(), global);
   for (StringRef query : {"_weights_bytes", "_weights_hash"})
     if (llvm::Function *function =
             module.getFunction(("_mlir_ciface_" + entry + query).str()))

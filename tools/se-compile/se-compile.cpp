@@ -212,6 +212,12 @@ static cl::opt<std::string> symbolName(
              "(default for --model: the output file's stem)"),
     cl::init(""), cl::cat(compileCategory));
 
+static cl::opt<bool> profile(
+    "profile",
+    cl::desc("Time each layer at run time: se-run --profile prints where the "
+             "time goes (target=cpu; off by default, free when off)"),
+    cl::init(false), cl::cat(compileCategory));
+
 static cl::opt<bool> useWorkspace(
     "workspace",
     cl::desc("Intermediate buffers in one workspace allocated by the C API's "
@@ -319,6 +325,7 @@ static void getCompilerOptions(se::CompilerOptions &options) {
   options.pipeline.tileSizes = ArrayRef<int64_t>(llvm::to_vector(tileSizes));
   options.pipeline.seFusion = seFusion;
   options.pipeline.convCodegen = convCodegen;
+  options.pipeline.profile = profile;
   setIfGiven(options.gpu.gpuArch, gpuArch);
   setIfGiven(options.gpu.gpuSMCount, gpuSMCount);
   setIfGiven(options.gpu.cudaPath, cudaPath);

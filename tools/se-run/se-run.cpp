@@ -6,6 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Profile.h"
+
 #include "se/Runtime/MemRef.h"
 #include "se/Runtime/Threads.h"
 #include "se/Runtime/Weights.h"
@@ -131,6 +133,16 @@ static cl::opt<std::string>
     weightsFile("weights",
                 cl::desc("Weights file of a model compiled with "
                          "--weights=external (default: MODEL.weights)"),
+                cl::init(""), cl::cat(runCategory));
+static cl::opt<bool>
+    profile("profile",
+            cl::desc("Print the time of each layer over the --bench runs (or "
+                     "the one run) of a model compiled with se-compile "
+                     "--profile"),
+            cl::init(false), cl::cat(runCategory));
+static cl::opt<std::string>
+    profileJSON("profile-json",
+                cl::desc("Write the --profile table to this file as JSON"),
                 cl::init(""), cl::cat(runCategory));
 static cl::opt<unsigned> seed("seed", cl::desc("Seed of the random input"),
                               cl::init(1), cl::cat(runCategory));
@@ -299,6 +311,20 @@ int main(int argc, char **argv) {
                 "' is not a model compiled by se-compile --emit=shared (no "
                 "se_model_signature/se_model_run)");
 
+  bool profiling = profile || !profileJSON.empty();
+  auto *profileCounters =
+      static_cast<int64_t *>(dlsym(library, "se_model_profile_ns"));
+  auto *profileLayers =
+      static_cast<const char *>(dlsym(library, "se_model_profile_layers"));
+  if (profiling && (!profileCounters || !profileLayers))
+    return fail("'" + modelPath +
+                "' has no profile; compile it with se-compile --profile");
+  // Zeroes the counters: the profile covers the runs after this.
+  auto resetProfile = [&] {
+    int64_t layers = StringRef(profileLayers).count('\n');
+    std::fill(profileCounters, profileCounters + layers + 1, 0);
+  };
+
   // Run-time thread count: --threads, else SE_NUM_THREADS.
   int threads = threadCount();
   if (threads == 0)
@@ -464,6 +490,16 @@ int main(int argc, char **argv) {
   } else {
     invoke();
   }
+  double profiledMs = 0.0;
+  if (profiling) {
+    // The first run pays for page faults and cold caches: profile one more.
+    resetProfile();
+    auto start = std::chrono::steady_clock::now();
+    invoke();
+    profiledMs = std::chrono::duration<double, std::milli>(
+                     std::chrono::steady_clock::now() - start)
+                     .count();
+  }
   for (size_t i = 0; i < outputs.size(); ++i) {
     double checksum = 0.0;
     for (float v : outputs[i].data)
@@ -509,6 +545,8 @@ int main(int argc, char **argv) {
   if (benchRuns > 0) {
     for (int i = 0; i < warmupRuns; ++i)
       invoke();
+    if (profiling)
+      resetProfile();
     std::vector<double> times;
     for (int i = 0; i < benchRuns; ++i) {
       auto start = std::chrono::steady_clock::now();
@@ -523,6 +561,27 @@ int main(int argc, char **argv) {
     };
     outs() << format("median_ms=%.3f p10_ms=%.3f p90_ms=%.3f\n", at(0.5),
                      at(0.1), at(0.9));
+    double sum = 0.0;
+    for (double ms : times)
+      sum += ms;
+    profiledMs = sum / times.size();
+  }
+
+  if (profiling) {
+    se_run::Profile table;
+    std::string error;
+    if (!se_run::readProfile(profileLayers, profileCounters, profiledMs, table,
+                             error))
+      return fail("profile of '" + modelPath + "': " + error);
+    if (profile)
+      se_run::printProfile(table, outs());
+    if (!profileJSON.empty()) {
+      std::error_code ec;
+      raw_fd_ostream file(profileJSON, ec);
+      if (ec)
+        return fail("cannot write '" + profileJSON + "': " + ec.message());
+      se_run::writeProfileJSON(table, file);
+    }
   }
   return status;
 }

@@ -57,6 +57,31 @@ struct CostReport {
   SmallVector<SEBlockCost> seBlocks;
 };
 
+/// One layer: the top-level ops of a function that share a name (an ONNX
+/// node, a zoo layer such as `layer1.0.conv1`), as the per-op profile
+/// (`se-compile --profile`) describes it.
+struct LayerCost {
+  /// The name; empty for ops without one.
+  std::string name;
+  /// The op with the most MACs, else the first that is not a reshape or a
+  /// transpose, without its dialect, with the window of a convolution:
+  /// `conv2d 3x3/s2`, `depthwise_conv2d 5x5/s1`, `squeeze_excite`, `add`.
+  std::string kind;
+  /// The shape of that op's result.
+  SmallVector<int64_t, 4> shape;
+  int64_t macs = 0;
+  /// Bytes the layer reads from other layers and parameters, and writes for
+  /// other layers or as results: its traffic when its own ops fuse.
+  int64_t bytes = 0;
+};
+
+/// The layer named by `loc`: its NameLoc, or the first NameLoc inside a
+/// fused or call-site location; empty if there is none.
+std::string layerNameOf(Location loc);
+
+/// Computes the layers of every function in `module`, in program order.
+SmallVector<LayerCost> computeLayerCosts(ModuleOp module);
+
 /// Computes the report of every function in `module`.
 CostReport computeCostReport(ModuleOp module);
 

@@ -14,6 +14,8 @@ struct ModelABI {
   bool workspace = false;
   /// se-cpu-runtime-thread-count: the thread count is a settable global.
   bool threadCount = false;
+  /// se-cpu-instrument-profile: per-layer counters and their description.
+  bool profile = false;
   /// se-externalize-weights: create() loads a weights file.
   bool externalWeights = false;
   /// se-gpu-pipeline: tensors, workspace and weights live in CUDA device

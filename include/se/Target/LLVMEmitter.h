@@ -41,7 +41,9 @@ LogicalResult emitMachineCode(llvm::Module &module,
 /// point's C interface and of its workspace query) and `se_model_signature`,
 /// a string "inputs=1x3x224x224;outputs=1x1000" (f32 tensors, `,` between
 /// tensors). Where the model has them, also `se_model_num_threads` (the i32
-/// thread count of parallel code) and `se_model_weights_bytes` /
+/// thread count of parallel code), `se_model_profile_ns` /
+/// `se_model_profile_layers` (se-compile --profile) and
+/// `se_model_weights_bytes` /
 /// `se_model_weights_hash` (external weights: the run function then takes
 /// the weights after the workspace). Fails if the entry point was not
 /// compiled with a workspace.

@@ -54,6 +54,8 @@ LogicalResult mlir::se::buildSECPUCodegenPipeline(
   int64_t vectorWidth = resolveTarget(options, error)->vectorWidth;
 
   // Graph level to tiled vector code on tensors.
+  if (options.profile)
+    pm.addPass(createSEAnnotateLayerCosts());
   addGraphToLinalgPasses(pm);
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createSEPackConvWeights());
@@ -108,6 +110,9 @@ LogicalResult mlir::se::buildSECPUCodegenPipeline(
   // carry the SE tags (OpenMP's loops do not).
   if (options.trafficReport)
     pm.addNestedPass<func::FuncOp>(createSECPUTrafficReport());
+  // Top-level loops are layers still (OpenMP regions would hide them).
+  if (options.profile)
+    pm.addPass(createSECPUInstrumentProfile());
   if (options.threads > 1) {
     ConvertSCFToOpenMPPassOptions openMP;
     openMP.numThreads = options.threads;

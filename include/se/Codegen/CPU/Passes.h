@@ -102,6 +102,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Remark the bytes each SE block's feature map is "
                      "stored and loaded (se-cpu-traffic-report)"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> profile{
+      *this, "profile",
+      llvm::cl::desc("Time each layer at run time (se-annotate-layer-costs, "
+                     "se-cpu-instrument-profile; se-run --profile)"),
+      llvm::cl::init(false)};
   PassOptions::Option<WeightsPlacement> weights{
       *this,
       "weights",

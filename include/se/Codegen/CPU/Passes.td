@@ -307,4 +307,35 @@ def SECPUTrafficReport
   }];
 }
 
+def SECPUInstrumentProfile
+    : Pass<"se-cpu-instrument-profile", "::mlir::ModuleOp"> {
+  let summary = "Time each layer of the compiled model (se-compile --profile)";
+  let description = [{
+    Runs on bufferized loops, before they become OpenMP regions. In every
+    public function that is not an ABI query, the top-level ops that do
+    work (ops with regions, linalg ops, copies, calls) are grouped by the
+    layer their location names; an op without a name joins the layer
+    before it. Each run of consecutive ops of one layer is timed with
+    `clock_gettime(CLOCK_MONOTONIC)` from the end of the layer before it,
+    which includes the allocations and views between them, and its
+    nanoseconds are added to the layer's counter. The function gains:
+
+    - `<name>_profile_ns : memref<(L+1)xi64>`, public, zero at load: the
+      nanoseconds of each of its L layers, then the number of runs;
+    - `<name>_profile_layers : memref<Kxi8>`, public, constant: a
+      NUL-terminated text with one line per layer, in counter order:
+      `name TAB kind TAB shape TAB MACs TAB bytes`, described by the
+      module's `se.layer_costs` (se-annotate-layer-costs) where it has the
+      layer (empty fields otherwise).
+
+    se-run --profile reads them (docs/profiling.md).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 #endif // SE_CODEGEN_CPU_PASSES_TD

@@ -31,6 +31,10 @@ inline constexpr llvm::StringLiteral kWorkspaceBufferAttrName = "se.buffer";
 /// weights sizes, layout hash): they take no workspace or weights.
 inline constexpr llvm::StringLiteral kABIQueryAttrName = "se.abi_query";
 
+/// The module attribute se-annotate-layer-costs sets: one dictionary
+/// {name, kind, shape, macs, bytes} per layer.
+inline constexpr llvm::StringLiteral kLayerCostsAttrName = "se.layer_costs";
+
 /// Whether `func` is a public entry point (not an ABI query) whose last
 /// argument is the weights blob (`memref<?xi8>`) that
 /// se-externalize-weights adds.

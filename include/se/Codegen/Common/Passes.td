@@ -105,4 +105,19 @@ def SEExportCInterface : Pass<"se-export-c-interface", "::mlir::ModuleOp"> {
   }];
 }
 
+def SEAnnotateLayerCosts
+    : Pass<"se-annotate-layer-costs", "::mlir::ModuleOp"> {
+  let summary = "Record each layer's kind, shape, MACs and bytes on the module";
+  let description = [{
+    On graph-level IR, groups the top-level ops of every function by the
+    layer their location names (an ONNX node, a zoo layer) and records one
+    dictionary per layer, in program order, as the module attribute
+    `se.layer_costs`: `name`, `kind` (e.g. `conv2d 3x3/s2`), `shape` (its
+    result), `macs` and `bytes` (what it reads from other layers and its
+    parameters, and writes for other layers). Lowering loses this; the
+    per-op profile (se-cpu-instrument-profile) reads it back to describe
+    the loops it times.
+  }];
+}
+
 #endif // SE_CODEGEN_COMMON_PASSES_TD

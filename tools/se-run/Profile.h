@@ -1,0 +1,54 @@
+//===- Profile.h - the per-layer profile of se-compile --profile -*- C++ -*-===//
+//
+// A model compiled with se-compile --profile exports the nanoseconds each
+// layer took, summed over runs, then the run count (se_model_profile_ns),
+// and one line per layer (se_model_profile_layers):
+//   name TAB kind TAB shape TAB MACs TAB bytes
+// se-run --profile turns them into a table sorted by time, and a JSON file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SE_RUN_PROFILE_H
+#define SE_RUN_PROFILE_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace se_run {
+
+struct LayerTime {
+  std::string name, kind, shape;
+  int64_t macs = 0;
+  int64_t bytes = 0;
+  /// Milliseconds per run.
+  double ms = 0.0;
+};
+
+struct Profile {
+  int64_t runs = 0;
+  /// The wall-clock milliseconds per run, as se-run timed it.
+  double runMs = 0.0;
+  /// Sorted by time, the slowest first.
+  std::vector<LayerTime> layers;
+  double layerMs() const;
+};
+
+/// Reads the layer lines and their counters (one per line, then the run
+/// count); fails, saying why, on text that does not match them.
+bool readProfile(llvm::StringRef layerText, const int64_t *counters,
+                 double runMs, Profile &profile, std::string &error);
+
+/// The table: one row per layer (time, share, GFLOP/s, GB/s), the total.
+void printProfile(const Profile &profile, llvm::raw_ostream &os);
+
+/// {"runs", "run_ms", "layers_ms", "layers": [{"name", "kind", "shape",
+///  "macs", "bytes", "ms", "share", "gflops", "gbytes_per_s"}]}.
+void writeProfileJSON(const Profile &profile, llvm::raw_ostream &os);
+
+} // namespace se_run
+
+#endif // SE_RUN_PROFILE_H
