@@ -185,6 +185,34 @@ TEST(PlanMicrokernel, RefusesWhatTheLoopsCannotBlock) {
       planMicrokernel(convShape(24, 96, 14, 14, 3, 1, /*groups=*/4), 16));
 }
 
+TEST(PlanConvolution, FiltersOfHalfVectorsTakeHalfVectorsOfAVX512) {
+  // EfficientNet's projections to 24 and 40 channels: 3 and 5 vectors of 8
+  // lanes, with the 32 registers of AVX-512 (14 positions).
+  std::optional<MicrokernelPlan> plan =
+      planConvolution(convShape(144, 24, 56, 56, 1), 16);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->lanes, 8);
+  EXPECT_EQ(plan->registers, 1);
+  EXPECT_EQ(plan->positions, 14);
+  EXPECT_EQ(planConvolution(convShape(240, 40, 28, 28, 1), 16)->lanes, 8);
+  // Whole vectors keep them.
+  EXPECT_EQ(planConvolution(convShape(144, 32, 56, 56, 1), 16)->lanes, 16);
+  // RegNetY-1.6GF: groups of 24 channels, whole 8-lane blocks.
+  plan = planConvolution(convShape(24, 48, 56, 56, 3, 1, /*groups=*/2), 16);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->lanes, 8);
+  EXPECT_FALSE(plan->groupShuffle);
+  // Depthwise over 72 channels (MobileNetV3): one channel per group.
+  plan = planConvolution(convShape(1, 72, 28, 28, 5, 2, /*groups=*/72), 16);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->lanes, 8);
+  EXPECT_TRUE(plan->groupShuffle);
+  EXPECT_EQ(plan->positions, 12);
+  // AVX2 has no narrower vectors to fall back to.
+  EXPECT_FALSE(planConvolution(convShape(64, 12, 8, 8, 1), 8));
+  EXPECT_EQ(planConvolution(convShape(64, 24, 8, 8, 1), 8)->lanes, 8);
+}
+
 TEST(Winograd, TakesOnlyWholeTwoByTwoTilesOfThreeByThreeStrideOne) {
   EXPECT_TRUE(takesWinograd(convShape(64, 64, 56, 56), 16));
   EXPECT_FALSE(takesWinograd(convShape(64, 64, 28, 28, 3, 2), 16)); // stride

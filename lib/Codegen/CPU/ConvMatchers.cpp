@@ -8,6 +8,9 @@
 //===----------------------------------------------------------------------===//
 #include "ConvMicrokernels.h"
 
+#include "se/Codegen/CPU/SEFusion.h"
+#include "se/Dialect/SE/IR/SEOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Matchers.h"
@@ -207,6 +210,75 @@ matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcmOp conv) {
                          out[1],  out[2],     out[3],     hwcm[0],
                          hwcm[1], strides[0], strides[1], /*groups=*/in[3]};
       });
+}
+
+std::optional<ConvMatch>
+matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcOp conv) {
+  SmallVector<int64_t> strides;
+  Attribute filterAttr = getStaticF32Filter(conv, strides);
+  if (!filterAttr)
+    return std::nullopt;
+  ArrayRef<int64_t> in = shapeOf(conv.getInputs()[0]),
+                    hwc = shapeOf(conv.getInputs()[1]),
+                    out = shapeOf(conv->getResult(0));
+  // [KH][KW][C] is also [KH][KW][1][C]: the HWCF form with one input
+  // channel per group.
+  ConvShape shape{in[0],  in[1],  in[2],      1,
+                  out[1], out[2], out[3],     hwc[0],
+                  hwc[1], strides[0], strides[1], /*groups=*/in[3]};
+  Initializer init = classifyInitializer(conv.getOutputs()[0]);
+  Value output = conv.getOutputs()[0];
+  if (init.kind != Initializer::Kind::Tensor)
+    output = cast<DestinationStyleOpInterface>(output.getDefiningOp())
+                 .getDpsInits()[0];
+  return ConvMatch{conv,
+                   conv.getInputs()[0],
+                   shape,
+                   filterAttr,
+                   FilterLayout::HWCF,
+                   conv.getResult(0),
+                   nullptr,
+                   init,
+                   output};
+}
+
+std::optional<ScaledInput> matchScaledInput(const ConvMatch &match) {
+  if (match.shape.groups != 1 || match.reshape)
+    return std::nullopt;
+  auto expand = match.input.getDefiningOp<tensor::ExpandShapeOp>();
+  if (!expand || !expand->hasOneUse() ||
+      !collapsesNHWCSpatial(expand.getReassociationIndices()))
+    return std::nullopt;
+  auto scale = expand.getSrc().getDefiningOp<linalg::GenericOp>();
+  auto phase = scale ? scale->getAttrOfType<StringAttr>(kSEPhaseAttrName)
+                     : StringAttr();
+  if (!phase || phase.getValue() != "scale" || !scale->hasOneUse() ||
+      scale.getNumDpsInputs() != 2 || scale.getNumLoops() != 3 ||
+      scale.getNumParallelLoops() != 3)
+    return std::nullopt;
+  SmallVector<AffineMap> maps = scale.getIndexingMapsArray();
+  if (!maps[0].isIdentity() ||
+      maps[1] != imageChannelMap(3, scale.getContext()) ||
+      !maps[2].isIdentity())
+    return std::nullopt;
+  // The body multiplies the two inputs and yields the product.
+  Block &body = scale.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto product = yield.getOperand(0).getDefiningOp<arith::MulFOp>();
+  if (!product || &*body.begin() != product.getOperation() ||
+      !llvm::is_contained({product.getLhs(), product.getRhs()},
+                          body.getArgument(0)) ||
+      !llvm::is_contained({product.getLhs(), product.getRhs()},
+                          body.getArgument(1)))
+    return std::nullopt;
+  Value collapsed = scale.getDpsInputs()[0];
+  Value featureMap;
+  if (auto collapse = collapsed.getDefiningOp<tensor::CollapseShapeOp>();
+      collapse && collapse.getSrcType() == match.input.getType())
+    featureMap = collapse.getSrc();
+  if (!featureMap)
+    return std::nullopt;
+  return ScaledInput{featureMap, scale.getDpsInputs()[1], scale};
 }
 
 void makeReshapedOperands(RewriterBase &rewriter, ConvMatch &match) {

@@ -21,6 +21,7 @@
 #include "ConvMicrokernels.h"
 
 #include "se/Codegen/CPU/Passes.h"
+#include "se/Dialect/SE/IR/SEOps.h"
 #include "se/Utils/ConstantValues.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -171,6 +172,13 @@ MicrokernelBuilder::accumulate(Accumulators accs, Value image,
   auto channelStep = [&](Value kh, Value kw, ArrayRef<Position> inputs, Value c,
                          Accumulators &sums) {
     SmallVector<Value> weights;
+    // The block's group's input channel c.
+    Value inputChannel =
+        groupBase ? arith::AddIOp::create(b, loc, groupBase, c) : c;
+    Value scale;
+    if (inputScale)
+      scale = broadcast(tensor::ExtractOp::create(
+          b, loc, inputScale, ValueRange{image, inputChannel}));
     for (int64_t r = 0; r < plan.registers; ++r) {
       Value weight =
           filterPerImage
@@ -178,11 +186,10 @@ MicrokernelBuilder::accumulate(Accumulators accs, Value image,
                            {image, block, kh, kw, c, constant(r * plan.lanes)})
               : readVector(filter,
                            {block, kh, kw, c, constant(r * plan.lanes)});
+      if (scale)
+        weight = arith::MulFOp::create(b, loc, weight, scale);
       weights.push_back(weight);
     }
-    // The block's group's input channel c.
-    Value inputChannel =
-        groupBase ? arith::AddIOp::create(b, loc, groupBase, c) : c;
     for (auto [p, in] : llvm::enumerate(inputs)) {
       Value x = broadcast(tensor::ExtractOp::create(
           b, loc, input, ValueRange{image, in.row, in.column, inputChannel}));
@@ -415,7 +422,7 @@ Value MicrokernelBuilder::build(Value output, Operation *&outermostLoop) {
 static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
                                         int64_t lanes, bool allowWinograd) {
   const ConvShape &shape = match.shape;
-  std::optional<MicrokernelPlan> plan = planMicrokernel(shape, lanes);
+  std::optional<MicrokernelPlan> plan = planConvolution(shape, lanes);
   if (!plan)
     return failure();
   // The filter in the form the chosen path reads, before any IR changes.
@@ -439,6 +446,13 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
     makeReshapedOperands(rewriter, match);
   Initializer init = match.init;
   Value input = match.input;
+  // An SE block's scale of the input (an MBConv's projection) is applied to
+  // the filter vectors as they are read.
+  std::optional<ScaledInput> scaled;
+  if (!winograd)
+    scaled = matchScaledInput(match);
+  if (scaled)
+    input = scaled->featureMap;
   auto outputType = cast<RankedTensorType>(match.result.getType());
 
   SmallVector<EpilogueStep> epilogue;
@@ -492,6 +506,8 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
     Value filter = arith::ConstantOp::create(rewriter, loc, blocked);
     MicrokernelBuilder builder(rewriter, loc, shape, *plan, input, filter, init,
                                epilogue);
+    if (scaled)
+      builder.setInputScale(scaled->gate);
     Operation *outermostLoop = nullptr;
     written = builder.build(output, outermostLoop);
     if (outermostLoop)
@@ -500,6 +516,14 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
   if (!insideParallelLoop)
     for (Operation *loop : parallelLoops)
       loop->setAttr(kParallelTilesAttrName, rewriter.getUnitAttr());
+  // The loops read U for the SE block (se-cpu-traffic-report); the ones of
+  // a single iteration fold away.
+  if (scaled)
+    for (Operation *loop : parallelLoops) {
+      loop->setAttr(kSEBlockAttrName,
+                    scaled->scale->getAttr(kSEBlockAttrName));
+      loop->setAttr(kSEPhaseAttrName, rewriter.getStringAttr("scaled-read"));
+    }
   if (pad) {
     auto slice = output.getDefiningOp<tensor::ExtractSliceOp>();
     Value inserted = tensor::InsertSliceOp::create(
@@ -517,6 +541,13 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
     rewriter.eraseOp(match.reshape);
   if (match.conv != last)
     rewriter.eraseOp(match.conv);
+  if (scaled) {
+    Operation *expand = match.input.getDefiningOp();
+    if (expand->use_empty())
+      rewriter.eraseOp(expand);
+    if (scaled->scale->use_empty())
+      rewriter.eraseOp(scaled->scale);
+  }
   return success();
 }
 
@@ -632,7 +663,8 @@ struct ConvMicrokernelsPass
     SmallVector<Operation *> convs;
     getOperation().walk([&](Operation *op) {
       if (isa<linalg::Conv2DNhwcHwcfOp, linalg::Conv2DNhwgcGfhwcOp,
-              linalg::DepthwiseConv2DNhwcHwcmOp>(op))
+              linalg::DepthwiseConv2DNhwcHwcmOp,
+              linalg::DepthwiseConv2DNhwcHwcOp>(op))
         convs.push_back(op);
     });
     for (Operation *op : convs) {
@@ -641,6 +673,8 @@ struct ConvMicrokernelsPass
         match = matchConvolution(conv);
       else if (auto grouped = dyn_cast<linalg::Conv2DNhwgcGfhwcOp>(op))
         match = matchGroupedConvolution(grouped);
+      else if (auto depthwise = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op))
+        match = matchDepthwiseConvolution(depthwise);
       else
         match = matchDepthwiseConvolution(
             cast<linalg::DepthwiseConv2DNhwcHwcmOp>(op));

@@ -103,6 +103,29 @@ matchGroupedConvolution(linalg::Conv2DNhwgcGfhwcOp conv);
 std::optional<ConvMatch>
 matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcmOp conv);
 
+/// A depthwise convolution [N][H][W][C] x [KH][KW][C] on NHWC tensors
+/// (se-cpu-simplify-depthwise's form).
+std::optional<ConvMatch>
+matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcOp conv);
+
+/// An SE block's scale that an ungrouped convolution reads its input
+/// through (an MBConv's projection): the convolution's input is the scale
+/// of the feature map U by a per-image, per-channel gate, and nothing else
+/// reads the scaled map.
+struct ScaledInput {
+  /// U, NHWC.
+  Value featureMap;
+  /// N x C.
+  Value gate;
+  /// The scale, erased with the convolution.
+  Operation *scale;
+};
+
+/// The scale `match`'s input comes from: the input is the NHWC expansion
+/// of a tagged (`se.phase = "scale"`) generic multiplying N x HW x C by
+/// N x C, used only there.
+std::optional<ScaledInput> matchScaledInput(const ConvMatch &match);
+
 /// The NHWC input, initializer and output of a grouped or depthwise
 /// convolution, made before it: the input as is, or reshaped (the source of
 /// an expansion); a fill or a per-channel bias broadcast as such, any other
@@ -179,6 +202,11 @@ public:
   /// batched products of the Winograd convolution).
   void setFilterPerImage() { filterPerImage = true; }
 
+  /// Multiplies input channel c of image n by `scale[n][c]` (an SE gate,
+  /// N x C) as the convolution reads it: each filter vector of channel c is
+  /// scaled once per tile, which costs R multiplies per P x R FMAs.
+  void setInputScale(Value scale) { inputScale = scale; }
+
 private:
   using Accumulators = SmallVector<Value>;
 
@@ -219,6 +247,7 @@ private:
   ArrayRef<EpilogueStep> epilogue;
   VectorType vectorType;
   bool filterPerImage = false;
+  Value inputScale;
   Value filterBuffer;
 };
 

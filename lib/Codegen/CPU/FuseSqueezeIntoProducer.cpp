@@ -79,8 +79,9 @@ std::optional<SqueezeMatch> matchSqueeze(linalg::GenericOp squeeze) {
 }
 
 /// The ops fused into the row loop of `producer`: the ops that initialize
-/// an output (bias broadcast, fill) and, for an element-wise producer, the
-/// element-wise ops and convolutions it reads, with their initializers.
+/// an output (bias broadcast, fill) and, for an element-wise producer (per
+/// channel operands allowed: a bias), the element-wise ops and convolutions
+/// it reads, with their initializers.
 /// Each must have no other user, so nothing is computed twice. Whatever
 /// feeds a convolution's input (the previous layer) stays outside: its rows
 /// overlap.
@@ -90,12 +91,12 @@ llvm::SmallPtrSet<Operation *, 4> fusibleProducers(linalg::LinalgOp producer) {
   while (!worklist.empty()) {
     linalg::LinalgOp op = worklist.pop_back_val();
     addOutputInitializers(op, fusible);
-    if (!isElementwiseWithoutBroadcast(op))
+    if (!isElementwisePerChannel(op))
       continue;
     for (Value input : op.getDpsInputs()) {
       auto inputOp = input.getDefiningOp<linalg::LinalgOp>();
       if (!inputOp || !input.hasOneUse() || !producesRowsOf(inputOp, input) ||
-          !(isElementwiseWithoutBroadcast(inputOp) ||
+          !(isElementwisePerChannel(inputOp) ||
             isa<linalg::ConvolutionOpInterface>(inputOp.getOperation())))
         continue;
       if (fusible.insert(inputOp).second)

@@ -59,6 +59,10 @@ LogicalResult mlir::se::buildSECPUCodegenPipeline(
   addGraphToLinalgPasses(pm);
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createSEPackConvWeights());
+  pm.addNestedPass<func::FuncOp>(createSECPUSimplifyDepthwise());
+  // Activations spelled as several ops (SiLU, hard-swish) become one loop,
+  // which the convolution before them then takes into its store.
+  pm.addNestedPass<func::FuncOp>(createSEFuseElementwise());
   if (options.seFusion == SEFusion::On) {
     if (options.fuseScaleIntoConsumers)
       pm.addNestedPass<func::FuncOp>(createSECPUFuseScaleIntoConsumers());

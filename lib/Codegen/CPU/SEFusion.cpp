@@ -28,6 +28,18 @@ bool mlir::se::isElementwiseWithoutBroadcast(linalg::LinalgOp op) {
                       [](AffineMap map) { return map.isIdentity(); });
 }
 
+bool mlir::se::isElementwisePerChannel(linalg::LinalgOp op) {
+  if (op.getNumLoops() != op.getNumParallelLoops())
+    return false;
+  unsigned loops = op.getNumLoops();
+  AffineMap perChannel = AffineMap::get(
+      loops, 0, getAffineDimExpr(loops - 1, op.getContext()));
+  return llvm::all_of(op->getOpOperands(), [&](OpOperand &operand) {
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    return map.isIdentity() || (loops > 0 && map == perChannel);
+  });
+}
+
 void mlir::se::addOutputInitializers(
     linalg::LinalgOp op, llvm::SmallPtrSetImpl<Operation *> &fusible) {
   for (Value init : op.getDpsInits()) {

@@ -103,16 +103,18 @@ TilingPlan mlir::se::selectTilingPlan(linalg::LinalgOp op, int64_t vectorWidth,
   return plan;
 }
 
-std::optional<MicrokernelPlan> mlir::se::planMicrokernel(const ConvShape &shape,
-                                                         int64_t lanes) {
+std::optional<MicrokernelPlan>
+mlir::se::planMicrokernel(const ConvShape &shape, VectorRegisters registers) {
+  int64_t lanes = registers.lanes;
   if (lanes < 4 || shape.filters % lanes != 0)
     return std::nullopt;
   MicrokernelPlan plan;
   plan.lanes = lanes;
   // P x R accumulators, R filter vectors and one broadcast input must fit
-  // the 32 vector registers of AVX-512 (16 otherwise): 14 x 2 (31) or
-  // 6 x 2 (15). Two filter vectors per 14 positions also halve the filter
-  // bandwidth of a 7 x 4 tile.
+  // the register file: 14 x 2 (31 of 32) or 6 x 2 (15 of 16). Two filter
+  // vectors per 14 positions also halve the filter bandwidth of a 7 x 4
+  // tile.
+  bool manyRegisters = registers.count >= 32;
   int64_t vectors = shape.filters / lanes;
   plan.registers = vectors % 2 == 0 ? 2 : 1;
   int64_t groupFilters = shape.groupFilters();
@@ -126,12 +128,12 @@ std::optional<MicrokernelPlan> mlir::se::planMicrokernel(const ConvShape &shape,
       return std::nullopt;
     }
   }
+  int64_t accumulators = registers.count - 4;
   int64_t maxPositions =
-      lanes >= 16 ? 28 / plan.registers : 12 / plan.registers;
-  maxPositions = std::min<int64_t>(maxPositions, lanes >= 16 ? 14 : 12);
+      std::min<int64_t>(accumulators / plan.registers, manyRegisters ? 14 : 12);
   // The input vector and its shuffle take two more registers.
   if (plan.groupShuffle)
-    maxPositions = std::min<int64_t>(maxPositions, lanes >= 16 ? 12 : 5);
+    maxPositions = std::min<int64_t>(maxPositions, manyRegisters ? 12 : 5);
   // The widest tile that divides the output positions if one is nearly as
   // wide; else the widest, and a narrower tile for the rest.
   int64_t positions = shape.outputH * shape.outputW;
@@ -151,6 +153,17 @@ std::optional<MicrokernelPlan> mlir::se::planMicrokernel(const ConvShape &shape,
     plan.channelUnroll = 1;
   plan.filterBlocksOutermost = shape.filterBytes() > kResidentFilterBytes;
   return plan;
+}
+
+std::optional<MicrokernelPlan> mlir::se::planConvolution(const ConvShape &shape,
+                                                         int64_t lanes) {
+  VectorRegisters registers = vectorRegistersFor(lanes);
+  if (std::optional<MicrokernelPlan> plan = planMicrokernel(shape, registers))
+    return plan;
+  if (lanes < 16)
+    return std::nullopt;
+  registers.lanes = lanes / 2;
+  return planMicrokernel(shape, registers);
 }
 
 bool mlir::se::takesWinograd(const ConvShape &shape, int64_t lanes) {

@@ -2,7 +2,7 @@
 //
 // Between its squeeze and its scale an SE block is a run of small ops on
 // N x C and N x C/r buffers: fills, the two FCs (the squeeze's 1/HW, the
-// hidden activation and the gate fused into them by se-gpu-fuse-elementwise)
+// hidden activation and the gate fused into them by se-fuse-elementwise)
 // and copies. As kernels of their own they cost a launch each; here the run
 // becomes one kernel with a block per image, which runs the ops one after
 // the other with a block barrier between them. An op that reduces many

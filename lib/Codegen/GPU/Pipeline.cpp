@@ -92,7 +92,9 @@ LogicalResult mlir::se::buildSEGPUCodegenPipeline(
   addGraphToLinalgPasses(pm);
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createSEPackConvWeights());
-  pm.addNestedPass<func::FuncOp>(createSEGPUFuseElementwise());
+  SEFuseElementwiseOptions fusion;
+  fusion.intoReductions = true;
+  pm.addNestedPass<func::FuncOp>(createSEFuseElementwise(fusion));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createSEGPUPrepareSqueezeFusion());

@@ -388,3 +388,70 @@ func.func @depthwise(%x: tensor<1x9x9x32xf32>) -> tensor<1x7x7x32xf32> {
   } -> tensor<1x7x7x32xf32>
   return %y : tensor<1x7x7x32xf32>
 }
+
+// -----
+
+// se-cpu-simplify-depthwise's form (NHWC in and out, a KH x KW x C filter)
+// takes the same loops; with 24 channels (one and a half AVX-512 vectors)
+// the registers are 8-lane ones.
+// CHECK-LABEL: func @depthwise_nhwc
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<conv_blocked{{.*}}> : tensor<3x3x3x1x8xf32>
+// CHECK: scf.for
+// CHECK:   vector.fma {{.*}} : vector<8xf32>
+// CHECK:   arith.addf {{.*}} : vector<8xf32>
+// CHECK: } {se.parallel_tiles}
+// CHECK-NOT: linalg.depthwise_conv_2d_nhwc_hwc
+func.func @depthwise_nhwc(%x: tensor<1x9x9x24xf32>) -> tensor<1x7x7x24xf32> {
+  %w = arith.constant dense<0.5> : tensor<3x3x24xf32>
+  %b = arith.constant dense<0.25> : tensor<24xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x7x7x24xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x7x7x24xf32>) -> tensor<1x7x7x24xf32>
+  %c = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x9x9x24xf32>, tensor<3x3x24xf32>) outs(%init : tensor<1x7x7x24xf32>) -> tensor<1x7x7x24xf32>
+  %e2 = tensor.empty() : tensor<1x7x7x24xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b, %c : tensor<24xf32>, tensor<1x7x7x24xf32>) outs(%e2 : tensor<1x7x7x24xf32>) {
+  ^bb0(%in: f32, %in2: f32, %out: f32):
+    %s = arith.addf %in, %in2 : f32
+    linalg.yield %s : f32
+  } -> tensor<1x7x7x24xf32>
+  return %y : tensor<1x7x7x24xf32>
+}
+
+// -----
+
+// An MBConv's projection reads the SE block's scale of U: the gate
+// multiplies each filter vector of input channel c as it is read (per
+// channel step: one gate element, one multiply per register), the
+// convolution reads U itself, and the scale is gone. 40 filters are 5
+// vectors of 8 lanes with AVX-512.
+// CHECK-LABEL: func @scaled_projection
+// CHECK-SAME: (%[[U:.*]]: tensor<2x4x4x64xf32>, %[[G:.*]]: tensor<2x64xf32>)
+// CHECK: scf.for %[[N:[^ ]*]] =
+// CHECK:   scf.for %[[C:[^ ]*]] = {{.*}} -> (vector<8xf32>
+// CHECK:     %[[GATE:.*]] = tensor.extract %[[G]][%[[N]], %[[C]]]
+// CHECK:     %[[B:.*]] = vector.broadcast %[[GATE]] : f32 to vector<8xf32>
+// CHECK:     %[[F:.*]] = vector.transfer_read
+// CHECK:     %[[SF:.*]] = arith.mulf %[[F]], %[[B]] : vector<8xf32>
+// CHECK:     tensor.extract %[[U]][%[[N]],
+// CHECK:     vector.fma %{{.*}}, %[[SF]]
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+// AVX2-LABEL: func @scaled_projection
+// AVX2: arith.mulf {{.*}} : vector<8xf32>
+// AVX2-NOT: se.phase = "scale"
+func.func @scaled_projection(%u: tensor<2x4x4x64xf32>, %gate: tensor<2x64xf32>) -> tensor<2x4x4x40xf32> {
+  %w = arith.constant dense<0.5> : tensor<1x1x64x40xf32>
+  %zero = arith.constant 0.0 : f32
+  %flat = tensor.collapse_shape %u [[0], [1, 2], [3]] : tensor<2x4x4x64xf32> into tensor<2x16x64xf32>
+  %e = tensor.empty() : tensor<2x16x64xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(n, p, c) -> (n, p, c)>, affine_map<(n, p, c) -> (n, c)>, affine_map<(n, p, c) -> (n, p, c)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%flat, %gate : tensor<2x16x64xf32>, tensor<2x64xf32>) outs(%e : tensor<2x16x64xf32>) attrs = {se.block = "se", se.phase = "scale"} {
+  ^bb0(%x: f32, %g: f32, %o: f32):
+    %m = arith.mulf %x, %g : f32
+    linalg.yield %m : f32
+  } -> tensor<2x16x64xf32>
+  %y = tensor.expand_shape %s [[0], [1, 2], [3]] output_shape [2, 4, 4, 64] : tensor<2x16x64xf32> into tensor<2x4x4x64xf32>
+  %e2 = tensor.empty() : tensor<2x4x4x40xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e2 : tensor<2x4x4x40xf32>) -> tensor<2x4x4x40xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%y, %w : tensor<2x4x4x64xf32>, tensor<1x1x64x40xf32>) outs(%init : tensor<2x4x4x40xf32>) -> tensor<2x4x4x40xf32>
+  return %c : tensor<2x4x4x40xf32>
+}

@@ -85,6 +85,27 @@ def SECPURuntimeThreadCount
   ];
 }
 
+def SECPUSimplifyDepthwise
+    : Pass<"se-cpu-simplify-depthwise", "::mlir::func::FuncOp"> {
+  let summary = "Depthwise convolutions with one filter per channel on NHWC";
+  let description = [{
+    TOSA lowers a depthwise convolution to
+    `linalg.depthwise_conv_2d_nhwc_hwcm` (N x H x W x C x M) and reshapes its
+    result to NHWC. With a channel multiplier M of 1 and a constant filter,
+    this pass writes it as `linalg.depthwise_conv_2d_nhwc_hwc` on the NHWC
+    tensors themselves (the filter re-made as KH x KW x C at compile time,
+    a fill of the 5-D result as a fill of the 4-D one). An element-wise
+    consumer (bias, SiLU) then reads the convolution directly, so that it
+    fuses into the convolution's store, and the convolution tiles by output
+    rows like any other producer of an SE block's feature map.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def SECPUConvMicrokernels
     : Pass<"se-cpu-conv-microkernels", "::mlir::func::FuncOp"> {
   let summary = "Lower convolutions to register-blocked FMA loops";

@@ -27,6 +27,10 @@ AffineMap imageChannelMap(unsigned rank, MLIRContext *context);
 /// identity (linalg::isElementwise also admits broadcast inputs).
 bool isElementwiseWithoutBroadcast(linalg::LinalgOp op);
 
+/// True if every loop of `op` is parallel and every operand is read at
+/// the same point (identity map) or per channel (a bias: the last loop).
+bool isElementwisePerChannel(linalg::LinalgOp op);
+
 /// Adds to `fusible` the ops that only initialize an output of `op` (a
 /// fill, a bias broadcast: no reduction, at most one input of rank <= 1)
 /// and have no other user.

@@ -103,7 +103,35 @@ struct MicrokernelPlan {
 /// (hardware prefetchers stop at page boundaries).
 inline constexpr int64_t kPrefetchChannels = 64;
 
+/// The vector registers a plan may use.
+struct VectorRegisters {
+  /// f32 lanes per register.
+  int64_t lanes;
+  /// Registers in the file: 32 with AVX-512, 16 with AVX2.
+  int64_t count;
+};
+
+/// The register file of a CPU whose widest f32 vectors have `lanes` lanes.
+inline VectorRegisters vectorRegistersFor(int64_t lanes) {
+  return {lanes, lanes >= 16 ? 32 : 16};
+}
+
+/// The blocking of `shape` on `registers`; nullopt if its filters (or
+/// groups) are not whole registers.
 std::optional<MicrokernelPlan> planMicrokernel(const ConvShape &shape,
+                                               VectorRegisters registers);
+inline std::optional<MicrokernelPlan> planMicrokernel(const ConvShape &shape,
+                                                      int64_t lanes) {
+  return planMicrokernel(shape, vectorRegistersFor(lanes));
+}
+
+/// The blocking of `shape` on a CPU whose widest f32 vectors have
+/// `lanes` lanes: with its full vectors where the filters are whole
+/// vectors, else (24, 40, 88 filters; RegNetY's groups of 8 and 24 with
+/// AVX-512) with vectors half as wide and the same register file, which
+/// wastes no lane where full vectors would leave the convolution to the
+/// tiled path.
+std::optional<MicrokernelPlan> planConvolution(const ConvShape &shape,
                                                int64_t lanes);
 
 /// Whether the convolution takes the Winograd form: ungrouped, 3x3, stride

@@ -120,4 +120,29 @@ def SEAnnotateLayerCosts
   }];
 }
 
+def SEFuseElementwise
+    : Pass<"se-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Fuse element-wise linalg ops on tensors, never a broadcast";
+  let description = [{
+    Fuses each element-wise producer with a single use into its consumer
+    (one loop, no intermediate tensor), except where an element-wise
+    consumer broadcasts the producer's result: a per-channel SE gate fused
+    into the per-pixel scale would recompute the sigmoid for every pixel.
+    An activation spelled as several ops becomes one: SiLU `x * sigmoid(x)`,
+    hard-swish `x * relu6(x + 3) / 6`, a bias add before them.
+
+    With `into-reductions` (the GPU pipeline) producers also fuse into
+    reductions: an FC recomputes a ReLU or the squeeze's 1/HW per weight,
+    which costs less than a kernel launch. Without it (the CPU pipeline),
+    only all-parallel producers and consumers fuse, and ops an SE block's
+    lowering tagged (`se.block`, `se.phase`) are left as they are for the
+    SE fusion passes that match them.
+  }];
+  let options = [
+    Option<"intoReductions", "into-reductions", "bool", /*default=*/"false",
+           "Also fuse producers into reductions and SE-tagged ops">
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // SE_CODEGEN_COMMON_PASSES_TD

@@ -96,19 +96,6 @@ def SEGPUMapLinalgToKernels
   ];
 }
 
-def SEGPUFuseElementwise
-    : Pass<"se-gpu-fuse-elementwise", "::mlir::func::FuncOp"> {
-  let summary = "Fuse element-wise linalg ops on tensors, never a broadcast";
-  let description = [{
-    Fuses each element-wise producer with a single use into its consumer
-    (fewer kernels, no intermediate tensor), except where an element-wise
-    consumer broadcasts the producer's result: a per-channel SE gate fused
-    into the per-pixel scale would recompute the sigmoid for every pixel.
-    Into reductions (the excitation FCs) producers fuse either way.
-  }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
-}
-
 def SEGPUPrepareSqueezeFusion
     : Pass<"se-gpu-prepare-squeeze-fusion", "::mlir::func::FuncOp"> {
   let summary = "Give each SE squeeze of a convolution zero sums before it";

@@ -1,4 +1,4 @@
-// RUN: se-opt %s --se-gpu-fuse-elementwise --split-input-file | FileCheck %s
+// RUN: se-opt %s --se-fuse-elementwise=into-reductions=true --split-input-file | FileCheck %s
 
 #pc = affine_map<(n, p, c) -> (n, c)>
 #npc = affine_map<(n, p, c) -> (n, p, c)>
