@@ -24,7 +24,7 @@ import torch
 import torchvision
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "..", "test", "ONNX", "models"))
+                                "..", "..", "test", "Import", "ONNX", "models"))
 from export import Bottleneck, SEResNet  # noqa: E402
 
 NETWORKS = {
