@@ -185,19 +185,45 @@ TEST(PlanMicrokernel, RefusesWhatTheLoopsCannotBlock) {
       planMicrokernel(convShape(24, 96, 14, 14, 3, 1, /*groups=*/4), 16));
 }
 
-TEST(PlanConvolution, FiltersOfHalfVectorsTakeHalfVectorsOfAVX512) {
-  // EfficientNet's projections to 24 and 40 channels: 3 and 5 vectors of 8
-  // lanes, with the 32 registers of AVX-512 (14 positions).
+TEST(PlanConvolution, FiltersPaddedToWholeVectors) {
+  // EfficientNet's projections to 24 and 40 channels, RegNetY's 440: full
+  // AVX-512 vectors over filters rounded up (at most half a vector of
+  // zero columns); the last vector of the last block is partial.
   std::optional<MicrokernelPlan> plan =
       planConvolution(convShape(144, 24, 56, 56, 1), 16);
   ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->lanes, 16);
+  EXPECT_EQ(plan->paddedFilters, 32);
+  EXPECT_EQ(plan->registers, 2);
+  EXPECT_EQ(plan->blocks(), 1);
+  plan = planConvolution(convShape(240, 40, 28, 28, 1), 16);
+  EXPECT_EQ(plan->paddedFilters, 48);
+  EXPECT_EQ(plan->registers, 1); // 3 vectors
+  plan = planConvolution(convShape(440, 440, 7, 7, 1), 16);
+  EXPECT_EQ(plan->paddedFilters, 448);
+  EXPECT_EQ(plan->blocks(), 14);
+  // Whole vectors are not padded.
+  plan = planConvolution(convShape(144, 32, 56, 56, 1), 16);
+  EXPECT_EQ(plan->lanes, 16);
+  EXPECT_EQ(plan->paddedFilters, 32);
+  // AVX2 pads too: 12 filters are one and a half vectors of 8.
+  plan = planConvolution(convShape(64, 12, 8, 8, 1), 8);
+  ASSERT_TRUE(plan);
   EXPECT_EQ(plan->lanes, 8);
-  EXPECT_EQ(plan->registers, 1);
+  EXPECT_EQ(plan->paddedFilters, 16);
+}
+
+TEST(PlanConvolution, GroupsAndSingleHalfVectorsTakeHalfVectorsOfAVX512) {
+  // 8 filters would waste half of each 16-lane vector: 8-lane vectors with
+  // the 32 registers of AVX-512 instead.
+  std::optional<MicrokernelPlan> plan =
+      planConvolution(convShape(64, 8, 28, 28, 1), 16);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->lanes, 8);
+  EXPECT_EQ(plan->paddedFilters, 8);
   EXPECT_EQ(plan->positions, 14);
-  EXPECT_EQ(planConvolution(convShape(240, 40, 28, 28, 1), 16)->lanes, 8);
-  // Whole vectors keep them.
-  EXPECT_EQ(planConvolution(convShape(144, 32, 56, 56, 1), 16)->lanes, 16);
-  // RegNetY-1.6GF: groups of 24 channels, whole 8-lane blocks.
+  // RegNetY-1.6GF: groups of 24 channels are never padded (a group would
+  // straddle two blocks): whole 8-lane blocks.
   plan = planConvolution(convShape(24, 48, 56, 56, 3, 1, /*groups=*/2), 16);
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan->lanes, 8);
@@ -208,9 +234,9 @@ TEST(PlanConvolution, FiltersOfHalfVectorsTakeHalfVectorsOfAVX512) {
   EXPECT_EQ(plan->lanes, 8);
   EXPECT_TRUE(plan->groupShuffle);
   EXPECT_EQ(plan->positions, 12);
-  // AVX2 has no narrower vectors to fall back to.
-  EXPECT_FALSE(planConvolution(convShape(64, 12, 8, 8, 1), 8));
-  EXPECT_EQ(planConvolution(convShape(64, 24, 8, 8, 1), 8)->lanes, 8);
+  // Groups of 12 channels fit no vector.
+  EXPECT_FALSE(
+      planConvolution(convShape(12, 36, 8, 8, 3, 1, /*groups=*/3), 16));
 }
 
 TEST(Winograd, TakesOnlyWholeTwoByTwoTilesOfThreeByThreeStrideOne) {

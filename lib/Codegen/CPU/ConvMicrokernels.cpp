@@ -56,22 +56,22 @@ Value scaleAndOffset(OpBuilder &b, Location loc, Value base, int64_t scale,
 }
 
 Value readInBounds(OpBuilder &b, Location loc, VectorType type, Value tensor,
-                   ValueRange indices) {
+                   ValueRange indices, bool inBounds) {
   Value padding = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
   return vector::TransferReadOp::create(b, loc, type, tensor, indices, padding,
-                                        ArrayRef<bool>{true});
+                                        ArrayRef<bool>{inBounds});
 }
 
 Value writeInBounds(OpBuilder &b, Location loc, Value value, Value tensor,
-                    ValueRange indices) {
+                    ValueRange indices, bool inBounds) {
   return vector::TransferWriteOp::create(b, loc, value, tensor, indices,
-                                         ArrayRef<bool>{true})
+                                         ArrayRef<bool>{inBounds})
       .getResult();
 }
 
 Value applyEpilogue(OpBuilder &b, Location loc, int64_t lanes,
                     ArrayRef<EpilogueStep> epilogue, Value acc, Value image,
-                    Position position, Value channel) {
+                    Position position, Value channel, bool inBounds) {
   auto vectorOf = [&](Type type) { return VectorType::get({lanes}, type); };
   for (EpilogueStep step : epilogue) {
     Block &body = step.op.getRegion().front();
@@ -83,11 +83,12 @@ Value applyEpilogue(OpBuilder &b, Location loc, int64_t lanes,
         mapping.map(arg, acc);
       else if (cast<RankedTensorType>(value.getType()).getRank() == 1)
         mapping.map(arg, readInBounds(b, loc, vectorOf(b.getF32Type()), value,
-                                      channel));
+                                      channel, inBounds));
       else
         mapping.map(
             arg, readInBounds(b, loc, vectorOf(b.getF32Type()), value,
-                              {image, position.row, position.column, channel}));
+                              {image, position.row, position.column, channel},
+                              inBounds));
     }
     for (Operation &inner : body.without_terminator()) {
       SmallVector<Value> operands;
@@ -112,8 +113,9 @@ Value applyEpilogue(OpBuilder &b, Location loc, int64_t lanes,
   return acc;
 }
 
-Value MicrokernelBuilder::readVector(Value tensor, ValueRange indices) {
-  return readInBounds(b, loc, vectorType, tensor, indices);
+Value MicrokernelBuilder::readVector(Value tensor, ValueRange indices,
+                                     bool inBounds) {
+  return readInBounds(b, loc, vectorType, tensor, indices, inBounds);
 }
 
 Value MicrokernelBuilder::broadcast(Value scalar) {
@@ -129,15 +131,17 @@ MicrokernelBuilder::initialAccumulators(Value image, ArrayRef<Position> tile,
     if (init.kind == Initializer::Kind::Scalar)
       perRegister.push_back(broadcast(init.value));
     else if (init.kind == Initializer::Kind::Bias)
-      perRegister.push_back(
-          readVector(init.value, registerChannel(channel, r)));
+      perRegister.push_back(readVector(
+          init.value, registerChannel(channel, r), !mayBePartial(r)));
   }
   for (Position position : tile)
     for (int64_t r = 0; r < plan.registers; ++r)
       accs.push_back(
           init.kind == Initializer::Kind::Tensor
-              ? readVector(init.value, {image, position.row, position.column,
-                                        registerChannel(channel, r)})
+              ? readVector(init.value,
+                           {image, position.row, position.column,
+                            registerChannel(channel, r)},
+                           !mayBePartial(r))
               : perRegister[r]);
   return accs;
 }
@@ -270,7 +274,7 @@ void MicrokernelBuilder::prefetchNextBlock(Value first, Value block, Value kh,
   int64_t lines = llvm::divideCeil(linesPerIteration, tiles);
   int64_t blockFloats =
       shape.kernelH * shape.kernelW * shape.channels * plan.blockWidth();
-  int64_t filterFloats = blockFloats * (shape.filters / plan.blockWidth());
+  int64_t filterFloats = blockFloats * plan.blocks();
   if (!filterBuffer) {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointAfterValue(filter);
@@ -330,17 +334,18 @@ Value MicrokernelBuilder::buildTile(Value output, Value image, Value first,
   for (auto [p, position] : llvm::enumerate(tile))
     for (int64_t r = 0; r < plan.registers; ++r) {
       Value ch = registerChannel(channel, r);
-      Value value =
-          applyEpilogue(b, loc, plan.lanes, epilogue,
-                        accs[p * plan.registers + r], image, position, ch);
+      Value value = applyEpilogue(b, loc, plan.lanes, epilogue,
+                                  accs[p * plan.registers + r], image,
+                                  position, ch, !mayBePartial(r));
       output = writeInBounds(b, loc, value, output,
-                             {image, position.row, position.column, ch});
+                             {image, position.row, position.column, ch},
+                             !mayBePartial(r));
     }
   return output;
 }
 
 Value MicrokernelBuilder::build(Value output, Operation *&outermostLoop) {
-  int64_t blocks = shape.filters / plan.blockWidth();
+  int64_t blocks = plan.blocks();
   int64_t positions = shape.outputH * shape.outputW;
   int64_t fullTiles = positions / plan.positions;
   int64_t rest = positions % plan.positions;
@@ -438,7 +443,8 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
       return failure();
   } else {
     blocked =
-        packFilterBlocks(match.filter, match.layout, shape, plan->blockWidth());
+        packFilterBlocks(match.filter, match.layout, shape, plan->blockWidth(),
+                         plan->paddedFilters);
     if (!blocked)
       return failure();
   }

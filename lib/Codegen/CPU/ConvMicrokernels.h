@@ -150,12 +150,13 @@ Value fillPaddedTensor(RewriterBase &rewriter, Location loc, tensor::PadOp pad);
 /// padding's bufferization.
 Value decomposeInputPadding(RewriterBase &rewriter, tensor::PadOp pad);
 
-/// The filter as [F / W][KH][KW][C][W] for filter blocks of width W, from
-/// KH x KW x C x F.
+/// The filter as [F' / W][KH][KW][C][W] for filter blocks of width W, from
+/// KH x KW x C x F; filters F to F' (`paddedFilters`) are zero.
 DenseResourceElementsAttr packFilterBlocks(Attribute filter,
                                            FilterLayout layout,
                                            const ConvShape &shape,
-                                           int64_t width);
+                                           int64_t width,
+                                           int64_t paddedFilters);
 
 //===----------------------------------------------------------------------===//
 // Loops (ConvMicrokernels.cpp)
@@ -168,21 +169,23 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t value);
 Value scaleAndOffset(OpBuilder &b, Location loc, Value base, int64_t scale,
                      Value offset);
 
-/// A read of `type` from `tensor` at `indices`, known in bounds.
+/// A read of `type` from `tensor` at `indices`, known in bounds unless
+/// `inBounds` is false (then masked, zero beyond the end).
 Value readInBounds(OpBuilder &b, Location loc, VectorType type, Value tensor,
-                   ValueRange indices);
+                   ValueRange indices, bool inBounds = true);
 
-/// `tensor` with `value` written at `indices`, known in bounds.
+/// `tensor` with `value` written at `indices`, known in bounds unless
+/// `inBounds` is false (then masked).
 Value writeInBounds(OpBuilder &b, Location loc, Value value, Value tensor,
-                    ValueRange indices);
+                    ValueRange indices, bool inBounds = true);
 
 /// `acc` (`lanes` output channels from `channel` at `position` of `image`)
 /// after the fused element-wise consumers of `epilogue`: each consumer's
 /// body cloned on vectors, its other operands read at the same position
-/// (or channel).
+/// (or channel), masked where `inBounds` is false.
 Value applyEpilogue(OpBuilder &b, Location loc, int64_t lanes,
                     ArrayRef<EpilogueStep> epilogue, Value acc, Value image,
-                    Position position, Value channel);
+                    Position position, Value channel, bool inBounds = true);
 
 /// Emits the loops of one convolution.
 class MicrokernelBuilder {
@@ -210,7 +213,12 @@ public:
 private:
   using Accumulators = SmallVector<Value>;
 
-  Value readVector(Value tensor, ValueRange indices);
+  Value readVector(Value tensor, ValueRange indices, bool inBounds = true);
+  /// Whether register `r` of a block may reach past the output channels
+  /// (the last vector of padded filters).
+  bool mayBePartial(int64_t r) const {
+    return plan.paddedFilters != shape.filters && r == plan.registers - 1;
+  }
   Value broadcast(Value scalar);
   Value constant(int64_t value) { return indexConstant(b, loc, value); }
 

@@ -74,12 +74,13 @@ Value decomposeInputPadding(RewriterBase &rewriter, tensor::PadOp pad) {
 DenseResourceElementsAttr packFilterBlocks(Attribute filter,
                                            FilterLayout layout,
                                            const ConvShape &shape,
-                                           int64_t width) {
+                                           int64_t width,
+                                           int64_t paddedFilters) {
   int64_t count = shape.filterBytes() / 4;
   std::optional<std::vector<float>> values = getF32Values(filter, count);
   if (!values)
     return {};
-  std::vector<float> blocked(count);
+  std::vector<float> blocked(count / shape.filters * paddedFilters, 0.0f);
   int64_t taps = shape.kernelH * shape.kernelW;
   int64_t spatial = taps * shape.channels;
   for (int64_t t = 0; t < taps; ++t)
@@ -92,7 +93,7 @@ DenseResourceElementsAttr packFilterBlocks(Attribute filter,
         blocked[((f / width) * spatial + k) * width + f % width] =
             (*values)[from];
       }
-  auto type = RankedTensorType::get({shape.filters / width, shape.kernelH,
+  auto type = RankedTensorType::get({paddedFilters / width, shape.kernelH,
                                      shape.kernelW, shape.channels, width},
                                     Float32Type::get(filter.getContext()));
   return makeF32Resource(type, "conv_blocked", blocked);

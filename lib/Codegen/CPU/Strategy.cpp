@@ -4,6 +4,8 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <algorithm>
 
 using namespace mlir;
@@ -104,18 +106,21 @@ TilingPlan mlir::se::selectTilingPlan(linalg::LinalgOp op, int64_t vectorWidth,
 }
 
 std::optional<MicrokernelPlan>
-mlir::se::planMicrokernel(const ConvShape &shape, VectorRegisters registers) {
+mlir::se::planMicrokernel(const ConvShape &shape, VectorRegisters registers,
+                          bool padFilters) {
   int64_t lanes = registers.lanes;
-  if (lanes < 4 || shape.filters % lanes != 0)
+  if (lanes < 4 || (padFilters && shape.groups != 1) ||
+      (!padFilters && shape.filters % lanes != 0))
     return std::nullopt;
   MicrokernelPlan plan;
   plan.lanes = lanes;
+  plan.paddedFilters = llvm::alignTo(shape.filters, lanes);
   // P x R accumulators, R filter vectors and one broadcast input must fit
   // the register file: 14 x 2 (31 of 32) or 6 x 2 (15 of 16). Two filter
   // vectors per 14 positions also halve the filter bandwidth of a 7 x 4
   // tile.
   bool manyRegisters = registers.count >= 32;
-  int64_t vectors = shape.filters / lanes;
+  int64_t vectors = plan.paddedFilters / lanes;
   plan.registers = vectors % 2 == 0 ? 2 : 1;
   int64_t groupFilters = shape.groupFilters();
   if (shape.groups > 1) {
@@ -160,10 +165,18 @@ std::optional<MicrokernelPlan> mlir::se::planConvolution(const ConvShape &shape,
   VectorRegisters registers = vectorRegistersFor(lanes);
   if (std::optional<MicrokernelPlan> plan = planMicrokernel(shape, registers))
     return plan;
-  if (lanes < 16)
-    return std::nullopt;
-  registers.lanes = lanes / 2;
-  return planMicrokernel(shape, registers);
+  int64_t waste = llvm::alignTo(shape.filters, lanes) - shape.filters;
+  if (shape.filters > lanes && 2 * waste <= lanes)
+    if (std::optional<MicrokernelPlan> plan =
+            planMicrokernel(shape, registers, /*padFilters=*/true))
+      return plan;
+  if (lanes >= 16) {
+    VectorRegisters half = registers;
+    half.lanes = lanes / 2;
+    if (std::optional<MicrokernelPlan> plan = planMicrokernel(shape, half))
+      return plan;
+  }
+  return planMicrokernel(shape, registers, /*padFilters=*/true);
 }
 
 bool mlir::se::takesWinograd(const ConvShape &shape, int64_t lanes) {

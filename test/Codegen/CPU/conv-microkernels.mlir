@@ -136,12 +136,20 @@ func.func @large_filter(%x: tensor<1x6x6x512xf32>) -> tensor<1x4x4x64xf32> {
 
 // -----
 
-// Left for se-cpu-tile-and-vectorize: output channels that do not fill a
-// vector register, and a filter that is not a constant.
-// CHECK-LABEL: func @not_taken
+// Output channels that are not whole vectors (12) are padded to one
+// (zero filter columns, 16 lanes; 8 + 8 with AVX2): the partial vector's
+// writes are masked (not in bounds). A filter that is not a constant is
+// left for se-cpu-tile-and-vectorize.
+// CHECK-LABEL: func @padded_and_not_taken
+// CHECK-DAG: arith.constant dense_resource<conv_blocked{{.*}}> : tensor<1x1x1x8x16xf32>
+// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : vector<16xf32>, tensor<1x4x4x12xf32>
 // CHECK: linalg.conv_2d_nhwc_hwcf
-// CHECK: linalg.conv_2d_nhwc_hwcf
-func.func @not_taken(%x: tensor<1x4x4x8xf32>, %w2: tensor<1x1x8x32xf32>) -> (tensor<1x4x4x12xf32>, tensor<1x4x4x32xf32>) {
+// CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+// AVX2-LABEL: func @padded_and_not_taken
+// AVX2-DAG: arith.constant dense_resource<conv_blocked{{.*}}> : tensor<1x1x1x8x16xf32>
+// AVX2: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<8xf32>, tensor<1x4x4x12xf32>
+// AVX2: vector.transfer_write %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : vector<8xf32>, tensor<1x4x4x12xf32>
+func.func @padded_and_not_taken(%x: tensor<1x4x4x8xf32>, %w2: tensor<1x1x8x32xf32>) -> (tensor<1x4x4x12xf32>, tensor<1x4x4x32xf32>) {
   %w = arith.constant dense<0.5> : tensor<1x1x8x12xf32>
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<1x4x4x12xf32>
@@ -422,16 +430,16 @@ func.func @depthwise_nhwc(%x: tensor<1x9x9x24xf32>) -> tensor<1x7x7x24xf32> {
 // An MBConv's projection reads the SE block's scale of U: the gate
 // multiplies each filter vector of input channel c as it is read (per
 // channel step: one gate element, one multiply per register), the
-// convolution reads U itself, and the scale is gone. 40 filters are 5
-// vectors of 8 lanes with AVX-512.
+// convolution reads U itself, and the scale is gone. 40 filters are
+// padded to 3 vectors of 16 with AVX-512.
 // CHECK-LABEL: func @scaled_projection
 // CHECK-SAME: (%[[U:.*]]: tensor<2x4x4x64xf32>, %[[G:.*]]: tensor<2x64xf32>)
 // CHECK: scf.for %[[N:[^ ]*]] =
-// CHECK:   scf.for %[[C:[^ ]*]] = {{.*}} -> (vector<8xf32>
+// CHECK:   scf.for %[[C:[^ ]*]] = {{.*}} -> (vector<16xf32>
 // CHECK:     %[[GATE:.*]] = tensor.extract %[[G]][%[[N]], %[[C]]]
-// CHECK:     %[[B:.*]] = vector.broadcast %[[GATE]] : f32 to vector<8xf32>
+// CHECK:     %[[B:.*]] = vector.broadcast %[[GATE]] : f32 to vector<16xf32>
 // CHECK:     %[[F:.*]] = vector.transfer_read
-// CHECK:     %[[SF:.*]] = arith.mulf %[[F]], %[[B]] : vector<8xf32>
+// CHECK:     %[[SF:.*]] = arith.mulf %[[F]], %[[B]] : vector<16xf32>
 // CHECK:     tensor.extract %[[U]][%[[N]],
 // CHECK:     vector.fma %{{.*}}, %[[SF]]
 // CHECK-NOT: linalg.generic

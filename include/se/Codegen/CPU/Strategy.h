@@ -94,8 +94,16 @@ struct MicrokernelPlan {
   /// share of the next block into L2, so that the block's stream from
   /// memory spreads over all the tiles instead of stalling the first.
   bool filterBlocksOutermost;
+  /// The output channels the filter blocks cover: the filters rounded up
+  /// to whole vectors (zero filter columns), so that an ungrouped
+  /// convolution whose filters are not whole vectors (440 = 27.5 AVX-512
+  /// vectors) runs on full-width registers; the last vector of the last
+  /// block is then partial, and its reads and writes of the output are
+  /// masked.
+  int64_t paddedFilters;
 
   int64_t blockWidth() const { return lanes * registers; }
+  int64_t blocks() const { return paddedFilters / blockWidth(); }
 };
 
 /// How many input channels ahead a microkernel's filter reads prefetch:
@@ -117,9 +125,11 @@ inline VectorRegisters vectorRegistersFor(int64_t lanes) {
 }
 
 /// The blocking of `shape` on `registers`; nullopt if its filters (or
-/// groups) are not whole registers.
+/// groups) are not whole registers. With `padFilters`, an ungrouped
+/// convolution's filters are rounded up to whole registers instead.
 std::optional<MicrokernelPlan> planMicrokernel(const ConvShape &shape,
-                                               VectorRegisters registers);
+                                               VectorRegisters registers,
+                                               bool padFilters = false);
 inline std::optional<MicrokernelPlan> planMicrokernel(const ConvShape &shape,
                                                       int64_t lanes) {
   return planMicrokernel(shape, vectorRegistersFor(lanes));
@@ -127,10 +137,12 @@ inline std::optional<MicrokernelPlan> planMicrokernel(const ConvShape &shape,
 
 /// The blocking of `shape` on a CPU whose widest f32 vectors have
 /// `lanes` lanes: with its full vectors where the filters are whole
-/// vectors, else (24, 40, 88 filters; RegNetY's groups of 8 and 24 with
-/// AVX-512) with vectors half as wide and the same register file, which
-/// wastes no lane where full vectors would leave the convolution to the
-/// tiled path.
+/// vectors; else, for an ungrouped convolution with more than one vector
+/// of filters, full vectors over filters padded to whole vectors (at most
+/// half a vector of waste: 440 -> 448, 104 -> 112, 24 -> 32 with AVX-512);
+/// else (RegNetY's groups of 8 and 24 channels, 8 filters with AVX-512)
+/// vectors half as wide and the same register file; else padded full
+/// vectors.
 std::optional<MicrokernelPlan> planConvolution(const ConvShape &shape,
                                                int64_t lanes);
 
