@@ -15,6 +15,9 @@
 #   make bench-se-fusion   SE fusion against PyTorch and ONNX Runtime
 #   make bench-cpu         networks against ONNX Runtime and PyTorch, and
 #                          ResNet-50's convolutions against oneDNN
+#   make bench-networks    torchvision's SE networks (EfficientNet,
+#                          MobileNetV3, RegNetY) and the SE-ResNets against
+#                          ONNX Runtime and PyTorch, with SE-free twins
 
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -40,7 +43,7 @@ endif
 NUMERICS := unittests test/Import test/Integration test/se-run
 
 .PHONY: all deps configure build check check-avx2 tidy format demo bench \
-  bench-se-fusion bench-cpu clean
+  bench-se-fusion bench-cpu bench-networks clean
 
 all: build
 
@@ -98,6 +101,9 @@ bench-cpu: build
 
 bench-se-fusion: build
 	BUILD=$(BUILD) benchmarks/run-se-fusion.sh
+
+bench-networks: build
+	BUILD=$(BUILD) benchmarks/run-networks.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -161,6 +161,22 @@ TEST(PlanMicrokernel, LargeFiltersAreWalkedBlockByBlock) {
       planMicrokernel(convShape(128, 128, 28, 28), 16)->filterBlocksOutermost);
 }
 
+TEST(PlanMicrokernel, FewTilesOfManyBlocksLoopOverBlocksOutermost) {
+  // EfficientNet's 7 x 7 expansion to 1152 channels: 4 tiles but 36
+  // blocks, so the outermost loop (the one threads split) is the blocks';
+  // the filter (864 KiB) stays in L2 and is not prefetched.
+  std::optional<MicrokernelPlan> plan =
+      planMicrokernel(convShape(192, 1152, 7, 7, 1), 16);
+  ASSERT_TRUE(plan);
+  EXPECT_TRUE(plan->filterBlocksOutermost);
+  EXPECT_FALSE(plan->prefetchNextBlock);
+  // 14 x 14: 14 tiles, as many as the threads need.
+  EXPECT_FALSE(
+      planMicrokernel(convShape(192, 1152, 14, 14, 1), 16)->filterBlocksOutermost);
+  // Large filters stream block by block and prefetch the next.
+  EXPECT_TRUE(planMicrokernel(convShape(512, 512, 7, 7), 16)->prefetchNextBlock);
+}
+
 TEST(PlanMicrokernel, GroupsNarrowerThanAVectorShuffle) {
   // ResNeXt-50's stage 1: 32 groups of 4 channels in 128; a vector of 16
   // lanes spans 4 groups. The input vector and its shuffle take two more

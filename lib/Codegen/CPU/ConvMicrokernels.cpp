@@ -243,7 +243,7 @@ MicrokernelBuilder::accumulate(Accumulators accs, Value image,
       return loop(
           shape.channels, plan.channelUnroll, sums,
           [&](Value c0, Accumulators sums) {
-            if (plan.filterBlocksOutermost && !filterPerImage &&
+            if (plan.prefetchNextBlock && !filterPerImage &&
                 shape.outputH * shape.outputW > plan.positions)
               prefetchNextBlock(first, block, kh, kw, c0);
             for (int64_t u = 0; u < plan.channelUnroll; ++u) {

@@ -122,7 +122,9 @@ LogicalResult mlir::se::buildSECPUCodegenPipeline(
     openMP.numThreads = options.threads;
     pm.addPass(createConvertSCFToOpenMPPass(openMP));
     pm.addNestedPass<func::FuncOp>(createSECPUPrivatizeThreadAllocas());
-    pm.addPass(createSECPURuntimeThreadCount());
+    SECPURuntimeThreadCountOptions threadCount;
+    threadCount.threads = options.threads;
+    pm.addPass(createSECPURuntimeThreadCount(threadCount));
   }
   addLoopsToLLVMPasses(pm, /*openMP=*/options.threads > 1);
   return success();

@@ -19,6 +19,8 @@ using namespace mlir;
 namespace {
 struct RuntimeThreadCountPass
     : se::impl::SECPURuntimeThreadCountBase<RuntimeThreadCountPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     OpBuilder b(&getContext());
@@ -28,16 +30,21 @@ struct RuntimeThreadCountPass
         continue;
       SmallVector<omp::ParallelOp> parallels;
       func.walk([&](omp::ParallelOp op) { parallels.push_back(op); });
-      if (parallels.empty())
+      // A model whose loops are all too small for threads still has the
+      // global its C API sets.
+      APInt count(32, threads);
+      if (parallels.empty() &&
+          (threads <= 0 || func->hasAttr(se::kABIQueryAttrName)))
         continue;
       // The compile-time count: convert-scf-to-openmp passes one constant to
       // every region of the function.
-      Value compiled = parallels.front().getNumThreads();
-      APInt count;
-      if (!compiled || !matchPattern(compiled, m_ConstantInt(&count))) {
-        parallels.front().emitError(
-            "expected omp.parallel with a constant num_threads");
-        return signalPassFailure();
+      if (!parallels.empty()) {
+        Value compiled = parallels.front().getNumThreads();
+        if (!compiled || !matchPattern(compiled, m_ConstantInt(&count))) {
+          parallels.front().emitError(
+              "expected omp.parallel with a constant num_threads");
+          return signalPassFailure();
+        }
       }
       std::string name = (func.getName() + "_num_threads").str();
       if (module.lookupSymbol(name)) {

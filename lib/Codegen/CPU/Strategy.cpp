@@ -156,7 +156,10 @@ mlir::se::planMicrokernel(const ConvShape &shape, VectorRegisters registers,
     plan.channelUnroll = 2;
   else
     plan.channelUnroll = 1;
-  plan.filterBlocksOutermost = shape.filterBytes() > kResidentFilterBytes;
+  plan.prefetchNextBlock = shape.filterBytes() > kResidentFilterBytes;
+  int64_t tiles = shape.batch * llvm::divideCeil(positions, plan.positions);
+  plan.filterBlocksOutermost = plan.prefetchNextBlock ||
+                               (tiles <= 4 && plan.blocks() >= 2 * tiles);
   return plan;
 }
 
@@ -213,5 +216,6 @@ mlir::se::planWinogradTiling(const ConvShape &shape, int64_t lanes) {
   ConvShape products = productShape(chunk);
   std::optional<MicrokernelPlan> plan = planMicrokernel(products, lanes);
   plan->filterBlocksOutermost = false;
+  plan->prefetchNextBlock = false;
   return WinogradTiling{products, *plan, chunk};
 }

@@ -1,4 +1,10 @@
-// RUN: se-opt %s -se-cpu-parallelize-tile-loops | FileCheck %s
+// RUN: se-opt %s -se-cpu-parallelize-tile-loops="min-parallel-work=0" | FileCheck %s
+// RUN: se-opt %s -se-cpu-parallelize-tile-loops | FileCheck %s --check-prefix=SMALL
+
+// With the default threshold, loops this small (4096 elements copied, 512
+// vector operations) are not worth threads.
+// SMALL-LABEL: func.func @tiles
+// SMALL-NOT: scf.parallel
 
 // Marked tile loops that carry no values become scf.parallel (for
 // convert-scf-to-openmp); unmarked loops, and marked ones that carry a

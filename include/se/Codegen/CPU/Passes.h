@@ -17,6 +17,12 @@ class OpPassManager;
 
 namespace se {
 
+/// The vector operations a tile loop must run for
+/// se-cpu-parallelize-tile-loops to give it threads: 16K vector operations
+/// take ~5 us on one core, a few times what starting and joining an OpenMP
+/// parallel region costs.
+inline constexpr int64_t kMinParallelVectorWork = 16384;
+
 #define GEN_PASS_DECL
 #define GEN_PASS_REGISTRATION
 #include "se/Codegen/CPU/Passes.h.inc"

@@ -46,8 +46,16 @@ def SECPUParallelizeTileLoops
     bufferization such a loop carries no values, and its iterations write
     disjoint tiles: this pass rewrites it into `scf.parallel`, which
     `convert-scf-to-openmp` then distributes over the threads. Marked loops
-    that still carry values stay serial.
+    that still carry values stay serial, and so do loops with less work
+    than `min-parallel-work` vector operations (counted over the loop's
+    static trip counts): starting and joining a parallel region costs a
+    few microseconds, more than the small layers of MobileNetV3 take.
   }];
+  let options = [
+    Option<"minParallelWork", "min-parallel-work", "int64_t",
+           /*default=*/"se::kMinParallelVectorWork",
+           "Vector operations a loop must run to be worth threads">
+  ];
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
@@ -77,8 +85,15 @@ def SECPURuntimeThreadCount
     `<name>_num_threads : memref<i32>`, initialised to the compile-time
     count, instead of a constant. The generated C API sets it from the
     environment (`SE_NUM_THREADS`) and `se-run --threads`, so the thread
-    count of a compiled model can change without recompiling.
+    count of a compiled model can change without recompiling. With
+    `threads`, an entry point without parallel regions (all its loops too
+    small for threads) gets the global too, initialised to `threads`.
   }];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "The compile-time thread count, for entry points without "
+           "parallel regions (0: only functions with regions)">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::memref::MemRefDialect"

@@ -88,12 +88,17 @@ struct MicrokernelPlan {
   /// Otherwise the filter block lies in one group, whose input channels
   /// are broadcast one by one.
   bool groupShuffle = false;
-  /// Loop over filter blocks outside the loop over tiles, so a block is
-  /// read from the cache for every tile instead of the whole filter
-  /// streaming from memory once per tile. Each tile then prefetches its
-  /// share of the next block into L2, so that the block's stream from
-  /// memory spreads over all the tiles instead of stalling the first.
+  /// Loop over filter blocks outside the loop over tiles: for a filter
+  /// that does not stay in L2 (see `prefetchNextBlock`), and for outputs
+  /// of a few tiles (7 x 7 maps: 4 tiles, but 36 blocks of 1152 filters),
+  /// whose outermost loop then splits evenly over the threads.
   bool filterBlocksOutermost;
+  /// The filter is larger than kResidentFilterBytes: a block is read from
+  /// the cache for every tile instead of the whole filter streaming from
+  /// memory once per tile, and each tile prefetches its share of the next
+  /// block into L2, so that the block's stream from memory spreads over all
+  /// the tiles instead of stalling the first.
+  bool prefetchNextBlock;
   /// The output channels the filter blocks cover: the filters rounded up
   /// to whole vectors (zero filter columns), so that an ungrouped
   /// convolution whose filters are not whole vectors (440 = 27.5 AVX-512
