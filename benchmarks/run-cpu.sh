@@ -22,6 +22,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/benchmarks/peers/common.sh"
 build=${BUILD:-build}
 case $build in /*) ;; *) build=$root/$build ;; esac
 rounds=${ROUNDS:-5}
@@ -32,12 +33,7 @@ results=$root/benchmarks/results
 mkdir -p "$work/layers" "$results"
 
 "$root/scripts/install-deps.sh" cpu-bench
-if [ ! -f "$work/node/node_modules/onnxruntime-node/package.json" ]; then
-  # The package carries its CPU binaries; its install script would only
-  # fetch the CUDA ones.
-  ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix "$work/node" \
-    --no-audit --no-fund --silent onnxruntime-node@1.30
-fi
+install_onnxruntime "$work/node"
 [ -f "$build/build.ninja" ] || make -C "$root" configure
 ninja -C "$build" se-compile se-run
 cxx=/usr/lib/llvm-22/bin/clang++
@@ -88,13 +84,8 @@ newer "$work/nets/se_resnet50.avx2.so" "$build/bin/se-compile" ||
 cat "$work/numerics.avx2.txt"
 echo
 
-# se-run's "median_ms=... p10_ms=... p90_ms=..." as "tool,name,threads,...".
-se_run() { # csv-prefix se-run-args...
-  local prefix=$1
-  shift
-  "$build/bin/se-run" "$@" --warmup 5 --bench "$runs" |
-    sed -n "s/.*median_ms=\([0-9.]*\) p10_ms=\([0-9.]*\) p90_ms=\([0-9.]*\).*/$prefix,\1,\2,\3/p"
-}
+# "tool,name,threads,median,p10,p90" from se-run.
+se_run() { se_run_csv "$1" "$build/bin/se-run" "${@:2}"; }
 
 # OpenMP threads (se-mlir's libomp, oneDNN's and PyTorch's libgomp) bound
 # one per core: unbound, a short process's worker thread may start on the

@@ -17,6 +17,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/benchmarks/peers/common.sh"
 build=${BUILD:-build}
 case $build in /*) ;; *) build=$root/$build ;; esac
 rounds=${ROUNDS:-3}
@@ -27,12 +28,7 @@ results=$root/benchmarks/results
 mkdir -p "$work" "$results"
 
 "$root/scripts/install-deps.sh" bench
-if [ ! -f "$work/node/node_modules/onnxruntime-node/package.json" ]; then
-  # The package carries its CPU binaries; its install script would only
-  # fetch the CUDA ones.
-  ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix "$work/node" \
-    --no-audit --no-fund --silent onnxruntime-node@1.30
-fi
+install_onnxruntime "$work/node"
 [ -f "$build/build.ninja" ] || make -C "$root" configure
 ninja -C "$build" se-compile se-run se-block-bench
 

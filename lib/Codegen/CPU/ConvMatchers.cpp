@@ -132,16 +132,22 @@ static tensor::CollapseShapeOp getOnlyReshapeToNHWC(Operation *conv) {
   return reshape;
 }
 
-std::optional<ConvMatch> matchConvolution(linalg::Conv2DNhwcHwcfOp conv) {
+/// A convolution on NHWC tensors with a static f32 filter in the HWCF
+/// layout (or KH x KW x C, depthwise), its sizes from
+/// `shapeOfConv(input, filter, output, strides)`, or nothing.
+template <typename ConvOp>
+static std::optional<ConvMatch> matchNHWCConvolution(
+    ConvOp conv,
+    function_ref<ConvShape(ArrayRef<int64_t>, ArrayRef<int64_t>,
+                           ArrayRef<int64_t>, ArrayRef<int64_t>)>
+        shapeOfConv) {
   SmallVector<int64_t> strides;
   Attribute filterAttr = getStaticF32Filter(conv, strides);
   if (!filterAttr)
     return std::nullopt;
-  ArrayRef<int64_t> in = shapeOf(conv.getInputs()[0]),
-                    hwcf = shapeOf(conv.getInputs()[1]),
-                    out = shapeOf(conv->getResult(0));
-  ConvShape shape{in[0],  in[1],   in[2],   in[3],      out[1],    out[2],
-                  out[3], hwcf[0], hwcf[1], strides[0], strides[1]};
+  ConvShape shape =
+      shapeOfConv(shapeOf(conv.getInputs()[0]), shapeOf(conv.getInputs()[1]),
+                  shapeOf(conv->getResult(0)), strides);
   Initializer init = classifyInitializer(conv.getOutputs()[0]);
   Value output = conv.getOutputs()[0];
   if (init.kind != Initializer::Kind::Tensor)
@@ -156,6 +162,16 @@ std::optional<ConvMatch> matchConvolution(linalg::Conv2DNhwcHwcfOp conv) {
                    nullptr,
                    init,
                    output};
+}
+
+std::optional<ConvMatch> matchConvolution(linalg::Conv2DNhwcHwcfOp conv) {
+  return matchNHWCConvolution(
+      conv, [](ArrayRef<int64_t> in, ArrayRef<int64_t> hwcf,
+               ArrayRef<int64_t> out, ArrayRef<int64_t> strides) {
+        return ConvShape{in[0],   in[1],      in[2],     in[3],
+                         out[1],  out[2],     out[3],    hwcf[0],
+                         hwcf[1], strides[0], strides[1]};
+      });
 }
 
 /// A convolution with a static f32 filter whose result is only reshaped to
@@ -214,32 +230,15 @@ matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcmOp conv) {
 
 std::optional<ConvMatch>
 matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcOp conv) {
-  SmallVector<int64_t> strides;
-  Attribute filterAttr = getStaticF32Filter(conv, strides);
-  if (!filterAttr)
-    return std::nullopt;
-  ArrayRef<int64_t> in = shapeOf(conv.getInputs()[0]),
-                    hwc = shapeOf(conv.getInputs()[1]),
-                    out = shapeOf(conv->getResult(0));
-  // [KH][KW][C] is also [KH][KW][1][C]: the HWCF form with one input
-  // channel per group.
-  ConvShape shape{in[0],  in[1],  in[2],      1,
-                  out[1], out[2], out[3],     hwc[0],
-                  hwc[1], strides[0], strides[1], /*groups=*/in[3]};
-  Initializer init = classifyInitializer(conv.getOutputs()[0]);
-  Value output = conv.getOutputs()[0];
-  if (init.kind != Initializer::Kind::Tensor)
-    output = cast<DestinationStyleOpInterface>(output.getDefiningOp())
-                 .getDpsInits()[0];
-  return ConvMatch{conv,
-                   conv.getInputs()[0],
-                   shape,
-                   filterAttr,
-                   FilterLayout::HWCF,
-                   conv.getResult(0),
-                   nullptr,
-                   init,
-                   output};
+  return matchNHWCConvolution(
+      conv, [](ArrayRef<int64_t> in, ArrayRef<int64_t> hwc,
+               ArrayRef<int64_t> out, ArrayRef<int64_t> strides) {
+        // [KH][KW][C] is also [KH][KW][1][C]: the HWCF form with one input
+        // channel per group.
+        return ConvShape{in[0],  in[1],      in[2],      1,
+                         out[1], out[2],     out[3],     hwc[0],
+                         hwc[1], strides[0], strides[1], /*groups=*/in[3]};
+      });
 }
 
 std::optional<ScaledInput> matchScaledInput(const ConvMatch &match) {

@@ -1,0 +1,21 @@
+# Shared by the benchmark scripts (sourced, not run).
+
+# install_onnxruntime DIR: npm's onnxruntime-node 1.30 under DIR/node_modules
+# unless it is there. The package carries its CPU binaries; its install
+# script would only fetch the CUDA ones.
+install_onnxruntime() {
+  if [ ! -f "$1/node_modules/onnxruntime-node/package.json" ]; then
+    ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix "$1" \
+      --no-audit --no-fund --silent onnxruntime-node@1.30
+  fi
+}
+
+# se_run_csv PREFIX SE-RUN ARGS...: se-run's "median_ms=... p10_ms=...
+# p90_ms=..." after 5 warm-up and $runs timed calls, as
+# "PREFIX,median,p10,p90".
+se_run_csv() {
+  local prefix=$1 se_run=$2
+  shift 2
+  "$se_run" "$@" --warmup 5 --bench "$runs" |
+    sed -n "s/.*median_ms=\([0-9.]*\) p10_ms=\([0-9.]*\) p90_ms=\([0-9.]*\).*/$prefix,\1,\2,\3/p"
+}
