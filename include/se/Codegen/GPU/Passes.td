@@ -45,9 +45,10 @@ def SEGPUMapLinalgToKernels
 
     With `per-image-kernels`, runs of two or more consecutive small ops
     that work image by image (first loop parallel over the batch, per-image
-    slices of at most 16K elements, at most 2^19 iterations per image; an SE
-    block's fills, FCs and gate between its squeeze and its scale) become
-    one kernel with a block per image: the ops run in order with a block
+    slices of at most 16K elements, at most 4096 iterations per image: an SE
+    block's fills, FCs and gate between its squeeze and its scale when its
+    FCs have at most 4096 weights, such as 256 -> 16 -> 256) become one
+    kernel with a block per image: the ops run in order with a block
     barrier after each, reductions of 64 or more elements with a warp per
     output (lanes over the reduction, partials in shared memory), the rest
     with a thread per output. A run ends where its ops could share memory
