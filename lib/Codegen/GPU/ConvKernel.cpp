@@ -6,8 +6,9 @@
 // Each block of 256 threads computes one BM x BN tile of the output; per
 // step of BK along K the block stages A (transposed) and B in shared memory,
 // then each thread accumulates a T x T sub-tile in registers with outer
-// products. BM = BN = 16 T and BK = 64 / T, so that staging takes one
-// 4-float load of A and one of B per thread and step.
+// products, while its loads for the next step are in flight (where it
+// loads quads of the input). BM = BN = 16 T and BK = 64 / T, so that staging
+// takes one 4-float load of A and one of B per thread and step.
 //
 //===----------------------------------------------------------------------===//
 
@@ -142,48 +143,70 @@ void ConvKernelBuilder::build(gpu::LaunchOp launch, Value input, Value filter,
   Value ty = div(tid, 16), tx = rem(tid, 16);
   Value aOffset = mul(ty, t), bOffset = mul(tx, t);
 
-  SmallVector<Value> zeros(t, zeroOf(row));
-  auto steps = scf::ForOp::create(b, index(0), index(s.k()), index(bk), zeros);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(steps.getBody());
-    Value k0 = steps.getInductionVar();
+  // The quads of A and B that this thread stages for the step at `k0`
+  // (zeros beyond K).
+  auto loadStep = [&](Value k0) -> std::pair<Value, Value> {
     Value kA = add(k0, aCol);
+    Value a;
     if (vectorInput) {
       // C % 4 == 0: the four columns are four channels of one input pixel.
       InputElement element = inputElement(aPixel, kA);
-      Value a = loadIf(andInside(both(aValid, less(kA, s.k())), element.inside),
-                       quad, [&] {
-                         return vector::LoadOp::create(
-                             b, quad, input, element.indices, false, quadAlign);
-                       });
-      for (int64_t i = 0; i < 4; ++i)
-        memref::StoreOp::create(b, vector::ExtractOp::create(b, a, i), sharedA,
-                                ValueRange{add(aCol, index(i)), aRow});
+      a = loadIf(andInside(both(aValid, less(kA, s.k())), element.inside), quad,
+                 [&] {
+                   return vector::LoadOp::create(
+                       b, quad, input, element.indices, false, quadAlign);
+                 });
     } else {
+      SmallVector<Value> columns;
       for (int64_t i = 0; i < 4; ++i) {
         Value k = add(kA, index(i));
         InputElement element = inputElement(aPixel, k);
-        Value a =
-            loadIf(andInside(both(aValid, less(k, s.k())), element.inside),
-                   b.getF32Type(), [&] {
-                     return memref::LoadOp::create(b, input, element.indices);
-                   });
-        memref::StoreOp::create(b, a, sharedA,
-                                ValueRange{add(aCol, index(i)), aRow});
+        columns.push_back(loadIf(
+            andInside(both(aValid, less(k, s.k())), element.inside),
+            b.getF32Type(),
+            [&] { return memref::LoadOp::create(b, input, element.indices); }));
       }
+      a = vector::FromElementsOp::create(b, quad, columns);
     }
     Value kB = add(k0, bRow);
     Value bQuad = loadIf(both(bValid, less(kB, s.k())), quad, [&] {
       return vector::LoadOp::create(b, quad, filterKF, ValueRange{kB, bF},
                                     false, quadAlign);
     });
-    vector::StoreOp::create(b, bQuad, sharedB, ValueRange{bRow, bCol}, false,
+    return {a, bQuad};
+  };
+
+  // With whole quads of the input, each step stages the quads loaded during
+  // the previous one, then loads the next step's while it computes: the
+  // global loads' latency hides behind the outer products. (Gathering
+  // single floats, as the 3-channel stem does, has too many live values.)
+  bool prefetch = vectorInput;
+  SmallVector<Value> iterArgs(t, zeroOf(row));
+  if (prefetch) {
+    auto [firstA, firstB] = loadStep(index(0));
+    iterArgs.append({firstA, firstB});
+  }
+  auto steps =
+      scf::ForOp::create(b, index(0), index(s.k()), index(bk), iterArgs);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(steps.getBody());
+    Value k0 = steps.getInductionVar();
+    ValueRange carried = steps.getRegionIterArgs();
+    auto [stagedA, stagedB] =
+        prefetch ? std::make_pair(carried[t], carried[t + 1]) : loadStep(k0);
+    for (int64_t i = 0; i < 4; ++i)
+      memref::StoreOp::create(b, vector::ExtractOp::create(b, stagedA, i),
+                              sharedA, ValueRange{add(aCol, index(i)), aRow});
+    vector::StoreOp::create(b, stagedB, sharedB, ValueRange{bRow, bCol}, false,
                             quadAlign);
     gpu::BarrierOp::create(b);
+    std::pair<Value, Value> next;
+    if (prefetch)
+      next = loadStep(add(k0, index(bk)));
 
     // Outer products over the staged columns, unrolled.
-    SmallVector<Value> sums(steps.getRegionIterArgs());
+    SmallVector<Value> sums(carried.take_front(t));
     for (int64_t kk = 0; kk < bk; ++kk) {
       Value a = vector::LoadOp::create(
           b, row, sharedA, ValueRange{index(kk), aOffset}, false, rowAlign);
@@ -196,6 +219,8 @@ void ConvKernelBuilder::build(gpu::LaunchOp launch, Value input, Value filter,
       }
     }
     gpu::BarrierOp::create(b);
+    if (prefetch)
+      sums.append({next.first, next.second});
     scf::YieldOp::create(b, sums);
   }
 

@@ -122,6 +122,7 @@ LogicalResult mlir::se::buildSEGPUCodegenPipeline(
   }
   pm.addPass(createGpuKernelOutliningPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createSEGPUAlignWorkgroupMemory());
+  pm.addNestedPass<gpu::GPUModuleOp>(createSEGPUSetOccupancy());
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
 
   // Kernels to NVVM, host code to the LLVM dialect with mgpu* calls, and

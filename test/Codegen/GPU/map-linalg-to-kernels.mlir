@@ -73,15 +73,20 @@ func.func @copies(%a: memref<4x4xf32>, %b: memref<4x4xf32>, %s: memref<f32>) {
 // A convolution becomes a tiled implicit GEMM: M = 2*8*8 = 128 output
 // pixels, F = 64 channels, K = 3*3*16 = 144. Few blocks: 2 x 2 sub-tiles,
 // 32 x 32 tiles, 32 columns of K per step; shared memory for both operands.
+// Each step stages the quads loaded by the step before and loads the next
+// step's before its outer products.
 // CHECK-LABEL: func.func @conv
 //       CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %c4{{[^)]*}}, {{[^)]*}} = %c2{{[^)]*}}, {{[^)]*}}) threads({{[^)]*}}) in ({{[^)]*}} = %c256,
 //  CHECK-SAME: workgroup(%[[A:.*]] : memref<32x32xf32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<32x32xf32, #gpu.address_space<workgroup>>)
 //       CHECK: memref.collapse_shape {{.*}} : memref<3x3x16x64xf32> into memref<144x64xf32>
-//       CHECK: scf.for %{{.*}} = %c0 to %c144 step %c32 iter_args
 //       CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<2x10x10x16xf32>, vector<4xf32>
+//       CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<144x64xf32{{.*}}>, vector<4xf32>
+//       CHECK: scf.for %{{.*}} = %c0 to %c144 step %c32 iter_args
 //       CHECK: memref.store {{.*}}, %[[A]]
 //       CHECK: vector.store {{.*}}, %[[B]]
 //       CHECK: gpu.barrier
+//       CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<2x10x10x16xf32>, vector<4xf32>
+//       CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<144x64xf32{{.*}}>, vector<4xf32>
 //       CHECK: vector.fma
 //       CHECK: gpu.barrier
 //       CHECK: vector.load {{.*}} : memref<2x8x8x64xf32>, vector<2xf32>
@@ -193,6 +198,8 @@ func.func @fc_and_max(%in: memref<2x256xf32>, %w: memref<16x256xf32>, %out: memr
 // CHECK-LABEL: func.func @conv_bias_relu
 //   CHECK-NOT: linalg.generic
 //       CHECK: gpu.launch
+//       CHECK: gpu.barrier
+//       CHECK: vector.fma
 //       CHECK: gpu.barrier
 //       CHECK: %[[BIAS:.*]] = scf.if
 //       CHECK:   vector.load %{{.*}} : memref<64xf32>, vector<2xf32>
