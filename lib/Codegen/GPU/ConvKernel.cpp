@@ -312,20 +312,6 @@ Value ConvKernelBuilder::applyElementwise(linalg::GenericOp op, Value vector) {
   return lanes;
 }
 
-/// Whether `value`'s layout keeps every 4-float group of its innermost
-/// dimension 16-byte aligned (given a 16-byte aligned base).
-static bool isQuadAligned(Value value) {
-  auto type = cast<MemRefType>(value.getType());
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)) ||
-      ShapedType::isDynamic(offset) || offset % 4 != 0 || strides.back() != 1)
-    return false;
-  return llvm::all_of(ArrayRef(strides).drop_back(), [](int64_t stride) {
-    return !ShapedType::isDynamic(stride) && stride % 4 == 0;
-  });
-}
-
 FailureOr<gpu::LaunchOp> mlir::se::mapConvToKernel(
     linalg::Conv2DNhwcHwcfOp conv, const KernelOptions &options,
     const ConvEpilogue &epilogue, const ConvInput &padding) {
@@ -350,9 +336,10 @@ FailureOr<gpu::LaunchOp> mlir::se::mapConvToKernel(
                     out = outputType.getShape();
   ConvShape shape{in[0],  in[3],  fl[0],      fl[1],     fl[3],
                   out[1], out[2], strides[0], strides[1]};
-  if (shape.f % 4 != 0 || !isQuadAligned(filter) || !isQuadAligned(output))
+  if (shape.f % 4 != 0 || !se::isQuadAligned(filter) ||
+      !se::isQuadAligned(output))
     return failure();
-  if (epilogue.bias && !isQuadAligned(epilogue.bias))
+  if (epilogue.bias && !se::isQuadAligned(epilogue.bias))
     return failure();
   if (epilogue.squeeze &&
       (shape.oh * shape.ow < 8 ||
@@ -360,7 +347,7 @@ FailureOr<gpu::LaunchOp> mlir::se::mapConvToKernel(
            ArrayRef<int64_t>{shape.n, shape.f}))
     return failure();
   if (linalg::GenericOp elementwise = epilogue.elementwise;
-      elementwise && (!isQuadAligned(elementwise.getDpsInits()[0]) ||
+      elementwise && (!se::isQuadAligned(elementwise.getDpsInits()[0]) ||
                       elementwise.getDpsInits()[0].getType() != outputType))
     return failure();
   if (padding.source) {
@@ -376,7 +363,7 @@ FailureOr<gpu::LaunchOp> mlir::se::mapConvToKernel(
     shape.padLeft = padding.left;
     input = padding.source;
   }
-  bool vectorInput = shape.c % 4 == 0 && isQuadAligned(input);
+  bool vectorInput = shape.c % 4 == 0 && se::isQuadAligned(input);
 
   ConvTileConfig config =
       selectConvTile(shape.m(), shape.f, options.multiprocessors);

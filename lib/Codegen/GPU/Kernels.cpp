@@ -128,3 +128,15 @@ bool mlir::se::isSpatialSum(linalg::GenericOp op) {
          llvm::is_contained(add->getOperands(), body.getArgument(0)) &&
          llvm::is_contained(add->getOperands(), body.getArgument(1));
 }
+
+bool mlir::se::isQuadAligned(Value value) {
+  auto type = cast<MemRefType>(value.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(offset) || offset % 4 != 0 || strides.back() != 1)
+    return false;
+  return llvm::all_of(ArrayRef(strides).drop_back(), [](int64_t stride) {
+    return !ShapedType::isDynamic(stride) && stride % 4 == 0;
+  });
+}

@@ -57,6 +57,10 @@ gpu::LaunchOp createKernelLaunch(ImplicitLocOpBuilder &b, int64_t blocksX,
 void emitOpAtPoint(ImplicitLocOpBuilder &b, linalg::LinalgOp op,
                    ArrayRef<unsigned> parallelDims, ArrayRef<Value> ivs);
 
+/// Whether `value`'s layout keeps every 4-float group of its innermost
+/// dimension 16-byte aligned (given a 16-byte aligned base).
+bool isQuadAligned(Value value);
+
 /// A buffer of `shape` in workgroup (shared) memory.
 MemRefType getWorkgroupMemRefType(ArrayRef<int64_t> shape, Type elementType);
 
@@ -94,6 +98,17 @@ FailureOr<gpu::LaunchOp> mapConvToKernel(linalg::Conv2DNhwcHwcfOp conv,
                                          const KernelOptions &options,
                                          const ConvEpilogue &epilogue = {},
                                          const ConvInput &padding = {});
+
+/// Replaces an element-wise op on buffers (all loops parallel, no
+/// linalg.index) whose innermost loop runs over a multiple of 4 elements by
+/// a launch in which each thread computes 4 consecutive points of that loop
+/// with 16-byte loads and stores: every output and every input that the
+/// innermost loop indexes must index it in its innermost dimension and be
+/// quad-aligned; the other inputs are read once per thread
+/// (ElementwiseKernel.cpp). Fails, changing nothing, otherwise.
+FailureOr<gpu::LaunchOp>
+mapElementwiseToQuadKernel(linalg::LinalgOp op, int64_t blockSize,
+                           const KernelOptions &options);
 
 /// Replaces a generic op that reduces at least `minReduction` elements into
 /// each output element with a combiner that has a neutral element (sum,

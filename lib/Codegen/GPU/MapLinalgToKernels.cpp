@@ -492,6 +492,11 @@ struct MapLinalgToKernelsPass
           }
         }
       }
+      if (quadElementwise && succeeded(se::mapElementwiseToQuadKernel(
+                                 op, blockSize, kernelOptions(op, index)))) {
+        op->erase();
+        continue;
+      }
       if (failed(mapToKernel(op, blockSize, kernelOptions(op, index))))
         return signalPassFailure();
     }

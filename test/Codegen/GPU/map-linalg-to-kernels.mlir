@@ -2,6 +2,7 @@
 // RUN: se-opt %s --se-gpu-map-linalg-to-kernels="tiled-convolutions=false split-reductions=false" --cse --split-input-file | FileCheck %s --check-prefix=NAIVE
 // RUN: se-opt %s --se-gpu-map-linalg-to-kernels="tiled-convolutions=false block-size=64" --cse --split-input-file | FileCheck %s --check-prefix=BLOCK64
 // RUN: se-opt %s --se-gpu-map-linalg-to-kernels="per-image-kernels=false fuse-squeeze=false" --cse --split-input-file | FileCheck %s --check-prefix=SEPARATE
+// RUN: se-opt %s --se-gpu-map-linalg-to-kernels="quad-elementwise=false" --cse --split-input-file | FileCheck %s --check-prefix=SCALAR
 
 // An element-wise op: one thread per element, 300 points in two blocks of
 // 256, the innermost dimension fastest, a guard for the last block.
@@ -33,6 +34,53 @@ func.func @relu(%in: memref<10x30xf32>, %out: memref<10x30xf32>) {
 
 // -----
 
+// The SE scale with the residual add and ReLU on a 2x4x4x8 map: a thread
+// per 4 channels of a pixel (64 threads), the map, the residual and the
+// gate read as 16-byte vectors, the per-image bias once, the body applied
+// to each lane, one 16-byte store.
+// CHECK-LABEL: func.func @scale_residual_relu
+//       CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %c1{{[^)]*}}) threads({{[^)]*}}) in ({{[^)]*}} = %c64,
+//       CHECK: scf.if
+//   CHECK-DAG: vector.load %{{.*}} {alignment = 16 : i64} : memref<2x4x4x8xf32>, vector<4xf32>
+//   CHECK-DAG: vector.load %{{.*}} {alignment = 16 : i64} : memref<2x8xf32>, vector<4xf32>
+//   CHECK-DAG: memref.load %{{.*}} : memref<2xf32>
+//   CHECK-COUNT-4: arith.maximumf
+//       CHECK: vector.from_elements
+//       CHECK: vector.store %{{.*}} {alignment = 16 : i64} : memref<2x4x4x8xf32>, vector<4xf32>
+//   CHECK-NOT: linalg.generic
+// SCALAR-LABEL: func.func @scale_residual_relu
+//       SCALAR: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %c1{{[^)]*}}) threads({{[^)]*}}) in ({{[^)]*}} = %c256,
+//       SCALAR: linalg.generic
+func.func @scale_residual_relu(%ws: memref<?xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1024 = arith.constant 1024 : index
+  %c2048 = arith.constant 2048 : index
+  %c2112 = arith.constant 2112 : index
+  %c2128 = arith.constant 2128 : index
+  %x = memref.view %ws[%c0][] : memref<?xi8> to memref<2x4x4x8xf32>
+  %residual = memref.view %ws[%c1024][] : memref<?xi8> to memref<2x4x4x8xf32>
+  %gate = memref.view %ws[%c2048][] : memref<?xi8> to memref<2x8xf32>
+  %bias = memref.view %ws[%c2112][] : memref<?xi8> to memref<2xf32>
+  %out = memref.view %ws[%c2128][] : memref<?xi8> to memref<2x4x4x8xf32>
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, c)>,
+                                   affine_map<(n, h, w, c) -> (n)>, affine_map<(n, h, w, c) -> (n, h, w, c)>,
+                                   affine_map<(n, h, w, c) -> (n, h, w, c)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %gate, %bias, %residual : memref<2x4x4x8xf32>, memref<2x8xf32>, memref<2xf32>, memref<2x4x4x8xf32>)
+      outs(%out : memref<2x4x4x8xf32>) {
+  ^bb0(%v: f32, %g: f32, %b: f32, %r: f32, %o: f32):
+    %scaled = arith.mulf %v, %g : f32
+    %shifted = arith.addf %scaled, %b : f32
+    %sum = arith.addf %shifted, %r : f32
+    %relu = arith.maximumf %sum, %zero : f32
+    linalg.yield %relu : f32
+  }
+  return
+}
+
+// -----
+
 // A reduction: threads over the parallel dimensions (2 x 64 channels), each
 // sums its channel over the 49 pixels in a sequential loop; 128 points fit
 // one block of 128 threads.
@@ -54,17 +102,39 @@ func.func @squeeze(%in: memref<2x49x64xf32>, %out: memref<2x64xf32>) {
 
 // -----
 
-// Copies run on the device too; a rank-0 op gets one thread.
+// Copies run on the device too, 4 elements per thread in 16-byte vectors
+// between buffers the compiled code owns (views of the workspace); a rank-0
+// op gets one thread.
 // CHECK-LABEL: func.func @copies
-//       CHECK: gpu.launch
-//       CHECK: linalg.copy
+//       CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %c1{{[^)]*}}) threads({{[^)]*}}) in ({{[^)]*}} = %c32,
+//       CHECK: vector.load %{{.*}} {alignment = 16 : i64} : memref<4x4xf32>, vector<4xf32>
+//       CHECK: vector.store %{{.*}} {alignment = 16 : i64} : memref<4x4xf32>, vector<4xf32>
 //       CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %c1{{[^)]*}}) threads({{[^)]*}}) in ({{[^)]*}} = %c32,
 //       CHECK: linalg.fill
 //   CHECK-NOT: memref.copy
-func.func @copies(%a: memref<4x4xf32>, %b: memref<4x4xf32>, %s: memref<f32>) {
+func.func @copies(%ws: memref<?xi8>, %s: memref<f32>) {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %a = memref.view %ws[%c0][] : memref<?xi8> to memref<4x4xf32>
+  %b = memref.view %ws[%c64][] : memref<?xi8> to memref<4x4xf32>
   memref.copy %a, %b : memref<4x4xf32> to memref<4x4xf32>
   %zero = arith.constant 0.0 : f32
   linalg.fill ins(%zero : f32) outs(%s : memref<f32>)
+  return
+}
+
+// -----
+
+// A copy into the caller's tensor, which need not be 16-byte aligned: a
+// thread per element.
+// CHECK-LABEL: func.func @copy_to_caller
+//       CHECK: gpu.launch
+//       CHECK: linalg.copy
+//   CHECK-NOT: vector.store
+func.func @copy_to_caller(%ws: memref<?xi8>, %out: memref<4x4xf32>) {
+  %c0 = arith.constant 0 : index
+  %a = memref.view %ws[%c0][] : memref<?xi8> to memref<4x4xf32>
+  memref.copy %a, %out : memref<4x4xf32> to memref<4x4xf32>
   return
 }
 
@@ -268,8 +338,11 @@ func.func @conv_padded(%ws: memref<?xi8>, %filter: memref<3x3x16x64xf32>, %out: 
 // The same, but the convolution's output shares the source's bytes (the
 // workspace reused them after the copy): the padded copy stays.
 // CHECK-LABEL: func.func @conv_padded_reused
-//       CHECK: linalg.map
-//       CHECK: linalg.copy
+//       CHECK: gpu.launch
+//       CHECK: vector.store {{.*}} : memref<2x10x10x16xf32>, vector<4xf32>
+//       CHECK: gpu.launch
+//       CHECK: vector.load {{.*}} : memref<2x8x8x16xf32>, vector<4xf32>
+//       CHECK: vector.store {{.*}} : memref<2x8x8x16xf32, strided<[1600, 160, 16, 1], offset: 176>>, vector<4xf32>
 //       CHECK: gpu.launch
 //       CHECK: memref<2x10x10x16xf32>, vector<4xf32>
 func.func @conv_padded_reused(%ws: memref<?xi8>, %filter: memref<3x3x16x16xf32>) {

@@ -34,6 +34,13 @@ def SEGPUMapLinalgToKernels
     instead (the fill and the copy go), unless something written between
     the copy and the convolution may overlap that tensor.
 
+    With `quad-elementwise`, an element-wise op (all loops parallel) whose
+    innermost loop covers a multiple of 4 points, with every output and
+    every input that depends on that loop indexed by it in its innermost
+    dimension and 16-byte aligned in groups of 4, runs a thread per 4
+    consecutive points: 16-byte vector loads and stores, the other inputs
+    read once, the body applied lane by lane.
+
     Ops that reduce 64 or more elements into each output (the SE squeeze,
     the excitation FCs, the classifier) with a combiner that has a neutral
     element are the other exception: a block per group of outputs, each
@@ -82,6 +89,9 @@ def SEGPUMapLinalgToKernels
            "Run each run of two or more consecutive small ops that work "
            "image by image (an SE block's excitation) as one kernel with a "
            "block per image">,
+    Option<"quadElementwise", "quad-elementwise", "bool", /*default=*/"true",
+           "Run element-wise ops whose innermost loop covers whole groups "
+           "of 4 with a thread per 4 points and 16-byte accesses">,
     Option<"gpuSMCount", "gpu-sm-count", "int64_t", /*default=*/"132",
            "Streaming multiprocessors of the target (tile sizes give each "
            "two blocks at least)">,
