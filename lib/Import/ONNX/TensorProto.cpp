@@ -150,7 +150,8 @@ std::optional<HostTensor> mlir::se::onnx_import::readTensorProto(
     raw = &external;
   }
 
-  host.values.reserve(count);
+  // Nothing is allocated for the shape before the data is known to fill it
+  // (a declared shape can ask for gigabytes that a few bytes do not back).
   if (raw) {
     if (static_cast<int64_t>(raw->size()) != count * elementBytes) {
       error.set(what + " has " + std::to_string(raw->size()) +
@@ -158,6 +159,7 @@ std::optional<HostTensor> mlir::se::onnx_import::readTensorProto(
                 " needs " + std::to_string(count * elementBytes));
       return std::nullopt;
     }
+    host.values.reserve(count);
     using namespace llvm::support;
     for (int64_t i = 0; i < count; ++i) {
       const char *p = raw->data() + i * elementBytes;
