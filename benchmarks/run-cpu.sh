@@ -23,8 +23,6 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/benchmarks/peers/common.sh"
-build=${BUILD:-build}
-case $build in /*) ;; *) build=$root/$build ;; esac
 rounds=${ROUNDS:-5}
 runs=${RUNS:-20}
 work=$build/benchmarks/cpu
@@ -32,10 +30,7 @@ peers=$root/benchmarks/peers
 results=$root/benchmarks/results
 mkdir -p "$work/layers" "$results"
 
-"$root/scripts/install-deps.sh" cpu-bench
-install_onnxruntime "$work/node"
-[ -f "$build/build.ninja" ] || make -C "$root" configure
-ninja -C "$build" se-compile se-run
+bench_prepare cpu-bench se-compile se-run
 cxx=/usr/lib/llvm-22/bin/clang++
 "$cxx" -O2 -std=c++17 "$peers/dnnl_conv_bench.cpp" -ldnnl -o "$work/dnnl_conv_bench"
 /usr/lib/llvm-22/bin/clang -O3 -march=native "$peers/fma_peak.c" -o "$work/fma_peak"

@@ -22,8 +22,6 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/benchmarks/peers/common.sh"
-build=${BUILD:-build}
-case $build in /*) ;; *) build=$root/$build ;; esac
 rounds=${ROUNDS:-5}
 runs=${RUNS:-20}
 work=$build/benchmarks/networks
@@ -31,10 +29,7 @@ peers=$root/benchmarks/peers
 results=$root/benchmarks/results
 mkdir -p "$work/nets" "$results"
 
-"$root/scripts/install-deps.sh" cpu-bench
-install_onnxruntime "$work/node"
-[ -f "$build/build.ninja" ] || make -C "$root" configure
-ninja -C "$build" se-compile se-run
+bench_prepare cpu-bench se-compile se-run
 
 nets=${NETS:-$(/usr/bin/python3 "$peers/torchvision_networks.py" list | paste -sd,)}
 IFS=, read -r -a names <<<"$nets"

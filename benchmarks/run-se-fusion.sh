@@ -18,8 +18,6 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/benchmarks/peers/common.sh"
-build=${BUILD:-build}
-case $build in /*) ;; *) build=$root/$build ;; esac
 rounds=${ROUNDS:-3}
 runs=${RUNS:-101}
 network_rounds=${NETWORK_ROUNDS:-15}
@@ -27,10 +25,7 @@ work=$build/benchmarks/se-fusion
 results=$root/benchmarks/results
 mkdir -p "$work" "$results"
 
-"$root/scripts/install-deps.sh" bench
-install_onnxruntime "$work/node"
-[ -f "$build/build.ninja" ] || make -C "$root" configure
-ninja -C "$build" se-compile se-run se-block-bench
+bench_prepare bench se-compile se-run se-block-bench
 
 echo "== exporting the tails from PyTorch"
 /usr/bin/python3 "$root/benchmarks/peers/se_tail_torch.py" --export "$work/onnx"

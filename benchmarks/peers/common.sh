@@ -1,4 +1,8 @@
-# Shared by the benchmark scripts (sourced, not run).
+# Shared by the benchmark scripts (sourced, not run, after they set $root).
+
+# The build folder, absolute: $BUILD, by default build/ in the checkout.
+build=${BUILD:-build}
+case $build in /*) ;; *) build=$root/$build ;; esac
 
 # install_onnxruntime DIR: npm's onnxruntime-node 1.30 under DIR/node_modules
 # unless it is there. The package carries its CPU binaries; its install
@@ -18,4 +22,16 @@ se_run_csv() {
   shift 2
   "$se_run" "$@" --warmup 5 --bench "$runs" |
     sed -n "s/.*median_ms=\([0-9.]*\) p10_ms=\([0-9.]*\) p90_ms=\([0-9.]*\).*/$prefix,\1,\2,\3/p"
+}
+
+# bench_prepare DEPS TARGET...: the packages of `install-deps.sh DEPS`,
+# ONNX Runtime under $work/node, the build configured if it is not, and
+# the tools TARGET... built.
+bench_prepare() {
+  local deps=$1
+  shift
+  "$root/scripts/install-deps.sh" "$deps"
+  install_onnxruntime "$work/node"
+  [ -f "$build/build.ninja" ] || make -C "$root" configure
+  ninja -C "$build" "$@"
 }
