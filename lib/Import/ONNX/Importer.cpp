@@ -518,6 +518,10 @@ void Importer::importNode(const onnx::NodeProto &node) {
   if (handler == handlers().end())
     return nodeError(node, "unsupported op " + node.op_type() + " (opset " +
                                Twine(opset) + ")");
+  // The first output of every op we import is required; handlers name it
+  // (to find its consumers, to check it against the graph's outputs).
+  if (node.output_size() == 0 || node.output(0).empty())
+    return nodeError(node, "has no output (its first output is required)");
   handler->second(*this, node);
 }
 
