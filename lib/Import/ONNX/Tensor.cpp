@@ -197,13 +197,12 @@ void Importer::concat(const onnx::NodeProto &node) {
   SmallVector<int64_t> shape = inputs.front()->shape;
   shape[axis] = 0;
   for (Tensor *x : inputs) {
-    for (int64_t d = 0; d < rank; ++d)
-      if (d != axis && (static_cast<int64_t>(x->shape.size()) != rank ||
-                        x->shape[d] != shape[d]))
-        return nodeError(node, "inputs " + shapeText(inputs.front()->shape) +
-                                   " and " + shapeText(x->shape) +
-                                   " do not concatenate on axis " +
-                                   Twine(axis));
+    auto fits = [&](int64_t d) { return d == axis || x->shape[d] == shape[d]; };
+    if (static_cast<int64_t>(x->shape.size()) != rank ||
+        !llvm::all_of(llvm::seq<int64_t>(0, rank), fits))
+      return nodeError(node, "inputs " + shapeText(inputs.front()->shape) +
+                                 " and " + shapeText(x->shape) +
+                                 " do not concatenate on axis " + Twine(axis));
     shape[axis] += x->shape[axis];
   }
   SmallVector<Value> operands;
