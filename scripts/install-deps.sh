@@ -15,6 +15,7 @@ packages=(
   clang-22 lld-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libomp-22-dev libgtest-dev libbenchmark-dev
   libonnx-dev libprotobuf-dev libonnx-testdata protobuf-compiler
+  python3-numpy python3-pytest
 )
 case "${1:-}" in
   sanitize) packages+=(libclang-rt-22-dev) ;;

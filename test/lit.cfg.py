@@ -26,6 +26,7 @@ config.substitutions.append(("%host_cc", config.host_cc))
 config.substitutions.append(("%se_lib_dir",
                              os.path.join(config.se_obj_root, "lib")))
 config.substitutions.append(("%python", sys.executable))
+config.substitutions.append(("%se_tools_dir", config.se_tools_dir))
 # Text-format ONNX models (readable, reviewable) are encoded at test time.
 config.substitutions.append(
     ("%onnx-encode", "protoc --encode=onnx.ModelProto -I/usr/include "

@@ -1,0 +1,143 @@
+"""Compiles models with se-compile into cached shared objects."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+
+from ._model import Model
+
+# se-compile's built-in model zoo (se-compile --model=NAME).
+ZOO = ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
+       "se-resnet18", "se-resnet34", "se-resnet50", "se-resnet101",
+       "se-resnet152", "se-resnext50-32x4d")
+
+
+class CompileError(RuntimeError):
+    """se-compile refused the model or an option; the message is its
+    diagnostic."""
+
+
+def find_compiler():
+    """se-compile: $SE_COMPILE, else the build tree next to this package
+    (build/bin), else the PATH."""
+    candidates = []
+    if os.environ.get("SE_COMPILE"):
+        candidates.append(os.environ["SE_COMPILE"])
+    else:
+        here = os.path.dirname(os.path.abspath(__file__))
+        candidates.append(
+            os.path.join(here, "..", "..", "build", "bin", "se-compile"))
+        found = shutil.which("se-compile")
+        if found:
+            candidates.append(found)
+    for candidate in candidates:
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return os.path.abspath(candidate)
+    raise CompileError(
+        "cannot find se-compile" +
+        (f" at SE_COMPILE='{os.environ['SE_COMPILE']}'"
+         if os.environ.get("SE_COMPILE") else
+         " (build it with `make build`, put it on the PATH or set "
+         "SE_COMPILE)"))
+
+
+def available_cores():
+    """The cores this process may run on (its affinity mask)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _cache_dir():
+    root = os.environ.get("SE_MLIR_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
+        "se-mlir")
+    os.makedirs(root, exist_ok=True)
+    return root
+
+
+def _arguments(model, threads, mcpu, batch, profile, options):
+    if not isinstance(model, (str, os.PathLike)):
+        raise TypeError("model must be a path (.onnx, .mlir) or a zoo name "
+                        f"({', '.join(ZOO)}), got {type(model).__name__}")
+    model = os.fspath(model)
+    if model in ZOO:
+        args, source = [f"--model={model}"], None
+    elif os.path.isfile(model):
+        args, source = [os.path.abspath(model)], os.path.abspath(model)
+    else:
+        raise FileNotFoundError(
+            f"'{model}' is neither a file nor a built-in model "
+            f"({', '.join(ZOO)})")
+    if threads is None:
+        threads = available_cores()
+    if not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"threads must be a positive int, got {threads!r}")
+    if threads > 1:
+        args.append(f"--threads={threads}")
+    if mcpu:
+        args.append(f"--mcpu={mcpu}")
+    if batch is not None:
+        args.append(f"--batch={batch}")
+    if profile:
+        args.append("--profile")
+    args += [str(option) for option in options]
+    return args, source
+
+
+def compile(model, output=None, *, threads=None, mcpu=None, batch=None,
+            profile=False, options=(), cache=True):
+    """Compiles `model` (an ONNX or MLIR file, or a built-in model name such
+    as "se-resnet50") to a shared object and loads it.
+
+    threads: the threads of the parallel code (default: the cores this
+    process may use; 1 builds serial code). mcpu: the CPU to compile for
+    (default: the host). batch: the batch of a symbolic ONNX batch or of a
+    built-in model. profile: record per-layer times (Model.profile()).
+    options: further se-compile flags. The shared object goes to `output`,
+    or to a cache ($SE_MLIR_CACHE, default ~/.cache/se-mlir) keyed by the
+    model's content, the options and the compiler, reused when unchanged.
+    """
+    args, source = _arguments(model, threads, mcpu, batch, profile, options)
+    compiler = find_compiler()
+    if output is None:
+        key = hashlib.sha256()
+        stat = os.stat(compiler)
+        key.update(f"{compiler}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        key.update("\0".join(a for a in args if a != source).encode())
+        if source:
+            with open(source, "rb") as file:
+                for block in iter(lambda: file.read(1 << 20), b""):
+                    key.update(block)
+        output = os.path.join(_cache_dir(), key.hexdigest()[:32] + ".so")
+        if cache and os.path.isfile(output):
+            return Model(output)
+    output = os.path.abspath(os.fspath(output))
+    # Written next to the target and renamed: a concurrent compile of the
+    # same model never sees half a file.
+    directory = os.path.dirname(output)
+    os.makedirs(directory, exist_ok=True)
+    fd, partial = tempfile.mkstemp(suffix=".so", dir=directory)
+    os.close(fd)
+    try:
+        result = subprocess.run(
+            [compiler, *args, "--emit=shared", "--name=model", "-o", partial],
+            capture_output=True, text=True)
+        if result.returncode != 0:
+            message = result.stderr.strip() or (
+                f"se-compile exited with status {result.returncode}")
+            raise CompileError(message)
+        os.replace(partial, output)
+    finally:
+        for leftover in (partial, os.path.splitext(partial)[0] + ".h"):
+            if os.path.exists(leftover):
+                os.remove(leftover)
+    return Model(output)
+
+
+def load(path, threads=None):
+    """Loads a shared object written by se-compile --emit=shared."""
+    return Model(os.fspath(path), threads=threads)
