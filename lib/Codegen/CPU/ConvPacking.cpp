@@ -59,16 +59,36 @@ Value fillPaddedTensor(RewriterBase &rewriter, Location loc,
 Value decomposeInputPadding(RewriterBase &rewriter, tensor::PadOp pad) {
   if (!isStaticConstantPadding(pad) || !pad.getSourceType().hasStaticShape())
     return pad.getResult();
-  rewriter.setInsertionPoint(pad);
   Location loc = pad.getLoc();
-  Value filled = fillPaddedTensor(rewriter, loc, pad);
   int64_t rank = pad.getResultType().getRank();
+  SmallVector<OpFoldResult> offsets =
+      getAsIndexOpFoldResult(rewriter.getContext(), pad.getStaticLow());
+  SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(
+      rewriter.getContext(), pad.getSourceType().getShape());
+  SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+  // A source computed into a fresh tensor (the network's input transposed
+  // to NHWC, say) is computed in the padded tensor's interior instead:
+  // bufferization then writes it in place rather than copying it there.
+  auto producer = pad.getSource().getDefiningOp<DestinationStyleOpInterface>();
+  OpOperand *init = nullptr;
+  if (producer && producer->getBlock() == pad->getBlock() &&
+      producer->getNumResults() == 1 && pad.getSource().hasOneUse() &&
+      producer.getNumDpsInits() == 1) {
+    init = producer.getDpsInitOperand(0);
+    auto empty = init->get().getDefiningOp<tensor::EmptyOp>();
+    if (!empty || !empty->hasOneUse())
+      init = nullptr;
+  }
+  rewriter.setInsertionPoint(init ? producer.getOperation() : pad);
+  Value filled = fillPaddedTensor(rewriter, loc, pad);
+  if (init) {
+    Value interior = tensor::ExtractSliceOp::create(
+        rewriter, loc, pad.getSourceType(), filled, offsets, sizes, strides);
+    rewriter.modifyOpInPlace(producer, [&] { init->set(interior); });
+  }
+  rewriter.setInsertionPoint(pad);
   return rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
-      pad, pad.getSource(), filled,
-      getAsIndexOpFoldResult(rewriter.getContext(), pad.getStaticLow()),
-      getAsIndexOpFoldResult(rewriter.getContext(),
-                             pad.getSourceType().getShape()),
-      SmallVector<OpFoldResult>(rank, rewriter.getIndexAttr(1)));
+      pad, pad.getSource(), filled, offsets, sizes, strides);
 }
 
 DenseResourceElementsAttr packFilterBlocks(Attribute filter,
