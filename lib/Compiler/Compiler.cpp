@@ -10,6 +10,7 @@
 
 #include "se/Analysis/CostReport.h"
 #include "se/Codegen/Common/Passes.h"
+#include "se/Compiler/Parse.h"
 #include "se/Import/ONNX.h"
 #include "se/Runtime/Threads.h"
 #include "se/Target/HeaderWriter.h"
@@ -378,7 +379,7 @@ mlir::se::loadModel(MLIRContext *context, const CompilerOptions &options,
     if (!input)
       return failure();
     sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
-    module = parseSourceFile<ModuleOp>(sourceMgr, context);
+    module = parseModuleGuarded(sourceMgr, ParserConfig(context));
     if (!module)
       return failure();
   }
