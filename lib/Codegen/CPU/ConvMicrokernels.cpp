@@ -113,6 +113,55 @@ Value applyEpilogue(OpBuilder &b, Location loc, int64_t lanes,
   return acc;
 }
 
+Value scaleFilterPerImage(OpBuilder &b, Location loc, Value filter,
+                          Value gate, int64_t lanes) {
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  ArrayRef<int64_t> packed = filterType.getShape();
+  int64_t images = cast<RankedTensorType>(gate.getType()).getDimSize(0);
+  int64_t taps = packed[0] * packed[1] * packed[2];
+  int64_t channels = packed[3], width = packed[4];
+  Type f32 = b.getF32Type();
+  auto vectorType = VectorType::get({lanes}, f32);
+  auto constant = [&](int64_t value) { return indexConstant(b, loc, value); };
+  // As [B * KH * KW][C][W] and [N][B * KH * KW][C][W]: three loops.
+  Value rows = tensor::CollapseShapeOp::create(
+      b, loc, filter, SmallVector<ReassociationIndices>{{0, 1, 2}, {3}, {4}});
+  Value scaled = tensor::EmptyOp::create(
+      b, loc, ArrayRef<int64_t>{images, taps, channels, width}, f32);
+  auto loop = [&](int64_t count, Value initial,
+                  function_ref<Value(Value, Value)> body) {
+    return scf::ForOp::create(
+               b, loc, constant(0), constant(count), constant(1),
+               ValueRange{initial},
+               [&](OpBuilder &, Location, Value iv, ValueRange args) {
+                 scf::YieldOp::create(b, loc, body(iv, args[0]));
+               })
+        .getResult(0);
+  };
+  scaled = loop(images, scaled, [&](Value n, Value perImage) {
+    return loop(taps, perImage, [&](Value t, Value perTap) {
+      return loop(channels, perTap, [&](Value c, Value perChannel) {
+        Value factor = vector::BroadcastOp::create(
+            b, loc, vectorType,
+            tensor::ExtractOp::create(b, loc, gate, ValueRange{n, c}));
+        for (int64_t w = 0; w < width; w += lanes) {
+          Value weights = readInBounds(b, loc, vectorType, rows,
+                                       {t, c, constant(w)});
+          perChannel = writeInBounds(
+              b, loc, arith::MulFOp::create(b, loc, weights, factor),
+              perChannel, {n, t, c, constant(w)});
+        }
+        return perChannel;
+      });
+    });
+  });
+  SmallVector<int64_t> perImageShape{images};
+  llvm::append_range(perImageShape, packed);
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(perImageShape, f32), scaled,
+      SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4}, {5}});
+}
+
 Value MicrokernelBuilder::readVector(Value tensor, ValueRange indices,
                                      bool inBounds) {
   return readInBounds(b, loc, vectorType, tensor, indices, inBounds);
@@ -510,9 +559,15 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
                             epilogue, output, parallelLoops);
   } else {
     Value filter = arith::ConstantOp::create(rewriter, loc, blocked);
+    bool scaleFilter = scaled && scalesFilterPerImage(shape, *plan);
+    if (scaleFilter)
+      filter = scaleFilterPerImage(rewriter, loc, filter, scaled->gate,
+                                   plan->lanes);
     MicrokernelBuilder builder(rewriter, loc, shape, *plan, input, filter, init,
                                epilogue);
-    if (scaled)
+    if (scaleFilter)
+      builder.setFilterPerImage();
+    else if (scaled)
       builder.setInputScale(scaled->gate);
     Operation *outermostLoop = nullptr;
     written = builder.build(output, outermostLoop);

@@ -427,11 +427,11 @@ func.func @depthwise_nhwc(%x: tensor<1x9x9x24xf32>) -> tensor<1x7x7x24xf32> {
 
 // -----
 
-// An MBConv's projection reads the SE block's scale of U: the gate
-// multiplies each filter vector of input channel c as it is read (per
-// channel step: one gate element, one multiply per register), the
-// convolution reads U itself, and the scale is gone. 40 filters are
-// padded to 3 vectors of 16 with AVX-512.
+// An MBConv's projection reads the SE block's scale of U; with fewer than
+// 4 tiles per image (2 here) the gate multiplies each filter vector of
+// input channel c as it is read (per channel step: one gate element, one
+// multiply per register), the convolution reads U itself, and the scale is
+// gone. 40 filters are padded to 3 vectors of 16 with AVX-512.
 // CHECK-LABEL: func @scaled_projection
 // CHECK-SAME: (%[[U:.*]]: tensor<2x4x4x64xf32>, %[[G:.*]]: tensor<2x64xf32>)
 // CHECK: scf.for %[[N:[^ ]*]] =
@@ -462,4 +462,48 @@ func.func @scaled_projection(%u: tensor<2x4x4x64xf32>, %gate: tensor<2x64xf32>) 
   %init = linalg.fill ins(%zero : f32) outs(%e2 : tensor<2x4x4x40xf32>) -> tensor<2x4x4x40xf32>
   %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%y, %w : tensor<2x4x4x64xf32>, tensor<1x1x64x40xf32>) outs(%init : tensor<2x4x4x40xf32>) -> tensor<2x4x4x40xf32>
   return %c : tensor<2x4x4x40xf32>
+}
+
+// -----
+
+// With 4 tiles or more per image (here 5 of 14 positions), the gate scales
+// a per-image copy of the packed filter before the loops (N x C x F'
+// multiplies) instead of every filter vector of every tile; the tiles read
+// the copy of their image.
+// CHECK-LABEL: func @scaled_projection_filter_copy
+// CHECK-SAME: (%[[U:.*]]: tensor<2x8x8x64xf32>, %[[G:.*]]: tensor<2x64xf32>)
+// CHECK: %[[W:.*]] = arith.constant dense_resource<conv_blocked> : tensor<3x1x1x64x16xf32>
+// CHECK: %[[ROWS:.*]] = tensor.collapse_shape %[[W]] {{\[}}[0, 1, 2], [3], [4]]
+// CHECK: %[[COPY:.*]] = scf.for %[[N:[^ ]*]] =
+// CHECK:   scf.for %[[T:[^ ]*]] =
+// CHECK:     scf.for %[[C:[^ ]*]] =
+// CHECK:       %[[GATE:.*]] = tensor.extract %[[G]][%[[N]], %[[C]]]
+// CHECK:       %[[B:.*]] = vector.broadcast %[[GATE]] : f32 to vector<16xf32>
+// CHECK:       %[[F:.*]] = vector.transfer_read %[[ROWS]][%[[T]], %[[C]], %{{.*}}]
+// CHECK:       %[[SF:.*]] = arith.mulf %[[F]], %[[B]] : vector<16xf32>
+// CHECK:       vector.transfer_write %[[SF]], %{{.*}}[%[[N]], %[[T]], %[[C]], %{{.*}}] {{.*}} : vector<16xf32>, tensor<2x3x64x16xf32>
+// CHECK: %[[PER_IMAGE:.*]] = tensor.expand_shape %[[COPY]] {{\[}}[0], [1, 2, 3], [4], [5]] {{.*}} into tensor<2x3x1x1x64x16xf32>
+// CHECK: scf.for %[[IMAGE:[^ ]*]] =
+// CHECK-NOT: arith.mulf
+// CHECK: vector.transfer_read %[[PER_IMAGE]][%[[IMAGE]],
+// CHECK-NOT: arith.mulf
+// CHECK: vector.fma
+// CHECK-NOT: linalg.generic
+// AVX2-LABEL: func @scaled_projection_filter_copy
+// AVX2: tensor<2x5x1x1x64x8xf32>
+func.func @scaled_projection_filter_copy(%u: tensor<2x8x8x64xf32>, %gate: tensor<2x64xf32>) -> tensor<2x8x8x40xf32> {
+  %w = arith.constant dense<0.5> : tensor<1x1x64x40xf32>
+  %zero = arith.constant 0.0 : f32
+  %flat = tensor.collapse_shape %u [[0], [1, 2], [3]] : tensor<2x8x8x64xf32> into tensor<2x64x64xf32>
+  %e = tensor.empty() : tensor<2x64x64xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(n, p, c) -> (n, p, c)>, affine_map<(n, p, c) -> (n, c)>, affine_map<(n, p, c) -> (n, p, c)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%flat, %gate : tensor<2x64x64xf32>, tensor<2x64xf32>) outs(%e : tensor<2x64x64xf32>) attrs = {se.block = "se", se.phase = "scale"} {
+  ^bb0(%x: f32, %g: f32, %o: f32):
+    %m = arith.mulf %x, %g : f32
+    linalg.yield %m : f32
+  } -> tensor<2x64x64xf32>
+  %y = tensor.expand_shape %s [[0], [1, 2], [3]] output_shape [2, 8, 8, 64] : tensor<2x64x64xf32> into tensor<2x8x8x64xf32>
+  %e2 = tensor.empty() : tensor<2x8x8x40xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e2 : tensor<2x8x8x40xf32>) -> tensor<2x8x8x40xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%y, %w : tensor<2x8x8x64xf32>, tensor<1x1x64x40xf32>) outs(%init : tensor<2x8x8x40xf32>) -> tensor<2x8x8x40xf32>
+  return %c : tensor<2x8x8x40xf32>
 }

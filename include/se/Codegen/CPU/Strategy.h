@@ -151,6 +151,14 @@ inline std::optional<MicrokernelPlan> planMicrokernel(const ConvShape &shape,
 std::optional<MicrokernelPlan> planConvolution(const ConvShape &shape,
                                                int64_t lanes);
 
+/// Whether an SE gate on the input of `shape` (an MBConv's projection,
+/// ungrouped) scales a per-image copy of the packed filter before the loops
+/// rather than each filter vector as a tile reads it. Read as it goes, the
+/// gate costs R multiplies per P x R FMAs in every tile (a narrow filter's
+/// projection at 56 x 56 takes 1.5x as long); the copy costs a pass over
+/// the filter per image, and its N copies must stay in cache.
+bool scalesFilterPerImage(const ConvShape &shape, const MicrokernelPlan &plan);
+
 /// Whether the convolution takes the Winograd form: ungrouped, 3x3, stride
 /// 1, an output of even height and width (whole 2x2 tiles), channels in
 /// whole vectors.
