@@ -139,7 +139,9 @@ void makeReshapedOperands(RewriterBase &rewriter, ConvMatch &match);
 /// The only user of `value` when it is a static NHWC padding by a constant.
 tensor::PadOp getConstantPadding(Value value);
 
-/// A new tensor of `pad`'s result type filled with its padding value.
+/// A new tensor of `pad`'s result type whose border (all of it, if the
+/// source's shape is dynamic) holds the padding value; the caller writes
+/// the interior.
 Value fillPaddedTensor(RewriterBase &rewriter, Location loc, tensor::PadOp pad);
 
 /// Rewrites a static constant `pad` of a convolution's input that no loop

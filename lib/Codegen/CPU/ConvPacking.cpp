@@ -51,9 +51,45 @@ Value fillPaddedTensor(RewriterBase &rewriter, Location loc,
   // A new tensor, not a tensor.empty: CSE would merge equal fills of
   // several paddings into one value, which bufferization then copies for
   // every writer but the last.
-  Value buffer = bufferization::AllocTensorOp::create(
+  Value padded = bufferization::AllocTensorOp::create(
       rewriter, loc, pad.getResultType(), ValueRange{});
-  return linalg::FillOp::create(rewriter, loc, value, buffer).getResult(0);
+  RankedTensorType sourceType = pad.getSourceType();
+  if (!sourceType.hasStaticShape())
+    return linalg::FillOp::create(rewriter, loc, value, padded).getResult(0);
+  // The interior is written by whoever pads, so only the border is filled:
+  // per padded dimension d, the slabs below and above the interior, over
+  // the interior of the dimensions before d and all of those after it.
+  ArrayRef<int64_t> low = pad.getStaticLow();
+  ArrayRef<int64_t> paddedShape = pad.getResultType().getShape();
+  int64_t rank = sourceType.getRank();
+  auto fillSlab = [&](int64_t dim, int64_t offset, int64_t size) {
+    SmallVector<int64_t> offsets(rank, 0), sizes(paddedShape);
+    for (int64_t d = 0; d < dim; ++d) {
+      offsets[d] = low[d];
+      sizes[d] = sourceType.getDimSize(d);
+    }
+    offsets[dim] = offset;
+    sizes[dim] = size;
+    MLIRContext *context = rewriter.getContext();
+    SmallVector<OpFoldResult> offsetValues =
+        getAsIndexOpFoldResult(context, offsets);
+    SmallVector<OpFoldResult> sizeValues = getAsIndexOpFoldResult(context, sizes);
+    SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+    Value slab = tensor::ExtractSliceOp::create(rewriter, loc, padded,
+                                                offsetValues, sizeValues, strides);
+    Value filled = linalg::FillOp::create(rewriter, loc, value, slab).getResult(0);
+    padded = tensor::InsertSliceOp::create(rewriter, loc, filled, padded,
+                                           offsetValues, sizeValues, strides);
+  };
+  for (int64_t dim = 0; dim < rank; ++dim) {
+    int64_t below = low[dim];
+    int64_t above = paddedShape[dim] - below - sourceType.getDimSize(dim);
+    if (below > 0)
+      fillSlab(dim, 0, below);
+    if (above > 0)
+      fillSlab(dim, below + sourceType.getDimSize(dim), above);
+  }
+  return padded;
 }
 
 Value decomposeInputPadding(RewriterBase &rewriter, tensor::PadOp pad) {

@@ -1,11 +1,20 @@
 // RUN: se-opt %s -se-cpu-conv-microkernels="vector-width=16" -cse -one-shot-bufferize="bufferize-function-boundaries" -cse -canonicalize | FileCheck %s
 
 // The padded input of a stem convolution is the network's NCHW input
-// transposed to NHWC. The padding's fill comes before the transpose, so
-// the transpose writes the padded buffer's interior: one buffer, no copy.
+// transposed to NHWC. The padding's fills (its border: rows 0 and 9, then
+// columns 0 and 9 of rows 1 to 8) come before the transpose, so the
+// transpose writes the padded buffer's interior: one buffer, no copy.
 // CHECK-LABEL: func @transposed_input
 // CHECK: %[[PADDED:.*]] = memref.alloc() {{.*}} : memref<1x10x10x3xf32>
-// CHECK: linalg.fill {{.*}} outs(%[[PADDED]]
+// CHECK: %[[TOP:.*]] = memref.subview %[[PADDED]][0, 0, 0, 0] [1, 1, 10, 3]
+// CHECK: linalg.fill {{.*}} outs(%[[TOP]]
+// CHECK: %[[BOTTOM:.*]] = memref.subview %[[PADDED]][0, 9, 0, 0] [1, 1, 10, 3]
+// CHECK: linalg.fill {{.*}} outs(%[[BOTTOM]]
+// CHECK: %[[LEFT:.*]] = memref.subview %[[PADDED]][0, 1, 0, 0] [1, 8, 1, 3]
+// CHECK: linalg.fill {{.*}} outs(%[[LEFT]]
+// CHECK: %[[RIGHT:.*]] = memref.subview %[[PADDED]][0, 1, 9, 0] [1, 8, 1, 3]
+// CHECK: linalg.fill {{.*}} outs(%[[RIGHT]]
+// CHECK-NOT: linalg.fill
 // CHECK: %[[INTERIOR:.*]] = memref.subview %[[PADDED]][0, 1, 1, 0] [1, 8, 8, 3]
 // CHECK: linalg.transpose ins(%{{.*}} : memref<1x3x8x8xf32{{.*}}>) outs(%[[INTERIOR]] :
 // CHECK-NOT: memref.copy

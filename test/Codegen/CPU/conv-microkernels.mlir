@@ -164,15 +164,26 @@ func.func @padded_and_not_taken(%x: tensor<1x4x4x8xf32>, %w2: tensor<1x1x8x32xf3
 // -----
 
 // The padding the next 3x3 convolution reads is written in place: the
-// loops write the interior of the filled padded tensor, a new tensor
+// loops write the interior of the padded tensor, a new tensor
 // (bufferization.alloc_tensor) that CSE cannot merge with another
-// convolution's.
+// convolution's, whose border alone is filled: the rows above and below,
+// then the columns left and right of the interior rows.
 // CHECK-LABEL: func @padded_result
 // CHECK: %[[NEW:.*]] = bufferization.alloc_tensor() : tensor<1x9x9x16xf32>
-// CHECK: %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[NEW]] : tensor<1x9x9x16xf32>)
-// CHECK: %[[INTERIOR:.*]] = tensor.extract_slice %[[FILL]][0, 1, 1, 0] [1, 7, 7, 16] [1, 1, 1, 1]
+// CHECK-NOT: linalg.fill ins(%{{.*}} : f32) outs(%[[NEW]]
+// CHECK: %[[TOP:.*]] = tensor.extract_slice %[[NEW]][0, 0, 0, 0] [1, 1, 9, 16] [1, 1, 1, 1]
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[TOP]] : tensor<1x1x9x16xf32>)
+// CHECK: tensor.extract_slice %{{.*}}[0, 8, 0, 0] [1, 1, 9, 16] [1, 1, 1, 1]
+// CHECK: linalg.fill
+// CHECK: tensor.extract_slice %{{.*}}[0, 1, 0, 0] [1, 7, 1, 16] [1, 1, 1, 1]
+// CHECK: linalg.fill
+// CHECK: tensor.extract_slice %{{.*}}[0, 1, 8, 0] [1, 7, 1, 16] [1, 1, 1, 1]
+// CHECK: linalg.fill
+// CHECK: %[[BORDER:.*]] = tensor.insert_slice %{{.*}}[0, 1, 8, 0] [1, 7, 1, 16] [1, 1, 1, 1]
+// CHECK-NOT: linalg.fill
+// CHECK: %[[INTERIOR:.*]] = tensor.extract_slice %[[BORDER]][0, 1, 1, 0] [1, 7, 7, 16] [1, 1, 1, 1]
 // CHECK: %[[ROWS:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[INTERIOR]])
-// CHECK: %[[PADDED:.*]] = tensor.insert_slice %{{.*}} into %[[FILL]][0, 1, 1, 0] [1, 7, 7, 16] [1, 1, 1, 1]
+// CHECK: %[[PADDED:.*]] = tensor.insert_slice %{{.*}} into %[[BORDER]][0, 1, 1, 0] [1, 7, 7, 16] [1, 1, 1, 1]
 // CHECK-NOT: tensor.pad
 // CHECK: return %[[PADDED]]
 func.func @padded_result(%x: tensor<1x7x7x8xf32>) -> tensor<1x9x9x16xf32> {
@@ -259,14 +270,16 @@ func.func @products_not_taken(%x: tensor<4x64xf32>, %w: tensor<64x32xf32>, %acc:
 
 // -----
 
-// A padded input that no loop writes in place (an argument) becomes a fill
-// of a new tensor with the interior inserted, which the loops read: the
-// fill is tiled and threaded like any other, the insertion a row copy.
+// A padded input that no loop writes in place (an argument) becomes a new
+// tensor with its border filled and the interior inserted, which the loops
+// read: the fills are tiled and threaded like any other, the insertion a
+// row copy.
 // CHECK-LABEL: func @padded_input
 // CHECK-SAME: (%[[X:.*]]: tensor<1x7x7x16xf32>)
 // CHECK: %[[NEW:.*]] = bufferization.alloc_tensor() : tensor<1x9x9x16xf32>
-// CHECK: %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[NEW]] : tensor<1x9x9x16xf32>)
-// CHECK: %[[PADDED:.*]] = tensor.insert_slice %[[X]] into %[[FILL]][0, 1, 1, 0] [1, 7, 7, 16] [1, 1, 1, 1]
+// CHECK-COUNT-4: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x{{[17]}}x{{[19]}}x16xf32>)
+// CHECK: %[[BORDER:.*]] = tensor.insert_slice %{{.*}}[0, 1, 8, 0] [1, 7, 1, 16] [1, 1, 1, 1]
+// CHECK: %[[PADDED:.*]] = tensor.insert_slice %[[X]] into %[[BORDER]][0, 1, 1, 0] [1, 7, 7, 16] [1, 1, 1, 1]
 // CHECK-NOT: tensor.pad
 // CHECK: tensor.extract %[[PADDED]]
 func.func @padded_input(%x: tensor<1x7x7x16xf32>) -> tensor<1x7x7x32xf32> {
