@@ -171,10 +171,11 @@ TEST(PlanMicrokernel, FewTilesOfManyBlocksLoopOverBlocksOutermost) {
   EXPECT_TRUE(plan->filterBlocksOutermost);
   EXPECT_FALSE(plan->prefetchNextBlock);
   // 14 x 14: 14 tiles, as many as the threads need.
-  EXPECT_FALSE(
-      planMicrokernel(convShape(192, 1152, 14, 14, 1), 16)->filterBlocksOutermost);
+  EXPECT_FALSE(planMicrokernel(convShape(192, 1152, 14, 14, 1), 16)
+                   ->filterBlocksOutermost);
   // Large filters stream block by block and prefetch the next.
-  EXPECT_TRUE(planMicrokernel(convShape(512, 512, 7, 7), 16)->prefetchNextBlock);
+  EXPECT_TRUE(
+      planMicrokernel(convShape(512, 512, 7, 7), 16)->prefetchNextBlock);
 }
 
 TEST(PlanMicrokernel, GroupsNarrowerThanAVectorShuffle) {
@@ -239,11 +240,21 @@ TEST(PlanConvolution, GroupsAndSingleHalfVectorsTakeHalfVectorsOfAVX512) {
   EXPECT_EQ(plan->paddedFilters, 8);
   EXPECT_EQ(plan->positions, 14);
   // RegNetY-1.6GF: groups of 24 channels are never padded (a group would
-  // straddle two blocks): whole 8-lane blocks.
+  // straddle two blocks): blocks of a whole group, three 8-lane registers
+  // (one broadcast per 3 FMAs), at most 9 positions (27 accumulators): 8
+  // divide the 56 x 56 output.
   plan = planConvolution(convShape(24, 48, 56, 56, 3, 1, /*groups=*/2), 16);
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan->lanes, 8);
+  EXPECT_EQ(plan->registers, 3);
+  EXPECT_EQ(plan->blockWidth(), 24);
+  EXPECT_EQ(plan->positions, 8);
   EXPECT_FALSE(plan->groupShuffle);
+  // With AVX2's 16 registers: 4 positions of 3 registers.
+  plan = planConvolution(convShape(24, 48, 56, 56, 3, 1, /*groups=*/2), 8);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->registers, 3);
+  EXPECT_EQ(plan->positions, 4);
   // Depthwise over 72 channels (MobileNetV3): one channel per group.
   plan = planConvolution(convShape(1, 72, 28, 28, 5, 2, /*groups=*/72), 16);
   ASSERT_TRUE(plan);

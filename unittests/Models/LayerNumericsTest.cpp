@@ -197,11 +197,13 @@ func.func @forward(%x: tensor<3x70xf32>) -> tensor<3x37xf32> {
 /// groups of 4 and 8 channels (narrower than an AVX-512 vector: shuffled
 /// across the lanes of each group), the first with the bias and ReLU after
 /// it, groups of 16 channels with stride 2 (one group per filter block),
-/// and one group of 32 output channels (3x3, stride 1: not Winograd, whose
-/// filter transform reads another layout).
+/// one group of 32 output channels (3x3, stride 1: not Winograd, whose
+/// filter transform reads another layout), and RegNetY-1.6GF's groups of 24
+/// channels (three 8-lane registers per block with AVX-512 and AVX2; 100
+/// positions: tiles of 9 and a last tile of 1 with AVX-512).
 std::string groupedSource() {
   return R"mlir(
-func.func @forward(%x: tensor<1x10x10x64xf32>, %y: tensor<1x6x6x32xf32>, %z: tensor<1x9x9x64xf32>, %u: tensor<1x10x10x16xf32>) -> (tensor<1x8x8x64xf32>, tensor<1x4x4x32xf32>, tensor<1x4x4x64xf32>, tensor<1x8x8x32xf32>) {
+func.func @forward(%x: tensor<1x10x10x64xf32>, %y: tensor<1x6x6x32xf32>, %z: tensor<1x9x9x64xf32>, %u: tensor<1x10x10x16xf32>, %v: tensor<1x12x12x48xf32>) -> (tensor<1x8x8x64xf32>, tensor<1x4x4x32xf32>, tensor<1x4x4x64xf32>, tensor<1x8x8x32xf32>, tensor<1x10x10x48xf32>) {
   %zero = arith.constant 0.0 : f32
   %xe = tensor.expand_shape %x [[0], [1], [2], [3, 4]] output_shape [1, 10, 10, 16, 4] : tensor<1x10x10x64xf32> into tensor<1x10x10x16x4xf32>
   %wx = "tosa.const"() <{values = )mlir" +
@@ -240,7 +242,15 @@ func.func @forward(%x: tensor<1x10x10x64xf32>, %y: tensor<1x6x6x32xf32>, %z: ten
   %fu = linalg.fill ins(%zero : f32) outs(%eu : tensor<1x8x8x1x32xf32>) -> tensor<1x8x8x1x32xf32>
   %cu = linalg.conv_2d_nhwgc_gfhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%ue, %wu : tensor<1x10x10x1x16xf32>, tensor<1x32x3x3x16xf32>) outs(%fu : tensor<1x8x8x1x32xf32>) -> tensor<1x8x8x1x32xf32>
   %ru = tensor.collapse_shape %cu [[0], [1], [2], [3, 4]] : tensor<1x8x8x1x32xf32> into tensor<1x8x8x32xf32>
-  return %ox, %ry, %rz, %ru : tensor<1x8x8x64xf32>, tensor<1x4x4x32xf32>, tensor<1x4x4x64xf32>, tensor<1x8x8x32xf32>
+  %ve = tensor.expand_shape %v [[0], [1], [2], [3, 4]] output_shape [1, 12, 12, 2, 24] : tensor<1x12x12x48xf32> into tensor<1x12x12x2x24xf32>
+  %wv = "tosa.const"() <{values = )mlir" +
+         denseWeights(2 * 24 * 3 * 3 * 24) +
+         R"mlir( : tensor<2x24x3x3x24xf32>}> : () -> tensor<2x24x3x3x24xf32>
+  %ev = tensor.empty() : tensor<1x10x10x2x24xf32>
+  %fv = linalg.fill ins(%zero : f32) outs(%ev : tensor<1x10x10x2x24xf32>) -> tensor<1x10x10x2x24xf32>
+  %cv = linalg.conv_2d_nhwgc_gfhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%ve, %wv : tensor<1x12x12x2x24xf32>, tensor<2x24x3x3x24xf32>) outs(%fv : tensor<1x10x10x2x24xf32>) -> tensor<1x10x10x2x24xf32>
+  %rv = tensor.collapse_shape %cv [[0], [1], [2], [3, 4]] : tensor<1x10x10x2x24xf32> into tensor<1x10x10x48xf32>
+  return %ox, %ry, %rz, %ru, %rv : tensor<1x8x8x64xf32>, tensor<1x4x4x32xf32>, tensor<1x4x4x64xf32>, tensor<1x8x8x32xf32>, tensor<1x10x10x48xf32>
 }
 )mlir";
 }

@@ -113,8 +113,8 @@ Value applyEpilogue(OpBuilder &b, Location loc, int64_t lanes,
   return acc;
 }
 
-Value scaleFilterPerImage(OpBuilder &b, Location loc, Value filter,
-                          Value gate, int64_t lanes) {
+Value scaleFilterPerImage(OpBuilder &b, Location loc, Value filter, Value gate,
+                          int64_t lanes) {
   auto filterType = cast<RankedTensorType>(filter.getType());
   ArrayRef<int64_t> packed = filterType.getShape();
   int64_t images = cast<RankedTensorType>(gate.getType()).getDimSize(0);
@@ -145,8 +145,8 @@ Value scaleFilterPerImage(OpBuilder &b, Location loc, Value filter,
             b, loc, vectorType,
             tensor::ExtractOp::create(b, loc, gate, ValueRange{n, c}));
         for (int64_t w = 0; w < width; w += lanes) {
-          Value weights = readInBounds(b, loc, vectorType, rows,
-                                       {t, c, constant(w)});
+          Value weights =
+              readInBounds(b, loc, vectorType, rows, {t, c, constant(w)});
           perChannel = writeInBounds(
               b, loc, arith::MulFOp::create(b, loc, weights, factor),
               perChannel, {n, t, c, constant(w)});
@@ -561,8 +561,8 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
     Value filter = arith::ConstantOp::create(rewriter, loc, blocked);
     bool scaleFilter = scaled && scalesFilterPerImage(shape, *plan);
     if (scaleFilter)
-      filter = scaleFilterPerImage(rewriter, loc, filter, scaled->gate,
-                                   plan->lanes);
+      filter =
+          scaleFilterPerImage(rewriter, loc, filter, scaled->gate, plan->lanes);
     MicrokernelBuilder builder(rewriter, loc, shape, *plan, input, filter, init,
                                epilogue);
     if (scaleFilter)

@@ -192,8 +192,8 @@ Value applyEpilogue(OpBuilder &b, Location loc, int64_t lanes,
 /// The packed filter `filter` ([B][KH][KW][C][W]) with input channel c of
 /// image n scaled by `gate[n][c]` (an SE gate, N x C): [N][B][KH][KW][C][W],
 /// for MicrokernelBuilder::setFilterPerImage.
-Value scaleFilterPerImage(OpBuilder &b, Location loc, Value filter,
-                          Value gate, int64_t lanes);
+Value scaleFilterPerImage(OpBuilder &b, Location loc, Value filter, Value gate,
+                          int64_t lanes);
 
 /// Emits the loops of one convolution.
 class MicrokernelBuilder {

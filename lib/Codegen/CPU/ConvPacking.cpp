@@ -73,11 +73,13 @@ Value fillPaddedTensor(RewriterBase &rewriter, Location loc,
     MLIRContext *context = rewriter.getContext();
     SmallVector<OpFoldResult> offsetValues =
         getAsIndexOpFoldResult(context, offsets);
-    SmallVector<OpFoldResult> sizeValues = getAsIndexOpFoldResult(context, sizes);
+    SmallVector<OpFoldResult> sizeValues =
+        getAsIndexOpFoldResult(context, sizes);
     SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
-    Value slab = tensor::ExtractSliceOp::create(rewriter, loc, padded,
-                                                offsetValues, sizeValues, strides);
-    Value filled = linalg::FillOp::create(rewriter, loc, value, slab).getResult(0);
+    Value slab = tensor::ExtractSliceOp::create(
+        rewriter, loc, padded, offsetValues, sizeValues, strides);
+    Value filled =
+        linalg::FillOp::create(rewriter, loc, value, slab).getResult(0);
     padded = tensor::InsertSliceOp::create(rewriter, loc, filled, padded,
                                            offsetValues, sizeValues, strides);
   };

@@ -125,8 +125,13 @@ mlir::se::planMicrokernel(const ConvShape &shape, VectorRegisters registers,
   int64_t groupFilters = shape.groupFilters();
   if (shape.groups > 1) {
     if (groupFilters % lanes == 0) {
-      // A filter block must not straddle two groups.
-      plan.registers = groupFilters % (2 * lanes) == 0 ? 2 : 1;
+      // A filter block must not straddle two groups. Three registers for
+      // groups of three vectors (RegNetY's 24 channels on 8 lanes): one
+      // broadcast per 3 FMAs instead of one per FMA.
+      int64_t groupVectors = groupFilters / lanes;
+      plan.registers = groupVectors % 2 == 0   ? 2
+                       : groupVectors % 3 == 0 ? 3
+                                               : 1;
     } else if (lanes % groupFilters == 0 && shape.channels == groupFilters) {
       plan.groupShuffle = true;
     } else {
@@ -158,8 +163,8 @@ mlir::se::planMicrokernel(const ConvShape &shape, VectorRegisters registers,
     plan.channelUnroll = 1;
   plan.prefetchNextBlock = shape.filterBytes() > kResidentFilterBytes;
   int64_t tiles = shape.batch * llvm::divideCeil(positions, plan.positions);
-  plan.filterBlocksOutermost = plan.prefetchNextBlock ||
-                               (tiles <= 4 && plan.blocks() >= 2 * tiles);
+  plan.filterBlocksOutermost =
+      plan.prefetchNextBlock || (tiles <= 4 && plan.blocks() >= 2 * tiles);
   return plan;
 }
 
