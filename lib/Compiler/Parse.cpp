@@ -17,31 +17,36 @@ static constexpr const char *kParserCrashMessage =
     "MLIR 22's parser crashed after the error above (a known upstream bug); "
     "nothing was compiled";
 
-/// Runs `parse` with signals caught; returns false if it crashed. The
-/// recovery handlers are installed only around the call, so any other crash
-/// of the tool keeps its stack dump.
-static bool runRecoveringFromCrash(function_ref<void()> parse) {
+/// Parses the main buffer of `sourceMgr` with signals caught; `crashed`
+/// tells whether the parser crashed. The recovery handlers are installed
+/// only around the parse, so any other crash of the tool keeps its stack
+/// dump. After a crash the half-built IR is unreachable: it is leaked, not
+/// freed.
+static OwningOpRef<ModuleOp> parseRecovering(llvm::SourceMgr &sourceMgr,
+                                             const ParserConfig &config,
+                                             bool &crashed) {
+  OwningOpRef<ModuleOp> module;
   llvm::CrashRecoveryContext::Enable();
   llvm::CrashRecoveryContext recovery;
-  bool survived = recovery.RunSafely(parse);
+  crashed = !recovery.RunSafely(
+      [&] { module = parseSourceFile<ModuleOp>(sourceMgr, config); });
   llvm::CrashRecoveryContext::Disable();
-  return survived;
+  if (crashed)
+    (void)module.release();
+  return module;
 }
 
 OwningOpRef<ModuleOp> mlir::se::parseModuleGuarded(llvm::SourceMgr &sourceMgr,
                                                    const ParserConfig &config) {
-  OwningOpRef<ModuleOp> module;
-  // After a crash the half-built IR is unreachable: it is leaked, not freed.
-  if (runRecoveringFromCrash(
-          [&] { module = parseSourceFile<ModuleOp>(sourceMgr, config); }))
-    return module;
-  (void)module.release();
-  MLIRContext *context = config.getContext();
-  const llvm::MemoryBuffer *buffer =
-      sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
-  emitError(UnknownLoc::get(context))
-      << buffer->getBufferIdentifier() << ": " << kParserCrashMessage;
-  return nullptr;
+  bool crashed;
+  OwningOpRef<ModuleOp> module = parseRecovering(sourceMgr, config, crashed);
+  if (crashed) {
+    const llvm::MemoryBuffer *buffer =
+        sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+    emitError(UnknownLoc::get(config.getContext()))
+        << buffer->getBufferIdentifier() << ": " << kParserCrashMessage;
+  }
+  return module;
 }
 
 LogicalResult mlir::se::checkParserSurvives(llvm::MemoryBufferRef buffer,
@@ -57,13 +62,13 @@ LogicalResult mlir::se::checkParserSurvives(llvm::MemoryBufferRef buffer,
     std::string diagnostics;
     llvm::raw_string_ostream diagnosticStream(diagnostics);
     SourceMgrDiagnosticHandler handler(sourceMgr, &context, diagnosticStream);
-    OwningOpRef<ModuleOp> module;
-    if (runRecoveringFromCrash([&] {
-          module = parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
-        }))
+    bool crashed;
+    (void)parseRecovering(sourceMgr, ParserConfig(&context), crashed);
+    if (!crashed)
       return success();
-    (void)module.release();
-    os << diagnostics << sourceMgr.getMemoryBuffer(1)->getBufferIdentifier()
+    os << diagnostics
+       << sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID())
+              ->getBufferIdentifier()
        << ": error: " << kParserCrashMessage << "\n";
     return failure();
   };

@@ -26,8 +26,8 @@ class DialectRegistry;
 namespace se {
 
 /// Parses the main buffer of `sourceMgr` as a module. Diagnostics go to the
-/// context's handlers; a parser crash is reported as one more error at the
-/// start of the buffer and gives null.
+/// context's handlers; a parser crash is reported as one more error naming
+/// the buffer and gives null.
 OwningOpRef<ModuleOp> parseModuleGuarded(llvm::SourceMgr &sourceMgr,
                                          const ParserConfig &config);
 

@@ -45,6 +45,17 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantIndexOp::create(b, loc, value);
 }
 
+scf::ForOp forOverTensor(OpBuilder &b, Location loc, int64_t upper,
+                         int64_t step, Value tensor,
+                         function_ref<Value(Value, Value)> body) {
+  return scf::ForOp::create(
+      b, loc, indexConstant(b, loc, 0), indexConstant(b, loc, upper),
+      indexConstant(b, loc, step), ValueRange{tensor},
+      [&](OpBuilder &, Location, Value iv, ValueRange args) {
+        scf::YieldOp::create(b, loc, body(iv, args[0]));
+      });
+}
+
 Value scaleAndOffset(OpBuilder &b, Location loc, Value base, int64_t scale,
                      Value offset) {
   Value scaled = base;
@@ -130,13 +141,7 @@ Value scaleFilterPerImage(OpBuilder &b, Location loc, Value filter, Value gate,
       b, loc, ArrayRef<int64_t>{images, taps, channels, width}, f32);
   auto loop = [&](int64_t count, Value initial,
                   function_ref<Value(Value, Value)> body) {
-    return scf::ForOp::create(
-               b, loc, constant(0), constant(count), constant(1),
-               ValueRange{initial},
-               [&](OpBuilder &, Location, Value iv, ValueRange args) {
-                 scf::YieldOp::create(b, loc, body(iv, args[0]));
-               })
-        .getResult(0);
+    return forOverTensor(b, loc, count, 1, initial, body).getResult(0);
   };
   scaled = loop(images, scaled, [&](Value n, Value perImage) {
     return loop(taps, perImage, [&](Value t, Value perTap) {
@@ -411,15 +416,6 @@ Value MicrokernelBuilder::build(Value output, Operation *&outermostLoop) {
   // around them, so the outermost is picked at the end.
   SmallVector<std::pair<scf::ForOp, int64_t>, 3> nest(order.size());
 
-  auto forLoop = [&](int64_t upper, int64_t step, Value tensor,
-                     function_ref<Value(Value, Value)> body) -> scf::ForOp {
-    return scf::ForOp::create(
-        b, loc, constant(0), constant(upper), constant(step),
-        ValueRange{tensor},
-        [&](OpBuilder &, Location, Value iv, ValueRange args) {
-          scf::YieldOp::create(b, loc, body(iv, args[0]));
-        });
-  };
   // The tile dimension has full tiles and a narrower one for the rest.
   std::function<Value(unsigned, Value)> emit = [&](unsigned depth,
                                                    Value tensor) -> Value {
@@ -429,11 +425,12 @@ Value MicrokernelBuilder::build(Value output, Operation *&outermostLoop) {
     Dim dim = order[depth];
     if (dim == Tile) {
       if (fullTiles > 0) {
-        scf::ForOp loop = forLoop(fullTiles * plan.positions, plan.positions,
-                                  tensor, [&](Value iv, Value t) {
-                                    ivs[Tile] = iv;
-                                    return emit(depth + 1, t);
-                                  });
+        scf::ForOp loop =
+            forOverTensor(b, loc, fullTiles * plan.positions, plan.positions,
+                          tensor, [&](Value iv, Value t) {
+                            ivs[Tile] = iv;
+                            return emit(depth + 1, t);
+                          });
         nest[depth] = {loop, fullTiles};
         tensor = loop.getResult(0);
       }
@@ -447,18 +444,19 @@ Value MicrokernelBuilder::build(Value output, Operation *&outermostLoop) {
       };
       if (depth + 1 == order.size())
         return restTile(tensor);
-      return forLoop(blocks, 1, tensor,
-                     [&](Value iv, Value t) {
-                       ivs[Block] = iv;
-                       return restTile(t);
-                     })
+      return forOverTensor(b, loc, blocks, 1, tensor,
+                           [&](Value iv, Value t) {
+                             ivs[Block] = iv;
+                             return restTile(t);
+                           })
           .getResult(0);
     }
     int64_t trips = dim == Image ? shape.batch : blocks;
-    scf::ForOp loop = forLoop(trips, 1, tensor, [&](Value iv, Value t) {
-      ivs[dim] = iv;
-      return emit(depth + 1, t);
-    });
+    scf::ForOp loop =
+        forOverTensor(b, loc, trips, 1, tensor, [&](Value iv, Value t) {
+          ivs[dim] = iv;
+          return emit(depth + 1, t);
+        });
     nest[depth] = {loop, trips};
     return loop.getResult(0);
   };

@@ -16,6 +16,7 @@
 #include "se/Codegen/CPU/Strategy.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -166,6 +167,12 @@ DenseResourceElementsAttr packFilterBlocks(Attribute filter,
 
 /// The index constant `value`.
 Value indexConstant(OpBuilder &b, Location loc, int64_t value);
+
+/// A loop from 0 to `upper` by `step` that carries `tensor`: `body(iv,
+/// tensor)` returns the tensor the iteration yields.
+scf::ForOp forOverTensor(OpBuilder &b, Location loc, int64_t upper,
+                         int64_t step, Value tensor,
+                         function_ref<Value(Value, Value)> body);
 
 /// `base * scale + offset` on indices.
 Value scaleAndOffset(OpBuilder &b, Location loc, Value base, int64_t scale,
