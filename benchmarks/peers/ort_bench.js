@@ -7,8 +7,7 @@
 // Prints "model,median_ms,p10_ms,p90_ms" per model.
 'use strict';
 const path = require('path');
-const ort = require(path.join(process.env.ORT_NODE_MODULES || 'node_modules',
-                              'onnxruntime-node'));
+const {createSession, seededFeeds} = require('./ort_common');
 
 function parseArgs(argv) {
   const args = {threads: 1, runs: 101, models: []};
@@ -24,36 +23,13 @@ function parseArgs(argv) {
   return args;
 }
 
-function seeded(count, seed) {
-  const data = new Float32Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; ++i) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    data[i] = state / 2147483648 - 1;
-  }
-  return data;
-}
-
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
 async function timeModel(model, threads, runs) {
-  const session = await ort.InferenceSession.create(model, {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
-  const feeds = {};
-  session.inputNames.forEach((name, index) => {
-    const meta = session.inputMetadata ? session.inputMetadata[index] : null;
-    const dims = meta && meta.shape ? meta.shape.map((d) => (typeof d === 'number' ? d : 1))
-                                    : null;
-    if (!dims) throw new Error(`cannot read the shape of input ${name}`);
-    const count = dims.reduce((a, b) => a * b, 1);
-    feeds[name] = new ort.Tensor('float32', seeded(count, index + 1), dims);
-  });
+  const session = await createSession(model, threads);
+  const feeds = seededFeeds(session);
   for (let i = 0; i < 10; ++i) await session.run(feeds);
   const times = [];
   for (let i = 0; i < runs; ++i) {

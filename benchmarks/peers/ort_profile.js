@@ -13,8 +13,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const ort = require(path.join(process.env.ORT_NODE_MODULES || 'node_modules',
-                              'onnxruntime-node'));
+const {createSession, seededFeeds} = require('./ort_common');
 
 function parseArgs(argv) {
   const args = {threads: 1, runs: 50, model: null};
@@ -31,51 +30,16 @@ function parseArgs(argv) {
   return args;
 }
 
-function seeded(count, seed) {
-  const data = new Float32Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; ++i) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    data[i] = state / 2147483648 - 1;
-  }
-  return data;
-}
-
-async function createSession(model, threads, profile) {
-  const options = {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  };
-  if (profile) {
-    options.enableProfiling = true;
-    options.profileFilePrefix = profile;
-  }
-  return ort.InferenceSession.create(model, options);
-}
-
-function seededFeeds(session) {
-  const feeds = {};
-  session.inputNames.forEach((name, index) => {
-    const meta = session.inputMetadata ? session.inputMetadata[index] : null;
-    if (!meta || !meta.shape) throw new Error(`cannot read the shape of input ${name}`);
-    const dims = meta.shape.map((d) => (typeof d === 'number' ? d : 1));
-    const count = dims.reduce((a, b) => a * b, 1);
-    feeds[name] = new ort.Tensor('float32', seeded(count, index + 1), dims);
-  });
-  return feeds;
-}
-
 (async () => {
   const args = parseArgs(process.argv.slice(2));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ort-profile-'));
   const prefix = path.join(dir, 'profile');
-  const session = await createSession(args.model, args.threads, prefix);
+  const session = await createSession(
+      args.model, args.threads, {enableProfiling: true, profileFilePrefix: prefix});
   const feeds = seededFeeds(session);
   for (let i = 0; i < 10; ++i) await session.run(feeds);
-  // Only the timed runs count: the trace holds every run, so remember how
-  // many kernel events the warm-up left.
+  // The trace holds every run: only the events from the first timed run's
+  // start on count (below).
   const start = process.hrtime.bigint();
   for (let i = 0; i < args.runs; ++i) await session.run(feeds);
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6 / args.runs;
