@@ -145,6 +145,33 @@ TEST(PlanMicrokernel, OddRegisterCountsTakeOneRegisterBlocks) {
   EXPECT_EQ(plan->positions, 14);
 }
 
+TEST(PlanMicrokernel, OnePositionTakesManyIndependentAccumulators) {
+  // A matrix-vector product: with one position a block of 2 registers
+  // would chain every FMA on 2 accumulators, so a block takes up to 12
+  // registers (8 with AVX2), a divisor of the filter vectors.
+  std::optional<MicrokernelPlan> plan =
+      planMicrokernel(convShape(1280, 1024, 1, 1, 1), 16); // 64 vectors
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->positions, 1);
+  EXPECT_EQ(plan->registers, 8);
+  EXPECT_EQ(planMicrokernel(convShape(672, 176, 1, 1, 1), 16)->registers, 11);
+  EXPECT_EQ(planMicrokernel(convShape(168, 672, 1, 1, 1), 16)->registers, 7);
+  EXPECT_EQ(planMicrokernel(convShape(672, 168, 1, 1, 1), 8)->registers, 7);
+  // No divisor from 6 to 12: the usual blocks.
+  EXPECT_EQ(planMicrokernel(convShape(64, 13 * 16, 1, 1, 1), 16)->registers, 1);
+}
+
+TEST(PaddedMatrixVectorColumns, FewestZeroColumnsInWholeBlocks) {
+  VectorRegisters avx512 = vectorRegistersFor(16), avx2 = vectorRegistersFor(8);
+  EXPECT_EQ(paddedMatrixVectorColumns(168, avx512), 176);   // 11 registers
+  EXPECT_EQ(paddedMatrixVectorColumns(672, avx512), 672);   // 6 blocks of 7
+  EXPECT_EQ(paddedMatrixVectorColumns(1000, avx512), 1008); // 7 of 9
+  EXPECT_EQ(paddedMatrixVectorColumns(240, avx512), 256);   // 2 of 8
+  EXPECT_EQ(paddedMatrixVectorColumns(40, avx2), 40);       // 1 of 5
+  EXPECT_EQ(paddedMatrixVectorColumns(168, avx2), 168);     // 3 of 7
+  EXPECT_EQ(paddedMatrixVectorColumns(13 * 16, avx512), 14 * 16); // 2 of 7
+}
+
 TEST(PlanMicrokernel, InputChannelUnroll) {
   EXPECT_EQ(
       planMicrokernel(convShape(3, 64, 112, 112, 7, 2), 16)->channelUnroll,

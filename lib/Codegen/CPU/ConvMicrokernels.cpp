@@ -10,8 +10,8 @@
 // 3x3 convolutions with stride 1 run as Winograd F(2x2, 3x3), whose 16
 // products use the same microkernels. Grouped and depthwise convolutions
 // (reshaped to and from NHWC) and matrix products with a constant
-// right-hand side (the classifier, as 1x1 convolutions) take the same
-// loops.
+// right-hand side (the classifier and the SE blocks' fully connected
+// layers, as 1x1 convolutions) take the same loops.
 //
 // This file holds the loop builder and the pass; ConvMicrokernels.h lists
 // the other parts.
@@ -185,18 +185,17 @@ MicrokernelBuilder::initialAccumulators(Value image, ArrayRef<Position> tile,
     if (init.kind == Initializer::Kind::Scalar)
       perRegister.push_back(broadcast(init.value));
     else if (init.kind == Initializer::Kind::Bias)
-      perRegister.push_back(readVector(
-          init.value, registerChannel(channel, r), !mayBePartial(r)));
+      perRegister.push_back(readVector(init.value, registerChannel(channel, r),
+                                       !mayBePartial(r)));
   }
   for (Position position : tile)
     for (int64_t r = 0; r < plan.registers; ++r)
-      accs.push_back(
-          init.kind == Initializer::Kind::Tensor
-              ? readVector(init.value,
-                           {image, position.row, position.column,
-                            registerChannel(channel, r)},
-                           !mayBePartial(r))
-              : perRegister[r]);
+      accs.push_back(init.kind == Initializer::Kind::Tensor
+                         ? readVector(init.value,
+                                      {image, position.row, position.column,
+                                       registerChannel(channel, r)},
+                                      !mayBePartial(r))
+                         : perRegister[r]);
   return accs;
 }
 
@@ -389,8 +388,8 @@ Value MicrokernelBuilder::buildTile(Value output, Value image, Value first,
     for (int64_t r = 0; r < plan.registers; ++r) {
       Value ch = registerChannel(channel, r);
       Value value = applyEpilogue(b, loc, plan.lanes, epilogue,
-                                  accs[p * plan.registers + r], image,
-                                  position, ch, !mayBePartial(r));
+                                  accs[p * plan.registers + r], image, position,
+                                  ch, !mayBePartial(r));
       output = writeInBounds(b, loc, value, output,
                              {image, position.row, position.column, ch},
                              !mayBePartial(r));
@@ -489,9 +488,8 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
     if (!winograd)
       return failure();
   } else {
-    blocked =
-        packFilterBlocks(match.filter, match.layout, shape, plan->blockWidth(),
-                         plan->paddedFilters);
+    blocked = packFilterBlocks(match.filter, match.layout, shape,
+                               plan->blockWidth(), plan->paddedFilters);
     if (!blocked)
       return failure();
   }
@@ -579,8 +577,7 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
   // a single iteration fold away.
   if (scaled)
     for (Operation *loop : parallelLoops) {
-      loop->setAttr(kSEBlockAttrName,
-                    scaled->scale->getAttr(kSEBlockAttrName));
+      loop->setAttr(kSEBlockAttrName, scaled->scale->getAttr(kSEBlockAttrName));
       loop->setAttr(kSEPhaseAttrName, rewriter.getStringAttr("scaled-read"));
     }
   if (pad) {
@@ -614,20 +611,83 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
 // Matrix products with a constant right-hand side
 //===----------------------------------------------------------------------===//
 
-/// `product` (a matmul [M][K] x [K][N], or a batch_matmul [1][M][K] x
-/// [1][K][N]) with a constant right-hand side as a 1x1 convolution of the
-/// image [1][1][M][K] with the filter [1][1][K][N'], N rounded up to whole
-/// filter blocks with zero columns (the classifier's 1000 classes), so that
-/// the microkernels stream the weights once; fails when `product` does not
-/// have that form.
+namespace {
+/// A matrix product [M][K] x [K][N] whose right-hand side is a constant,
+/// as a matmul, a batch_matmul [1][M][K] x [1][K][N], or an SE block's
+/// fully connected layer (a generic over (m, n, k) reading [M][K] and a
+/// constant [N][K]).
+struct ConstantProduct {
+  Value lhs;
+  Attribute rhs;
+  /// The constant is [N][K].
+  bool transposed;
+  Value init;
+};
+} // namespace
+
+/// The maps of `lhs x rhs` over (m, n, k), rhs [K][N] or, `transposed`,
+/// [N][K].
+static SmallVector<AffineMap> productMaps(MLIRContext *ctx, bool transposed) {
+  AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
+             k = getAffineDimExpr(2, ctx);
+  auto map = [&](ArrayRef<AffineExpr> results) {
+    return AffineMap::get(3, 0, results, ctx);
+  };
+  return {map({m, k}), transposed ? map({n, k}) : map({k, n}), map({m, n})};
+}
+
+static std::optional<ConstantProduct>
+matchConstantProduct(linalg::LinalgOp op) {
+  if (op->getNumResults() != 1 || op.getNumDpsInputs() != 2)
+    return std::nullopt;
+  bool transposed = false;
+  if (isa<linalg::MatmulOp>(op.getOperation()) ||
+      isa<linalg::GenericOp>(op.getOperation())) {
+    if (isa<linalg::GenericOp>(op.getOperation()) &&
+        !linalg::isaContractionOpInterface(op))
+      return std::nullopt;
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    if (maps == productMaps(op.getContext(), /*transposed=*/true))
+      transposed = true;
+    else if (maps != productMaps(op.getContext(), /*transposed=*/false))
+      return std::nullopt;
+  } else if (auto batched =
+                 dyn_cast<linalg::BatchMatmulOp>(op.getOperation())) {
+    if (batched.hasUserDefinedMaps())
+      return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  Attribute rhs = getConstantFilter(op.getDpsInputOperand(1)->get());
+  if (!rhs)
+    return std::nullopt;
+  return ConstantProduct{op.getDpsInputOperand(0)->get(), rhs, transposed,
+                         op.getDpsInitOperand(0)->get()};
+}
+
+/// The bias `init` broadcasts over the rows of an [M][N] product: a
+/// linalg.broadcast of [N] along dimension 0; null otherwise.
+static Value getRowBias(Value init) {
+  auto broadcast = init.getDefiningOp<linalg::BroadcastOp>();
+  if (!broadcast || broadcast.getDimensions() != ArrayRef<int64_t>{0} ||
+      cast<ShapedType>(broadcast.getInit().getType()).getRank() != 2)
+    return {};
+  return broadcast.getInput();
+}
+
+/// `product` as a 1x1 convolution of the image [1][1][M][K] with the filter
+/// [1][1][K][N'], N rounded up to whole filter blocks with zero columns (the
+/// classifier's 1000 classes, an SE block's 168 hidden units), so that the
+/// microkernels stream the weights once; fails when `product` does not have
+/// that form. The accumulators start from a fill, a bias per column, or
+/// (without padding) any initial tensor.
 static LogicalResult rewriteProductAsConvolution(RewriterBase &rewriter,
                                                  linalg::LinalgOp product,
                                                  int64_t lanes) {
-  if (product.hasUserDefinedMaps() || product->getNumResults() != 1)
+  std::optional<ConstantProduct> match = matchConstantProduct(product);
+  if (!match)
     return failure();
-  Value lhs = product.getDpsInputOperand(0)->get();
-  Value init = product.getDpsInitOperand(0)->get();
-  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto lhsType = cast<RankedTensorType>(match->lhs.getType());
   auto rhsType =
       cast<RankedTensorType>(product.getDpsInputOperand(1)->get().getType());
   auto resultType = cast<RankedTensorType>(product->getResult(0).getType());
@@ -636,27 +696,31 @@ static LogicalResult rewriteProductAsConvolution(RewriterBase &rewriter,
       !resultType.getElementType().isF32() ||
       (lhsType.getRank() == 3 && lhsType.getDimSize(0) != 1))
     return failure();
-  Attribute rhsAttr = getConstantFilter(product.getDpsInputOperand(1)->get());
-  if (!rhsAttr)
-    return failure();
   int64_t rows = lhsType.getDimSize(lhsType.getRank() - 2);
   int64_t depth = lhsType.getDimSize(lhsType.getRank() - 1);
-  int64_t columns = rhsType.getDimSize(rhsType.getRank() - 1);
+  int64_t columns = resultType.getDimSize(resultType.getRank() - 1);
+  auto fill = match->init.getDefiningOp<linalg::FillOp>();
+  Value bias = getRowBias(match->init);
   int64_t paddedColumns =
-      columns % lanes == 0 ? columns : llvm::alignTo(columns, 2 * lanes);
-  auto fill = init.getDefiningOp<linalg::FillOp>();
-  if (!fill && paddedColumns != columns)
-    return failure();
+      rows == 1 ? paddedMatrixVectorColumns(columns, vectorRegistersFor(lanes))
+      : columns % lanes == 0 ? columns
+                             : llvm::alignTo(columns, 2 * lanes);
+  if (!fill && !bias && paddedColumns != columns) {
+    // Any other initial tensor is reshaped as it is.
+    if (columns % lanes != 0)
+      return failure();
+    paddedColumns = columns;
+  }
   std::optional<std::vector<float>> values =
-      getF32Values(rhsAttr, depth * columns);
+      getF32Values(match->rhs, depth * columns);
   if (!values)
     return failure();
 
   Location loc = product.getLoc();
   rewriter.setInsertionPoint(product);
+  Type f32 = rewriter.getF32Type();
   auto imageType = [&](int64_t width, int64_t channels) {
-    return RankedTensorType::get({1, 1, width, channels},
-                                 rewriter.getF32Type());
+    return RankedTensorType::get({1, 1, width, channels}, f32);
   };
   RankedTensorType convType = imageType(rows, paddedColumns);
   SmallVector<ReassociationIndices> toImage =
@@ -664,28 +728,60 @@ static LogicalResult rewriteProductAsConvolution(RewriterBase &rewriter,
           ? SmallVector<ReassociationIndices>{{0, 1, 2}, {3}}
           : SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}};
   // The initializer as a 4-D tensor of the padded width: a fill is
-  // repeated; any other tensor (only taken without padding) is reshaped.
+  // repeated, a bias zero-padded and broadcast per channel (as a
+  // convolution's bias); any other tensor (only taken without padding) is
+  // reshaped.
+  Value empty =
+      tensor::EmptyOp::create(rewriter, loc, convType.getShape(), f32);
   Value convInit;
   if (fill) {
-    Value empty = tensor::EmptyOp::create(rewriter, loc, convType.getShape(),
-                                          rewriter.getF32Type());
     convInit = linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], empty)
                    .getResult(0);
-  } else {
+  } else if (bias) {
+    Value paddedBias = bias;
+    if (paddedColumns != columns) {
+      Value zero = arith::ConstantOp::create(rewriter, loc,
+                                             rewriter.getF32FloatAttr(0.0f));
+      Value zeros =
+          linalg::FillOp::create(
+              rewriter, loc, zero,
+              tensor::EmptyOp::create(rewriter, loc,
+                                      ArrayRef<int64_t>{paddedColumns}, f32)
+                  .getResult())
+              .getResult(0);
+      paddedBias = tensor::InsertSliceOp::create(
+          rewriter, loc, bias, zeros,
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0)},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(columns)},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1)});
+    }
+    MLIRContext *ctx = rewriter.getContext();
     convInit =
-        tensor::ExpandShapeOp::create(rewriter, loc, convType, init, toImage);
+        linalg::GenericOp::create(
+            rewriter, loc, convType, ValueRange{paddedBias}, ValueRange{empty},
+            ArrayRef<AffineMap>{
+                AffineMap::get(4, 0, getAffineDimExpr(3, ctx), ctx),
+                rewriter.getMultiDimIdentityMap(4)},
+            SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+            [](OpBuilder &nb, Location nloc, ValueRange args) {
+              linalg::YieldOp::create(nb, nloc, args[0]);
+            })
+            .getResult(0);
+  } else {
+    convInit = tensor::ExpandShapeOp::create(rewriter, loc, convType,
+                                             match->init, toImage);
   }
   std::vector<float> filterValues(depth * paddedColumns, 0.0f);
   for (int64_t k = 0; k < depth; ++k)
-    std::copy_n(values->begin() + k * columns, columns,
-                filterValues.begin() + k * paddedColumns);
+    for (int64_t n = 0; n < columns; ++n)
+      filterValues[k * paddedColumns + n] =
+          (*values)[match->transposed ? n * depth + k : k * columns + n];
   Value filter = arith::ConstantOp::create(
       rewriter, loc,
-      makeF32Resource(RankedTensorType::get({1, 1, depth, paddedColumns},
-                                            rewriter.getF32Type()),
+      makeF32Resource(RankedTensorType::get({1, 1, depth, paddedColumns}, f32),
                       "matmul_hwcf", filterValues));
   Value image = tensor::ExpandShapeOp::create(
-      rewriter, loc, imageType(rows, depth), lhs, toImage);
+      rewriter, loc, imageType(rows, depth), match->lhs, toImage);
   Value result =
       linalg::Conv2DNhwcHwcfOp::create(
           rewriter, loc, TypeRange{convType}, ValueRange{image, filter},
@@ -714,7 +810,8 @@ struct ConvMicrokernelsPass
     IRRewriter rewriter(&getContext());
     SmallVector<linalg::LinalgOp> products;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op.getOperation()))
+      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::GenericOp>(
+              op.getOperation()))
         products.push_back(op);
     });
     for (linalg::LinalgOp product : products)

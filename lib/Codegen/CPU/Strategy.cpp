@@ -105,6 +105,36 @@ TilingPlan mlir::se::selectTilingPlan(linalg::LinalgOp op, int64_t vectorWidth,
   return plan;
 }
 
+/// The most accumulators of a one-position tile: the register file less
+/// the broadcast input and room for the filter loads.
+static int64_t maxMatrixVectorRegisters(VectorRegisters registers) {
+  return registers.count >= 32 ? 12 : 8;
+}
+
+/// Registers per filter block of a one-position tile over `vectors` filter
+/// vectors: all of them if they fit, else the largest divisor from half the
+/// maximum up; 0 if none divides.
+static int64_t matrixVectorRegisters(int64_t vectors,
+                                     VectorRegisters registers) {
+  int64_t most = maxMatrixVectorRegisters(registers);
+  if (vectors <= most)
+    return vectors;
+  for (int64_t r = most; 2 * r >= most; --r)
+    if (vectors % r == 0)
+      return r;
+  return 0;
+}
+
+int64_t mlir::se::paddedMatrixVectorColumns(int64_t columns,
+                                            VectorRegisters registers) {
+  int64_t vectors = llvm::divideCeil(columns, registers.lanes);
+  int64_t most = maxMatrixVectorRegisters(registers);
+  int64_t padded = vectors <= most ? vectors : INT64_MAX;
+  for (int64_t r = most; 2 * r >= most; --r)
+    padded = std::min<int64_t>(padded, llvm::alignTo(vectors, r));
+  return padded * registers.lanes;
+}
+
 std::optional<MicrokernelPlan>
 mlir::se::planMicrokernel(const ConvShape &shape, VectorRegisters registers,
                           bool padFilters) {
@@ -138,6 +168,10 @@ mlir::se::planMicrokernel(const ConvShape &shape, VectorRegisters registers,
       return std::nullopt;
     }
   }
+  int64_t positions = shape.outputH * shape.outputW;
+  if (positions == 1 && shape.groups == 1)
+    if (int64_t r = matrixVectorRegisters(vectors, registers))
+      plan.registers = r;
   int64_t accumulators = registers.count - 4;
   int64_t maxPositions =
       std::min<int64_t>(accumulators / plan.registers, manyRegisters ? 14 : 12);
@@ -146,7 +180,6 @@ mlir::se::planMicrokernel(const ConvShape &shape, VectorRegisters registers,
     maxPositions = std::min<int64_t>(maxPositions, manyRegisters ? 12 : 5);
   // The widest tile that divides the output positions if one is nearly as
   // wide; else the widest, and a narrower tile for the rest.
-  int64_t positions = shape.outputH * shape.outputW;
   plan.positions = std::min(maxPositions, positions);
   for (int64_t p = plan.positions; 4 * p >= 3 * plan.positions; --p)
     if (positions % p == 0) {

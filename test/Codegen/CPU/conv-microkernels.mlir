@@ -202,22 +202,23 @@ func.func @padded_result(%x: tensor<1x7x7x8xf32>) -> tensor<1x9x9x16xf32> {
 // -----
 
 // The classifier: a batch_matmul with a constant right-hand side is a 1x1
-// convolution over [1][1][M][K], its 40 columns padded with zeros to 2
-// filter blocks of 32; the result is the first 40 channels.
+// convolution over [1][1][M][K]. One row is a matrix-vector product: its
+// 40 columns are padded with zeros to one filter block of as many registers
+// as it needs (3 of 16 lanes; 5 of 8 with AVX2), independent accumulators
+// for the FMAs; the result is the first 40 channels.
 // CHECK-LABEL: func @classifier
 // CHECK-SAME: (%[[X:.*]]: tensor<1x1x64xf32>)
-// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
-// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
-// CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
-// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<conv_blocked{{.*}}> : tensor<2x1x1x64x32xf32>
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<conv_blocked{{.*}}> : tensor<1x1x1x64x48xf32>
 // CHECK-DAG: %[[IMAGE:.*]] = tensor.expand_shape %[[X]] {{\[}}[0, 1], [2], [3]] output_shape [1, 1, 1, 64]
-// CHECK: %[[BLOCKS:.*]] = scf.for %{{.*}} = %[[C0]] to %[[C2]] step %[[C1]] iter_args(%{{.*}} = %{{.*}}) -> (tensor<1x1x1x64xf32>)
+// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>) {
 // CHECK:   tensor.extract %[[IMAGE]]
-// CHECK: } {se.parallel_tiles}
-// CHECK: %[[SLICE:.*]] = tensor.extract_slice %[[BLOCKS]][0, 0, 0, 0] [1, 1, 1, 40] [1, 1, 1, 1]
+// CHECK: %[[SLICE:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 1, 1, 40] [1, 1, 1, 1]
 // CHECK: %[[Y:.*]] = tensor.collapse_shape %[[SLICE]] {{\[}}[0, 1], [2], [3]] : tensor<1x1x1x40xf32> into tensor<1x1x40xf32>
 // CHECK-NOT: linalg.batch_matmul
 // CHECK: return %[[Y]]
+// AVX2-LABEL: func @classifier
+// AVX2: arith.constant dense_resource<conv_blocked{{.*}}> : tensor<1x1x1x64x40xf32>
+// AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
 func.func @classifier(%x: tensor<1x1x64xf32>) -> tensor<1x1x40xf32> {
   %w = arith.constant dense<0.5> : tensor<1x64x40xf32>
   %zero = arith.constant 0.0 : f32
@@ -251,11 +252,12 @@ func.func @matmul_into_tensor(%x: tensor<28x64xf32>, %acc: tensor<28x32xf32>) ->
 // -----
 
 // Left for se-cpu-tile-and-vectorize: a right-hand side that is not a
-// constant, columns to pad without a fill to repeat, a transposed operand.
+// constant, columns to pad without a fill or bias to repeat, a generic
+// whose body is not a multiply-accumulate.
 // CHECK-LABEL: func @products_not_taken
 // CHECK: linalg.matmul
 // CHECK: linalg.matmul
-// CHECK: linalg.matmul
+// CHECK: linalg.generic
 func.func @products_not_taken(%x: tensor<4x64xf32>, %w: tensor<64x32xf32>, %acc: tensor<4x40xf32>) -> (tensor<4x32xf32>, tensor<4x40xf32>, tensor<4x32xf32>) {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<4x32xf32>
@@ -264,8 +266,53 @@ func.func @products_not_taken(%x: tensor<4x64xf32>, %w: tensor<64x32xf32>, %acc:
   %w2 = arith.constant dense<0.5> : tensor<64x40xf32>
   %y2 = linalg.matmul ins(%x, %w2 : tensor<4x64xf32>, tensor<64x40xf32>) outs(%acc : tensor<4x40xf32>) -> tensor<4x40xf32>
   %w3 = arith.constant dense<0.5> : tensor<32x64xf32>
-  %y3 = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%x, %w3 : tensor<4x64xf32>, tensor<32x64xf32>) outs(%f : tensor<4x32xf32>) -> tensor<4x32xf32>
+  %y3 = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w3 : tensor<4x64xf32>, tensor<32x64xf32>) outs(%f : tensor<4x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.maximumf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<4x32xf32>
   return %y, %y2, %y3 : tensor<4x32xf32>, tensor<4x40xf32>, tensor<4x32xf32>
+}
+
+// -----
+
+// An SE block's fully connected layer (se-to-linalg's generic, weights
+// [out][in]) is a product with the constant transposed to [in][out]; its
+// bias, broadcast over the rows, is zero-padded to the filter block (168
+// hidden units: 11 registers of 16 lanes; 21 of 8 with AVX2, 3 blocks of 7)
+// and starts the accumulators as a convolution's bias does. A matmul with
+// the transposed maps is taken the same way.
+// CHECK-LABEL: func @se_fully_connected
+// CHECK-DAG: arith.constant dense_resource<conv_blocked{{.*}}> : tensor<1x1x1x672x176xf32>
+// CHECK-DAG: arith.constant dense_resource<conv_blocked{{.*}}> : tensor<1x1x1x64x32xf32>
+// CHECK-DAG: %[[BIAS:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0] [168] [1] : tensor<168xf32> into tensor<176xf32>
+// CHECK: vector.transfer_read %[[BIAS]]
+// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 1, 1, 168] [1, 1, 1, 1]
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: linalg.matmul
+// AVX2-LABEL: func @se_fully_connected
+// AVX2-DAG: arith.constant dense_resource<conv_blocked{{.*}}> : tensor<3x1x1x672x56xf32>
+// AVX2-NOT: tensor.insert_slice
+// AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+func.func @se_fully_connected(%z: tensor<1x672xf32>, %x: tensor<1x64xf32>) -> (tensor<1x168xf32>, tensor<1x32xf32>) {
+  %w = arith.constant dense<0.5> : tensor<168x672xf32>
+  %b = arith.constant dense<0.25> : tensor<168xf32>
+  %e = tensor.empty() : tensor<1x168xf32>
+  %init = linalg.broadcast ins(%b : tensor<168xf32>) outs(%e : tensor<1x168xf32>) dimensions = [0]
+  %y = linalg.generic {indexing_maps = [affine_map<(n, o, i) -> (n, i)>, affine_map<(n, o, i) -> (o, i)>, affine_map<(n, o, i) -> (n, o)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%z, %w : tensor<1x672xf32>, tensor<168x672xf32>) outs(%init : tensor<1x168xf32>) {
+  ^bb0(%a: f32, %c: f32, %acc: f32):
+    %p = arith.mulf %a, %c fastmath<contract> : f32
+    %s = arith.addf %acc, %p fastmath<contract> : f32
+    linalg.yield %s : f32
+  } -> tensor<1x168xf32>
+  %zero = arith.constant 0.0 : f32
+  %e2 = tensor.empty() : tensor<1x32xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x32xf32>) -> tensor<1x32xf32>
+  %w2 = arith.constant dense<0.5> : tensor<32x64xf32>
+  %y2 = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%x, %w2 : tensor<1x64xf32>, tensor<32x64xf32>) outs(%f : tensor<1x32xf32>) -> tensor<1x32xf32>
+  return %y, %y2 : tensor<1x168xf32>, tensor<1x32xf32>
 }
 
 // -----

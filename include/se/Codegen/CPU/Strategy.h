@@ -151,6 +151,15 @@ inline std::optional<MicrokernelPlan> planMicrokernel(const ConvShape &shape,
 std::optional<MicrokernelPlan> planConvolution(const ConvShape &shape,
                                                int64_t lanes);
 
+/// Output channels a matrix-vector product (a convolution of one output
+/// position: an SE block's fully connected layer, the classifier at batch
+/// 1) pads its `columns` to, in whole vectors: each filter block then
+/// holds as many registers as the register file affords independent
+/// accumulators (with one position, a tile of P x 2 would leave the FMAs
+/// waiting on two dependency chains), with the fewest zero columns (168
+/// columns: 11 registers of 16 lanes; 672: 6 blocks of 7).
+int64_t paddedMatrixVectorColumns(int64_t columns, VectorRegisters registers);
+
 /// Whether an SE gate on the input of `shape` (an MBConv's projection,
 /// ungrouped) scales a per-image copy of the packed filter before the loops
 /// rather than each filter vector as a tile reads it. Read as it goes, the
