@@ -185,17 +185,18 @@ MicrokernelBuilder::initialAccumulators(Value image, ArrayRef<Position> tile,
     if (init.kind == Initializer::Kind::Scalar)
       perRegister.push_back(broadcast(init.value));
     else if (init.kind == Initializer::Kind::Bias)
-      perRegister.push_back(readVector(init.value, registerChannel(channel, r),
-                                       !mayBePartial(r)));
+      perRegister.push_back(readVector(
+          init.value, registerChannel(channel, r), !mayBePartial(r)));
   }
   for (Position position : tile)
     for (int64_t r = 0; r < plan.registers; ++r)
-      accs.push_back(init.kind == Initializer::Kind::Tensor
-                         ? readVector(init.value,
-                                      {image, position.row, position.column,
-                                       registerChannel(channel, r)},
-                                      !mayBePartial(r))
-                         : perRegister[r]);
+      accs.push_back(
+          init.kind == Initializer::Kind::Tensor
+              ? readVector(init.value,
+                           {image, position.row, position.column,
+                            registerChannel(channel, r)},
+                           !mayBePartial(r))
+              : perRegister[r]);
   return accs;
 }
 
@@ -388,8 +389,8 @@ Value MicrokernelBuilder::buildTile(Value output, Value image, Value first,
     for (int64_t r = 0; r < plan.registers; ++r) {
       Value ch = registerChannel(channel, r);
       Value value = applyEpilogue(b, loc, plan.lanes, epilogue,
-                                  accs[p * plan.registers + r], image, position,
-                                  ch, !mayBePartial(r));
+                                  accs[p * plan.registers + r], image,
+                                  position, ch, !mayBePartial(r));
       output = writeInBounds(b, loc, value, output,
                              {image, position.row, position.column, ch},
                              !mayBePartial(r));
@@ -488,8 +489,9 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
     if (!winograd)
       return failure();
   } else {
-    blocked = packFilterBlocks(match.filter, match.layout, shape,
-                               plan->blockWidth(), plan->paddedFilters);
+    blocked =
+        packFilterBlocks(match.filter, match.layout, shape, plan->blockWidth(),
+                         plan->paddedFilters);
     if (!blocked)
       return failure();
   }
@@ -577,7 +579,8 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
   // a single iteration fold away.
   if (scaled)
     for (Operation *loop : parallelLoops) {
-      loop->setAttr(kSEBlockAttrName, scaled->scale->getAttr(kSEBlockAttrName));
+      loop->setAttr(kSEBlockAttrName,
+                    scaled->scale->getAttr(kSEBlockAttrName));
       loop->setAttr(kSEPhaseAttrName, rewriter.getStringAttr("scaled-read"));
     }
   if (pad) {
@@ -641,22 +644,19 @@ matchConstantProduct(linalg::LinalgOp op) {
   if (op->getNumResults() != 1 || op.getNumDpsInputs() != 2)
     return std::nullopt;
   bool transposed = false;
-  if (isa<linalg::MatmulOp>(op.getOperation()) ||
-      isa<linalg::GenericOp>(op.getOperation())) {
-    if (isa<linalg::GenericOp>(op.getOperation()) &&
-        !linalg::isaContractionOpInterface(op))
-      return std::nullopt;
-    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-    if (maps == productMaps(op.getContext(), /*transposed=*/true))
-      transposed = true;
-    else if (maps != productMaps(op.getContext(), /*transposed=*/false))
-      return std::nullopt;
-  } else if (auto batched =
-                 dyn_cast<linalg::BatchMatmulOp>(op.getOperation())) {
+  if (auto batched = dyn_cast<linalg::BatchMatmulOp>(op.getOperation())) {
     if (batched.hasUserDefinedMaps())
       return std::nullopt;
   } else {
-    return std::nullopt;
+    if (!isa<linalg::MatmulOp>(op.getOperation()) &&
+        !(isa<linalg::GenericOp>(op.getOperation()) &&
+          linalg::isaContractionOpInterface(op)))
+      return std::nullopt;
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    transposed = maps == productMaps(op.getContext(), /*transposed=*/true);
+    if (!transposed &&
+        maps != productMaps(op.getContext(), /*transposed=*/false))
+      return std::nullopt;
   }
   Attribute rhs = getConstantFilter(op.getDpsInputOperand(1)->get());
   if (!rhs)
