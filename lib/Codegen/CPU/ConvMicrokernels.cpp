@@ -500,12 +500,18 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
   Initializer init = match.init;
   Value input = match.input;
   // An SE block's scale of the input (an MBConv's projection) is applied to
-  // the filter vectors as they are read.
+  // the filter, unless writing the scaled input first is cheaper.
   std::optional<ScaledInput> scaled;
+  InputScaling scaling = InputScaling::OnTheFly;
   if (!winograd)
     scaled = matchScaledInput(match);
-  if (scaled)
-    input = scaled->featureMap;
+  if (scaled) {
+    scaling = chooseInputScaling(shape, *plan);
+    if (scaling == InputScaling::Materialized)
+      scaled.reset();
+    else
+      input = scaled->featureMap;
+  }
   auto outputType = cast<RankedTensorType>(match.result.getType());
 
   SmallVector<EpilogueStep> epilogue;
@@ -557,7 +563,7 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
                             epilogue, output, parallelLoops);
   } else {
     Value filter = arith::ConstantOp::create(rewriter, loc, blocked);
-    bool scaleFilter = scaled && scalesFilterPerImage(shape, *plan);
+    bool scaleFilter = scaled && scaling == InputScaling::FilterPerImage;
     if (scaleFilter)
       filter =
           scaleFilterPerImage(rewriter, loc, filter, scaled->gate, plan->lanes);

@@ -220,16 +220,24 @@ std::optional<MicrokernelPlan> mlir::se::planConvolution(const ConvShape &shape,
   return planMicrokernel(shape, registers, /*padFilters=*/true);
 }
 
-bool mlir::se::scalesFilterPerImage(const ConvShape &shape,
-                                    const MicrokernelPlan &plan) {
-  int64_t tiles =
-      llvm::divideCeil(shape.outputH * shape.outputW, plan.positions);
+InputScaling mlir::se::chooseInputScaling(const ConvShape &shape,
+                                          const MicrokernelPlan &plan) {
+  int64_t positions = shape.outputH * shape.outputW;
+  int64_t tiles = llvm::divideCeil(positions, plan.positions);
   int64_t copyBytes = shape.batch * shape.kernelH * shape.kernelW *
                       shape.channels * plan.paddedFilters * 4;
   // Measured on EfficientNet-B0 (Zen 5): the copy pays from 4 tiles per
-  // image (56 x 56 and 14 x 14 projections: 1.6x and 1.1x faster); a 7 x 7
-  // projection's 885 KB copy is 1.2x slower than reading as it goes.
-  return tiles >= 4 && copyBytes <= kResidentFilterBytes / 2;
+  // image (56 x 56 and 14 x 14 projections: 1.6x and 1.1x faster). A 7 x 7
+  // projection's 885 KB copy is 1.2x slower than reading as it goes, and
+  // (Zen 4) writing s * U first makes its 7 x 7 projections 1.1-1.4x
+  // faster than either: 49 positions x C multiplies against 7 x F / R per
+  // C, and the convolution reads its input from L1/L2 as it was just
+  // written. At 14 x 14 (P > F) the copy stays 1.1x faster.
+  if (tiles >= 4 && copyBytes <= kResidentFilterBytes / 2)
+    return InputScaling::FilterPerImage;
+  if (positions < plan.paddedFilters)
+    return InputScaling::Materialized;
+  return InputScaling::OnTheFly;
 }
 
 bool mlir::se::takesWinograd(const ConvShape &shape, int64_t lanes) {

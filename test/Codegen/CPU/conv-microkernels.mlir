@@ -488,10 +488,10 @@ func.func @depthwise_nhwc(%x: tensor<1x9x9x24xf32>) -> tensor<1x7x7x24xf32> {
 // -----
 
 // An MBConv's projection reads the SE block's scale of U; with fewer than
-// 4 tiles per image (2 here) the gate multiplies each filter vector of
-// input channel c as it is read (per channel step: one gate element, one
-// multiply per register), the convolution reads U itself, and the scale is
-// gone. 40 filters are padded to 3 vectors of 16 with AVX-512.
+// 4 tiles per image (2 here) and no fewer positions than filters, the gate
+// multiplies each filter vector of input channel c as it is read (per
+// channel step: one gate element, one multiply per register), the
+// convolution reads U itself, and the scale is gone.
 // CHECK-LABEL: func @scaled_projection
 // CHECK-SAME: (%[[U:.*]]: tensor<2x4x4x64xf32>, %[[G:.*]]: tensor<2x64xf32>)
 // CHECK: scf.for %[[N:[^ ]*]] =
@@ -507,8 +507,8 @@ func.func @depthwise_nhwc(%x: tensor<1x9x9x24xf32>) -> tensor<1x7x7x24xf32> {
 // AVX2-LABEL: func @scaled_projection
 // AVX2: arith.mulf {{.*}} : vector<8xf32>
 // AVX2-NOT: se.phase = "scale"
-func.func @scaled_projection(%u: tensor<2x4x4x64xf32>, %gate: tensor<2x64xf32>) -> tensor<2x4x4x40xf32> {
-  %w = arith.constant dense<0.5> : tensor<1x1x64x40xf32>
+func.func @scaled_projection(%u: tensor<2x4x4x64xf32>, %gate: tensor<2x64xf32>) -> tensor<2x4x4x16xf32> {
+  %w = arith.constant dense<0.5> : tensor<1x1x64x16xf32>
   %zero = arith.constant 0.0 : f32
   %flat = tensor.collapse_shape %u [[0], [1, 2], [3]] : tensor<2x4x4x64xf32> into tensor<2x16x64xf32>
   %e = tensor.empty() : tensor<2x16x64xf32>
@@ -518,10 +518,39 @@ func.func @scaled_projection(%u: tensor<2x4x4x64xf32>, %gate: tensor<2x64xf32>) 
     linalg.yield %m : f32
   } -> tensor<2x16x64xf32>
   %y = tensor.expand_shape %s [[0], [1, 2], [3]] output_shape [2, 4, 4, 64] : tensor<2x16x64xf32> into tensor<2x4x4x64xf32>
-  %e2 = tensor.empty() : tensor<2x4x4x40xf32>
-  %init = linalg.fill ins(%zero : f32) outs(%e2 : tensor<2x4x4x40xf32>) -> tensor<2x4x4x40xf32>
-  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%y, %w : tensor<2x4x4x64xf32>, tensor<1x1x64x40xf32>) outs(%init : tensor<2x4x4x40xf32>) -> tensor<2x4x4x40xf32>
-  return %c : tensor<2x4x4x40xf32>
+  %e2 = tensor.empty() : tensor<2x4x4x16xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e2 : tensor<2x4x4x16xf32>) -> tensor<2x4x4x16xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%y, %w : tensor<2x4x4x64xf32>, tensor<1x1x64x16xf32>) outs(%init : tensor<2x4x4x16xf32>) -> tensor<2x4x4x16xf32>
+  return %c : tensor<2x4x4x16xf32>
+}
+
+// -----
+
+// With fewer positions than filters (3 x 3 against 40, padded to 48 with
+// AVX-512) the scale stays a loop of its own, writing s * U, which the
+// convolution reads: P x C multiplies instead of F'/R x C per tile.
+// CHECK-LABEL: func @scaled_projection_materialized
+// CHECK: %[[S:.*]] = linalg.generic {{.*}} se.phase = "scale"
+// CHECK: %[[Y:.*]] = tensor.expand_shape %[[S]]
+// CHECK: tensor.extract %[[Y]]
+// CHECK: vector.fma
+// AVX2-LABEL: func @scaled_projection_materialized
+// AVX2: se.phase = "scale"
+func.func @scaled_projection_materialized(%u: tensor<1x3x3x64xf32>, %gate: tensor<1x64xf32>) -> tensor<1x3x3x40xf32> {
+  %w = arith.constant dense<0.5> : tensor<1x1x64x40xf32>
+  %zero = arith.constant 0.0 : f32
+  %flat = tensor.collapse_shape %u [[0], [1, 2], [3]] : tensor<1x3x3x64xf32> into tensor<1x9x64xf32>
+  %e = tensor.empty() : tensor<1x9x64xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(n, p, c) -> (n, p, c)>, affine_map<(n, p, c) -> (n, c)>, affine_map<(n, p, c) -> (n, p, c)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%flat, %gate : tensor<1x9x64xf32>, tensor<1x64xf32>) outs(%e : tensor<1x9x64xf32>) attrs = {se.block = "se", se.phase = "scale"} {
+  ^bb0(%x: f32, %g: f32, %o: f32):
+    %m = arith.mulf %x, %g : f32
+    linalg.yield %m : f32
+  } -> tensor<1x9x64xf32>
+  %y = tensor.expand_shape %s [[0], [1, 2], [3]] output_shape [1, 3, 3, 64] : tensor<1x9x64xf32> into tensor<1x3x3x64xf32>
+  %e2 = tensor.empty() : tensor<1x3x3x40xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x3x3x40xf32>) -> tensor<1x3x3x40xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%y, %w : tensor<1x3x3x64xf32>, tensor<1x1x64x40xf32>) outs(%init : tensor<1x3x3x40xf32>) -> tensor<1x3x3x40xf32>
+  return %c : tensor<1x3x3x40xf32>
 }
 
 // -----

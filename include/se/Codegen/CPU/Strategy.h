@@ -160,13 +160,26 @@ std::optional<MicrokernelPlan> planConvolution(const ConvShape &shape,
 /// columns: 11 registers of 16 lanes; 672: 6 blocks of 7).
 int64_t paddedMatrixVectorColumns(int64_t columns, VectorRegisters registers);
 
-/// Whether an SE gate on the input of `shape` (an MBConv's projection,
-/// ungrouped) scales a per-image copy of the packed filter before the loops
-/// rather than each filter vector as a tile reads it. Read as it goes, the
-/// gate costs R multiplies per P x R FMAs in every tile (a narrow filter's
-/// projection at 56 x 56 takes 1.5x as long); the copy costs a pass over
-/// the filter per image, and its N copies must stay in cache.
-bool scalesFilterPerImage(const ConvShape &shape, const MicrokernelPlan &plan);
+/// How a convolution (an MBConv's projection, ungrouped) applies an SE
+/// gate on its input.
+enum class InputScaling {
+  /// The gate scales a per-image copy of the packed filter before the
+  /// loops: a pass over the filter per image, whose N copies must stay in
+  /// cache.
+  FilterPerImage,
+  /// The gate scales each filter vector as a tile reads it: R multiplies
+  /// per P x R FMAs in every tile (a narrow filter's projection at 56 x 56
+  /// takes 1.5x as long).
+  OnTheFly,
+  /// The gate is not folded into the convolution: the SE block's scale
+  /// writes s * U first, which the convolution reads. Cheapest when the
+  /// feature map is smaller than the filter (P < F: 7 x 7 projections).
+  Materialized,
+};
+
+/// The cheapest InputScaling for `shape` under `plan`.
+InputScaling chooseInputScaling(const ConvShape &shape,
+                                const MicrokernelPlan &plan);
 
 /// Whether the convolution takes the Winograd form: ungrouped, 3x3, stride
 /// 1, an output of even height and width (whole 2x2 tiles), channels in
