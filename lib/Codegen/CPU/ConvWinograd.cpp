@@ -243,8 +243,9 @@ Value buildWinograd(OpBuilder &b, Location loc, const ConvShape &shape,
   WinogradBuilder winograd(b, loc, shape, plan.lanes, input, init);
   Value transformed = arith::ConstantOp::create(b, loc, winogradPlan.filter);
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-  auto buildChunk = [&](Value first, Value out) {
-    Value v = winograd.transformInput(first, chunk, parallelLoops);
+  auto buildChunk = [&](Value first, Value out,
+                        SmallVectorImpl<Operation *> &loops) {
+    Value v = winograd.transformInput(first, chunk, loops);
     MicrokernelBuilder multiply(
         b, loc, winogradPlan.tiling.products, plan, v, transformed,
         Initializer{Initializer::Kind::Scalar, zero}, {});
@@ -254,19 +255,24 @@ Value buildWinograd(OpBuilder &b, Location loc, const ConvShape &shape,
     Operation *productLoop = nullptr;
     Value m = multiply.build(empty, productLoop);
     if (productLoop)
-      parallelLoops.push_back(productLoop);
+      loops.push_back(productLoop);
     return winograd.transformOutput(m, first, chunk, out, epilogue,
-                                    parallelLoops);
+                                    loops);
   };
   int64_t tiles = winograd.tileCount();
   if (chunk == tiles)
-    return buildChunk(indexConstant(b, loc, 0), output);
+    return buildChunk(indexConstant(b, loc, 0), output, parallelLoops);
+  // The threads take whole chunks (each with its own transformed tiles and
+  // products): one fork per convolution rather than three per chunk.
+  SmallVector<Operation *> perChunkLoops;
   auto chunks = scf::ForOp::create(
       b, loc, indexConstant(b, loc, 0), indexConstant(b, loc, tiles),
       indexConstant(b, loc, chunk), ValueRange{output},
       [&](OpBuilder &, Location, Value first, ValueRange args) {
-        scf::YieldOp::create(b, loc, buildChunk(first, args[0]));
+        scf::YieldOp::create(b, loc,
+                             buildChunk(first, args[0], perChunkLoops));
       });
+  parallelLoops.push_back(chunks);
   return chunks.getResult(0);
 }
 
