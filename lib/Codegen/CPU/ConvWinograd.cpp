@@ -256,21 +256,21 @@ Value buildWinograd(OpBuilder &b, Location loc, const ConvShape &shape,
     Value m = multiply.build(empty, productLoop);
     if (productLoop)
       loops.push_back(productLoop);
-    return winograd.transformOutput(m, first, chunk, out, epilogue,
-                                    loops);
+    return winograd.transformOutput(m, first, chunk, out, epilogue, loops);
   };
   int64_t tiles = winograd.tileCount();
   if (chunk == tiles)
     return buildChunk(indexConstant(b, loc, 0), output, parallelLoops);
   // The threads take whole chunks (each with its own transformed tiles and
-  // products): one fork per convolution rather than three per chunk.
-  SmallVector<Operation *> perChunkLoops;
+  // products): one fork per convolution rather than three per chunk. The
+  // stages' own loops inside a chunk stay serial.
+  SmallVector<Operation *> serialStageLoops;
   auto chunks = scf::ForOp::create(
       b, loc, indexConstant(b, loc, 0), indexConstant(b, loc, tiles),
       indexConstant(b, loc, chunk), ValueRange{output},
       [&](OpBuilder &, Location, Value first, ValueRange args) {
         scf::YieldOp::create(b, loc,
-                             buildChunk(first, args[0], perChunkLoops));
+                             buildChunk(first, args[0], serialStageLoops));
       });
   parallelLoops.push_back(chunks);
   return chunks.getResult(0);

@@ -230,9 +230,10 @@ InputScaling mlir::se::chooseInputScaling(const ConvShape &shape,
   // image (56 x 56 and 14 x 14 projections: 1.6x and 1.1x faster). A 7 x 7
   // projection's 885 KB copy is 1.2x slower than reading as it goes, and
   // (Zen 4) writing s * U first makes its 7 x 7 projections 1.1-1.4x
-  // faster than either: 49 positions x C multiplies against 7 x F / R per
-  // C, and the convolution reads its input from L1/L2 as it was just
-  // written. At 14 x 14 (P > F) the copy stays 1.1x faster.
+  // faster than either: P x C multiplies instead of tiles x F' x C (every
+  // tile scales every filter vector), and the convolution reads its input
+  // from L1/L2 as it was just written. At 14 x 14 (P > F') the copy stays
+  // 1.1x faster than writing s * U.
   if (tiles >= 4 && copyBytes <= kResidentFilterBytes / 2)
     return InputScaling::FilterPerImage;
   if (positions < plan.paddedFilters)

@@ -173,7 +173,8 @@ enum class InputScaling {
   OnTheFly,
   /// The gate is not folded into the convolution: the SE block's scale
   /// writes s * U first, which the convolution reads. Cheapest when the
-  /// feature map is smaller than the filter (P < F: 7 x 7 projections).
+  /// map has fewer positions than the filter has (padded) output channels
+  /// (P < F': 7 x 7 projections).
   Materialized,
 };
 
