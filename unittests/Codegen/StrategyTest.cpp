@@ -127,6 +127,21 @@ TEST(PlanMicrokernel, SixteenRegistersOfAVX2HoldSixByTwo) {
   EXPECT_EQ(plan->positions, 6);
 }
 
+TEST(PlanMicrokernel, TilesAvoidInputsSharingOneL1Set) {
+  // 1024 channels are 4 KiB per pixel: every position of a tile reads the
+  // same L1 set, which holds 8 lines. 8 positions would fit; 7 divides the
+  // 14 x 14 positions.
+  EXPECT_EQ(planMicrokernel(convShape(1024, 256, 14, 14, 1), 16)->positions, 7);
+  // 512 channels at stride 2: 4 KiB between the pixels a row of the tile
+  // reads, the next row 28 pixels on (also a multiple of 4 KiB).
+  EXPECT_EQ(planMicrokernel(convShape(512, 1024, 14, 14, 1, 2), 16)->positions,
+            7);
+  // At stride 1, 512 channels put 7 of 14 positions in each of two sets.
+  EXPECT_EQ(planMicrokernel(convShape(512, 512, 14, 14, 1), 16)->positions, 14);
+  // AVX2's 6 positions fit any set.
+  EXPECT_EQ(planMicrokernel(convShape(1024, 256, 14, 14, 1), 8)->positions, 6);
+}
+
 TEST(PlanMicrokernel, TileWidthDividesThePositionsWhenNearlyAsWide) {
   // 7 x 7 = 49 positions: no tile from 11 to 14 divides them, so 14 and a
   // rest of 7.
