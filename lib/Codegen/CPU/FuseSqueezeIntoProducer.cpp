@@ -7,6 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ConvMicrokernels.h"
+
 #include "se/Codegen/CPU/Passes.h"
 #include "se/Codegen/CPU/SEFusion.h"
 #include "se/Codegen/CPU/Strategy.h"
@@ -205,7 +207,8 @@ void markRowLoops(ArrayRef<LoopLikeOpInterface> loops, Operation *squeeze) {
 /// (tiling the producer first unless an earlier squeeze of the same U, as
 /// in avg + max, did). Leaves the IR unchanged where U's producer cannot be
 /// tiled by rows.
-void fuseSqueeze(RewriterBase &rewriter, SqueezeMatch match) {
+void fuseSqueeze(RewriterBase &rewriter, SqueezeMatch match,
+                 function_ref<bool(Operation *)> staysWhole) {
   Value u = match.featureMap;
   SmallVector<LoopLikeOpInterface> loops = rowLoopsReturning(u);
   if (loops.empty() || !loops.front()->hasAttr(kRowLoopAttrName)) {
@@ -213,11 +216,7 @@ void fuseSqueeze(RewriterBase &rewriter, SqueezeMatch match) {
     if (!producer || !producesRowsOf(producer, u))
       return;
     llvm::SmallPtrSet<Operation *, 4> fused = fusibleProducers(producer);
-    auto largeFilter = [](Operation *op) {
-      auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-      return linalgOp && hasLargeFilter(linalgOp);
-    };
-    if (largeFilter(producer) || llvm::any_of(fused, largeFilter))
+    if (staysWhole(producer) || llvm::any_of(fused, staysWhole))
       return;
     auto tiled = tileProducerByRows(rewriter, producer, fused);
     if (failed(tiled))
@@ -248,6 +247,24 @@ void fuseSqueeze(RewriterBase &rewriter, SqueezeMatch match) {
 
 struct FuseSqueezeIntoProducerPass
     : se::impl::SECPUFuseSqueezeIntoProducerBase<FuseSqueezeIntoProducerPass> {
+  using Base::Base;
+
+  /// Whether `op` is a convolution that splitting into rows would slow
+  /// down: one that streams a large filter per row, or takes Winograd.
+  bool staysWhole(Operation *op) const {
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+    if (!linalgOp)
+      return false;
+    if (hasLargeFilter(linalgOp))
+      return true;
+    auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op);
+    if (!winograd || !conv)
+      return false;
+    std::optional<microkernels::ConvMatch> match =
+        microkernels::matchConvolution(conv);
+    return match && takesWinograd(match->shape, vectorWidth);
+  }
+
   void runOnOperation() override {
     SmallVector<linalg::GenericOp> squeezes;
     getOperation().walk([&](linalg::GenericOp generic) {
@@ -260,7 +277,8 @@ struct FuseSqueezeIntoProducerPass
     // of the same U (avg + max) reads.
     for (linalg::GenericOp squeeze : squeezes)
       if (std::optional<SqueezeMatch> match = matchSqueeze(squeeze))
-        fuseSqueeze(rewriter, *match);
+        fuseSqueeze(rewriter, *match,
+                    [&](Operation *op) { return staysWhole(op); });
     getOperation().walk(
         [](scf::ForOp loop) { loop->removeAttr(kRowLoopAttrName); });
   }

@@ -66,7 +66,10 @@ LogicalResult mlir::se::buildSECPUCodegenPipeline(
   if (options.seFusion == SEFusion::On) {
     if (options.fuseScaleIntoConsumers)
       pm.addNestedPass<func::FuncOp>(createSECPUFuseScaleIntoConsumers());
-    pm.addNestedPass<func::FuncOp>(createSECPUFuseSqueezeIntoProducer());
+    SECPUFuseSqueezeIntoProducerOptions squeeze;
+    squeeze.vectorWidth = vectorWidth;
+    squeeze.winograd = options.convCodegen == ConvCodegen::Winograd;
+    pm.addNestedPass<func::FuncOp>(createSECPUFuseSqueezeIntoProducer(squeeze));
   }
   if (options.convCodegen != ConvCodegen::Tiled) {
     SECPUConvMicrokernelsOptions microkernels;

@@ -1,4 +1,5 @@
 // RUN: se-opt %s -split-input-file -se-cpu-fuse-squeeze-into-producer -canonicalize -cse | FileCheck %s
+// RUN: se-opt %s -split-input-file -se-cpu-fuse-squeeze-into-producer="winograd=false" -canonicalize -cse | FileCheck %s --check-prefix=DIRECT
 
 #bias = affine_map<(n, h, w, c) -> (c)>
 #id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
@@ -163,4 +164,44 @@ func.func @shared_conv(%x: tensor<1x4x4x8xf32>, %f: tensor<1x1x8x8xf32>) -> (ten
     linalg.yield %s : f32
   } -> tensor<1x8xf32>
   return %sum, %u, %conv : tensor<1x8xf32>, tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>
+}
+
+// -----
+
+#bias = affine_map<(n, h, w, c) -> (c)>
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#in3 = affine_map<(n, s, c) -> (n, s, c)>
+#out3 = affine_map<(n, s, c) -> (n, c)>
+
+// A 3x3 convolution with a constant filter over whole vectors of channels
+// and whole 2x2 output tiles takes Winograd, which a row cannot: it stays
+// whole and its squeeze is a pass of its own. Without Winograd (DIRECT) it
+// runs row by row like any other.
+// CHECK-LABEL: func.func @winograd_conv_then_squeeze
+// CHECK-NOT: scf.for
+// CHECK: %[[U:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} -> tensor<1x6x6x16xf32>
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<1x36x16xf32>) outs(%{{.*}} : tensor<1x16xf32>) attrs = {se.block = "w", se.phase = "squeeze"}
+// CHECK: return %[[SUM]], %[[U]]
+// DIRECT-LABEL: func.func @winograd_conv_then_squeeze
+// DIRECT: scf.for
+// DIRECT:   linalg.conv_2d_nhwc_hwcf {{.*}} -> tensor<1x1x6x16xf32>
+// DIRECT: } {se.block = "w", se.parallel_tiles, se.phase = "produce"}
+func.func @winograd_conv_then_squeeze(%x: tensor<1x8x8x16xf32>, %b: tensor<16xf32>) -> (tensor<1x16xf32>, tensor<1x6x6x16xf32>) {
+  %f = arith.constant dense<0.5> : tensor<3x3x16x16xf32>
+  %empty = tensor.empty() : tensor<1x6x6x16xf32>
+  %init = linalg.generic {indexing_maps = [#bias, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<16xf32>) outs(%empty : tensor<1x6x6x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x6x6x16xf32>
+  %u = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %f : tensor<1x8x8x16xf32>, tensor<3x3x16x16xf32>) outs(%init : tensor<1x6x6x16xf32>) -> tensor<1x6x6x16xf32>
+  %collapsed = tensor.collapse_shape %u [[0], [1, 2], [3]] : tensor<1x6x6x16xf32> into tensor<1x36x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e2 = tensor.empty() : tensor<1x16xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x16xf32>) -> tensor<1x16xf32>
+  %sum = linalg.generic {indexing_maps = [#in3, #out3], iterator_types = ["parallel", "reduction", "parallel"]} ins(%collapsed : tensor<1x36x16xf32>) outs(%acc : tensor<1x16xf32>) attrs = {se.block = "w", se.phase = "squeeze"} {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %in, %out : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16xf32>
+  return %sum, %u : tensor<1x16xf32>, tensor<1x6x6x16xf32>
 }

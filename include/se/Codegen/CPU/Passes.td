@@ -263,8 +263,17 @@ def SECPUFuseSqueezeIntoProducer
     depend on the thread count. U is still written whole: the scale phase
     reads it once. A producer that involves a convolution with a filter
     over 1 MiB is left whole (split into rows it would stream its filter
-    once per row); its squeeze stays a pass of its own.
+    once per row); so is one whose convolution se-cpu-conv-microkernels
+    will compute as Winograd F(2x2, 3x3) (`winograd`, at `vector-width`),
+    which a row of the output cannot use: on SE-ResNet-18 the rows cost
+    each 56 x 56 and 28 x 28 conv2 twice the time of the extra pass.
   }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Number of f32 lanes in one vector register (16: AVX-512, 8: AVX2)">,
+    Option<"winograd", "winograd", "bool", /*default=*/"true",
+           "Convolutions that take Winograd F(2x2, 3x3) stay whole">,
+  ];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect",
     "::mlir::scf::SCFDialect",
