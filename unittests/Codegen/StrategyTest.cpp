@@ -308,10 +308,14 @@ TEST(PlanConvolution, GroupsAndSingleHalfVectorsTakeHalfVectorsOfAVX512) {
       planConvolution(convShape(12, 36, 8, 8, 3, 1, /*groups=*/3), 16));
 }
 
-TEST(Winograd, TakesOnlyWholeTwoByTwoTilesOfThreeByThreeStrideOne) {
+TEST(Winograd, TakesThreeByThreeStrideOneOnTwoByTwoTiles) {
   EXPECT_TRUE(takesWinograd(convShape(64, 64, 56, 56), 16));
   EXPECT_FALSE(takesWinograd(convShape(64, 64, 28, 28, 3, 2), 16)); // stride
-  EXPECT_FALSE(takesWinograd(convShape(512, 512, 7, 7), 16));       // odd
+  // An odd side computes one more row of tiles: 8 x 8 for 7 x 7, but 4 x 4
+  // for 3 x 3 or two rows for one would waste too much.
+  EXPECT_TRUE(takesWinograd(convShape(512, 512, 7, 7), 16));
+  EXPECT_FALSE(takesWinograd(convShape(512, 512, 3, 3), 16));
+  EXPECT_FALSE(takesWinograd(convShape(64, 64, 1, 56), 16));
   EXPECT_FALSE(takesWinograd(convShape(64, 64, 56, 56, 1), 16));    // 1x1
   EXPECT_FALSE(takesWinograd(convShape(8, 64, 56, 56), 16)); // 8 channels
   EXPECT_FALSE(takesWinograd(convShape(4, 128, 56, 56, 3, 1, 32), 16));
@@ -334,4 +338,12 @@ TEST(Winograd, ChunksKeepTheStagesInL2) {
   EXPECT_EQ(tiling->products.outputW, 112);
   EXPECT_EQ(tiling->plan.positions, 14);
   EXPECT_FALSE(tiling->plan.filterBlocksOutermost);
+  // 7 x 7 (SE-ResNet's stage 4): 16 tiles of 2 x 2, two tiles of 8
+  // positions per product rather than 14 + 2, and each product walks its
+  // 16 blocks of U outside its two tiles (U is read once).
+  tiling = planWinogradTiling(convShape(512, 512, 7, 7), 16);
+  ASSERT_TRUE(tiling);
+  EXPECT_EQ(tiling->chunk, 16);
+  EXPECT_EQ(tiling->plan.positions, 8);
+  EXPECT_TRUE(tiling->plan.filterBlocksOutermost);
 }

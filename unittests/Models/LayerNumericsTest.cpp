@@ -216,6 +216,26 @@ func.func @forward(%x: tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32> {
 )mlir";
 }
 
+/// Winograd on an output of odd sides (5 x 7: 3 x 4 tiles, the last row
+/// and column of tiles half outside, reading zeros past the padded input
+/// and writing only the outputs inside), with the residual add and ReLU.
+std::string oddWinogradSource() {
+  return R"mlir(
+func.func @forward(%x: tensor<1x5x7x32xf32>, %r: tensor<1x5x7x32xf32>) -> tensor<1x5x7x32xf32> {
+  %w = "tosa.const"() <{values = )mlir" +
+         denseWeights(32 * 3 * 3 * 32) +
+         R"mlir( : tensor<32x3x3x32xf32>}> : () -> tensor<32x3x3x32xf32>
+  %b = "tosa.const"() <{values = )mlir" +
+         denseWeights(32) + R"mlir( : tensor<32xf32>}> : () -> tensor<32xf32>
+  %z = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %c = tosa.conv2d %x, %w, %b, %z, %z {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x5x7x32xf32>, tensor<32x3x3x32xf32>, tensor<32xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x5x7x32xf32>
+  %a = tosa.add %c, %r : (tensor<1x5x7x32xf32>, tensor<1x5x7x32xf32>) -> tensor<1x5x7x32xf32>
+  %o = tosa.clamp %a {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (tensor<1x5x7x32xf32>) -> tensor<1x5x7x32xf32>
+  return %o : tensor<1x5x7x32xf32>
+}
+)mlir";
+}
+
 /// Grouped convolutions (the zoo's ResNeXt form) the microkernels take:
 /// groups of 4 and 8 channels (narrower than an AVX-512 vector: shuffled
 /// across the lanes of each group), the first with the bias and ReLU after
@@ -368,6 +388,9 @@ INSTANTIATE_TEST_SUITE_P(
                   "threads=2", 5e-5},
         LayerCase{"winograd_chunked_threads_avx2", chunkedWinogradSource(),
                   "cpu=haswell threads=2", 5e-5},
+        LayerCase{"winograd_odd", oddWinogradSource(), "", 5e-5},
+        LayerCase{"winograd_odd_avx2", oddWinogradSource(), "cpu=haswell",
+                  5e-5},
         LayerCase{"classifier", classifierSource()},
         LayerCase{"classifier_avx2", classifierSource(), "cpu=haswell"},
         LayerCase{"grouped", groupedSource()},

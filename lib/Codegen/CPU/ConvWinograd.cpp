@@ -67,7 +67,8 @@ public:
                   int64_t lanes, Value input, Initializer init)
       : b(b), loc(loc), shape(shape), lanes(lanes), input(input), init(init),
         vectorType(VectorType::get({lanes}, b.getF32Type())),
-        tilesH(shape.outputH / 2), tilesW(shape.outputW / 2),
+        tilesH(llvm::divideCeil(shape.outputH, 2)),
+        tilesW(llvm::divideCeil(shape.outputW, 2)),
         tiles(shape.batch * tilesH * tilesW) {}
 
   /// The transformed input V of the `count` tiles from tile `first`, as
@@ -95,6 +96,13 @@ private:
   }
   /// (image, first row, first column) of tile `t` of the output.
   std::tuple<Value, Value, Value> tileOrigin(Value t);
+  /// The input vector at (row, column); zero past the input's bottom or
+  /// right edge, which the last tiles of an odd output side reach.
+  Value readPatch(Value image, Value row, Value column, Value channel);
+  /// `write(tensor)` if `position` lies in the output, else `tensor`: the
+  /// last tiles of an odd output side hang over its edge.
+  Value ifInside(Position position, Value tensor,
+                 function_ref<Value(Value)> write);
   /// A loop over `count` tiles from `first` and, inside, over the channels
   /// in vectors, threading `tensor`; `body` gets (the tile's index among
   /// the `count`, the tile, the channel, the tensor).
@@ -125,6 +133,59 @@ std::tuple<Value, Value, Value> WinogradBuilder::tileOrigin(Value t) {
   Value column = arith::MulIOp::create(
       b, loc, arith::RemUIOp::create(b, loc, inImage, constant(tilesW)), two);
   return {image, row, column};
+}
+
+/// The condition `index < bound`, or null when `extent` (the side the tiles
+/// cover) stays within `bound`.
+static Value lessThan(OpBuilder &b, Location loc, Value index, int64_t bound,
+                      int64_t extent) {
+  if (extent <= bound)
+    return {};
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, index,
+                               indexConstant(b, loc, bound));
+}
+
+/// `x && y` where either may be null (true).
+static Value both(OpBuilder &b, Location loc, Value x, Value y) {
+  if (!x || !y)
+    return x ? x : y;
+  return arith::AndIOp::create(b, loc, x, y);
+}
+
+Value WinogradBuilder::readPatch(Value image, Value row, Value column,
+                                 Value channel) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t height = inputType.getDimSize(1), width = inputType.getDimSize(2);
+  Value inside = both(b, loc, lessThan(b, loc, row, height, 2 * tilesH + 2),
+                      lessThan(b, loc, column, width, 2 * tilesW + 2));
+  if (!inside)
+    return read(input, {image, row, column, channel});
+  // Read at the clamped position (always in bounds), then zero it outside.
+  auto clamp = [&](Value index, int64_t bound) {
+    return arith::MinUIOp::create(b, loc, index, constant(bound - 1));
+  };
+  Value value =
+      read(input, {image, clamp(row, height), clamp(column, width), channel});
+  Value zero = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(vectorType, b.getF32FloatAttr(0.0f)));
+  return arith::SelectOp::create(b, loc, inside, value, zero);
+}
+
+Value WinogradBuilder::ifInside(Position position, Value tensor,
+                                function_ref<Value(Value)> write) {
+  Value inside =
+      both(b, loc, lessThan(b, loc, position.row, shape.outputH, 2 * tilesH),
+           lessThan(b, loc, position.column, shape.outputW, 2 * tilesW));
+  if (!inside)
+    return write(tensor);
+  auto branch = scf::IfOp::create(b, loc, tensor.getType(), inside,
+                                  /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(branch.thenBlock());
+  scf::YieldOp::create(b, loc, write(tensor));
+  b.setInsertionPointToStart(branch.elseBlock());
+  scf::YieldOp::create(b, loc, tensor);
+  return branch.getResult(0);
 }
 
 Value WinogradBuilder::forEachTileAndVector(
@@ -159,9 +220,9 @@ Value WinogradBuilder::transformInput(
         Value d[4][4], r[4][4];
         for (int i = 0; i < 4; ++i)
           for (int j = 0; j < 4; ++j)
-            d[i][j] = read(
-                input, {image, arith::AddIOp::create(b, loc, row, constant(i)),
-                        arith::AddIOp::create(b, loc, column, constant(j)), c});
+            d[i][j] = readPatch(
+                image, arith::AddIOp::create(b, loc, row, constant(i)),
+                arith::AddIOp::create(b, loc, column, constant(j)), c);
         for (int j = 0; j < 4; ++j) {
           r[0][j] = sub(d[0][j], d[2][j]);
           r[1][j] = add(d[1][j], d[2][j]);
@@ -208,13 +269,17 @@ Value WinogradBuilder::transformOutput(
             Position position{
                 arith::AddIOp::create(b, loc, row, constant(i)),
                 arith::AddIOp::create(b, loc, column, constant(j))};
-            Value start = init.kind == Initializer::Kind::Tensor
-                              ? read(init.value,
-                                     {image, position.row, position.column, f})
-                              : initial;
-            Value value = applyEpilogue(b, loc, lanes, epilogue,
-                                        add(start, out[j]), image, position, f);
-            y = write(value, y, {image, position.row, position.column, f});
+            auto store = [&](Value y) {
+              Value start = init.kind == Initializer::Kind::Tensor
+                                ? read(init.value, {image, position.row,
+                                                    position.column, f})
+                                : initial;
+              Value value =
+                  applyEpilogue(b, loc, lanes, epilogue, add(start, out[j]),
+                                image, position, f);
+              return write(value, y, {image, position.row, position.column, f});
+            };
+            y = ifInside(position, y, store);
           }
         }
         return y;

@@ -218,6 +218,12 @@ mlir::se::planMicrokernel(const ConvShape &shape, VectorRegisters registers,
       plan.positions = p;
       break;
     }
+  // Two tiles with a small rest (16 positions: 14 + 2, whose 4 accumulators
+  // wait on the FMA latency) split evenly instead (8 + 8).
+  int64_t rest = positions % plan.positions;
+  if (positions <= 2 * plan.positions && rest != 0 &&
+      2 * rest < plan.positions && positions % 2 == 0)
+    plan.positions = positions / 2;
   if (shape.channels <= 4)
     plan.channelUnroll = shape.channels;
   else if (shape.channels % 4 == 0)
@@ -274,10 +280,16 @@ InputScaling mlir::se::chooseInputScaling(const ConvShape &shape,
 }
 
 bool mlir::se::takesWinograd(const ConvShape &shape, int64_t lanes) {
+  // An odd output side takes one more row or column of tiles, half of it
+  // discarded: 7 x 7 outputs compute 8 x 8 (1.31x the outputs for 2.25x
+  // fewer multiplies), while a single row (a convolution split into rows)
+  // or 3 x 3 would waste more than half as much again.
+  int64_t computed =
+      llvm::alignTo(shape.outputH, 2) * llvm::alignTo(shape.outputW, 2);
   return shape.groups == 1 && shape.kernelH == 3 && shape.kernelW == 3 &&
-         shape.strideH == 1 && shape.strideW == 1 && shape.outputH % 2 == 0 &&
-         shape.outputW % 2 == 0 && shape.channels % lanes == 0 &&
-         shape.filters % lanes == 0;
+         shape.strideH == 1 && shape.strideW == 1 &&
+         2 * computed <= 3 * shape.outputH * shape.outputW &&
+         shape.channels % lanes == 0 && shape.filters % lanes == 0;
 }
 
 int64_t mlir::se::winogradChunk(const ConvShape &shape, int64_t tiles,
@@ -294,7 +306,8 @@ int64_t mlir::se::winogradChunk(const ConvShape &shape, int64_t tiles,
 
 std::optional<WinogradTiling>
 mlir::se::planWinogradTiling(const ConvShape &shape, int64_t lanes) {
-  int64_t tiles = shape.batch * (shape.outputH / 2) * (shape.outputW / 2);
+  int64_t tiles = shape.batch * llvm::divideCeil(shape.outputH, 2) *
+                  llvm::divideCeil(shape.outputW, 2);
   auto productShape = [&](int64_t count) {
     return ConvShape{16, 1, count, shape.channels, 1, count, shape.filters, 1,
                      1,  1, 1};
@@ -306,7 +319,12 @@ mlir::se::planWinogradTiling(const ConvShape &shape, int64_t lanes) {
   int64_t chunk = winogradChunk(shape, tiles, all->positions);
   ConvShape products = productShape(chunk);
   std::optional<MicrokernelPlan> plan = planMicrokernel(products, lanes);
-  plan->filterBlocksOutermost = false;
+  // Per product, the filter blocks outside the tiles where a product has few
+  // tiles (7 x 7 maps: 16) and many blocks: each block of U (a whole U is
+  // C x F, 1 MiB at 512 x 512) is then read once, not once per tile.
+  int64_t productTiles = llvm::divideCeil(chunk, plan->positions);
+  plan->filterBlocksOutermost =
+      productTiles <= 4 && plan->blocks() >= 2 * productTiles;
   plan->prefetchNextBlock = false;
   return WinogradTiling{products, *plan, chunk};
 }

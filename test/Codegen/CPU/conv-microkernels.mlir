@@ -86,37 +86,44 @@ func.func @bias_add_relu(%x: tensor<1x7x7x64xf32>, %r: tensor<1x7x7x32xf32>) -> 
 // -----
 
 // A filter over 1 MiB (3 x 3 x 512 x 64): the loop over its two blocks of
-// 32 channels runs outside the loop over tiles (one of 14 positions, one of
-// 2), and is the one marked for threads. Accumulators start at zero (a
-// fill); the filter taps are loops. Each of the 2 tiles prefetches half of
-// the next block into L2 (4 of each iteration's 8 cache lines, clamped to
-// the filter's last line): the tile from position 0 the first half
-// (iteration (kh * 3 + kw) * 128 + c / 4 of 1152), the narrower tile from
-// position 14 the second (1152 iterations on).
+// 32 channels runs outside the loop over tiles (16 positions: two tiles of
+// 8 rather than 14 and 2), and is the one marked for threads. Accumulators
+// start at zero (a fill); the filter taps are loops. Each of the 2 tiles
+// prefetches half of the next block into L2 (4 of each iteration's 8 cache
+// lines, clamped to the filter's last line): the tile from position
+// `first` the share from iteration first / 8 * 1152 + (kh * 3 + kw) * 128
+// + c / 4 of the block's 2 x 1152.
 // CHECK-LABEL: func @large_filter
 // CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
 // CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
 // CHECK-DAG: %[[C3:.*]] = arith.constant 3 : index
 // CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CHECK-DAG: %[[C8:.*]] = arith.constant 8 : index
+// CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
 // CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
 // CHECK-DAG: %[[C128:.*]] = arith.constant 128 : index
+// CHECK-DAG: %[[C1152:.*]] = arith.constant 1152 : index
 // CHECK-DAG: %[[C512:.*]] = arith.constant 512 : index
 // CHECK-DAG: %[[C147456:.*]] = arith.constant 147456 : index
 // CHECK-DAG: %[[C294896:.*]] = arith.constant 294896 : index
 // CHECK: %[[FILTER:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<2x3x3x512x32xf32> to memref<2x3x3x512x32xf32>
 // CHECK: scf.for %[[BLOCK:.*]] = %[[C0]] to %[[C2]] step %[[C1]]
+// CHECK:  scf.for %[[FIRST:.*]] = %[[C0]] to %[[C16]] step %[[C8]]
 // CHECK:   scf.for %[[KH:.*]] = %[[C0]] to %[[C3]] step %[[C1]] iter_args({{.*}}) -> (vector<16xf32>,
 // CHECK:     scf.for %[[KW:.*]] = %[[C0]] to %[[C3]] step %[[C1]]
 // CHECK:       scf.for %[[C:.*]] = %[[C0]] to %[[C512]] step %[[C4]]
+// CHECK:         %[[TILE:.*]] = arith.divui %[[FIRST]], %[[C8]]
 // CHECK:         %[[TAP:.*]] = arith.muli %[[KH]], %[[C3]]
 // CHECK:         %[[TAP2:.*]] = arith.addi %[[TAP]], %[[KW]]
 // CHECK:         %[[TAP3:.*]] = arith.muli %[[TAP2]], %[[C128]]
 // CHECK:         %[[STEP:.*]] = arith.divui %[[C]], %[[C4]]
 // CHECK:         %[[ITER:.*]] = arith.addi %[[TAP3]], %[[STEP]]
+// CHECK:         %[[SKIP:.*]] = arith.muli %[[TILE]], %[[C1152]]
+// CHECK:         %[[ITER2:.*]] = arith.addi %[[SKIP]], %[[ITER]]
 // CHECK:         %[[BASE:.*]] = arith.muli %[[BLOCK]], %[[C147456]]
 // CHECK:         %[[NEXT:.*]] = arith.addi %[[BASE]], %[[C147456]]
-// CHECK:         %[[LINES:.*]] = arith.muli %[[ITER]], %[[C64]]
+// CHECK:         %[[LINES:.*]] = arith.muli %[[ITER2]], %[[C64]]
 // CHECK:         %[[AT:.*]] = arith.addi %[[NEXT]], %[[LINES]]
 // CHECK:         %[[CLAMPED:.*]] = arith.minui %[[AT]], %[[C294896]]
 // CHECK:         memref.prefetch %[[FILTER]][%[[C0]], %[[C0]], %[[C0]], %[[C0]], %[[CLAMPED]]], read, locality<2>, data

@@ -174,8 +174,10 @@ def SECPUConvMicrokernels
     columns to whole filter blocks when it is not whole vectors (then only
     a fill initializer is taken), and the result is the first N channels.
 
-    With `winograd`, a 3x3 convolution with stride 1 over whole 2x2 output
-    tiles is computed as Winograd F(2x2, 3x3): a loop transforms each 4x4
+    With `winograd`, a 3x3 convolution with stride 1 whose 2x2 output
+    tiles cover at most 1.5x its outputs (odd sides: the last tiles read
+    zeros past the input and write only inside the output) is computed as
+    Winograd F(2x2, 3x3): a loop transforms each 4x4
     input patch (V = B^T d B, 16 vectors of channels per patch), the 16
     products V[k] x U[k], with the filter transformed at compile time
     (U = G g G^T), run on the same microkernels, and a loop transforms each
