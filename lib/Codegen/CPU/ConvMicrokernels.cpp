@@ -541,7 +541,8 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
     output = epilogue.back().op.getDpsInits()[0];
   // A constant padding of the result (what the next convolution or pooling
   // reads) is written in place: the loops write the interior of the padded
-  // tensor, filled first, rather than a tensor the padding copies.
+  // tensor, filled first, rather than a tensor the padding copies; other
+  // readers of the result (a residual add) read that interior.
   tensor::PadOp pad = getConstantPadding(result);
   Value padded;
   if (pad) {
@@ -595,7 +596,12 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
         rewriter, loc, written, padded, slice.getMixedOffsets(),
         slice.getMixedSizes(), slice.getMixedStrides());
     rewriter.replaceOp(pad, inserted);
-    rewriter.eraseOp(last);
+    if (last->use_empty())
+      rewriter.eraseOp(last);
+    else
+      rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+          last, outputType, inserted, slice.getMixedOffsets(),
+          slice.getMixedSizes(), slice.getMixedStrides());
   } else {
     rewriter.replaceOp(last, written);
   }

@@ -137,7 +137,8 @@ void makeReshapedOperands(RewriterBase &rewriter, ConvMatch &match);
 // Filters and paddings (ConvPacking.cpp)
 //===----------------------------------------------------------------------===//
 
-/// The only user of `value` when it is a static NHWC padding by a constant.
+/// The padding of `value` when it has one, static and by a constant; its
+/// other users (a residual add) may read the padded tensor's interior.
 tensor::PadOp getConstantPadding(Value value);
 
 /// A new tensor of `pad`'s result type whose border (all of it, if the

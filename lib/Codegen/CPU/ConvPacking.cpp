@@ -36,12 +36,16 @@ static bool isStaticConstantPadding(tensor::PadOp pad) {
 }
 
 tensor::PadOp getConstantPadding(Value value) {
-  if (!value.hasOneUse())
-    return {};
-  auto pad = dyn_cast<tensor::PadOp>(*value.getUsers().begin());
-  if (!pad || !isStaticConstantPadding(pad))
-    return {};
-  return pad;
+  tensor::PadOp found;
+  for (Operation *user : value.getUsers()) {
+    auto pad = dyn_cast<tensor::PadOp>(user);
+    if (!pad)
+      continue;
+    if (found || !isStaticConstantPadding(pad))
+      return {};
+    found = pad;
+  }
+  return found;
 }
 
 Value fillPaddedTensor(RewriterBase &rewriter, Location loc,

@@ -208,6 +208,75 @@ func.func @padded_result(%x: tensor<1x7x7x8xf32>) -> tensor<1x9x9x16xf32> {
 
 // -----
 
+// A result that is padded and also read unpadded (by a residual add) is
+// still written in place; the other reader takes the padded tensor's
+// interior (canonicalized: the loops' result, written there), so no copy
+// of the result is made.
+// CHECK-LABEL: func @padded_and_read
+// CHECK: bufferization.alloc_tensor() : tensor<1x9x9x16xf32>
+// CHECK: %[[INTERIOR:.*]] = tensor.extract_slice %{{.*}}[0, 1, 1, 0] [1, 7, 7, 16] [1, 1, 1, 1]
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[INTERIOR]])
+// CHECK: %[[PADDED:.*]] = tensor.insert_slice %[[WRITTEN:.*]] into %{{.*}}[0, 1, 1, 0] [1, 7, 7, 16] [1, 1, 1, 1]
+// CHECK-NOT: tensor.pad
+// CHECK: return %[[PADDED]], %[[WRITTEN]]
+func.func @padded_and_read(%x: tensor<1x7x7x8xf32>) -> (tensor<1x9x9x16xf32>, tensor<1x7x7x16xf32>) {
+  %w = arith.constant dense<0.5> : tensor<1x1x8x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x7x7x16xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x7x7x16xf32>) -> tensor<1x7x7x16xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x7x7x8xf32>, tensor<1x1x8x16xf32>) outs(%init : tensor<1x7x7x16xf32>) -> tensor<1x7x7x16xf32>
+  %p = tensor.pad %c low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %cc: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x7x7x16xf32> to tensor<1x9x9x16xf32>
+  return %p, %c : tensor<1x9x9x16xf32>, tensor<1x7x7x16xf32>
+}
+
+// -----
+
+// A splat bias (its broadcast folded to a generic that yields a constant)
+// starts the accumulators like a fill: the generic is not materialized and
+// copied as an initial tensor.
+// CHECK-LABEL: func @splat_bias
+// CHECK: arith.constant dense<2.500000e-01> : vector<16xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @splat_bias(%x: tensor<1x7x7x8xf32>) -> tensor<1x7x7x16xf32> {
+  %w = arith.constant dense<0.5> : tensor<1x1x8x16xf32>
+  %bias = arith.constant 0.25 : f32
+  %e = tensor.empty() : tensor<1x7x7x16xf32>
+  %init = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%e : tensor<1x7x7x16xf32>) {
+  ^bb0(%out: f32):
+    linalg.yield %bias : f32
+  } -> tensor<1x7x7x16xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x7x7x8xf32>, tensor<1x1x8x16xf32>) outs(%init : tensor<1x7x7x16xf32>) -> tensor<1x7x7x16xf32>
+  return %c : tensor<1x7x7x16xf32>
+}
+
+// -----
+
+// Two paddings of one result: neither is written in place.
+// CHECK-LABEL: func @padded_twice
+// CHECK-COUNT-2: tensor.pad
+func.func @padded_twice(%x: tensor<1x7x7x8xf32>) -> (tensor<1x9x9x16xf32>, tensor<1x11x11x16xf32>) {
+  %w = arith.constant dense<0.5> : tensor<1x1x8x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x7x7x16xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x7x7x16xf32>) -> tensor<1x7x7x16xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x7x7x8xf32>, tensor<1x1x8x16xf32>) outs(%init : tensor<1x7x7x16xf32>) -> tensor<1x7x7x16xf32>
+  %p = tensor.pad %c low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %cc: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x7x7x16xf32> to tensor<1x9x9x16xf32>
+  %q = tensor.pad %c low[0, 2, 2, 0] high[0, 2, 2, 0] {
+  ^bb0(%a: index, %b: index, %cc: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x7x7x16xf32> to tensor<1x11x11x16xf32>
+  return %p, %q : tensor<1x9x9x16xf32>, tensor<1x11x11x16xf32>
+}
+
+// -----
+
 // The classifier: a batch_matmul with a constant right-hand side is a 1x1
 // convolution over [1][1][M][K]. One row is a matrix-vector product: its
 // 40 columns are padded with zeros to one filter block of as many registers
