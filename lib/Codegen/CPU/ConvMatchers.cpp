@@ -52,13 +52,10 @@ Initializer classifyInitializer(Value init) {
         body.getOperations().size() == 1 &&
         yield.getValues()[0] == body.getArgument(0))
       return {Initializer::Kind::Bias, generic.getDpsInputs()[0]};
-    // A splat bias: the broadcast folded to a generic that yields a
-    // constant.
-    Value yielded = yield.getValues()[0];
-    if (generic.getNumDpsInputs() == 0 && generic.getNumDpsInits() == 1 &&
-        generic.getNumLoops() == generic.getNumParallelLoops() &&
-        body.getOperations().size() == 1 && matchPattern(yielded, m_Constant()))
-      return {Initializer::Kind::Scalar, yielded};
+    // A fill spelled as a generic (a splat bias's broadcast folds to one
+    // that yields the constant).
+    if (std::optional<Value> value = linalg::isaFillOpInterface(generic))
+      return {Initializer::Kind::Scalar, *value};
   }
   return {Initializer::Kind::Tensor, init};
 }
