@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
@@ -122,6 +123,133 @@ void expandSigmoidExponentials(Operation *root) {
   }
 }
 
+/// Lanes per piece of a vector whose length is not a power of two: one
+/// AVX-512 register (144 -> 9 x 16). Other lengths (72 = 4.5 registers)
+/// stay whole: their pieces would slice the 16-lane accumulators of the
+/// layer before them in halves, which the backend does through
+/// general-purpose registers.
+constexpr int64_t kPieceLanes = 16;
+
+/// The x86 backend lowers a vector whose length is not a power of two (an SE
+/// squeeze's 144 channels) well within a block but badly across blocks: a
+/// loop-carried or live-out one goes through the stack lane by lane (515
+/// instructions for a loop of one <144 x float> add, 129 for 48 lanes; 12
+/// for 128). The piece shape such a vector's ops are unrolled into and its
+/// loops carry it in; nullopt for a vector that stays whole.
+std::optional<SmallVector<int64_t>> registerPieceShape(Type type) {
+  auto vector = dyn_cast<VectorType>(type);
+  if (!vector || vector.isScalable() || vector.getRank() == 0)
+    return std::nullopt;
+  int64_t length = vector.getShape().back();
+  if (llvm::isPowerOf2_64(length) || length % kPieceLanes != 0)
+    return std::nullopt;
+  SmallVector<int64_t> piece(vector.getRank(), 1);
+  piece.back() = kPieceLanes;
+  return piece;
+}
+
+/// The piece shape (registerPieceShape) of the vector an element-wise or
+/// transfer op computes or writes; nullopt for other ops.
+std::optional<SmallVector<int64_t>> registerUnrollShape(Operation *op) {
+  if (auto write = dyn_cast<vector::TransferWriteOp>(op))
+    return registerPieceShape(write.getVectorType());
+  if (!isa<vector::TransferReadOp, vector::FMAOp>(op) &&
+      !OpTrait::hasElementwiseMappableTraits(op))
+    return std::nullopt;
+  if (op->getNumResults() != 1)
+    return std::nullopt;
+  return registerPieceShape(op->getResult(0).getType());
+}
+
+/// The offsets of the pieces of `shape` (registerPieceShape).
+SmallVector<SmallVector<int64_t>> pieceOffsets(ArrayRef<int64_t> shape,
+                                               ArrayRef<int64_t> piece) {
+  SmallVector<SmallVector<int64_t>> offsets;
+  for (SmallVector<int64_t> offset : StaticTileOffsetRange(shape, piece))
+    offsets.push_back(offset);
+  return offsets;
+}
+
+/// `value`'s pieces (registerPieceShape).
+SmallVector<Value> splitIntoPieces(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<VectorType>(value.getType());
+  SmallVector<int64_t> piece = *registerPieceShape(type);
+  SmallVector<int64_t> strides(type.getRank(), 1);
+  SmallVector<Value> pieces;
+  for (ArrayRef<int64_t> offset : pieceOffsets(type.getShape(), piece))
+    pieces.push_back(vector::ExtractStridedSliceOp::create(
+        b, loc, value, offset, piece, strides));
+  return pieces;
+}
+
+/// The vector of `type` whose pieces (splitIntoPieces) are `pieces`.
+Value joinPieces(OpBuilder &b, Location loc, VectorType type,
+                 ValueRange pieces) {
+  Value joined = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+  SmallVector<int64_t> strides(type.getRank(), 1);
+  for (auto [piece, offset] : llvm::zip_equal(
+           pieces, pieceOffsets(type.getShape(), *registerPieceShape(type))))
+    joined = vector::InsertStridedSliceOp::create(b, loc, piece, joined, offset,
+                                                  strides);
+  return joined;
+}
+
+/// Carries each vector of `loop` whose length is not a power of two as its
+/// pieces (registerPieceShape): the body joins them where the vector is
+/// used and splits what it yields; with the body's ops unrolled into the
+/// same pieces, the joins and splits fold away.
+void splitLoopCarriedVectors(RewriterBase &rewriter, scf::ForOp loop) {
+  Location loc = loop.getLoc();
+  rewriter.setInsertionPoint(loop);
+  SmallVector<Value> inits;
+  SmallVector<int64_t> pieceCounts;
+  for (Value init : loop.getInitArgs()) {
+    if (registerPieceShape(init.getType())) {
+      SmallVector<Value> pieces = splitIntoPieces(rewriter, loc, init);
+      pieceCounts.push_back(pieces.size());
+      llvm::append_range(inits, pieces);
+    } else {
+      pieceCounts.push_back(0);
+      inits.push_back(init);
+    }
+  }
+  auto split = scf::ForOp::create(rewriter, loc, loop.getLowerBound(),
+                                  loop.getUpperBound(), loop.getStep(), inits);
+  split->setAttrs(loop->getAttrs());
+  // The loop's old values from its new ones (pieces joined).
+  auto join = [&](ValueRange values) {
+    SmallVector<Value> joined;
+    for (auto [type, count] : llvm::zip(loop.getResultTypes(), pieceCounts)) {
+      if (count == 0) {
+        joined.push_back(values.front());
+        values = values.drop_front();
+        continue;
+      }
+      joined.push_back(joinPieces(rewriter, loc, cast<VectorType>(type),
+                                  values.take_front(count)));
+      values = values.drop_front(count);
+    }
+    return joined;
+  };
+  Block *body = split.getBody();
+  rewriter.setInsertionPointToStart(body);
+  SmallVector<Value> arguments = {split.getInductionVar()};
+  llvm::append_range(arguments, join(split.getRegionIterArgs()));
+  rewriter.mergeBlocks(loop.getBody(), body, arguments);
+  auto yield = cast<scf::YieldOp>(body->getTerminator());
+  rewriter.setInsertionPoint(yield);
+  SmallVector<Value> yielded;
+  for (auto [value, count] : llvm::zip(yield.getOperands(), pieceCounts)) {
+    if (count)
+      llvm::append_range(yielded, splitIntoPieces(rewriter, loc, value));
+    else
+      yielded.push_back(value);
+  }
+  rewriter.modifyOpInPlace(yield, [&] { yield->setOperands(yielded); });
+  rewriter.setInsertionPointAfter(split);
+  rewriter.replaceOp(loop, join(split.getResults()));
+}
+
 struct LowerVectorsPass : se::impl::SECPULowerVectorsBase<LowerVectorsPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
@@ -137,6 +265,8 @@ struct LowerVectorsPass : se::impl::SECPULowerVectorsBase<LowerVectorsPass> {
       return applyPatternsGreedily(getOperation(), std::move(patterns));
     };
     expandSigmoidExponentials(getOperation());
+    if (failed(unrollIntoRegisterPieces()))
+      return signalPassFailure();
     auto stages = {
         // The gates' exp and tanh as polynomials on whole vectors (a few
         // ulp from libm's; tested against a double-precision reference)
@@ -171,6 +301,26 @@ struct LowerVectorsPass : se::impl::SECPULowerVectorsBase<LowerVectorsPass> {
     for (auto populate : stages)
       if (failed(apply(populate)))
         return signalPassFailure();
+  }
+
+  /// Unrolls the vectors whose length is not a power of two into register
+  /// pieces (registerPieceShape), loop-carried ones included.
+  LogicalResult unrollIntoRegisterPieces() {
+    SmallVector<scf::ForOp> loops;
+    getOperation().walk([&](scf::ForOp loop) {
+      if (llvm::any_of(loop.getResultTypes(), [](Type type) {
+            return registerPieceShape(type).has_value();
+          }))
+        loops.push_back(loop);
+    });
+    IRRewriter rewriter(&getContext());
+    for (scf::ForOp loop : loops)
+      splitLoopCarriedVectors(rewriter, loop);
+    RewritePatternSet patterns(&getContext());
+    vector::populateVectorUnrollPatterns(
+        patterns,
+        vector::UnrollVectorOptions().setNativeShapeFn(registerUnrollShape));
+    return applyPatternsGreedily(getOperation(), std::move(patterns));
   }
 
   /// Lowers each multi-reduction along its memory order: one whose innermost

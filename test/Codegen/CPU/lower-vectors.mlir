@@ -71,3 +71,49 @@ func.func @exp(%x: vector<16xf32>) -> vector<16xf32> {
   %e = math.exp %x : vector<16xf32>
   return %e : vector<16xf32>
 }
+
+// A vector whose length is not a power of two (an SE squeeze's partial sums
+// over 144 channels) is carried through its loop as 16-lane pieces, and
+// the ops on it work on the pieces: the x86 backend would otherwise pass
+// the whole vector from one iteration to the next through the stack, lane
+// by lane.
+// CHECK-LABEL: func.func @loop_carried
+// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK-COUNT-9: arith.addf %{{.*}} : vector<16xf32>
+// CHECK-NOT: arith.addf
+// CHECK: scf.yield
+// CHECK-NOT: vector<144xf32>
+// CHECK-COUNT-9: vector.transfer_write %{{.*}} : vector<16xf32>
+// CHECK: return
+func.func @loop_carried(%rows: memref<56x144xf32>, %sum: memref<144xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c56 = arith.constant 56 : index
+  %zero = arith.constant 0.0 : f32
+  %init = arith.constant dense<0.0> : vector<144xf32>
+  %total = scf.for %i = %c0 to %c56 step %c1 iter_args(%acc = %init) -> (vector<144xf32>) {
+    %row = vector.transfer_read %rows[%i, %c0], %zero {in_bounds = [true]} : memref<56x144xf32>, vector<144xf32>
+    %next = arith.addf %acc, %row : vector<144xf32>
+    scf.yield %next : vector<144xf32>
+  }
+  vector.transfer_write %total, %sum[%c0] {in_bounds = [true]} : vector<144xf32>, memref<144xf32>
+  return
+}
+
+// Lengths that are not whole 16-lane registers stay whole.
+// CHECK-LABEL: func.func @not_whole_registers
+// CHECK: scf.for {{.*}} -> (vector<72xf32>)
+func.func @not_whole_registers(%rows: memref<56x72xf32>, %sum: memref<72xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c56 = arith.constant 56 : index
+  %zero = arith.constant 0.0 : f32
+  %init = arith.constant dense<0.0> : vector<72xf32>
+  %total = scf.for %i = %c0 to %c56 step %c1 iter_args(%acc = %init) -> (vector<72xf32>) {
+    %row = vector.transfer_read %rows[%i, %c0], %zero {in_bounds = [true]} : memref<56x72xf32>, vector<72xf32>
+    %next = arith.addf %acc, %row : vector<72xf32>
+    scf.yield %next : vector<72xf32>
+  }
+  vector.transfer_write %total, %sum[%c0] {in_bounds = [true]} : vector<72xf32>, memref<72xf32>
+  return
+}

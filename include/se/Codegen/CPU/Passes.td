@@ -288,7 +288,11 @@ def SECPULowerVectors : Pass<"se-cpu-lower-vectors", "::mlir::func::FuncOp"> {
   let description = [{
     Lowers masks, multi-reductions, contractions, transposes, broadcasts and
     shape casts of the vectorized code, in separate pattern applications
-    (some of these pattern sets never converge when mixed). Runs after
+    (some of these pattern sets never converge when mixed). Vectors whose
+    length is a multiple of 16 but not a power of two (an SE squeeze's 144
+    channels) are unrolled into 16-lane pieces, and loops carry them as
+    such: the x86 backend passes a loop-carried <144 x float> from one
+    iteration to the next through the stack, lane by lane. Runs after
     bufferization, before `convert-vector-to-scf`.
   }];
   let dependentDialects = [
