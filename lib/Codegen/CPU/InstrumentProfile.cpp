@@ -110,6 +110,8 @@ struct InstrumentProfilePass
 private:
   LogicalResult instrument(func::FuncOp func);
   std::string describe(StringRef layer) const;
+  int64_t macsOf(StringRef layer) const;
+  std::string layerOf(Operation *op) const;
 
   llvm::StringMap<DictionaryAttr> costs;
 };
@@ -138,6 +140,31 @@ std::string InstrumentProfilePass::describe(StringRef layer) const {
          number("bytes");
 }
 
+int64_t InstrumentProfilePass::macsOf(StringRef layer) const {
+  auto cost = costs.find(layer);
+  if (cost == costs.end())
+    return -1;
+  auto macs = cost->second.getAs<IntegerAttr>("macs");
+  return macs ? macs.getInt() : -1;
+}
+
+/// The layer whose time `op` is: the one its location names, or for a loop
+/// nest that computes several layers (a depthwise convolution tiled by rows
+/// with its activation and an SE squeeze, the loop named after the
+/// activation), the one of them with the most multiply-accumulates.
+std::string InstrumentProfilePass::layerOf(Operation *op) const {
+  std::string layer = se::layerNameOf(op->getLoc());
+  int64_t most = macsOf(layer);
+  op->walk([&](Operation *nested) {
+    std::string name = se::layerNameOf(nested->getLoc());
+    if (int64_t macs = macsOf(name); macs > most) {
+      most = macs;
+      layer = std::move(name);
+    }
+  });
+  return layer;
+}
+
 LogicalResult InstrumentProfilePass::instrument(func::FuncOp func) {
   if (!func.getBody().hasOneBlock())
     return func.emitError("profile: expected a function of one block");
@@ -149,7 +176,7 @@ LogicalResult InstrumentProfilePass::instrument(func::FuncOp func) {
   for (Operation &op : body.without_terminator()) {
     if (isBookkeeping(&op))
       continue;
-    std::string name = se::layerNameOf(op.getLoc());
+    std::string name = layerOf(&op);
     if (name.empty())
       name = segments.empty() ? "(unnamed)" : layers[segments.back().layer];
     auto [it, inserted] = layerIndex.try_emplace(name, layers.size());
