@@ -4,7 +4,8 @@
 #   scripts/install-deps.sh            build, test and demo
 #   scripts/install-deps.sh sanitize   also the sanitizer runtimes
 #   scripts/install-deps.sh lint       also clang-tidy and clang-format
-#   scripts/install-deps.sh torch      also PyTorch (model exports)
+#   scripts/install-deps.sh torch      also PyTorch and the onnx package
+#                                      (model exports)
 #   scripts/install-deps.sh bench      also PyTorch and Node.js (peer benchmarks)
 #   scripts/install-deps.sh cpu-bench  also oneDNN, OpenBLAS, torchvision and
 #                                      matplotlib (benchmarks/run-cpu.sh)
@@ -20,8 +21,9 @@ packages=(
 case "${1:-}" in
   sanitize) packages+=(libclang-rt-22-dev) ;;
   lint) packages+=(clang-tidy-22 clang-format-22) ;;
-  # PyTorch, for exporting test models (test/Import/ONNX/models/export.py).
-  torch) packages+=(python3-torch) ;;
+  # PyTorch, for exporting test models (test/Import/ONNX/models/export.py),
+  # and the onnx package, for quantizing them (quantize_qdq.py).
+  torch) packages+=(python3-torch python3-onnx) ;;
   # The peers of benchmarks/run-se-fusion.sh: PyTorch, and ONNX Runtime from
   # npm (onnxruntime-node), which needs Node.js.
   bench)

@@ -6,7 +6,7 @@
 include "mlir/Pass/PassBase.td"
 
 def ConvertSEToLinalg : Pass<"convert-se-to-linalg"> {
-  let summary = "Lower se.squeeze_excite to linalg on tensors";
+  let summary = "Lower se ops to linalg on tensors";
   let description = [{
     Rewrites every `se.squeeze_excite` into `linalg.generic` ops on tensors,
     one per phase, for every variant and layout:
@@ -21,6 +21,9 @@ def ConvertSEToLinalg : Pass<"convert-se-to-linalg"> {
     - gate and scale: the gate is applied to the `N x C` vector, then one
       elementwise op over the feature map computes `s * x`, or
       `post_act(residual + s * x)`, and the result is expanded back.
+
+    `se.quantize` and `se.dequantize` become one element-wise generic each
+    (per-axis scales and zero points as 1-D constants read along the axis).
 
     Precondition: the ops are verifier-valid (static shapes, f32).
     Postcondition: no `se` ops remain; only linalg, tensor, arith and math

@@ -393,4 +393,5 @@ struct ConvertSEToLinalgPass
 void mlir::se::populateSEToLinalgConversionPatterns(
     RewritePatternSet &patterns) {
   patterns.add<SqueezeExciteToLinalg>(patterns.getContext());
+  populateQuantToLinalgConversionPatterns(patterns);
 }

@@ -23,6 +23,7 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -191,7 +192,7 @@ LogicalResult Importer::readInputs(func::FuncOp &func) {
 FailureOr<OwningOpRef<ModuleOp>> Importer::run(std::string &message) {
   context
       ->loadDialect<func::FuncDialect, tosa::TosaDialect, linalg::LinalgDialect,
-                    tensor::TensorDialect, arith::ArithDialect>();
+                    tensor::TensorDialect, arith::ArithDialect, SEDialect>();
   OwningOpRef<ModuleOp> module = ModuleOp::create(builder.getUnknownLoc());
   builder.setInsertionPointToEnd(module->getBody());
   func::FuncOp func;
@@ -221,6 +222,13 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run(std::string &message) {
         error.set("output '" + info.name() + "' has rank " +
                   std::to_string(output->shape.size()) +
                   "; se-compile supports ranks 1 to 4");
+        break;
+      }
+      if (output->isQuantized()) {
+        error.set("output '" + info.name() +
+                  "' is a quantized (8-bit integer) tensor; se-compile "
+                  "computes f32 outputs (end the graph with a "
+                  "DequantizeLinear)");
         break;
       }
       if (failed(checkDeclaredOutput(info, *output)))
@@ -277,10 +285,24 @@ Tensor *Importer::input(const onnx::NodeProto &node, int index, bool optional) {
     return nullptr;
   }
   Tensor *tensor = lookup(node.input(index));
-  if (!tensor)
+  if (!tensor) {
     nodeError(node, "input '" + node.input(index) +
                         "' is neither an initializer, a graph input nor "
                         "computed by an earlier node");
+    return nullptr;
+  }
+  // Quantized tensors are read only by the ops that define what their
+  // integers mean; everything else computes in float between a
+  // DequantizeLinear and a QuantizeLinear.
+  static const llvm::StringSet<> kQuantizedReaders = {
+      "QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul"};
+  if (tensor->isQuantized() && !kQuantizedReaders.contains(node.op_type())) {
+    nodeError(node, "input '" + node.input(index) +
+                        "' is a quantized (8-bit integer) tensor; se-compile "
+                        "reads those only through DequantizeLinear, "
+                        "QLinearConv and QLinearMatMul");
+    return nullptr;
+  }
   return tensor;
 }
 
@@ -486,6 +508,10 @@ static const llvm::StringMap<Handler> &handlers() {
     map["Identity"] = &Importer::identity;
     map["Shape"] = &Importer::shape;
     map["Expand"] = &Importer::expand;
+    map["QuantizeLinear"] = &Importer::quantizeLinear;
+    map["DequantizeLinear"] = &Importer::dequantizeLinear;
+    map["QLinearConv"] = &Importer::qlinearConv;
+    map["QLinearMatMul"] = &Importer::qlinearMatMul;
     return map;
   }();
   return table;

@@ -9,6 +9,7 @@
 #ifndef SE_LIB_IMPORT_ONNX_IMPORTER_H
 #define SE_LIB_IMPORT_ONNX_IMPORTER_H
 
+#include "se/Dialect/SE/IR/SEOps.h"
 #include "se/Import/ONNX.h"
 #include "se/Models/TosaBuilder.h"
 
@@ -32,6 +33,13 @@ namespace mlir::se::onnx_import {
 struct HostTensor {
   SmallVector<int64_t> shape;
   std::vector<double> values;
+  /// The ONNX data type the values were read as (or computed in).
+  int32_t elementType = onnx::TensorProto::FLOAT;
+
+  bool isQuantized() const {
+    return elementType == onnx::TensorProto::UINT8 ||
+           elementType == onnx::TensorProto::INT8;
+  }
 
   int64_t count() const {
     return std::accumulate(shape.begin(), shape.end(), int64_t(1),
@@ -50,6 +58,13 @@ struct Tensor {
   Value nhwc;
   /// Set for constants: the value is also known on the host.
   std::shared_ptr<HostTensor> host;
+  /// Set for the 8-bit integers a QuantizeLinear computes (held as i8 in
+  /// the form it was computed in, logical or NHWC; never transposed).
+  std::optional<QuantStorage> quantized;
+
+  bool isQuantized() const {
+    return quantized || (host && host->isQuantized());
+  }
 };
 
 /// Thrown-free error propagation: the first error wins.
@@ -166,6 +181,11 @@ public:
   void constant(const onnx::NodeProto &node);
   void shape(const onnx::NodeProto &node);
   void expand(const onnx::NodeProto &node);
+  // Quantization (Quant.cpp).
+  void quantizeLinear(const onnx::NodeProto &node);
+  void dequantizeLinear(const onnx::NodeProto &node);
+  void qlinearConv(const onnx::NodeProto &node);
+  void qlinearMatMul(const onnx::NodeProto &node);
 
   /// Folds an element-wise op on constants on the host.
   std::optional<HostTensor> foldBinary(const HostTensor &a, const HostTensor &b,

@@ -123,7 +123,12 @@ std::optional<HostTensor> mlir::se::onnx_import::readTensorProto(
     host.shape.push_back(d);
   }
   int elementBytes = 0;
+  host.elementType = tensor.data_type();
   switch (tensor.data_type()) {
+  case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::INT8:
+    elementBytes = 1;
+    break;
   case onnx::TensorProto::FLOAT:
   case onnx::TensorProto::INT32:
     elementBytes = 4;
@@ -134,7 +139,8 @@ std::optional<HostTensor> mlir::se::onnx_import::readTensorProto(
     break;
   default:
     error.set(what + " has data type " + std::to_string(tensor.data_type()) +
-              "; se-compile reads float, double, int32 and int64 tensors");
+              "; se-compile reads float, double, uint8, int8, int32 and int64 "
+              "tensors");
     return std::nullopt;
   }
 
@@ -178,6 +184,12 @@ std::optional<HostTensor> mlir::se::onnx_import::readTensorProto(
         host.values.push_back(v);
         break;
       }
+      case onnx::TensorProto::UINT8:
+        host.values.push_back(static_cast<uint8_t>(*p));
+        break;
+      case onnx::TensorProto::INT8:
+        host.values.push_back(static_cast<int8_t>(*p));
+        break;
       case onnx::TensorProto::INT32:
         host.values.push_back(static_cast<int32_t>(endian::read32le(p)));
         break;
@@ -196,7 +208,10 @@ std::optional<HostTensor> mlir::se::onnx_import::readTensorProto(
     host.values.assign(tensor.double_data().begin(),
                        tensor.double_data().end());
     break;
+  case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::INT8:
   case onnx::TensorProto::INT32:
+    // 8-bit values are stored one per int32 as well.
     host.values.assign(tensor.int32_data().begin(), tensor.int32_data().end());
     break;
   default:

@@ -8,8 +8,13 @@ class RewritePatternSet;
 
 namespace se {
 
-/// Patterns that rewrite se.squeeze_excite into linalg.generic ops on tensors.
+/// Patterns that rewrite every se op into linalg.generic ops on tensors:
+/// se.squeeze_excite and the quantization ops.
 void populateSEToLinalgConversionPatterns(RewritePatternSet &patterns);
+
+/// Patterns that rewrite se.quantize and se.dequantize into element-wise
+/// linalg.generic ops.
+void populateQuantToLinalgConversionPatterns(RewritePatternSet &patterns);
 
 } // namespace se
 } // namespace mlir

@@ -360,3 +360,61 @@ LogicalResult SqueezeExciteOp::verify() {
   }
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// se.quantize, se.dequantize
+//===----------------------------------------------------------------------===//
+
+static std::pair<int32_t, int32_t> storageRange(QuantStorage storage) {
+  return storage == QuantStorage::U8 ? std::pair<int32_t, int32_t>{0, 255}
+                                     : std::pair<int32_t, int32_t>{-128, 127};
+}
+
+/// The checks shared by se.quantize and se.dequantize: one scale and zero
+/// point, or one per index along `axis`; positive finite scales; zero points
+/// inside the storage's range.
+template <typename OpT> static LogicalResult verifyQuantOp(OpT op) {
+  ArrayRef<float> scales = op.getScales();
+  ArrayRef<int32_t> zeroPoints = op.getZeroPoints();
+  if (scales.empty() || scales.size() != zeroPoints.size())
+    return op.emitOpError() << "expects as many zero points as scales (at "
+                               "least one), got "
+                            << zeroPoints.size() << " and " << scales.size();
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  if (std::optional<int64_t> axis = op.getAxis()) {
+    if (*axis < 0 || *axis >= type.getRank())
+      return op.emitOpError() << "axis " << *axis
+                              << " is out of range for rank " << type.getRank();
+    int64_t extent = type.getDimSize(*axis);
+    if (extent != static_cast<int64_t>(scales.size()))
+      return op.emitOpError()
+             << "expects one scale per index along axis " << *axis << " ("
+             << (ShapedType::isDynamic(extent) ? std::string("?")
+                                               : std::to_string(extent))
+             << "), got " << scales.size();
+  } else if (scales.size() != 1) {
+    return op.emitOpError() << "expects an axis with " << scales.size()
+                            << " scales (one scale and zero point serve "
+                               "the whole tensor without one)";
+  }
+  for (float scale : scales)
+    if (!(scale > 0.0f) || !std::isfinite(scale))
+      return op.emitOpError()
+             << "expects positive finite scales, got " << scale;
+  auto [lo, hi] = storageRange(op.getStorage());
+  for (int32_t zeroPoint : zeroPoints)
+    if (zeroPoint < lo || zeroPoint > hi)
+      return op.emitOpError()
+             << "zero point " << zeroPoint << " is outside the range [" << lo
+             << ", " << hi << "] of " << stringifyQuantStorage(op.getStorage());
+  return success();
+}
+
+std::pair<int32_t, int32_t> QuantizeOp::getStorageRange() {
+  return storageRange(getStorage());
+}
+std::pair<int32_t, int32_t> DequantizeOp::getStorageRange() {
+  return storageRange(getStorage());
+}
+LogicalResult QuantizeOp::verify() { return verifyQuantOp(*this); }
+LogicalResult DequantizeOp::verify() { return verifyQuantOp(*this); }

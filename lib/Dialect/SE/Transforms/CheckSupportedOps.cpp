@@ -26,7 +26,7 @@ static bool isStructural(Operation *op) {
 /// The ops with a lowering and a numerical test (docs/graph-ops.md).
 static bool isSupported(Operation *op) {
   return isStructural(op) ||
-         isa<se::SqueezeExciteOp,
+         isa<se::SqueezeExciteOp, se::QuantizeOp, se::DequantizeOp,
              // Convolutions, matrix products, pooling.
              tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp,
              tosa::MaxPool2dOp, tosa::AvgPool2dOp, tosa::ReduceMaxOp,
@@ -79,7 +79,10 @@ struct CheckSupportedOpsPass
                   << "; se-compile needs static shapes";
               return WalkResult::interrupt();
             }
-            if (!tensor.getElementType().isF32()) {
+            // The 8-bit integers of a quantization op.
+            if (!tensor.getElementType().isF32() &&
+                !(isa<se::QuantizeOp>(op) &&
+                  tensor.getElementType().isInteger(8))) {
               op->emitError() << "'" << op->getName() << "' computes on "
                               << tensor.getElementType()
                               << "; se-compile compiles f32 models";

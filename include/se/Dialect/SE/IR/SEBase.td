@@ -90,4 +90,13 @@ def SE_PostActivation : I32EnumAttr<"PostActivation",
 }
 def SE_PostActivationAttr : SE_EnumAttr<SE_PostActivation, "post_act">;
 
+def SE_QuantStorage : I32EnumAttr<"QuantStorage",
+    "8-bit integer storage of a quantized tensor", [
+    I32EnumAttrCase<"U8", 0, "u8">,
+    I32EnumAttrCase<"I8", 1, "i8">]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::se";
+}
+def SE_QuantStorageAttr : SE_EnumAttr<SE_QuantStorage, "storage">;
+
 #endif // SE_DIALECT_SE_IR_SEBASE_TD

@@ -119,4 +119,66 @@ def SE_SqueezeExciteOp : SE_Op<"squeeze_excite",
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Affine quantization
+//===----------------------------------------------------------------------===//
+
+class SE_QuantOp<string mnemonic, Type inputElement, Type resultElement>
+    : SE_Op<mnemonic, [Pure, SameOperandsAndResultShape]> {
+  let arguments = (ins
+    RankedTensorOf<[inputElement]>:$input,
+    SE_QuantStorageAttr:$storage,
+    DenseF32ArrayAttr:$scales,
+    DenseI32ArrayAttr:$zero_points,
+    OptionalAttr<I64Attr>:$axis
+  );
+  let results = (outs RankedTensorOf<[resultElement]>:$result);
+
+  let assemblyFormat = [{
+    $input `` $storage `scales` $scales `zero_points` $zero_points
+    (`axis` $axis^)? attr-dict `:` type($input) `->` type($result)
+  }];
+
+  let extraClassDeclaration = [{
+    /// Whether one scale and zero point serve the whole tensor.
+    bool isPerTensor() { return getScales().size() == 1; }
+    /// The smallest and largest stored value: [0, 255] for u8, [-128, 127]
+    /// for i8.
+    std::pair<int32_t, int32_t> getStorageRange();
+  }];
+
+  let hasVerifier = 1;
+}
+
+def SE_QuantizeOp : SE_QuantOp<"quantize", F32, I8> {
+  let summary = "Affine quantization of f32 to 8-bit integers";
+  let description = [{
+    `q = clamp(round(x / scale) + zero_point, lo, hi)`, rounding half to
+    even, with `[lo, hi]` the range of the `storage`: `u8` ([0, 255]) or
+    `i8` ([-128, 127]); both are held in signless `i8` (a `u8` value v is
+    stored as the byte v). One scale and zero point serve the whole tensor,
+    or (with `axis`) one per index along dimension `axis`. NaN becomes `lo`.
+    The semantics of ONNX QuantizeLinear (opsets 13-18) for 8-bit types.
+
+    ```mlir
+    %q = se.quantize %x u8 scales [0.0235] zero_points [128]
+         : tensor<1x56x56x64xf32> -> tensor<1x56x56x64xi8>
+    ```
+  }];
+}
+
+def SE_DequantizeOp : SE_QuantOp<"dequantize", I8, F32> {
+  let summary = "Affine dequantization of 8-bit integers to f32";
+  let description = [{
+    `x = (q - zero_point) * scale`, `q` read as unsigned (`u8`) or signed
+    (`i8`), per tensor or (with `axis`) per index along dimension `axis`:
+    the semantics of ONNX DequantizeLinear for 8-bit types.
+
+    ```mlir
+    %x = se.dequantize %q i8 scales [0.01, 0.02] zero_points [0, 0] axis 3
+         : tensor<1x7x7x2xi8> -> tensor<1x7x7x2xf32>
+    ```
+  }];
+}
+
 #endif // SE_DIALECT_SE_IR_SEOPS_TD
