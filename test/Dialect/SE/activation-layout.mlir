@@ -148,3 +148,28 @@ func.func @dynamic_operand(%x: tensor<1x4x4x8xf32>, %y: tensor<?x8x4x4xf32>) -> 
   %back = tosa.transpose %a {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x8x4x4xf32>) -> tensor<1x4x4x8xf32>
   return %back : tensor<1x4x4x8xf32>
 }
+
+// -----
+
+// Quantization steps between convolutions (a QDQ model) move with the
+// feature maps: the per-axis one's axis follows the channels (1 -> 3), the
+// 8-bit values stay NHWC, no transpose is left between the convolutions.
+// CHECK-LABEL: func @quantized
+// CHECK: %[[C0:.*]] = tosa.conv2d
+// CHECK: %[[R:.*]] = tosa.clamp %[[C0]] {{.*}} -> tensor<1x6x6x8xf32>
+// CHECK: %[[Q:.*]] = se.quantize %[[R]] u8 scales [5.000000e-02] zero_points [0] : tensor<1x6x6x8xf32> -> tensor<1x6x6x8xi8>
+// CHECK: %[[D:.*]] = se.dequantize %[[Q]] u8 scales [{{.*}}] zero_points [{{.*}}] axis 3 : tensor<1x6x6x8xi8> -> tensor<1x6x6x8xf32>
+// CHECK: tosa.conv2d %[[D]]
+// CHECK-NOT: tosa.transpose
+// CHECK: return
+func.func @quantized(%x: tensor<1x6x6x8xf32>, %w: tensor<8x3x3x8xf32>, %b: tensor<8xf32>) -> tensor<1x6x6x8xf32> {
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %c0 = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x8xf32>, tensor<8x3x3x8xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x6x8xf32>
+  %t0 = tosa.transpose %c0 {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x6x6x8xf32>) -> tensor<1x8x6x6xf32>
+  %r = tosa.clamp %t0 {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (tensor<1x8x6x6xf32>) -> tensor<1x8x6x6xf32>
+  %q = se.quantize %r u8 scales [0.05] zero_points [0] : tensor<1x8x6x6xf32> -> tensor<1x8x6x6xi8>
+  %d = se.dequantize %q u8 scales [0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.1] zero_points [0, 0, 0, 0, 0, 0, 0, 1] axis 1 : tensor<1x8x6x6xi8> -> tensor<1x8x6x6xf32>
+  %t1 = tosa.transpose %d {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x8x6x6xf32>) -> tensor<1x6x6x8xf32>
+  %c1 = tosa.conv2d %t1, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x8xf32>, tensor<8x3x3x8xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x6x8xf32>
+  return %c1 : tensor<1x6x6x8xf32>
+}

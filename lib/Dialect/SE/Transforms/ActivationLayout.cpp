@@ -5,8 +5,9 @@
 // of transposes and runs the ops between them - element-wise ops, batch
 // norm, residual adds, reductions, concatenations, SE blocks - in NCHW.
 //
-// The ops that compute the same in any layout are grouped into regions
-// linked by the feature maps they pass each other (or share). For each
+// The ops that compute the same in any layout (quantization steps
+// included) are grouped into regions linked by the feature maps they pass
+// each other (or share). For each
 // region the pass counts the transposes its boundary needs with the region's
 // feature maps in their current layout and with them permuted by
 // NCHW -> NHWC or NHWC -> NCHW, and rewrites the region in the cheapest:
@@ -93,7 +94,8 @@ bool isLayoutAgnostic(Operation *op) {
   return isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
              tosa::MinimumOp, tosa::ClampOp, tosa::SigmoidOp, tosa::TanhOp,
              tosa::ExpOp, tosa::ReciprocalOp, tosa::RsqrtOp, tosa::ReduceSumOp,
-             tosa::ReduceMaxOp, tosa::ConcatOp, se::SqueezeExciteOp>(op);
+             tosa::ReduceMaxOp, tosa::ConcatOp, se::SqueezeExciteOp,
+             se::QuantizeOp, se::DequantizeOp>(op);
 }
 
 /// se.squeeze_excite knows two layouts: it can only swap them.
@@ -238,6 +240,10 @@ void permuteRegion(const Region &region, ArrayRef<int64_t> perm) {
     llvm::TypeSwitch<Operation *>(clone)
         .Case<tosa::ReduceSumOp, tosa::ReduceMaxOp, tosa::ConcatOp>(
             [&](auto axisOp) { axisOp.setAxis(newAxis(axisOp.getAxis())); })
+        .Case<se::QuantizeOp, se::DequantizeOp>([&](auto quant) {
+          if (std::optional<int64_t> axis = quant.getAxis())
+            quant.setAxis(newAxis(*axis));
+        })
         .Case([&](se::SqueezeExciteOp se) {
           se.setLayout(se.getLayout() == se::Layout::NCHW ? se::Layout::NHWC
                                                           : se::Layout::NCHW);
