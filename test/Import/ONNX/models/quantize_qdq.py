@@ -203,6 +203,10 @@ def activation_params(low, high):
     return scale, zero_point
 
 
+def opset_of(model):
+    return max(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
+
+
 def quantize_model(model, calibration):
     graph = model.graph
     init = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
@@ -318,7 +322,7 @@ def quantize_model(model, calibration):
                           list(graph.output),
                           [t for t in graph.initializer if t.name in kept]
                           + inits),
-        opset_imports=[helper.make_opsetid("", 13)],
+        opset_imports=[helper.make_opsetid("", max(13, opset_of(model)))],
         producer_name="se-mlir quantize_qdq.py")
     onnx.checker.check_model(quantized)
     return quantized
