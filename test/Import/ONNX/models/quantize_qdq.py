@@ -335,8 +335,9 @@ def quantize_model(model, calibration):
 
 def qlinear_model(rng):
     """x -> Q -> QLinearConv 3x3 (8 -> 16, bias) -> QLinearConv depthwise 3x3
-    stride 2 (int8 activations) -> DQ -> GlobalAveragePool -> Flatten -> Q ->
-    QLinearMatMul (16 -> 10, per-column scales) -> DQ."""
+    stride 2 (int8 activations) -> DQ -> Q, DQ per channel (int8) ->
+    GlobalAveragePool -> Flatten -> Q -> QLinearMatMul (16 -> 10, per-column
+    scales) -> DQ."""
     inits = []
 
     def add(name, array):
@@ -357,6 +358,8 @@ def qlinear_model(rng):
     add("w2_zp", np.array(3, i8))
     add("y2_scale", np.array(0.08, f32))
     add("y2_zp", np.array(100, u8))
+    add("c_scale", rng.uniform(0.02, 0.08, 16).astype(f32))
+    add("c_zp", rng.integers(-20, 20, 16).astype(i8))
     add("p_scale", np.array(0.03, f32))
     add("p_zp", np.array(128, u8))
     add("m", rng.integers(-127, 128, (16, 10)).astype(i8))
@@ -378,7 +381,11 @@ def qlinear_model(rng):
                          strides=[2, 2], group=16, name="depthwise"),
         helper.make_node("DequantizeLinear", ["y2", "y2_scale", "y2_zp"],
                          ["y2f"], name="dequantize_y2"),
-        helper.make_node("GlobalAveragePool", ["y2f"], ["pooled"],
+        helper.make_node("QuantizeLinear", ["y2f", "c_scale", "c_zp"],
+                         ["y2c"], axis=1, name="quantize_per_channel"),
+        helper.make_node("DequantizeLinear", ["y2c", "c_scale", "c_zp"],
+                         ["y2cf"], axis=1, name="dequantize_per_channel"),
+        helper.make_node("GlobalAveragePool", ["y2cf"], ["pooled"],
                          name="pool"),
         helper.make_node("Flatten", ["pooled"], ["flat"], name="flatten"),
         helper.make_node("QuantizeLinear", ["flat", "p_scale", "p_zp"],
