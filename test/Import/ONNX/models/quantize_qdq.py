@@ -8,7 +8,7 @@
 QDQ models: QuantizeLinear/DequantizeLinear on every Conv's and Gemm's
 activation input and output (after the ReLU that follows a Conv alone),
 uint8 asymmetric per-tensor activations from min/max over the calibration
-inputs (seeded normal images and INPUT.raw), int8 symmetric per-channel
+inputs (seeded normal images, not INPUT.raw), int8 symmetric per-channel
 weights and int32 biases (scale x_scale * w_scale) as initializers behind a
 DequantizeLinear. Everything else (the SE blocks' pooling, FCs, gates and
 products, the residual adds) stays float. Writes OUT.onnx, OUT.in.raw (a
@@ -117,6 +117,14 @@ class Interpreter:
             return [conv2d(x, ins[1], ins[2] if len(ins) > 2 else None, a)], None
         if op == "Relu":
             return [torch.relu(x)], None
+        if op == "Identity":
+            return [x], None
+        if op == "HardSwish":
+            return [x * torch.clamp(x / 6 + 0.5, 0, 1)], None
+        if op == "Clip":
+            lo = ins[1] if len(ins) > 1 and ins[1] is not None else -np.inf
+            hi = ins[2] if len(ins) > 2 and ins[2] is not None else np.inf
+            return [torch.clamp(x, float(lo), float(hi))], None
         if op == "Sigmoid":
             return [torch.sigmoid(x)], None
         if op == "HardSigmoid":
@@ -210,6 +218,10 @@ def opset_of(model):
 def quantize_model(model, calibration):
     graph = model.graph
     init = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    # Exporters share equal initializers through Identity nodes.
+    for node in graph.node:
+        if node.op_type == "Identity" and node.input[0] in init:
+            init[node.output[0]] = init[node.input[0]]
     consumers = {}
     for node in graph.node:
         for name in node.input:
@@ -277,7 +289,8 @@ def quantize_model(model, calibration):
                                  w_name + "_zero_point"],
             [w_name + "_dequantized"], axis=out_axis,
             name=w_name + "_DequantizeLinear"))
-        kept.discard(w_name)
+        if len(consumers.get(w_name, [])) == 1:
+            kept.discard(w_name)
         result = [w_name + "_dequantized"]
         if b_name:
             b_scale = (np.float32(x_scale) * w_scale).astype(np.float32)
@@ -290,7 +303,8 @@ def quantize_model(model, calibration):
                                      b_name + "_zero_point"],
                 [b_name + "_dequantized"], axis=0,
                 name=b_name + "_DequantizeLinear"))
-            kept.discard(b_name)
+            if len(consumers.get(b_name, [])) == 1:
+                kept.discard(b_name)
             result.append(b_name + "_dequantized")
         return result
 
@@ -453,7 +467,7 @@ def main():
     name, shape = input_info(model)
     x = np.fromfile(args.input, "<f4").reshape(shape)
     calibration = [{name: rng.normal(0, 1, shape).astype(np.float32)}
-                   for _ in range(args.calibration)] + [{name: x}]
+                   for _ in range(args.calibration)]
     quantized = quantize_model(model, calibration)
     output = model.graph.output[0].name
     want = Interpreter(model).run({name: x})[output].numpy().ravel()
