@@ -2,7 +2,7 @@
 //
 // Private to lib/Import/ONNX. The importer walks the graph (Importer.cpp),
 // decodes tensors (TensorProto.cpp) and imports each node with the handler
-// of its op family: Math.cpp, NN.cpp, Tensor.cpp.
+// of its op family: Math.cpp, NN.cpp, Tensor.cpp, Quant.cpp.
 //
 //===----------------------------------------------------------------------===//
 

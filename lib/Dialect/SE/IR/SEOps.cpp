@@ -1,4 +1,4 @@
-//===- SEOps.cpp - se.squeeze_excite verifier, builders, helpers ----------===//
+//===- SEOps.cpp - se dialect verifiers, builders, helpers ----------------===//
 
 #include "se/Dialect/SE/IR/SEOps.h"
 

@@ -23,7 +23,9 @@ def SE_Dialect : Dialect {
     excitation (a small MLP or a 1-D convolution over channels, with its
     activations), the gate, the channel-wise scale and the optional fused
     residual epilogue. Keeping the block whole lets the lowering tile and
-    fuse its three phases and fuse them with their neighbours.
+    fuse its three phases and fuse them with their neighbours. Beside it,
+    `se.quantize` and `se.dequantize` carry the 8-bit affine quantization
+    steps of quantized (QDQ) models.
   }];
   let useDefaultAttributePrinterParser = 1;
   let dependentDialects = ["::mlir::tensor::TensorDialect"];

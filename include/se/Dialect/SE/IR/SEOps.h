@@ -1,7 +1,7 @@
 //===- SEOps.h - se dialect ops ---------------------------------*- C++ -*-===//
 //
 // The se.squeeze_excite op, its enums, and the hidden-width rules that model
-// builders use to size the excitation.
+// builders use to size the excitation; se.quantize and se.dequantize.
 //
 //===----------------------------------------------------------------------===//
 
