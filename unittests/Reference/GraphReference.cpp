@@ -258,6 +258,46 @@ Tensor squeezeExcite(mlir::se::SqueezeExciteOp op, const Tensor &x,
   return Tensor{x.shape, ::se::reference::run(b, t)};
 }
 
+/// The scale and zero point of element `i` of a tensor of `shape` under the
+/// quantization op `op` (per tensor, or per index along its axis).
+template <typename OpT>
+std::pair<float, double>
+quantParamsAt(OpT op, const std::vector<int64_t> &shape, int64_t i) {
+  int64_t c = 0;
+  if (std::optional<int64_t> axis = op.getAxis()) {
+    int64_t inner = 1;
+    for (size_t d = *axis + 1; d < shape.size(); ++d)
+      inner *= shape[d];
+    c = (i / inner) % shape[*axis];
+  }
+  return {op.getScales()[c], static_cast<double>(op.getZeroPoints()[c])};
+}
+
+/// ONNX QuantizeLinear on f32 values: x / scale in f32, rounded half to
+/// even, the zero point added, saturated to the storage's range; the
+/// integers are held as they are (0-255 for u8).
+Tensor quantize(mlir::se::QuantizeOp op, const Tensor &x) {
+  auto [lo, hi] = op.getStorageRange();
+  Tensor out{x.shape, std::vector<double>(x.data.size())};
+  for (int64_t i = 0; i < count(x.shape); ++i) {
+    auto [scale, zeroPoint] = quantParamsAt(op, x.shape, i);
+    float scaled = static_cast<float>(x.data[i]) / scale;
+    double q = std::nearbyint(scaled) + zeroPoint;
+    out.data[i] = std::isnan(q) ? lo : std::clamp<double>(q, lo, hi);
+  }
+  return out;
+}
+
+/// ONNX DequantizeLinear: (q - zero point) * scale in f32.
+Tensor dequantize(mlir::se::DequantizeOp op, const Tensor &q) {
+  Tensor out{q.shape, std::vector<double>(q.data.size())};
+  for (int64_t i = 0; i < count(q.shape); ++i) {
+    auto [scale, zeroPoint] = quantParamsAt(op, q.shape, i);
+    out.data[i] = static_cast<float>(q.data[i] - zeroPoint) * scale;
+  }
+  return out;
+}
+
 } // namespace
 
 namespace se::reference {
@@ -442,6 +482,12 @@ std::vector<Tensor> runGraph(func::FuncOp func,
                               {getOrNull(s.getW1()), getOrNull(s.getW2()),
                                getOrNull(s.getBias1()), getOrNull(s.getBias2()),
                                getOrNull(s.getResidual())});
+        })
+        .Case([&](mlir::se::QuantizeOp q) {
+          out = quantize(q, get(q.getInput()));
+        })
+        .Case([&](mlir::se::DequantizeOp d) {
+          out = dequantize(d, get(d.getInput()));
         })
         .Case([&](tensor::PadOp p) {
           // Zero padding of an NHWC map (the grouped convolutions' input).

@@ -1,9 +1,10 @@
 //===- GraphReference.h - plain C++ executor of graph-level IR --*- C++ -*-===//
 //
-// Runs a graph-level function (TOSA ops, se.squeeze_excite, and the linalg
-// grouped convolution the model zoo emits) op by op with plain loops in
-// double precision. It reads only the graph, never the compiler's lowering,
-// so a lowering bug cannot hide in both.
+// Runs a graph-level function (TOSA ops, se.squeeze_excite, the
+// quantization ops, and the linalg grouped convolution the model zoo emits)
+// op by op with plain loops in double precision (the quantization steps in
+// f32, as ONNX defines them). It reads only the graph, never the compiler's
+// lowering, so a lowering bug cannot hide in both.
 //
 //===----------------------------------------------------------------------===//
 
