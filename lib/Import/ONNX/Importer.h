@@ -186,6 +186,8 @@ public:
   void dequantizeLinear(const onnx::NodeProto &node);
   void qlinearConv(const onnx::NodeProto &node);
   void qlinearMatMul(const onnx::NodeProto &node);
+  /// Imports `steps`, the nodes one node stands for, up to the first error.
+  void importExpansion(ArrayRef<onnx::NodeProto> steps);
 
   /// Folds an element-wise op on constants on the host.
   std::optional<HostTensor> foldBinary(const HostTensor &a, const HostTensor &b,

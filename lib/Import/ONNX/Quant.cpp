@@ -139,11 +139,12 @@ readQuantParams(Importer &importer, const onnx::NodeProto &node, int scaleIndex,
 template <typename OpT>
 static Tensor createQuantOp(OpBuilder &builder, Location loc, Tensor &x,
                             const QuantParams &params, Type element) {
-  static constexpr int64_t kNCHWToNHWC[] = {0, 3, 1, 2};
+  // Where each NCHW dimension sits in NHWC.
+  static constexpr int64_t kNHWCPositionOf[] = {0, 3, 1, 2};
   Value form = x.nhwc ? x.nhwc : x.logical;
   std::optional<int64_t> axis = params.axis;
   if (axis && x.nhwc)
-    axis = kNCHWToNHWC[*axis];
+    axis = kNHWCPositionOf[*axis];
   auto type = cast<RankedTensorType>(form.getType());
   Value value =
       OpT::create(builder, loc, type.clone(element), form,
@@ -168,12 +169,8 @@ void Importer::quantizeLinear(const onnx::NodeProto &node) {
       readQuantParams(*this, node, 1, x->shape, /*intType=*/0);
   if (!params)
     return;
-  auto [lo, hi] = params->storage == QuantStorage::U8
-                      ? std::pair<double, double>{0, 255}
-                      : std::pair<double, double>{-128, 127};
-  Tensor result;
-  result.shape = x->shape;
   if (x->host) {
+    auto [lo, hi] = getQuantStorageRange(params->storage);
     auto host = std::make_shared<HostTensor>();
     host->shape = x->shape;
     host->elementType = elementTypeOf(params->storage);
@@ -181,13 +178,16 @@ void Importer::quantizeLinear(const onnx::NodeProto &node) {
       int64_t c = params->axis ? indexAlong(x->shape, *params->axis, i) : 0;
       float scaled = static_cast<float>(x->host->values[i]) / params->scales[c];
       double q = std::nearbyint(scaled) + params->zeroPoints[c];
-      host->values.push_back(std::isnan(q) ? lo : std::clamp(q, lo, hi));
+      host->values.push_back(std::isnan(q) ? lo
+                                           : std::clamp<double>(q, lo, hi));
     }
+    Tensor result;
+    result.shape = x->shape;
     result.host = std::move(host);
     return define(node, 0, std::move(result));
   }
-  result = createQuantOp<QuantizeOp>(builder, layers.getLoc(), *x, *params,
-                                     builder.getI8Type());
+  Tensor result = createQuantOp<QuantizeOp>(builder, layers.getLoc(), *x,
+                                            *params, builder.getI8Type());
   result.quantized = params->storage;
   define(node, 0, std::move(result));
 }
@@ -211,8 +211,6 @@ void Importer::dequantizeLinear(const onnx::NodeProto &node) {
       readQuantParams(*this, node, 1, x->shape, intType);
   if (!params)
     return;
-  Tensor result;
-  result.shape = x->shape;
   if (x->host) {
     auto host = std::make_shared<HostTensor>();
     host->shape = x->shape;
@@ -223,6 +221,8 @@ void Importer::dequantizeLinear(const onnx::NodeProto &node) {
                                           double(params->zeroPoints[c]));
       host->values.push_back(centered * params->scales[c]);
     }
+    Tensor result;
+    result.shape = x->shape;
     result.host = std::move(host);
     return define(node, 0, std::move(result));
   }
@@ -254,6 +254,14 @@ static void addIntAttribute(onnx::NodeProto &node, StringRef name,
   attr->set_i(value);
 }
 
+void Importer::importExpansion(ArrayRef<onnx::NodeProto> steps) {
+  for (const onnx::NodeProto &step : steps) {
+    if (error.failed())
+      return;
+    importNode(step);
+  }
+}
+
 void Importer::qlinearConv(const onnx::NodeProto &node) {
   // x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale,
   // y_zero_point, B.
@@ -262,16 +270,14 @@ void Importer::qlinearConv(const onnx::NodeProto &node) {
                                Twine(node.input_size()));
   std::string prefix = node.output(0) + "#qlinear.";
   std::string x = prefix + "x", w = prefix + "w", y = prefix + "y";
-  importNode(makeNode(node, "DequantizeLinear",
-                      {node.input(0), node.input(1), node.input(2)}, x));
-  onnx::NodeProto weight =
-      makeNode(node, "DequantizeLinear",
-               {node.input(3), node.input(4), node.input(5)}, w);
-  addIntAttribute(weight, "axis", 0);
-  if (!error.failed())
-    importNode(weight);
+  SmallVector<onnx::NodeProto> steps;
+  steps.push_back(makeNode(node, "DequantizeLinear",
+                           {node.input(0), node.input(1), node.input(2)}, x));
+  steps.push_back(makeNode(node, "DequantizeLinear",
+                           {node.input(3), node.input(4), node.input(5)}, w));
+  addIntAttribute(steps.back(), "axis", 0);
   SmallVector<std::string> convInputs = {x, w};
-  if (node.input_size() > 8 && !node.input(8).empty() && !error.failed()) {
+  if (node.input_size() > 8 && !node.input(8).empty()) {
     // B is int32 at scale x_scale * w_scale, zero point 0.
     const HostTensor *xScale = constantInput(node, 1);
     const HostTensor *wScale = constantInput(node, 4);
@@ -287,20 +293,17 @@ void Importer::qlinearConv(const onnx::NodeProto &node) {
     scaleTensor.shape = biasScale->shape;
     scaleTensor.host = std::move(biasScale);
     values[scaleName] = std::move(scaleTensor);
-    onnx::NodeProto dequantizeBias =
-        makeNode(node, "DequantizeLinear", {node.input(8), scaleName}, bias);
-    addIntAttribute(dequantizeBias, "axis", 0);
-    importNode(dequantizeBias);
+    steps.push_back(
+        makeNode(node, "DequantizeLinear", {node.input(8), scaleName}, bias));
+    addIntAttribute(steps.back(), "axis", 0);
     convInputs.push_back(bias);
   }
-  onnx::NodeProto conv = makeNode(node, "Conv", convInputs, y);
+  steps.push_back(makeNode(node, "Conv", convInputs, y));
   for (const onnx::AttributeProto &attr : node.attribute())
-    *conv.add_attribute() = attr;
-  if (!error.failed())
-    importNode(conv);
-  if (!error.failed())
-    importNode(makeNode(node, "QuantizeLinear",
-                        {y, node.input(6), node.input(7)}, node.output(0)));
+    *steps.back().add_attribute() = attr;
+  steps.push_back(makeNode(node, "QuantizeLinear",
+                           {y, node.input(6), node.input(7)}, node.output(0)));
+  importExpansion(steps);
 }
 
 void Importer::qlinearMatMul(const onnx::NodeProto &node) {
@@ -310,19 +313,15 @@ void Importer::qlinearMatMul(const onnx::NodeProto &node) {
     return nodeError(node, "needs 8 inputs, got " + Twine(node.input_size()));
   std::string prefix = node.output(0) + "#qlinear.";
   std::string a = prefix + "a", b = prefix + "b", y = prefix + "y";
-  importNode(makeNode(node, "DequantizeLinear",
-                      {node.input(0), node.input(1), node.input(2)}, a));
-  if (!error.failed()) {
-    // b's scales, when per column, are along its last axis.
-    onnx::NodeProto dequantizeB =
-        makeNode(node, "DequantizeLinear",
-                 {node.input(3), node.input(4), node.input(5)}, b);
-    addIntAttribute(dequantizeB, "axis", -1);
-    importNode(dequantizeB);
-  }
-  if (!error.failed())
-    importNode(makeNode(node, "MatMul", {a, b}, y));
-  if (!error.failed())
-    importNode(makeNode(node, "QuantizeLinear",
-                        {y, node.input(6), node.input(7)}, node.output(0)));
+  SmallVector<onnx::NodeProto> steps;
+  steps.push_back(makeNode(node, "DequantizeLinear",
+                           {node.input(0), node.input(1), node.input(2)}, a));
+  // b's scales, when per column, are along its last axis.
+  steps.push_back(makeNode(node, "DequantizeLinear",
+                           {node.input(3), node.input(4), node.input(5)}, b));
+  addIntAttribute(steps.back(), "axis", -1);
+  steps.push_back(makeNode(node, "MatMul", {a, b}, y));
+  steps.push_back(makeNode(node, "QuantizeLinear",
+                           {y, node.input(6), node.input(7)}, node.output(0)));
+  importExpansion(steps);
 }

@@ -365,7 +365,8 @@ LogicalResult SqueezeExciteOp::verify() {
 // se.quantize, se.dequantize
 //===----------------------------------------------------------------------===//
 
-static std::pair<int32_t, int32_t> storageRange(QuantStorage storage) {
+std::pair<int32_t, int32_t>
+mlir::se::getQuantStorageRange(QuantStorage storage) {
   return storage == QuantStorage::U8 ? std::pair<int32_t, int32_t>{0, 255}
                                      : std::pair<int32_t, int32_t>{-128, 127};
 }
@@ -401,7 +402,7 @@ template <typename OpT> static LogicalResult verifyQuantOp(OpT op) {
     if (!(scale > 0.0f) || !std::isfinite(scale))
       return op.emitOpError()
              << "expects positive finite scales, got " << scale;
-  auto [lo, hi] = storageRange(op.getStorage());
+  auto [lo, hi] = getQuantStorageRange(op.getStorage());
   for (int32_t zeroPoint : zeroPoints)
     if (zeroPoint < lo || zeroPoint > hi)
       return op.emitOpError()
@@ -411,10 +412,10 @@ template <typename OpT> static LogicalResult verifyQuantOp(OpT op) {
 }
 
 std::pair<int32_t, int32_t> QuantizeOp::getStorageRange() {
-  return storageRange(getStorage());
+  return getQuantStorageRange(getStorage());
 }
 std::pair<int32_t, int32_t> DequantizeOp::getStorageRange() {
-  return storageRange(getStorage());
+  return getQuantStorageRange(getStorage());
 }
 LogicalResult QuantizeOp::verify() { return verifyQuantOp(*this); }
 LogicalResult DequantizeOp::verify() { return verifyQuantOp(*this); }

@@ -7,10 +7,10 @@
 //
 // The ops that compute the same in any layout (quantization steps
 // included) are grouped into regions linked by the feature maps they pass
-// each other (or share). For each
-// region the pass counts the transposes its boundary needs with the region's
-// feature maps in their current layout and with them permuted by
-// NCHW -> NHWC or NHWC -> NCHW, and rewrites the region in the cheapest:
+// each other (or share). For each region the pass counts the transposes its
+// boundary needs with the region's feature maps in their current layout and
+// with them permuted by NCHW -> NHWC or NHWC -> NCHW, and rewrites the
+// region in the cheapest:
 // transposes into and out of it cancel, constants are permuted at compile
 // time, and a value whose non-unit dimensions keep their order (an SE gate,
 // a pooled vector) is reshaped rather than transposed. Regions are

@@ -81,6 +81,10 @@ int64_t getHiddenWidth(HiddenWidthRule rule, int64_t channels,
 /// |log2(C) + b| / gamma.
 int64_t ecaKernelSize(int64_t channels, int64_t gamma = 2, int64_t b = 1);
 
+/// The smallest and largest value `storage` holds: [0, 255] for u8,
+/// [-128, 127] for i8.
+std::pair<int32_t, int32_t> getQuantStorageRange(QuantStorage storage);
+
 } // namespace mlir::se
 
 #define GET_OP_CLASSES
