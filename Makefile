@@ -15,6 +15,8 @@
 #   make bench-se-fusion   SE fusion against PyTorch and ONNX Runtime
 #   make bench-cpu         networks against ONNX Runtime and PyTorch, and
 #                          ResNet-50's convolutions against oneDNN
+#   make bench-int8        quantized (QDQ) SE networks: int8 against fp32
+#                          and ONNX Runtime (issue #18)
 #   make bench-networks    torchvision's SE networks (EfficientNet,
 #                          MobileNetV3, RegNetY) and the SE-ResNets against
 #                          ONNX Runtime and PyTorch, with SE-free twins
@@ -43,7 +45,7 @@ endif
 NUMERICS := unittests test/Import test/Integration test/se-run
 
 .PHONY: all deps configure build check check-avx2 tidy format demo bench \
-  bench-se-fusion bench-cpu bench-networks clean
+  bench-se-fusion bench-cpu bench-networks bench-int8 clean
 
 all: build
 
@@ -104,6 +106,9 @@ bench-se-fusion: build
 
 bench-networks: build
 	BUILD=$(BUILD) benchmarks/run-networks.sh
+
+bench-int8: build
+	BUILD=$(BUILD) benchmarks/run-int8.sh
 
 clean:
 	rm -rf $(BUILD)

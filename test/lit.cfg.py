@@ -58,6 +58,17 @@ if int(host["vector-width"]) >= 16:
     config.available_features.add("host-avx512")
 if int(host["vector-width"]) >= 8:
     config.available_features.add("host-avx2")
+# `host-vnni`: the int8 convolutions' vpdpbusd at that width.
+if host.get("int8-dot-product") == "vpdpbusd":
+    config.available_features.add("host-vnni")
+# `cpu-avxvnni`: the machine itself (whatever SE_HOST_CPU says) runs
+# AVX-VNNI, the 256-bit vpdpbusd of AVX2-class code.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if " avx_vnni" in cpuinfo.read():
+            config.available_features.add("cpu-avxvnni")
+except OSError:
+    pass
 
 tool_dirs = [config.se_tools_dir, config.llvm_tools_dir]
 tools = ["se-opt", "se-compile", "se-run", "FileCheck", "not", "count", "llvm-nm",

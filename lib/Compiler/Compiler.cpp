@@ -220,6 +220,10 @@ ModelABI mlir::se::getModelABI(const CompilerOptions &options) {
   abi.threadCount = pipeline.threads > 1;
   abi.profile = pipeline.profile;
   abi.externalWeights = external;
+  std::string error;
+  FailureOr<ResolvedTarget> target = resolveTarget(pipeline, error);
+  abi.int8Convolutions =
+      succeeded(target) && runsIntegerConvolutions(pipeline, *target);
   return abi;
 }
 

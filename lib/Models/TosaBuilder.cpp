@@ -43,6 +43,21 @@ Value TosaBuilder::constant(ArrayRef<int64_t> shape, ArrayRef<float> values) {
   return tosa::ConstOp::create(b, loc, type, attr);
 }
 
+Value TosaBuilder::int8Constant(ArrayRef<int64_t> shape,
+                                ArrayRef<int8_t> values) {
+  auto type = RankedTensorType::get(shape, b.getI8Type());
+  ElementsAttr attr;
+  if (values.size() <= 16)
+    attr = DenseElementsAttr::get(type, values);
+  else
+    attr = makeResource(
+        type, llvm::formatv("q{0}", resourceCount++).str(),
+        ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                       values.size()),
+        alignof(int8_t));
+  return tosa::ConstOp::create(b, loc, type, attr);
+}
+
 Value TosaBuilder::splat(ArrayRef<int64_t> shape, float value) {
   RankedTensorType type = tensor(shape);
   return tosa::ConstOp::create(b, loc, type,

@@ -2,6 +2,8 @@
 
 #include "se/Target/HeaderWriter.h"
 
+#include "se/Dialect/SE/IR/SEOps.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -318,6 +320,14 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, const ModelABI &abi,
           "the weights\n * file se-compile wrote beside it "
           "(docs/weights-format.md) and checks\n * that the file is intact "
           "and made for this model.\n";
+  bool quantized = !func.getOps<QuantizeOp>().empty();
+  if (quantized)
+    os << " *\n * Quantized (int8) model: its quantization steps run inside; "
+          "the inputs\n * and outputs are f32 as above. Its convolutions run "
+       << (abi.int8Convolutions
+               ? "on 8-bit integers (vpdpbusd).\n"
+               : "in f32 between the quantization steps\n * (the target has "
+                 "no vpdpbusd, or --int8-kernels=false).\n");
   if (abi.threadCount)
     os << " *\n * Parallel code: create() takes the thread count from the "
           "environment\n * variable SE_NUM_THREADS when set; "
@@ -336,6 +346,8 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, const ModelABI &abi,
     os << kCudaRuntimeHeader << "\n";
   os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
 
+  if (quantized)
+    os << "#define " << upper << "_QUANTIZED 1\n";
   os << "#define " << upper << "_NUM_INPUTS " << numInputs << "\n"
      << "#define " << upper << "_NUM_OUTPUTS " << numOutputs << "\n";
   for (const TensorInfo &t : tensors)

@@ -136,6 +136,12 @@ FailureOr<ResolvedTarget> mlir::se::resolveTarget(StringRef requestedTriple,
       target.vectorWidth = 16;
     else if (subtarget->checkFeatures("+avx"))
       target.vectorWidth = 8;
+    target.int8DotProduct =
+        target.vectorWidth == 16
+            ? subtarget->checkFeatures("+avx512vnni")
+            : target.vectorWidth == 8 &&
+                  (subtarget->checkFeatures("+avxvnni") ||
+                   subtarget->checkFeatures("+avx512vnni,+avx512vl"));
   }
   return target;
 }

@@ -30,6 +30,28 @@ std::optional<std::vector<float>> mlir::se::getF32Values(Attribute attr,
   return std::nullopt;
 }
 
+std::optional<std::vector<int8_t>> mlir::se::getI8Values(Attribute attr,
+                                                         int64_t count) {
+  auto elements = dyn_cast<ElementsAttr>(attr);
+  if (!elements || !elements.getElementType().isInteger(8))
+    return std::nullopt;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() != static_cast<size_t>(count))
+      return std::nullopt;
+    const auto *data = reinterpret_cast<const int8_t *>(blob->getData().data());
+    return std::vector<int8_t>(data, data + count);
+  }
+  auto dense = dyn_cast<DenseIntElementsAttr>(attr);
+  if (!dense || dense.getNumElements() != count)
+    return std::nullopt;
+  std::vector<int8_t> values;
+  values.reserve(count);
+  for (const APInt &v : dense.getValues<APInt>())
+    values.push_back(static_cast<int8_t>(v.getSExtValue()));
+  return values;
+}
+
 DenseResourceElementsAttr mlir::se::makeResource(ShapedType type,
                                                  StringRef hint,
                                                  ArrayRef<char> bytes,

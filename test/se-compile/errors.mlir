@@ -68,9 +68,17 @@
 // RUN: env SE_HOST_CPU=x86-64-v3 se-compile --print-target | FileCheck %s --check-prefix=STANDIN
 // STANDIN: cpu: x86-64-v3
 // STANDIN-NEXT: vector-width: 8
+// STANDIN-NEXT: int8-dot-product: none
 // RUN: env SE_HOST_CPU=x86-64-v3 se-compile --mcpu=skylake-avx512 --print-target | FileCheck %s --check-prefix=EXPLICIT
 // EXPLICIT: cpu: skylake-avx512
 // EXPLICIT-NEXT: vector-width: 16
+// EXPLICIT-NEXT: int8-dot-product: none
+// RUN: env SE_HOST_CPU=x86-64-v3 se-compile --mcpu=cascadelake --print-target | FileCheck %s --check-prefix=VNNI512
+// VNNI512: vector-width: 16
+// VNNI512-NEXT: int8-dot-product: vpdpbusd
+// RUN: env SE_HOST_CPU=x86-64-v3 se-compile --mcpu=alderlake --print-target | FileCheck %s --check-prefix=AVXVNNI
+// AVXVNNI: vector-width: 8
+// AVXVNNI-NEXT: int8-dot-product: vpdpbusd
 // RUN: env SE_HOST_CPU=bogus not se-compile %S/Inputs/se_block.mlir -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADSTANDIN
 // BADSTANDIN: error: SE_HOST_CPU names an unknown CPU 'bogus'
 // A stand-in whose code the host could not run (no x86 host of 2026 has all

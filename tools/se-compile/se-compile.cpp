@@ -266,6 +266,13 @@ static cl::opt<se::ConvCodegen> convCodegen(
                           "compare)")),
     cl::cat(compileCategory));
 
+static cl::opt<bool> int8Kernels(
+    "int8-kernels",
+    cl::desc("Run the convolutions of quantized (QDQ) models on 8-bit codes "
+             "where the CPU has vpdpbusd (default on; off: in f32 between "
+             "the quantization steps, to compare)"),
+    cl::init(true), cl::cat(compileCategory));
+
 static cl::opt<bool> fullConstants(
     "full-constants",
     cl::desc("Print weights in full with --emit=mlir|linalg|llvm-dialect "
@@ -325,6 +332,7 @@ static void getCompilerOptions(se::CompilerOptions &options) {
   options.pipeline.tileSizes = ArrayRef<int64_t>(llvm::to_vector(tileSizes));
   options.pipeline.seFusion = seFusion;
   options.pipeline.convCodegen = convCodegen;
+  options.pipeline.int8Kernels = int8Kernels;
   options.pipeline.profile = profile;
   setIfGiven(options.gpu.gpuArch, gpuArch);
   setIfGiven(options.gpu.gpuSMCount, gpuSMCount);
@@ -358,7 +366,9 @@ int main(int argc, char **argv) {
     if (failed(target))
       return reportError(error);
     outs() << "triple: " << target->triple << "\ncpu: " << target->cpu
-           << "\nvector-width: " << target->vectorWidth << "\n";
+           << "\nvector-width: " << target->vectorWidth
+           << "\nint8-dot-product: "
+           << (target->int8DotProduct ? "vpdpbusd" : "none") << "\n";
     return 0;
   }
 

@@ -47,8 +47,14 @@ Tensor fromAttribute(Attribute attr, Value result) {
   Tensor t{shapeOf(result), {}};
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
     ArrayRef<char> raw = resource.getRawHandle().getBlob()->getData();
-    const float *values = reinterpret_cast<const float *>(raw.data());
-    t.data.assign(values, values + count(t.shape));
+    if (resource.getElementType().isInteger(8)) {
+      // Quantized weights.
+      const auto *values = reinterpret_cast<const int8_t *>(raw.data());
+      t.data.assign(values, values + count(t.shape));
+    } else {
+      const float *values = reinterpret_cast<const float *>(raw.data());
+      t.data.assign(values, values + count(t.shape));
+    }
   } else if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
     if (dense.getElementType().isF32())
       for (float v : dense.getValues<float>())

@@ -44,6 +44,8 @@ public:
 
   /// An f32 constant (a dense_resource blob when large).
   Value constant(ArrayRef<int64_t> shape, ArrayRef<float> values);
+  /// An i8 constant (quantized weights), a blob when large.
+  Value int8Constant(ArrayRef<int64_t> shape, ArrayRef<int8_t> values);
   Value splat(ArrayRef<int64_t> shape, float value);
   Value shapeConstant(ArrayRef<int64_t> values);
 

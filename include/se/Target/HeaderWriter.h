@@ -22,6 +22,9 @@ struct ModelABI {
   /// memory; create() allocates them (libse_cuda_runtime) and run() copies
   /// the host tensors in and out around run_device().
   bool cuda = false;
+  /// se-cpu-integer-convolutions: a quantized model's convolutions run on
+  /// 8-bit integers (the target has vpdpbusd).
+  bool int8Convolutions = false;
 };
 
 /// Checks that `func`'s arguments and results are what a compiled model's C

@@ -26,6 +26,10 @@ struct ResolvedTarget {
   /// Number of f32 lanes of the widest usable vector register: 16 with
   /// AVX-512, 8 with AVX/AVX2, 4 otherwise.
   int64_t vectorWidth = 4;
+  /// Whether `vpdpbusd` (u8 x s8 products summed in groups of four into
+  /// i32 lanes) exists at that width: AVX512-VNNI for 16 lanes; AVX-VNNI,
+  /// or AVX512-VNNI with AVX512VL, for 8.
+  bool int8DotProduct = false;
 };
 
 /// Resolves `triple` (empty: the host's), `cpu` ('host': the host's, or

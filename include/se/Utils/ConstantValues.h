@@ -22,6 +22,10 @@ namespace mlir::se {
 /// when the attribute holds something else (or an elided blob).
 std::optional<std::vector<float>> getF32Values(Attribute attr, int64_t count);
 
+/// The `count` 8-bit integers of a dense or dense_resource attribute of i8
+/// elements (quantized weights), or nothing.
+std::optional<std::vector<int8_t>> getI8Values(Attribute attr, int64_t count);
+
 /// A dense_resource attribute of `type` holding a copy of `bytes`, aligned
 /// to `alignment`, in a blob named after `hint`. Empty data is fine (the copy
 /// never reads from a null pointer).

@@ -62,9 +62,12 @@ Initializer classifyInitializer(Value init) {
 
 bool isFusibleEpilogue(linalg::GenericOp op, Value chained) {
   auto type = cast<RankedTensorType>(chained.getType());
+  // The element type may change (an integer convolution's accumulators
+  // scaled to f32, then quantized to 8 bits).
   if (op.getNumDpsInits() != 1 || op.getNumResults() != 1 ||
       op.getNumLoops() != 4 || op.getNumParallelLoops() != 4 ||
-      op.getResult(0).getType() != type ||
+      cast<RankedTensorType>(op.getResult(0).getType()).getShape() !=
+          type.getShape() ||
       !op.getIndexingMapsArray().back().isIdentity())
     return false;
   Block &body = op.getRegion().front();
@@ -73,9 +76,10 @@ bool isFusibleEpilogue(linalg::GenericOp op, Value chained) {
   for (OpOperand *input : op.getDpsInputOperands()) {
     AffineMap map = op.getMatchingIndexingMap(input);
     auto inputType = dyn_cast<RankedTensorType>(input->get().getType());
-    if (!inputType || !inputType.getElementType().isF32())
+    if (!inputType ||
+        (input->get() != chained && !inputType.getElementType().isF32()))
       return false;
-    if (input->get() == chained || inputType == type) {
+    if (input->get() == chained || inputType.getShape() == type.getShape()) {
       if (!map.isIdentity())
         return false;
     } else if (map != perChannelMap(op.getContext()) ||
@@ -176,6 +180,63 @@ std::optional<ConvMatch> matchConvolution(linalg::Conv2DNhwcHwcfOp conv) {
                          out[1],  out[2],     out[3],    hwcf[0],
                          hwcf[1], strides[0], strides[1]};
       });
+}
+
+/// An integer convolution `conv` (either form) whose input's zero point is
+/// `inputZeroPoint`.
+template <typename ConvOp>
+static std::optional<ConvMatch>
+matchIntegerConvolution(ConvOp conv, int64_t inputZeroPoint) {
+  if (conv->getNumResults() != 1)
+    return std::nullopt;
+  Value input = conv.getInputs()[0], filter = conv.getInputs()[1];
+  for (auto [value, width] : {std::pair{input, 8}, std::pair{filter, 8},
+                              std::pair{Value(conv->getResult(0)), 32}}) {
+    auto type = cast<RankedTensorType>(value.getType());
+    if (!type.hasStaticShape() || !type.getElementType().isInteger(width))
+      return std::nullopt;
+  }
+  if (!llvm::all_of(conv.getDilations(),
+                    [](const APInt &d) { return d.isOne(); }))
+    return std::nullopt;
+  Attribute filterAttr = getConstantFilter(filter);
+  ArrayRef<int64_t> in = shapeOf(input), fhwc = shapeOf(filter),
+                    out = shapeOf(conv->getResult(0));
+  if (!filterAttr || in[3] % 4 != 0)
+    return std::nullopt;
+  SmallVector<int64_t> strides;
+  for (const APInt &stride : conv.getStrides())
+    strides.push_back(stride.getSExtValue());
+  Initializer init = classifyInitializer(conv.getOutputs()[0]);
+  if (init.kind == Initializer::Kind::Tensor ||
+      !matchPattern(init.value, m_Constant()))
+    return std::nullopt;
+  Value output =
+      cast<DestinationStyleOpInterface>(conv.getOutputs()[0].getDefiningOp())
+          .getDpsInits()[0];
+  // In groups of four input channels; the filter as [G = 1][F][KH][KW][C].
+  ConvShape shape{in[0],  in[1],   in[2],   in[3] / 4,  out[1],    out[2],
+                  out[3], fhwc[1], fhwc[2], strides[0], strides[1]};
+  ConvMatch match{
+      conv,    input, shape, filterAttr, FilterLayout::GFHWC, conv.getResult(0),
+      nullptr, init,  output};
+  match.inputZeroPoint = inputZeroPoint;
+  return match;
+}
+
+std::optional<ConvMatch>
+matchIntegerConvolution(linalg::Conv2DNhwcFhwcQOp conv) {
+  APInt inputZeroPoint, filterZeroPoint;
+  if (!matchPattern(conv.getInputs()[2], m_ConstantInt(&inputZeroPoint)) ||
+      !matchPattern(conv.getInputs()[3], m_ConstantInt(&filterZeroPoint)) ||
+      !filterZeroPoint.isZero())
+    return std::nullopt;
+  return matchIntegerConvolution(conv, inputZeroPoint.getSExtValue());
+}
+
+std::optional<ConvMatch>
+matchIntegerConvolution(linalg::Conv2DNhwcFhwcOp conv) {
+  return matchIntegerConvolution(conv, /*inputZeroPoint=*/0);
 }
 
 /// A convolution with a static f32 filter whose result is only reshaped to

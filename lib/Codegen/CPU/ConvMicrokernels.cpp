@@ -29,6 +29,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 
 namespace mlir::se {
 #define GEN_PASS_DEF_SECPUCONVMICROKERNELS
@@ -68,7 +69,9 @@ Value scaleAndOffset(OpBuilder &b, Location loc, Value base, int64_t scale,
 
 Value readInBounds(OpBuilder &b, Location loc, VectorType type, Value tensor,
                    ValueRange indices, bool inBounds) {
-  Value padding = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value padding = arith::ConstantOp::create(
+      b, loc,
+      b.getZeroAttr(cast<ShapedType>(tensor.getType()).getElementType()));
   return vector::TransferReadOp::create(b, loc, type, tensor, indices, padding,
                                         ArrayRef<bool>{inBounds});
 }
@@ -257,6 +260,48 @@ MicrokernelBuilder::accumulate(Accumulators accs, Value image,
       }
     }
   };
+  // Per four input channels of an integer convolution: R filter vectors,
+  // one broadcast of four input bytes per position, P x R dot products of
+  // four bytes per lane (se-cpu-lower-vectors makes each one vpdpbusd).
+  auto dotStep = [&](ArrayRef<Position> inputs, Value kh, Value kw, Value q,
+                     Accumulators &sums) {
+    int64_t lanes = plan.lanes;
+    auto bytesType = VectorType::get({4 * lanes}, b.getI8Type());
+    auto widened = VectorType::get({4 * lanes}, b.getI32Type());
+    SmallVector<Value> weights;
+    for (int64_t r = 0; r < plan.registers; ++r) {
+      Value words = readVector(filter, {block, kh, kw, q, constant(r * lanes)});
+      weights.push_back(arith::ExtSIOp::create(
+          b, loc, widened,
+          vector::BitCastOp::create(b, loc, bytesType, words)));
+    }
+    Value channel = arith::MulIOp::create(b, loc, q, constant(4));
+    // Signed bytes to the unsigned ones vpdpbusd multiplies: x + 128.
+    Value offset = arith::ConstantOp::create(
+        b, loc, b.getI32IntegerAttr(static_cast<int32_t>(0x80808080u)));
+    for (auto [p, in] : llvm::enumerate(inputs)) {
+      Value four = readInBounds(b, loc, VectorType::get({4}, b.getI8Type()),
+                                input, {image, in.row, in.column, channel});
+      Value word = vector::ExtractOp::create(
+          b, loc,
+          vector::BitCastOp::create(b, loc,
+                                    VectorType::get({1}, b.getI32Type()), four),
+          ArrayRef<int64_t>{0});
+      word = arith::XOrIOp::create(b, loc, word, offset);
+      Value x = arith::ExtUIOp::create(
+          b, loc, widened,
+          vector::BitCastOp::create(b, loc, bytesType, broadcast(word)));
+      for (int64_t r = 0; r < plan.registers; ++r) {
+        Value &sum = sums[p * plan.registers + r];
+        Value products = vector::ShapeCastOp::create(
+            b, loc, VectorType::get({lanes, 4}, b.getI32Type()),
+            arith::MulIOp::create(b, loc, x, weights[r]));
+        sum = vector::MultiDimReductionOp::create(b, loc, products, sum,
+                                                  ArrayRef<bool>{false, true},
+                                                  vector::CombiningKind::ADD);
+      }
+    }
+  };
   // Per filter tap, for narrow groups: per position and register, one input
   // vector; per input channel c of the groups, c shuffled across each
   // group's lanes, one filter vector and one FMA.
@@ -303,7 +348,10 @@ MicrokernelBuilder::accumulate(Accumulators accs, Value image,
             for (int64_t u = 0; u < plan.channelUnroll; ++u) {
               Value c =
                   u == 0 ? c0 : arith::AddIOp::create(b, loc, c0, constant(u));
-              channelStep(kh, kw, inputs, c, sums);
+              if (integer)
+                dotStep(inputs, kh, kw, c, sums);
+              else
+                channelStep(kh, kw, inputs, c, sums);
             }
             return sums;
           },
@@ -471,6 +519,39 @@ Value MicrokernelBuilder::build(Value output, Operation *&outermostLoop) {
 
 } // namespace mlir::se::microkernels
 
+/// The accumulators of an integer convolution start from its bias less the
+/// input's zero point times each filter's sum, both offset by 128 for the
+/// unsigned bytes vpdpbusd reads: sum((x - zp) * w) = sum((x + 128) * w) -
+/// (zp + 128) * sum(w). A constant of `paddedFilters` words.
+static std::optional<Initializer>
+makeIntegerInitializer(RewriterBase &rewriter, const ConvMatch &match,
+                       const PackedInt8Filter &filter, int64_t paddedFilters) {
+  SmallVector<int32_t> start(paddedFilters, 0);
+  if (match.init.kind == Initializer::Kind::Scalar) {
+    APInt value;
+    if (!matchPattern(match.init.value, m_ConstantInt(&value)))
+      return std::nullopt;
+    for (int64_t f = 0; f < match.shape.filters; ++f)
+      start[f] = value.getSExtValue();
+  } else {
+    DenseIntElementsAttr bias;
+    if (!matchPattern(match.init.value, m_Constant(&bias)))
+      return std::nullopt;
+    for (auto [f, value] : llvm::enumerate(bias.getValues<APInt>()))
+      start[f] = value.getSExtValue();
+  }
+  int64_t offset = int64_t(*match.inputZeroPoint) + 128;
+  for (int64_t f = 0; f < match.shape.filters; ++f)
+    start[f] -= offset * filter.sums[f];
+  auto type = RankedTensorType::get({paddedFilters}, rewriter.getI32Type());
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(match.conv);
+  Value value = arith::ConstantOp::create(
+      rewriter, match.conv->getLoc(),
+      DenseIntElementsAttr::get(type, ArrayRef<int32_t>(start)));
+  return Initializer{Initializer::Kind::Bias, value};
+}
+
 static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
                                         int64_t lanes, bool allowWinograd) {
   const ConvShape &shape = match.shape;
@@ -482,9 +563,21 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
   // whole 2x2 tiles, so never Winograd.)
   std::optional<WinogradPlan> winograd;
   DenseResourceElementsAttr blocked;
-  // (The Winograd filter transform reads the HWCF layout.)
-  if (allowWinograd && match.layout == FilterLayout::HWCF &&
-      takesWinograd(shape, lanes)) {
+  bool integer = match.inputZeroPoint.has_value();
+  if (integer) {
+    std::optional<PackedInt8Filter> packed = packInt8FilterBlocks(
+        match.filter, shape, plan->blockWidth(), plan->paddedFilters);
+    if (!packed)
+      return failure();
+    blocked = packed->blocks;
+    std::optional<Initializer> init =
+        makeIntegerInitializer(rewriter, match, *packed, plan->paddedFilters);
+    if (!init)
+      return failure();
+    match.init = *init;
+  } else if (allowWinograd && match.layout == FilterLayout::HWCF &&
+             takesWinograd(shape, lanes)) {
+    // (The Winograd filter transform reads the HWCF layout.)
     winograd = planWinograd(shape, lanes, match.filter);
     if (!winograd)
       return failure();
@@ -503,7 +596,7 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
   // the filter, unless writing the scaled input first is cheaper.
   std::optional<ScaledInput> scaled;
   InputScaling scaling = InputScaling::OnTheFly;
-  if (!winograd)
+  if (!winograd && !integer)
     scaled = matchScaledInput(match);
   if (scaled) {
     scaling = chooseInputScaling(shape, *plan);
@@ -574,6 +667,8 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
       builder.setFilterPerImage();
     else if (scaled)
       builder.setInputScale(scaled->gate);
+    if (integer)
+      builder.setIntegerDotProduct();
     Operation *outermostLoop = nullptr;
     written = builder.build(output, outermostLoop);
     if (outermostLoop)
@@ -830,7 +925,8 @@ struct ConvMicrokernelsPass
       (void)rewriteProductAsConvolution(rewriter, product, vectorWidth);
     SmallVector<Operation *> convs;
     getOperation().walk([&](Operation *op) {
-      if (isa<linalg::Conv2DNhwcHwcfOp, linalg::Conv2DNhwgcGfhwcOp,
+      if (isa<linalg::Conv2DNhwcHwcfOp, linalg::Conv2DNhwcFhwcQOp,
+              linalg::Conv2DNhwcFhwcOp, linalg::Conv2DNhwgcGfhwcOp,
               linalg::DepthwiseConv2DNhwcHwcmOp,
               linalg::DepthwiseConv2DNhwcHwcOp>(op))
         convs.push_back(op);
@@ -839,6 +935,10 @@ struct ConvMicrokernelsPass
       std::optional<ConvMatch> match;
       if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op))
         match = matchConvolution(conv);
+      else if (auto integer = dyn_cast<linalg::Conv2DNhwcFhwcQOp>(op))
+        match = matchIntegerConvolution(integer);
+      else if (auto integer = dyn_cast<linalg::Conv2DNhwcFhwcOp>(op))
+        match = matchIntegerConvolution(integer);
       else if (auto grouped = dyn_cast<linalg::Conv2DNhwgcGfhwcOp>(op))
         match = matchGroupedConvolution(grouped);
       else if (auto depthwise = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op))

@@ -67,6 +67,9 @@ struct ConvMatch {
   /// Where the loops write unless an element-wise consumer is fused: the
   /// initializer's destination, or the initial tensor itself.
   Value output;
+  /// Set for an integer convolution (signed 8-bit input and filter codes,
+  /// i32 accumulators): the input's zero point.
+  std::optional<int32_t> inputZeroPoint;
 };
 
 /// One output position of a tile.
@@ -93,6 +96,16 @@ bool isFusibleEpilogue(linalg::GenericOp op, Value chained);
 
 /// An NHWC convolution with a static f32 filter.
 std::optional<ConvMatch> matchConvolution(linalg::Conv2DNhwcHwcfOp conv);
+
+/// An NHWC convolution of i8 codes with a constant i8 FHWC filter (zero
+/// point 0) into i32 whose accumulators start from zero or a constant
+/// bias, and whose input channels are whole groups of four
+/// (se-cpu-integer-convolutions' form).
+std::optional<ConvMatch>
+matchIntegerConvolution(linalg::Conv2DNhwcFhwcQOp conv);
+/// The same with a zero input zero point (TOSA's lowering then drops the
+/// zero points).
+std::optional<ConvMatch> matchIntegerConvolution(linalg::Conv2DNhwcFhwcOp conv);
 
 /// A grouped convolution [N][H][W][G][C] x [G][F][KH][KW][C] whose result
 /// is only reshaped to NHWC (the model zoo's and the importer's form).
@@ -162,6 +175,19 @@ DenseResourceElementsAttr packFilterBlocks(Attribute filter,
                                            int64_t width,
                                            int64_t paddedFilters);
 
+/// An integer convolution's filter (`shape.channels` groups of four input
+/// channels) as [F' / W][KH][KW][C / 4][W] i32 words of four bytes (input
+/// channels 4c to 4c + 3, the first in the low byte), filters F to F' zero;
+/// and the sum of each filter's codes (F' entries).
+struct PackedInt8Filter {
+  DenseResourceElementsAttr blocks;
+  SmallVector<int32_t> sums;
+};
+std::optional<PackedInt8Filter> packInt8FilterBlocks(Attribute filter,
+                                                     const ConvShape &shape,
+                                                     int64_t width,
+                                                     int64_t paddedFilters);
+
 //===----------------------------------------------------------------------===//
 // Loops (ConvMicrokernels.cpp)
 //===----------------------------------------------------------------------===//
@@ -179,8 +205,9 @@ scf::ForOp forOverTensor(OpBuilder &b, Location loc, int64_t upper,
 Value scaleAndOffset(OpBuilder &b, Location loc, Value base, int64_t scale,
                      Value offset);
 
-/// A read of `type` from `tensor` at `indices`, known in bounds unless
-/// `inBounds` is false (then masked, zero beyond the end).
+/// A read of `type` (of the tensor's element type) from `tensor` at
+/// `indices`, known in bounds unless `inBounds` is false (then masked, zero
+/// beyond the end).
 Value readInBounds(OpBuilder &b, Location loc, VectorType type, Value tensor,
                    ValueRange indices, bool inBounds = true);
 
@@ -220,6 +247,15 @@ public:
   /// Reads the filter as [N][F / W][KH][KW][C][W], one filter per image (the
   /// batched products of the Winograd convolution).
   void setFilterPerImage() { filterPerImage = true; }
+
+  /// Runs an integer convolution: the input holds signed bytes, the filter
+  /// the words of packInt8FilterBlocks, the accumulators are i32, and each
+  /// step takes four input channels with `vpdpbusd` (u8 x s8: the input
+  /// bytes are offset by 128, which the initializer accounts for).
+  void setIntegerDotProduct() {
+    integer = true;
+    vectorType = VectorType::get({plan.lanes}, b.getI32Type());
+  }
 
   /// Multiplies input channel c of image n by `scale[n][c]` (an SE gate,
   /// N x C) as the convolution reads it: each filter vector of channel c is
@@ -271,6 +307,7 @@ private:
   ArrayRef<EpilogueStep> epilogue;
   VectorType vectorType;
   bool filterPerImage = false;
+  bool integer = false;
   Value inputScale;
   Value filterBuffer;
 };

@@ -161,6 +161,43 @@ DenseResourceElementsAttr packFilterBlocks(Attribute filter,
   return makeF32Resource(type, "conv_blocked", blocked);
 }
 
+std::optional<PackedInt8Filter> packInt8FilterBlocks(Attribute filter,
+                                                     const ConvShape &shape,
+                                                     int64_t width,
+                                                     int64_t paddedFilters) {
+  int64_t taps = shape.kernelH * shape.kernelW;
+  int64_t quads = shape.channels, channels = 4 * quads;
+  std::optional<std::vector<int8_t>> codes =
+      getI8Values(filter, shape.filters * taps * channels);
+  if (!codes)
+    return std::nullopt;
+  PackedInt8Filter packed;
+  packed.sums.assign(paddedFilters, 0);
+  std::vector<uint32_t> words(paddedFilters * taps * quads, 0);
+  for (int64_t f = 0; f < shape.filters; ++f)
+    for (int64_t t = 0; t < taps; ++t)
+      for (int64_t q = 0; q < quads; ++q) {
+        uint32_t word = 0;
+        for (int64_t j = 0; j < 4; ++j) {
+          // [F][KH][KW][C].
+          int8_t code = (*codes)[(f * taps + t) * channels + 4 * q + j];
+          packed.sums[f] += code;
+          word |= uint32_t(uint8_t(code)) << (8 * j);
+        }
+        words[((f / width) * taps * quads + t * quads + q) * width +
+              f % width] = word;
+      }
+  auto type = RankedTensorType::get(
+      {paddedFilters / width, shape.kernelH, shape.kernelW, quads, width},
+      IntegerType::get(filter.getContext(), 32));
+  packed.blocks =
+      makeResource(type, "conv_int8_blocked",
+                   ArrayRef<char>(reinterpret_cast<const char *>(words.data()),
+                                  words.size() * sizeof(uint32_t)),
+                   alignof(uint32_t));
+  return packed;
+}
+
 //===----------------------------------------------------------------------===//
 
 } // namespace mlir::se::microkernels

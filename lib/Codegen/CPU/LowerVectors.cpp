@@ -3,6 +3,7 @@
 #include "se/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
@@ -122,6 +123,52 @@ void expandSigmoidExponentials(Operation *root) {
     exp.erase();
   }
 }
+
+/// `reduction` as vpdpbusd when it sums groups of four products of
+/// zero-extended bytes and sign-extended bytes into 16, 8 or 4 i32 lanes.
+struct DotProductOfBytes : OpRewritePattern<vector::MultiDimReductionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::MultiDimReductionOp reduction,
+                                PatternRewriter &rewriter) const override {
+    auto resultType = dyn_cast<VectorType>(reduction.getType());
+    auto groups = reduction.getSource().getDefiningOp<vector::ShapeCastOp>();
+    if (reduction.getKind() != vector::CombiningKind::ADD || !resultType ||
+        !resultType.getElementType().isInteger(32) || !groups ||
+        reduction.getSourceVectorType().getShape() !=
+            ArrayRef<int64_t>{resultType.getNumElements(), 4} ||
+        reduction.getReductionMask() != ArrayRef<bool>{false, true})
+      return failure();
+    int64_t lanes = resultType.getNumElements();
+    if (lanes != 16 && lanes != 8 && lanes != 4)
+      return failure();
+    auto product = groups.getSource().getDefiningOp<arith::MulIOp>();
+    if (!product)
+      return failure();
+    // The source of an extension of bytes.
+    auto bytesOf = [](Value value, auto extension) -> Value {
+      auto ext = value.getDefiningOp<decltype(extension)>();
+      if (!ext || !cast<VectorType>(ext.getIn().getType())
+                       .getElementType()
+                       .isInteger(8))
+        return {};
+      return ext.getIn();
+    };
+    Value unsignedBytes = bytesOf(product.getLhs(), arith::ExtUIOp());
+    Value signedBytes = bytesOf(product.getRhs(), arith::ExtSIOp());
+    if (!unsignedBytes || !signedBytes) {
+      unsignedBytes = bytesOf(product.getRhs(), arith::ExtUIOp());
+      signedBytes = bytesOf(product.getLhs(), arith::ExtSIOp());
+    }
+    if (!unsignedBytes || !signedBytes)
+      return failure();
+    std::string name = "llvm.x86.avx512.vpdpbusd." + std::to_string(lanes * 32);
+    rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
+        reduction, resultType, rewriter.getStringAttr(name),
+        ValueRange{reduction.getAcc(), unsignedBytes, signedBytes});
+    return success();
+  }
+};
 
 /// Lanes per piece of a vector whose length is not a power of two: one
 /// AVX-512 register (144 -> 9 x 16). Other lengths (72 = 4.5 registers)
@@ -251,10 +298,18 @@ void splitLoopCarriedVectors(RewriterBase &rewriter, scf::ForOp loop) {
 }
 
 struct LowerVectorsPass : se::impl::SECPULowerVectorsBase<LowerVectorsPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     // Keep loop-carried accumulators in registers across reduction loops.
     linalg::hoistRedundantVectorTransfers(getOperation());
+    if (int8DotProduct) {
+      RewritePatternSet patterns(ctx);
+      patterns.add<DotProductOfBytes>(ctx);
+      if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+        return signalPassFailure();
+    }
     if (failed(lowerMultiReductions()))
       return signalPassFailure();
     // Each stage is its own greedy application: mixing, e.g., the leading

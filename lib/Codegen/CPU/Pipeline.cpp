@@ -21,6 +21,12 @@ mlir::se::resolveTarget(const CPUPipelineOptions &options, std::string &error) {
   return resolveTarget(options.triple, options.cpu, options.features, error);
 }
 
+bool mlir::se::runsIntegerConvolutions(const CPUPipelineOptions &options,
+                                       const ResolvedTarget &target) {
+  return options.int8Kernels && target.int8DotProduct &&
+         options.convCodegen != ConvCodegen::Tiled;
+}
+
 LogicalResult
 mlir::se::verifyCPUPipelineOptions(const CPUPipelineOptions &options,
                                    std::string &error) {
@@ -51,11 +57,14 @@ LogicalResult mlir::se::buildSECPUCodegenPipeline(
     OpPassManager &pm, const CPUPipelineOptions &options, std::string &error) {
   if (failed(verifyCPUPipelineOptions(options, error)))
     return failure();
-  int64_t vectorWidth = resolveTarget(options, error)->vectorWidth;
+  ResolvedTarget target = *resolveTarget(options, error);
+  int64_t vectorWidth = target.vectorWidth;
 
   // Graph level to tiled vector code on tensors.
   if (options.profile)
     pm.addPass(createSEAnnotateLayerCosts());
+  if (runsIntegerConvolutions(options, target))
+    pm.addNestedPass<func::FuncOp>(createSECPUIntegerConvolutions());
   addGraphToLinalgPasses(pm);
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createSEPackConvWeights());
@@ -112,7 +121,9 @@ LogicalResult mlir::se::buildSECPUCodegenPipeline(
   copies.threads = options.threads;
   pm.addNestedPass<func::FuncOp>(createSECPUExpandStridedCopies(copies));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addNestedPass<func::FuncOp>(createSECPULowerVectors());
+  SECPULowerVectorsOptions lowerVectors;
+  lowerVectors.int8DotProduct = target.int8DotProduct;
+  pm.addNestedPass<func::FuncOp>(createSECPULowerVectors(lowerVectors));
   // Every access is a load, store or transfer now, and the loops still
   // carry the SE tags (OpenMP's loops do not).
   if (options.trafficReport)

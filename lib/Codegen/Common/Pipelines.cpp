@@ -33,6 +33,7 @@ void mlir::se::addGraphPreparationPasses(OpPassManager &pm, bool raiseSE) {
 }
 
 void mlir::se::addGraphToLinalgPasses(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(createSEFoldConstantDequantize());
   pm.addNestedPass<func::FuncOp>(createSEFoldBatchNorm());
   pm.addPass(createConvertSEToLinalg());
   tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),

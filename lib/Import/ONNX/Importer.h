@@ -50,6 +50,18 @@ struct HostTensor {
   }
 };
 
+/// The 8-bit constant a DequantizeLinear folded on the host read, and its
+/// parameters: a convolution with integer kernels takes these instead of
+/// the floats.
+struct QuantizedConstant {
+  HostTensor codes;
+  QuantStorage storage;
+  SmallVector<float> scales;
+  SmallVector<int32_t> zeroPoints;
+  /// Set for per-axis parameters: the axis of `codes`' shape.
+  std::optional<int64_t> axis;
+};
+
 /// An ONNX value in the graph: its logical (ONNX) shape and layout, and for
 /// feature maps an NHWC form; at least one of the two exists.
 struct Tensor {
@@ -61,6 +73,9 @@ struct Tensor {
   /// Set for the 8-bit integers a QuantizeLinear computes (held as i8 in
   /// the form it was computed in, logical or NHWC; never transposed).
   std::optional<QuantStorage> quantized;
+  /// Set for a constant DequantizeLinear computed on the host from 8-bit
+  /// codes (`host` holds the floats).
+  std::shared_ptr<const QuantizedConstant> dequantizedFrom;
 
   bool isQuantized() const {
     return quantized || (host && host->isQuantized());
@@ -186,6 +201,10 @@ public:
   void dequantizeLinear(const onnx::NodeProto &node);
   void qlinearConv(const onnx::NodeProto &node);
   void qlinearMatMul(const onnx::NodeProto &node);
+  /// An ungrouped Conv's OIHW weight `w` as se.dequantize of its int8 codes
+  /// in OHWI (symmetric: zero points 0, per tensor or per output channel),
+  /// or null when it is not one.
+  Value quantizedConvWeight(const Tensor &w);
   /// Imports `steps`, the nodes one node stands for, up to the first error.
   void importExpansion(ArrayRef<onnx::NodeProto> steps);
 

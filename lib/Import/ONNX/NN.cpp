@@ -112,8 +112,9 @@ void Importer::conv(const onnx::NodeProto &node) {
       y = layers.depthwiseConv2d(nhwcOf(*x), materialize(weight), biasValue,
                                  win);
     } else {
-      y = layers.conv2d(nhwcOf(*x), materialize(weight), biasValue, win,
-                        groups);
+      Value filter = groups == 1 ? quantizedConvWeight(*w) : Value();
+      y = layers.conv2d(nhwcOf(*x), filter ? filter : materialize(weight),
+                        biasValue, win, groups);
     }
   } else if (depthwise) {
     Value weight = layers.reshape(layers.transpose(logicalOf(*w), {2, 3, 1, 0}),

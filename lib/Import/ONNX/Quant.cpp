@@ -3,7 +3,9 @@
 // QuantizeLinear and DequantizeLinear (8-bit, per tensor or per axis) become
 // se.quantize and se.dequantize; on constants (int8 weights, int32 biases)
 // they are folded on the host, so a DequantizeLinear'd weight is a float
-// constant the convolution passes see as any other. QLinearConv and
+// constant the convolution passes see as any other, except that an
+// ungrouped Conv's int8 weight stays se.dequantize of its codes (NN.cpp)
+// for the integer kernels. QLinearConv and
 // QLinearMatMul are imported as what they mean: DequantizeLinear of their
 // operands, the float Conv or MatMul, QuantizeLinear of the result. Every
 // other op refuses quantized inputs (Importer::input).
@@ -224,6 +226,10 @@ void Importer::dequantizeLinear(const onnx::NodeProto &node) {
     Tensor result;
     result.shape = x->shape;
     result.host = std::move(host);
+    if (x->host->isQuantized())
+      result.dequantizedFrom = std::make_shared<QuantizedConstant>(
+          QuantizedConstant{*x->host, params->storage, params->scales,
+                            params->zeroPoints, params->axis});
     return define(node, 0, std::move(result));
   }
   define(node, 0,
@@ -324,4 +330,22 @@ void Importer::qlinearMatMul(const onnx::NodeProto &node) {
   steps.push_back(makeNode(node, "QuantizeLinear",
                            {y, node.input(6), node.input(7)}, node.output(0)));
   importExpansion(steps);
+}
+
+Value Importer::quantizedConvWeight(const Tensor &w) {
+  const QuantizedConstant *origin = w.dequantizedFrom.get();
+  if (!origin || origin->storage != QuantStorage::I8 ||
+      origin->codes.shape != w.shape || (origin->axis && *origin->axis != 0) ||
+      llvm::any_of(origin->zeroPoints, [](int32_t zp) { return zp != 0; }))
+    return {};
+  HostTensor ohwi = permute(origin->codes, {0, 2, 3, 1});
+  std::vector<int8_t> codes(ohwi.values.begin(), ohwi.values.end());
+  Value constant = layers.int8Constant(ohwi.shape, codes);
+  auto type = RankedTensorType::get(ohwi.shape, builder.getF32Type());
+  return DequantizeOp::create(builder, layers.getLoc(), type, constant,
+                              QuantStorageAttr::get(context, origin->storage),
+                              builder.getDenseF32ArrayAttr(origin->scales),
+                              builder.getDenseI32ArrayAttr(origin->zeroPoints),
+                              origin->axis ? builder.getI64IntegerAttr(0)
+                                           : IntegerAttr());
 }

@@ -103,6 +103,13 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
                      "tiled and vectorized like other linalg ops (to "
                      "compare)")),
   };
+  PassOptions::Option<bool> int8Kernels{
+      *this, "int8-kernels",
+      llvm::cl::desc("Run the convolutions of quantized (QDQ) models on "
+                     "8-bit codes where the CPU has vpdpbusd "
+                     "(se-cpu-integer-convolutions); off: in f32 between "
+                     "the quantization steps"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> trafficReport{
       *this, "traffic-report",
       llvm::cl::desc("Remark the bytes each SE block's feature map is "
@@ -128,6 +135,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "tile-sizes",
       llvm::cl::desc("Override the tile sizes of every op (innermost last)")};
 };
+
+/// Whether the pipeline of `options` runs quantized convolutions on 8-bit
+/// integers (se-cpu-integer-convolutions) for `target`.
+bool runsIntegerConvolutions(const CPUPipelineOptions &options,
+                             const ResolvedTarget &target);
 
 /// The target of `options` (see resolveTarget in se/Target/Target.h).
 FailureOr<ResolvedTarget> resolveTarget(const CPUPipelineOptions &options,

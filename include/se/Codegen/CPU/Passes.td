@@ -5,6 +5,30 @@
 
 include "mlir/Pass/PassBase.td"
 
+def SECPUIntegerConvolutions
+    : Pass<"se-cpu-integer-convolutions", "::mlir::func::FuncOp"> {
+  let summary = "Run quantized convolutions on 8-bit integers";
+  let description = [{
+    On the graph (TOSA and se ops, NHWC), finds the convolutions of a
+    quantized (QDQ) model whose operands are 8-bit values dequantized,
+    `tosa.conv2d(se.dequantize(x), se.dequantize(w), b)` with `x`
+    quantized per tensor and `w` a constant of symmetric int8 codes (zero
+    points 0, per tensor or per output channel), and computes them on the
+    codes: `tosa.conv2d(x, w)` in i32 with x's zero point, then
+    `acc * (s_x * s_w[f]) + b` in f32, which the float ops after the
+    convolution (ReLU, the next quantization, a residual add) read as
+    before. The microkernels run the i32 convolution with `vpdpbusd`
+    (se-cpu-conv-microkernels).
+
+    TOSA's integer convolutions read signed bytes: every `se.quantize` to
+    u8 read only by `se.dequantize` is first rewritten to i8 with its zero
+    points less 128 (the same dequantized values). The convolutions the
+    microkernels cannot take (input channels not a multiple of 4, dilated,
+    grouped) stay float.
+  }];
+  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+}
+
 def SECPUTileAndVectorize
     : Pass<"se-cpu-tile-and-vectorize", "::mlir::func::FuncOp"> {
   let summary = "Tile linalg ops on tensors and vectorize the tiles";
@@ -185,6 +209,19 @@ def SECPUConvMicrokernels
     consumers: 16 multiply-adds per tile and channel pair instead of 36.
     When V and the products would not fit in L2 (2 MiB), the three stages
     run on chunks of tiles in a serial loop.
+
+    A `linalg.conv_2d_nhwc_fhwc_q` of signed bytes into i32 with a constant
+    filter, a zero filter zero point and input channels in whole groups of
+    four (se-cpu-integer-convolutions' form) takes the same loops with i32
+    accumulators: its filter is packed as [F / W][KH][KW][C / 4][W] words of
+    four bytes, each step broadcasts four input bytes (offset by 128 to the
+    unsigned bytes the instruction reads) and issues P x R dot products of
+    four u8 x s8 pairs per i32 lane (extensions, a multiply and a
+    `vector.multi_reduction` over groups of four, which se-cpu-lower-vectors
+    turns into `vpdpbusd`), and the accumulators start
+    from the bias less (zero point + 128) times each filter's sum. The
+    element-wise consumers fused into the store may change the element
+    type (the accumulators scaled to f32, then quantized to 8 bits).
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
@@ -294,8 +331,20 @@ def SECPULowerVectors : Pass<"se-cpu-lower-vectors", "::mlir::func::FuncOp"> {
     such: the x86 backend passes a loop-carried <144 x float> from one
     iteration to the next through the stack, lane by lane. Runs after
     bufferization, before `convert-vector-to-scf`.
+
+    With `int8-dot-product`, the integer microkernels' dot products,
+    `multi_reduction<add>(shape_cast(extui(a) * extsi(b)) : N x 4, acc)` on
+    64, 32 or 16 bytes, become `vpdpbusd` (`llvm.call_intrinsic`). It runs
+    here, after buffer deallocation, which rejects ops of unknown memory
+    effects such as intrinsic calls.
   }];
+  let options = [
+    Option<"int8DotProduct", "int8-dot-product", "bool", /*default=*/"false",
+           "The target has vpdpbusd at its vector width (AVX512-VNNI, "
+           "AVX-VNNI)">,
+  ];
   let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",

@@ -79,10 +79,16 @@ struct CheckSupportedOpsPass
                   << "; se-compile needs static shapes";
               return WalkResult::interrupt();
             }
-            // The 8-bit integers of a quantization op.
-            if (!tensor.getElementType().isF32() &&
-                !(isa<se::QuantizeOp>(op) &&
-                  tensor.getElementType().isInteger(8))) {
+            // The 8-bit integers of a quantization op, and the int8
+            // weights a dequantization reads.
+            bool quantized =
+                tensor.getElementType().isInteger(8) &&
+                (isa<se::QuantizeOp>(op) ||
+                 (op->hasTrait<OpTrait::ConstantLike>() &&
+                  llvm::all_of(op->getUsers(), [](Operation *user) {
+                    return isa<se::DequantizeOp>(user);
+                  })));
+            if (!tensor.getElementType().isF32() && !quantized) {
               op->emitError() << "'" << op->getName() << "' computes on "
                               << tensor.getElementType()
                               << "; se-compile compiles f32 models";

@@ -10,7 +10,16 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Pass/Pass.h"
 
+#include <optional>
+#include <vector>
+
 namespace mlir::se {
+
+class DequantizeOp;
+
+/// The f32 values `op` computes when its input is a constant (row-major),
+/// as the run-time dequantization computes them; nothing otherwise.
+std::optional<std::vector<float>> dequantizeConstant(DequantizeOp op);
 
 #define GEN_PASS_DECL
 #define GEN_PASS_REGISTRATION

@@ -23,6 +23,20 @@ def SEFoldBatchNorm : Pass<"se-fold-batch-norm", "::mlir::func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def SEFoldConstantDequantize
+    : Pass<"se-fold-constant-dequantize", "::mlir::func::FuncOp"> {
+  let summary = "Dequantize constant 8-bit weights at compile time";
+  let description = [{
+    Replaces `se.dequantize` of a constant (the int8 weights the ONNX
+    importer keeps for convolutions) with the f32 constant it computes,
+    `(q - zero_point) * scale` in f32 per element, as at run time. Runs
+    after the passes that give such weights to integer kernels
+    (se-cpu-integer-convolutions); the float lowering sees the convolution
+    as any other.
+  }];
+  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+}
+
 def SECheckSupportedOps
     : Pass<"se-check-supported-ops", "::mlir::func::FuncOp"> {
   let summary = "Reject graph-level ops the compiler cannot lower";

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Summarizes run-int8.sh's rounds as a markdown report on stdout.
+
+  summarize_int8.py WORKDIR NET,NET,...
+
+Times are the median over rounds of the per-round medians; every ratio is
+taken within a round, then its median over rounds is reported with the
+range over rounds in brackets.
+"""
+import os
+import sys
+
+from summarize_cpu import read_rounds, over_rounds  # noqa: E402
+from summarize_networks import LABELS, isa, ms, ratio_text, ratios  # noqa: E402
+from summarize_se_fusion import machine  # noqa: E402
+
+
+def main():
+    work, nets = sys.argv[1], sys.argv[2].split(",")
+    rounds = read_rounds(work)
+    if not rounds:
+        sys.exit("summarize_int8: no rounds in " + work)
+    print("# Quantized SE networks (issue #18)\n")
+    print(f"Machine: {machine()}; ISA: {isa()}. {len(rounds)} interleaved "
+          "rounds; times in ms (median over rounds of the per-round "
+          "medians); ratios taken per round, median [range] over rounds. "
+          "QDQ models from test/Import/ONNX/models/quantize_qdq.py (uint8 "
+          "activations, int8 per-channel weights, 4 calibration images); "
+          "se-mlir int8: integer convolutions (vpdpbusd); float QDQ: "
+          "--int8-kernels=false; ONNX Runtime 1.30 (onnxruntime-node, CPU) "
+          "on the same files.\n")
+    with open(os.path.join(work, "target.txt")) as f:
+        print("se-compile --print-target: " +
+              "; ".join(line.strip() for line in f) + "\n")
+    for threads in (1, 2):
+        print(f"## {threads} thread{'s' if threads > 1 else ''}\n")
+        print("| network | se-mlir int8 | se-mlir float QDQ | se-mlir fp32 "
+              "| ORT QDQ | ORT fp32 | int8 / ORT QDQ | int8 / se-mlir fp32 |")
+        print("|---|---|---|---|---|---|---|---|")
+        for net in nets:
+            key = lambda tool: (tool, net, threads)  # noqa: E731
+            cells = [ms(over_rounds(rounds, key(tool))) for tool in
+                     ("se-mlir-int8", "se-mlir-float-qdq", "se-mlir-fp32",
+                      "ort-qdq", "ort-fp32")]
+            cells.append(ratio_text(ratios(rounds, key("se-mlir-int8"),
+                                           key("ort-qdq"))))
+            cells.append(ratio_text(ratios(rounds, key("se-mlir-int8"),
+                                           key("se-mlir-fp32"))))
+            print(f"| {LABELS.get(net, net)} | " + " | ".join(cells) + " |")
+        print()
+    with open(os.path.join(work, "numerics.txt")) as f:
+        print("Numerics against quantize_qdq.py's reference:\n")
+        for line in f:
+            print("    " + line.rstrip())
+
+
+if __name__ == "__main__":
+    main()

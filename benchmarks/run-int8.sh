@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Quantized (QDQ) SE networks (issue #18) against their fp32 selves and
+# ONNX Runtime, in one run on this machine:
+#  - SE-ResNet-50, MobileNetV3-Large and EfficientNet-B0 as
+#    run-networks.sh exports them (torchvision, seeded, opset 17), each
+#    quantized by test/Import/ONNX/models/quantize_qdq.py as ONNX Runtime's
+#    quantize_static would (uint8 activations from min/max over 4 seeded
+#    calibration images, int8 per-channel weights, int32 biases);
+#  - se-mlir on the QDQ file with its integer convolutions (the default
+#    where the CPU has vpdpbusd) and with --int8-kernels=false (float
+#    convolutions between the quantization steps), se-mlir on the fp32
+#    file, ONNX Runtime 1.30 on both files; at 1 and 2 threads. The QDQ
+#    runs are first checked against quantize_qdq.py's reference.
+# Tools run in turn, ROUNDS times (interleaved); the report takes per-round
+# ratios and their median. Results: benchmarks/results/int8.md (raw CSV
+# files in build/benchmarks/int8/).
+#
+#   benchmarks/run-int8.sh        ROUNDS=5 RUNS=20 NETS=a,b
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/benchmarks/peers/common.sh"
+rounds=${ROUNDS:-5}
+runs=${RUNS:-20}
+work=$build/benchmarks/int8
+nets_dir=$build/benchmarks/networks/nets
+peers=$root/benchmarks/peers
+results=$root/benchmarks/results
+mkdir -p "$work" "$nets_dir" "$results"
+
+bench_prepare cpu-bench se-compile se-run
+"$root/scripts/install-deps.sh" torch
+
+nets=${NETS:-se_resnet50,mobilenet_v3_large,efficientnet_b0}
+IFS=, read -r -a names <<<"$nets"
+newer() { [ -f "$1" ] && [ "$1" -nt "$2" ]; }
+
+echo "== exporting from PyTorch and quantizing: $nets"
+for net in "${names[@]}"; do
+  newer "$nets_dir/$net.onnx" "$peers/torchvision_networks.py" ||
+    /usr/bin/python3 "$peers/torchvision_networks.py" export "$nets_dir" \
+      --only "$net"
+  newer "$work/${net}_qdq.onnx" "$nets_dir/$net.onnx" ||
+    /usr/bin/python3 "$root/test/Import/ONNX/models/quantize_qdq.py" qdq \
+      "$nets_dir/$net.onnx" "$nets_dir/$net.in.raw" "$work/${net}_qdq" \
+      --calibration 4 >/dev/null
+done
+
+echo "== compiling and checking"
+"$build/bin/se-compile" --print-target | tee "$work/target.txt"
+: >"$work/numerics.txt"
+for net in "${names[@]}"; do
+  q=$work/${net}_qdq
+  "$build/bin/se-compile" "$q.onnx" --threads=2 --emit=shared -o "$q.int8.so"
+  "$build/bin/se-compile" "$q.onnx" --threads=2 --int8-kernels=false \
+    --emit=shared -o "$q.float.so"
+  "$build/bin/se-compile" "$nets_dir/$net.onnx" --threads=2 --emit=shared \
+    -o "$work/$net.fp32.so"
+  for kind in int8 float; do
+    result=$("$build/bin/se-run" "$q.$kind.so" --input "$q.in.raw" \
+      --expect "$q.out.raw" --atol 1e-3 --rtol 0 | tail -n 2 | paste -sd' ')
+    echo "${net}_qdq.$kind: $result" | tee -a "$work/numerics.txt"
+  done
+done
+
+se_run() { se_run_csv "$1" "$build/bin/se-run" "${@:2}"; }
+ort() {
+  ORT_NODE_MODULES="$build/benchmarks/networks/node/node_modules" \
+    node "$peers/ort_bench.js" --threads "$2" --runs "$runs" "$3" |
+    tail -n +2 | sed "s/^\([^,]*\),/$1,\1,$2,/"
+}
+install_onnxruntime "$build/benchmarks/networks/node"
+export OMP_PROC_BIND=spread OMP_PLACES=cores
+rm -f "$work"/round.*.csv
+for round in $(seq 1 "$rounds"); do
+  echo "== round $round of $rounds"
+  csv=$work/round.$round.csv
+  echo "tool,name,threads,median_ms,p10_ms,p90_ms" >"$csv"
+  for threads in 1 2; do
+    for net in "${names[@]}"; do
+      q=$work/${net}_qdq
+      se_run "se-mlir-int8,$net,$threads" "$q.int8.so" --threads "$threads" >>"$csv"
+      se_run "se-mlir-float-qdq,$net,$threads" "$q.float.so" --threads "$threads" >>"$csv"
+      se_run "se-mlir-fp32,$net,$threads" "$work/$net.fp32.so" --threads "$threads" >>"$csv"
+      ort ort-qdq "$threads" "$q.onnx" | sed "s/,${net}_qdq,/,$net,/" >>"$csv"
+      ort ort-fp32 "$threads" "$nets_dir/$net.onnx" >>"$csv"
+    done
+  done
+done
+
+/usr/bin/python3 "$peers/summarize_int8.py" "$work" "$nets" >"$results/int8.md"
+cat "$results/int8.md"

@@ -1,0 +1,147 @@
+//===- IntegerConvolutions.cpp - quantized convolutions on 8-bit codes ----===//
+//
+// A QDQ model computes each convolution as float ops on dequantized 8-bit
+// values. Where both operands are 8-bit codes (the activation per tensor,
+// the weight a symmetric int8 constant), the convolution runs on the codes
+// in i32 and one multiply-add per output gives the float result back.
+//
+//===----------------------------------------------------------------------===//
+
+#include "se/Codegen/CPU/Passes.h"
+#include "se/Dialect/SE/IR/SEOps.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+
+namespace mlir::se {
+#define GEN_PASS_DEF_SECPUINTEGERCONVOLUTIONS
+#include "se/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::se
+
+using namespace mlir;
+using namespace mlir::se;
+
+/// Rewrites `quantize` (to u8, read only by dequantizations) and its readers
+/// to i8 with zero points less 128: q - 128 in place of q, the same
+/// dequantized values.
+static void makeSigned(QuantizeOp quantize) {
+  auto shifted = [](ArrayRef<int32_t> zeroPoints) {
+    SmallVector<int32_t> result;
+    for (int32_t zp : zeroPoints)
+      result.push_back(zp - 128);
+    return result;
+  };
+  auto update = [&](auto op) {
+    op.setStorageAttr(
+        QuantStorageAttr::get(op->getContext(), QuantStorage::I8));
+    op.setZeroPointsAttr(
+        Builder(op->getContext())
+            .getDenseI32ArrayAttr(shifted(op.getZeroPoints())));
+  };
+  update(quantize);
+  for (Operation *user : quantize->getUsers())
+    update(cast<DequantizeOp>(user));
+}
+
+/// Whether `op`'s parameters are one scale and zero point.
+static bool isPerTensor(DequantizeOp op) { return op.getScales().size() == 1; }
+
+/// The integer form of `conv`, or failure when its operands are not 8-bit
+/// codes the microkernels take.
+static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
+  auto input = conv.getInput().getDefiningOp<DequantizeOp>();
+  auto weight = conv.getWeight().getDefiningOp<DequantizeOp>();
+  if (!input || !weight || !isPerTensor(input) ||
+      input.getStorage() != QuantStorage::I8 ||
+      weight.getStorage() != QuantStorage::I8 ||
+      !matchPattern(weight.getInput(), m_Constant()) ||
+      llvm::any_of(weight.getZeroPoints(), [](int32_t zp) { return zp != 0; }))
+    return failure();
+  auto inputType = cast<RankedTensorType>(conv.getInput().getType());
+  auto resultType = cast<RankedTensorType>(conv.getType());
+  int64_t filters = resultType.getDimSize(3);
+  // Four input channels per 32-bit lane of vpdpbusd.
+  if (inputType.getDimSize(3) % 4 != 0 ||
+      llvm::any_of(conv.getDilation(), [](int64_t d) { return d != 1; }) ||
+      !isa<FloatType>(
+          cast<ShapedType>(conv.getBias().getType()).getElementType()))
+    return failure();
+
+  OpBuilder b(conv);
+  Location loc = conv.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto constant = [&](RankedTensorType type, DenseElementsAttr values) {
+    return tosa::ConstOp::create(b, loc, type, values);
+  };
+  auto i8Scalar = RankedTensorType::get({1}, b.getI8Type());
+  Value inputZp = constant(
+      i8Scalar,
+      DenseElementsAttr::get(
+          i8Scalar, static_cast<int8_t>(input.getZeroPoints().front())));
+  Value weightZp =
+      constant(i8Scalar, DenseElementsAttr::get(i8Scalar, int8_t(0)));
+  auto biasType = RankedTensorType::get({filters}, b.getI32Type());
+  Value zeroBias = constant(biasType, DenseElementsAttr::get(biasType, 0));
+  auto accType = resultType.clone(b.getI32Type());
+  SmallVector<NamedAttribute> attrs(conv->getAttrs());
+  for (NamedAttribute &attr : attrs)
+    if (attr.getName() == conv.getAccTypeAttrName())
+      attr.setValue(TypeAttr::get(b.getI32Type()));
+  Value acc =
+      tosa::Conv2DOp::create(b, loc, TypeRange{accType},
+                             ValueRange{input.getInput(), weight.getInput(),
+                                        zeroBias, inputZp, weightZp},
+                             attrs);
+
+  // acc * (s_x * s_w[f]) + b[f], in f32.
+  Value product = tosa::CastOp::create(b, loc, resultType, acc);
+  ArrayRef<float> weightScales = weight.getScales();
+  float inputScale = input.getScales().front();
+  SmallVector<float> scales;
+  for (int64_t f = 0; f < filters; ++f)
+    scales.push_back(inputScale *
+                     weightScales[weightScales.size() == 1 ? 0 : f]);
+  auto perChannelType =
+      RankedTensorType::get({1, 1, 1, filters}, b.getF32Type());
+  Value scale =
+      constant(perChannelType,
+               DenseElementsAttr::get(perChannelType, ArrayRef<float>(scales)));
+  Value shift = constant(i8Scalar, DenseElementsAttr::get(i8Scalar, int8_t(0)));
+  Value scaled = tosa::MulOp::create(b, loc, resultType, product, scale, shift);
+  Value bias = conv.getBias();
+  auto biasShape = cast<RankedTensorType>(bias.getType());
+  auto shape4 = tosa::ConstShapeOp::create(
+      b, loc, tosa::shapeType::get(ctx, 4),
+      DenseIntElementsAttr::get(
+          RankedTensorType::get({4}, IndexType::get(ctx)),
+          ArrayRef<int64_t>{1, 1, 1, biasShape.getDimSize(0)}));
+  Value bias4 = tosa::ReshapeOp::create(
+      b, loc,
+      biasShape.clone(ArrayRef<int64_t>{1, 1, 1, biasShape.getDimSize(0)}),
+      bias, shape4);
+  Value result = tosa::AddOp::create(b, loc, resultType, scaled, bias4);
+  conv.replaceAllUsesWith(result);
+  conv.erase();
+  for (DequantizeOp dequantize : {input, weight})
+    if (dequantize->use_empty())
+      dequantize.erase();
+  return success();
+}
+
+namespace {
+struct IntegerConvolutionsPass
+    : se::impl::SECPUIntegerConvolutionsBase<IntegerConvolutionsPass> {
+  void runOnOperation() override {
+    getOperation().walk([](QuantizeOp quantize) {
+      if (quantize.getStorage() == QuantStorage::U8 &&
+          llvm::all_of(quantize->getUsers(),
+                       [](Operation *user) { return isa<DequantizeOp>(user); }))
+        makeSigned(quantize);
+    });
+    SmallVector<tosa::Conv2DOp> convs;
+    getOperation().walk([&](tosa::Conv2DOp conv) { convs.push_back(conv); });
+    for (tosa::Conv2DOp conv : convs)
+      (void)rewriteConvolution(conv);
+  }
+};
+} // namespace

@@ -1,0 +1,57 @@
+// RUN: se-opt %s -se-cpu-conv-microkernels="vector-width=16" -canonicalize --mlir-elide-resource-strings-if-larger=16 | FileCheck %s
+
+#channel = affine_map<(d0, d1, d2, d3) -> (d3)>
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// An integer convolution (se-cpu-integer-convolutions' form): signed bytes
+// with zero point -3, a filter of ones, i32 accumulators scaled and
+// quantized to bytes in the one store. The filter is packed as words of
+// four bytes; the accumulators start from -(zp + 128) x sum(w) = -125 x 8;
+// each step broadcasts four input bytes offset by 128 (xor 0x80808080) and
+// sums four u8 x s8 products per lane.
+// CHECK-LABEL: func.func @integer_conv
+// CHECK-DAG: %[[OFFSET:.*]] = arith.constant -2139062144 : i32
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<conv_int8_blocked> : tensor<1x1x1x2x32xi32>
+// CHECK-DAG: %[[INIT:.*]] = arith.constant dense<-1000> : tensor<32xi32>
+// CHECK: scf.for
+// CHECK: %[[ACC0:.*]] = vector.transfer_read %[[INIT]]{{.*}} : tensor<32xi32>, vector<16xi32>
+// CHECK: %[[WORDS:.*]] = vector.transfer_read %[[W]]{{.*}} : tensor<1x1x1x2x32xi32>, vector<16xi32>
+// CHECK: %[[WBYTES:.*]] = vector.bitcast %[[WORDS]] : vector<16xi32> to vector<64xi8>
+// CHECK: %[[WS:.*]] = arith.extsi %[[WBYTES]] : vector<64xi8> to vector<64xi32>
+// CHECK: %[[FOUR:.*]] = vector.transfer_read %{{.*}} : tensor<1x4x4x8xi8>, vector<4xi8>
+// CHECK: %[[WORD:.*]] = vector.bitcast %[[FOUR]] : vector<4xi8> to vector<1xi32>
+// CHECK: %[[X:.*]] = vector.extract %[[WORD]][0]
+// CHECK: %[[XU:.*]] = arith.xori %[[X]], %[[OFFSET]] : i32
+// CHECK: %[[XB:.*]] = vector.broadcast %[[XU]] : i32 to vector<16xi32>
+// CHECK: %[[XBYTES:.*]] = vector.bitcast %[[XB]] : vector<16xi32> to vector<64xi8>
+// CHECK: %[[XS:.*]] = arith.extui %[[XBYTES]] : vector<64xi8> to vector<64xi32>
+// CHECK: %[[P:.*]] = arith.muli %[[XS]], %[[WS]] : vector<64xi32>
+// CHECK: %[[G:.*]] = vector.shape_cast %[[P]] : vector<64xi32> to vector<16x4xi32>
+// CHECK: vector.multi_reduction <add>, %[[G]], %[[ACC0]] [1] : vector<16x4xi32> to vector<16xi32>
+// CHECK: arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK: arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
+// CHECK: vector.transfer_write %{{.*}} : vector<16xi8>, tensor<1x4x4x32xi8>
+// CHECK-NOT: linalg.
+// CHECK: return
+
+func.func @integer_conv(%x: tensor<1x4x4x8xi8>) -> tensor<1x4x4x32xi8> {
+  %izp = arith.constant -3 : i32
+  %fzp = arith.constant 0 : i32
+  %zero = arith.constant 0 : i32
+  %w = arith.constant dense<1> : tensor<32x1x1x8xi8>
+  %scale = arith.constant dense<0.5> : tensor<32xf32>
+  %empty = tensor.empty() : tensor<1x4x4x32xi32>
+  %init = linalg.fill ins(%zero : i32) outs(%empty : tensor<1x4x4x32xi32>) -> tensor<1x4x4x32xi32>
+  %acc = linalg.conv_2d_nhwc_fhwc_q {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w, %izp, %fzp : tensor<1x4x4x8xi8>, tensor<32x1x1x8xi8>, i32, i32) outs(%init : tensor<1x4x4x32xi32>) -> tensor<1x4x4x32xi32>
+  %out = tensor.empty() : tensor<1x4x4x32xi8>
+  %q = linalg.generic {indexing_maps = [#id, #channel, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%acc, %scale : tensor<1x4x4x32xi32>, tensor<32xf32>) outs(%out : tensor<1x4x4x32xi8>) {
+  ^bb0(%a: i32, %s: f32, %o: i8):
+    %f = arith.sitofp %a : i32 to f32
+    %m = arith.mulf %f, %s : f32
+    %r = math.roundeven %m : f32
+    %i = arith.fptosi %r : f32 to i32
+    %t = arith.trunci %i : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<1x4x4x32xi8>
+  return %q : tensor<1x4x4x32xi8>
+}

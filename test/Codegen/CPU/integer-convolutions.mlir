@@ -1,0 +1,66 @@
+// RUN: se-opt %s -split-input-file -se-cpu-integer-convolutions | FileCheck %s
+
+// A QDQ convolution: u8 activations per tensor, int8 weights per output
+// channel. The u8 pair becomes i8 (zero point 130 -> 2), the convolution
+// runs on the codes in i32, and acc * (s_x * s_w[f]) + b gives the float
+// result the ReLU and the next quantization read.
+// CHECK-LABEL: func.func @qdq_conv
+// CHECK: %[[Q:.*]] = se.quantize %{{.*}} i8 scales [5.000000e-02] zero_points [2]
+// CHECK-DAG: %[[W:.*]] = "tosa.const"() <{values = dense<{{.*}}> : tensor<8x3x3x4xi8>}>
+// CHECK-DAG: %[[ZERO_BIAS:.*]] = "tosa.const"() <{values = dense<0> : tensor<8xi32>}>
+// CHECK-DAG: %[[IZP:.*]] = "tosa.const"() <{values = dense<2> : tensor<1xi8>}>
+// CHECK-DAG: %[[WZP:.*]] = "tosa.const"() <{values = dense<0> : tensor<1xi8>}>
+// CHECK: %[[ACC:.*]] = tosa.conv2d %[[Q]], %[[W]], %[[ZERO_BIAS]], %[[IZP]], %[[WZP]] {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xi8>, tensor<8x3x3x4xi8>, tensor<8xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x6x6x8xi32>
+// CHECK: %[[F:.*]] = tosa.cast %[[ACC]] : (tensor<1x6x6x8xi32>) -> tensor<1x6x6x8xf32>
+// CHECK: %[[SCALES:.*]] = "tosa.const"() <{values = dense<{{\[\[\[\[}}0.00500000035, 0.0100000007, 0.00500000035, {{.*}}]]]]> : tensor<1x1x1x8xf32>}>
+// CHECK: %[[SCALED:.*]] = tosa.mul %[[F]], %[[SCALES]]
+// CHECK: %[[BIAS:.*]] = tosa.reshape %{{.*}} : (tensor<8xf32>, !tosa.shape<4>) -> tensor<1x1x1x8xf32>
+// CHECK: %[[Y:.*]] = tosa.add %[[SCALED]], %[[BIAS]]
+// CHECK: tosa.clamp %[[Y]]
+// CHECK-NOT: se.dequantize
+func.func @qdq_conv(%x: tensor<1x6x6x4xf32>) -> tensor<1x6x6x8xi8> {
+  %q = se.quantize %x u8 scales [0.05] zero_points [130] : tensor<1x6x6x4xf32> -> tensor<1x6x6x4xi8>
+  %dq = se.dequantize %q u8 scales [0.05] zero_points [130] : tensor<1x6x6x4xi8> -> tensor<1x6x6x4xf32>
+  %codes = "tosa.const"() <{values = dense<3> : tensor<8x3x3x4xi8>}> : () -> tensor<8x3x3x4xi8>
+  %w = se.dequantize %codes i8 scales [0.1, 0.2, 0.1, 0.2, 0.1, 0.2, 0.1, 0.2] zero_points [0, 0, 0, 0, 0, 0, 0, 0] axis 0 : tensor<8x3x3x4xi8> -> tensor<8x3x3x4xf32>
+  %b = "tosa.const"() <{values = dense<0.5> : tensor<8xf32>}> : () -> tensor<8xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.conv2d %dq, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xf32>, tensor<8x3x3x4xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x6x8xf32>
+  %r = tosa.clamp %y {max_val = 3.40282347E+38 : f32, min_val = 0.0 : f32} : (tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
+  %out = se.quantize %r u8 scales [0.1] zero_points [0] : tensor<1x6x6x8xf32> -> tensor<1x6x6x8xi8>
+  return %out : tensor<1x6x6x8xi8>
+}
+
+// -----
+
+// What stays float: 3 input channels (not whole groups of four), a
+// per-channel activation, a dilated convolution, float weights, and u8
+// weights with a zero point. A u8 quantization that a graph output reads
+// stays u8.
+// CHECK-LABEL: func.func @stays_float
+// CHECK: se.quantize %{{.*}} u8
+// CHECK-NOT: acc_type = i32
+func.func @stays_float(%x: tensor<1x6x6x3xf32>, %x4: tensor<1x6x6x4xf32>) -> (tensor<1x6x6x3xi8>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>) {
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<8xf32>}> : () -> tensor<8xf32>
+  %q3 = se.quantize %x u8 scales [0.05] zero_points [128] : tensor<1x6x6x3xf32> -> tensor<1x6x6x3xi8>
+  %dq3 = se.dequantize %q3 u8 scales [0.05] zero_points [128] : tensor<1x6x6x3xi8> -> tensor<1x6x6x3xf32>
+  %c3 = "tosa.const"() <{values = dense<3> : tensor<8x3x3x3xi8>}> : () -> tensor<8x3x3x3xi8>
+  %w3 = se.dequantize %c3 i8 scales [0.1] zero_points [0] : tensor<8x3x3x3xi8> -> tensor<8x3x3x3xf32>
+  %y3 = tosa.conv2d %dq3, %w3, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x3xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x6x8xf32>
+  %qc = se.quantize %x4 i8 scales [0.1, 0.2, 0.1, 0.2] zero_points [0, 0, 0, 0] axis 3 : tensor<1x6x6x4xf32> -> tensor<1x6x6x4xi8>
+  %dqc = se.dequantize %qc i8 scales [0.1, 0.2, 0.1, 0.2] zero_points [0, 0, 0, 0] axis 3 : tensor<1x6x6x4xi8> -> tensor<1x6x6x4xf32>
+  %c4 = "tosa.const"() <{values = dense<3> : tensor<8x3x3x4xi8>}> : () -> tensor<8x3x3x4xi8>
+  %w4 = se.dequantize %c4 i8 scales [0.1] zero_points [0] : tensor<8x3x3x4xi8> -> tensor<8x3x3x4xf32>
+  %yc = tosa.conv2d %dqc, %w4, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xf32>, tensor<8x3x3x4xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x6x8xf32>
+  %q4 = se.quantize %x4 i8 scales [0.05] zero_points [0] : tensor<1x6x6x4xf32> -> tensor<1x6x6x4xi8>
+  %dq4 = se.dequantize %q4 i8 scales [0.05] zero_points [0] : tensor<1x6x6x4xi8> -> tensor<1x6x6x4xf32>
+  %yd = tosa.conv2d %dq4, %w4, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 2, 2>, pad = array<i64: 2, 2, 2, 2>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xf32>, tensor<8x3x3x4xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x6x8xf32>
+  %wf = "tosa.const"() <{values = dense<0.3> : tensor<8x3x3x4xf32>}> : () -> tensor<8x3x3x4xf32>
+  %yf = tosa.conv2d %dq4, %wf, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xf32>, tensor<8x3x3x4xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x6x8xf32>
+  %cu = "tosa.const"() <{values = dense<3> : tensor<8x3x3x4xi8>}> : () -> tensor<8x3x3x4xi8>
+  %wu = se.dequantize %cu u8 scales [0.1] zero_points [5] : tensor<8x3x3x4xi8> -> tensor<8x3x3x4xf32>
+  %yu = tosa.conv2d %dq4, %wu, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xf32>, tensor<8x3x3x4xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x6x8xf32>
+  %sum = tosa.add %y3, %yc : (tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
+  return %q3, %sum, %yd, %yf, %yu : tensor<1x6x6x3xi8>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>
+}
