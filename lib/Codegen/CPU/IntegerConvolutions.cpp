@@ -43,20 +43,34 @@ static void makeSigned(QuantizeOp quantize) {
     update(cast<DequantizeOp>(user));
 }
 
-/// Whether `op`'s parameters are one scale and zero point.
-static bool isPerTensor(DequantizeOp op) { return op.getScales().size() == 1; }
+/// A per-tensor dequantization of signed bytes that `value` is, directly or
+/// cropped (a `tosa.slice`: a strided convolution's input), and that crop.
+struct DequantizedInput {
+  DequantizeOp dequantize;
+  tosa::SliceOp crop;
+};
+static std::optional<DequantizedInput> matchDequantizedInput(Value value) {
+  auto crop = value.getDefiningOp<tosa::SliceOp>();
+  auto dequantize =
+      (crop ? crop.getInput1() : value).getDefiningOp<DequantizeOp>();
+  if (!dequantize || dequantize.getScales().size() != 1 ||
+      dequantize.getStorage() != QuantStorage::I8)
+    return std::nullopt;
+  return DequantizedInput{dequantize, crop};
+}
 
 /// The integer form of `conv`, or failure when its operands are not 8-bit
 /// codes the microkernels take.
 static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
-  auto input = conv.getInput().getDefiningOp<DequantizeOp>();
+  std::optional<DequantizedInput> dequantized =
+      matchDequantizedInput(conv.getInput());
   auto weight = conv.getWeight().getDefiningOp<DequantizeOp>();
-  if (!input || !weight || !isPerTensor(input) ||
-      input.getStorage() != QuantStorage::I8 ||
-      weight.getStorage() != QuantStorage::I8 ||
+  if (!dequantized || !weight || weight.getStorage() != QuantStorage::I8 ||
       !matchPattern(weight.getInput(), m_Constant()) ||
+      (weight.getAxis() && *weight.getAxis() != 0) ||
       llvm::any_of(weight.getZeroPoints(), [](int32_t zp) { return zp != 0; }))
     return failure();
+  DequantizeOp input = dequantized->dequantize;
   auto inputType = cast<RankedTensorType>(conv.getInput().getType());
   auto resultType = cast<RankedTensorType>(conv.getType());
   int64_t filters = resultType.getDimSize(3);
@@ -87,11 +101,15 @@ static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
   for (NamedAttribute &attr : attrs)
     if (attr.getName() == conv.getAccTypeAttrName())
       attr.setValue(TypeAttr::get(b.getI32Type()));
-  Value acc =
-      tosa::Conv2DOp::create(b, loc, TypeRange{accType},
-                             ValueRange{input.getInput(), weight.getInput(),
-                                        zeroBias, inputZp, weightZp},
-                             attrs);
+  // The crop moves to the codes.
+  Value codes = input.getInput();
+  if (tosa::SliceOp crop = dequantized->crop)
+    codes =
+        tosa::SliceOp::create(b, crop.getLoc(), inputType.clone(b.getI8Type()),
+                              codes, crop.getStart(), crop.getSize());
+  Value acc = tosa::Conv2DOp::create(
+      b, loc, TypeRange{accType},
+      ValueRange{codes, weight.getInput(), zeroBias, inputZp, weightZp}, attrs);
 
   // acc * (s_x * s_w[f]) + b[f], in f32.
   Value product = tosa::CastOp::create(b, loc, resultType, acc);
@@ -122,6 +140,8 @@ static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
   Value result = tosa::AddOp::create(b, loc, resultType, scaled, bias4);
   conv.replaceAllUsesWith(result);
   conv.erase();
+  if (tosa::SliceOp crop = dequantized->crop; crop && crop->use_empty())
+    crop.erase();
   for (DequantizeOp dequantize : {input, weight})
     if (dequantize->use_empty())
       dequantize.erase();

@@ -34,8 +34,8 @@ func.func @qdq_conv(%x: tensor<1x6x6x4xf32>) -> tensor<1x6x6x8xi8> {
 // -----
 
 // What stays float: 3 input channels (not whole groups of four), a
-// per-channel activation, a dilated convolution, float weights, and u8
-// weights with a zero point. A u8 quantization that a graph output reads
+// per-channel activation, a dilated convolution, float weights, u8 weights
+// with a zero point, and weights quantized per input channel. A u8 quantization that a graph output reads
 // stays u8.
 // CHECK-LABEL: func.func @stays_float
 // CHECK: se.quantize %{{.*}} u8
@@ -61,6 +61,33 @@ func.func @stays_float(%x: tensor<1x6x6x3xf32>, %x4: tensor<1x6x6x4xf32>) -> (te
   %cu = "tosa.const"() <{values = dense<3> : tensor<8x3x3x4xi8>}> : () -> tensor<8x3x3x4xi8>
   %wu = se.dequantize %cu u8 scales [0.1] zero_points [5] : tensor<8x3x3x4xi8> -> tensor<8x3x3x4xf32>
   %yu = tosa.conv2d %dq4, %wu, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xf32>, tensor<8x3x3x4xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x6x8xf32>
+  %ci = "tosa.const"() <{values = dense<3> : tensor<8x3x3x4xi8>}> : () -> tensor<8x3x3x4xi8>
+  %wi = se.dequantize %ci i8 scales [0.1, 0.2, 0.1, 0.2] zero_points [0, 0, 0, 0] axis 3 : tensor<8x3x3x4xi8> -> tensor<8x3x3x4xf32>
+  %yi = tosa.conv2d %dq4, %wi, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xf32>, tensor<8x3x3x4xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x6x8xf32>
   %sum = tosa.add %y3, %yc : (tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
-  return %q3, %sum, %yd, %yf, %yu : tensor<1x6x6x3xi8>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>
+  %sum2 = tosa.add %yu, %yi : (tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
+  return %q3, %sum, %yd, %yf, %sum2 : tensor<1x6x6x3xi8>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>
+}
+
+// -----
+
+// A strided convolution reads its input cropped to whole strides: the crop
+// moves to the codes.
+// CHECK-LABEL: func.func @cropped
+// CHECK: %[[Q:.*]] = se.quantize %{{.*}} i8
+// CHECK: %[[CROP:.*]] = tosa.slice %[[Q]], %{{.*}}, %{{.*}} : (tensor<1x8x8x4xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x7x7x4xi8>
+// CHECK: tosa.conv2d %[[CROP]], {{.*}} {acc_type = i32, {{.*}}, stride = array<i64: 2, 2>}
+// CHECK-NOT: se.dequantize
+func.func @cropped(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x8xf32> {
+  %q = se.quantize %x u8 scales [0.05] zero_points [130] : tensor<1x8x8x4xf32> -> tensor<1x8x8x4xi8>
+  %dq = se.dequantize %q u8 scales [0.05] zero_points [130] : tensor<1x8x8x4xi8> -> tensor<1x8x8x4xf32>
+  %start = tosa.const_shape {values = dense<0> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %size = tosa.const_shape {values = dense<[1, 7, 7, 4]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %crop = tosa.slice %dq, %start, %size : (tensor<1x8x8x4xf32>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x7x7x4xf32>
+  %codes = "tosa.const"() <{values = dense<3> : tensor<8x1x1x4xi8>}> : () -> tensor<8x1x1x4xi8>
+  %w = se.dequantize %codes i8 scales [0.1] zero_points [0] : tensor<8x1x1x4xi8> -> tensor<8x1x1x4xf32>
+  %b = "tosa.const"() <{values = dense<0.5> : tensor<8xf32>}> : () -> tensor<8xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.conv2d %crop, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x7x7x4xf32>, tensor<8x1x1x4xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x8xf32>
+  return %y : tensor<1x4x4x8xf32>
 }
