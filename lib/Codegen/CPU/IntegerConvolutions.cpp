@@ -9,8 +9,12 @@
 
 #include "se/Codegen/CPU/Passes.h"
 #include "se/Dialect/SE/IR/SEOps.h"
+#include "se/Utils/ConstantValues.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 
 namespace mlir::se {
@@ -44,19 +48,26 @@ static void makeSigned(QuantizeOp quantize) {
 }
 
 /// A per-tensor dequantization of signed bytes that `value` is, directly or
-/// cropped (a `tosa.slice`: a strided convolution's input), and that crop.
+/// moved: cropped (`tosa.slice`, a strided convolution's input) or
+/// transposed (`tosa.transpose`, the network's NCHW input), which commute
+/// with it; `moves` from the dequantization to `value`.
 struct DequantizedInput {
   DequantizeOp dequantize;
-  tosa::SliceOp crop;
+  SmallVector<Operation *> moves;
 };
 static std::optional<DequantizedInput> matchDequantizedInput(Value value) {
-  auto crop = value.getDefiningOp<tosa::SliceOp>();
-  auto dequantize =
-      (crop ? crop.getInput1() : value).getDefiningOp<DequantizeOp>();
-  if (!dequantize || dequantize.getScales().size() != 1 ||
-      dequantize.getStorage() != QuantStorage::I8)
+  DequantizedInput match;
+  while (Operation *op = value.getDefiningOp()) {
+    if (!isa<tosa::SliceOp, tosa::TransposeOp>(op))
+      break;
+    match.moves.insert(match.moves.begin(), op);
+    value = op->getOperand(0);
+  }
+  match.dequantize = value.getDefiningOp<DequantizeOp>();
+  if (!match.dequantize || match.dequantize.getScales().size() != 1 ||
+      match.dequantize.getStorage() != QuantStorage::I8)
     return std::nullopt;
-  return DequantizedInput{dequantize, crop};
+  return match;
 }
 
 /// The integer form of `conv`, or failure when its operands are not 8-bit
@@ -74,12 +85,23 @@ static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
   auto inputType = cast<RankedTensorType>(conv.getInput().getType());
   auto resultType = cast<RankedTensorType>(conv.getType());
   int64_t filters = resultType.getDimSize(3);
-  // Four input channels per 32-bit lane of vpdpbusd.
-  if (inputType.getDimSize(3) % 4 != 0 ||
-      llvm::any_of(conv.getDilation(), [](int64_t d) { return d != 1; }) ||
+  if (llvm::any_of(conv.getDilation(), [](int64_t d) { return d != 1; }) ||
       !isa<FloatType>(
           cast<ShapedType>(conv.getBias().getType()).getElementType()))
     return failure();
+  // Four input channels per 32-bit lane of vpdpbusd: others (a stem's 3)
+  // are padded with the zero point's code and zero weights.
+  int64_t channels = inputType.getDimSize(3);
+  int64_t paddedChannels = llvm::alignTo(channels, 4);
+  Attribute weightAttr;
+  matchPattern(weight.getInput(), m_Constant(&weightAttr));
+  auto weightType = cast<RankedTensorType>(weight.getInput().getType());
+  std::optional<std::vector<int8_t>> weightCodes;
+  if (paddedChannels != channels) {
+    weightCodes = getI8Values(weightAttr, weightType.getNumElements());
+    if (!weightCodes)
+      return failure();
+  }
 
   OpBuilder b(conv);
   Location loc = conv.getLoc();
@@ -101,15 +123,55 @@ static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
   for (NamedAttribute &attr : attrs)
     if (attr.getName() == conv.getAccTypeAttrName())
       attr.setValue(TypeAttr::get(b.getI32Type()));
-  // The crop moves to the codes.
+  // The data movement moves to the codes.
   Value codes = input.getInput();
-  if (tosa::SliceOp crop = dequantized->crop)
-    codes =
-        tosa::SliceOp::create(b, crop.getLoc(), inputType.clone(b.getI8Type()),
-                              codes, crop.getStart(), crop.getSize());
+  for (Operation *move : dequantized->moves) {
+    IRMapping mapping;
+    mapping.map(move->getOperand(0), codes);
+    Operation *moved = b.clone(*move, mapping);
+    moved->getResult(0).setType(
+        cast<RankedTensorType>(move->getResult(0).getType())
+            .clone(b.getI8Type()));
+    codes = moved->getResult(0);
+  }
+  Value weightCodesValue = weight.getInput();
+  if (weightCodes) {
+    // (tensor.pad: TOSA's level check refuses tosa.pad's !tosa.shape<8>.)
+    SmallVector<int64_t> shape = llvm::to_vector(inputType.getShape());
+    shape[3] = paddedChannels;
+    auto pad = tensor::PadOp::create(
+        b, loc, RankedTensorType::get(shape, b.getI8Type()), codes,
+        ArrayRef<int64_t>{0, 0, 0, 0},
+        ArrayRef<int64_t>{0, 0, 0, paddedChannels - channels}, ValueRange{},
+        ValueRange{});
+    {
+      OpBuilder::InsertionGuard guard(b);
+      Block *block = b.createBlock(&pad.getRegion(), {},
+                                   SmallVector<Type>(4, b.getIndexType()),
+                                   SmallVector<Location>(4, loc));
+      b.setInsertionPointToEnd(block);
+      tensor::YieldOp::create(
+          b, loc,
+          arith::ConstantOp::create(b, loc,
+                                    b.getI8IntegerAttr(static_cast<int8_t>(
+                                        input.getZeroPoints().front()))));
+    }
+    codes = pad;
+    // [F][KH][KW][C] to [F][KH][KW][C'], zeros in the new channels.
+    SmallVector<int64_t> paddedShape = llvm::to_vector(weightType.getShape());
+    paddedShape[3] = paddedChannels;
+    std::vector<int8_t> padded(
+        weightType.getNumElements() / channels * paddedChannels, 0);
+    for (size_t i = 0; i < weightCodes->size(); ++i)
+      padded[i / channels * paddedChannels + i % channels] = (*weightCodes)[i];
+    auto paddedType = RankedTensorType::get(paddedShape, b.getI8Type());
+    weightCodesValue = tosa::ConstOp::create(
+        b, loc, paddedType,
+        DenseElementsAttr::get(paddedType, ArrayRef<int8_t>(padded)));
+  }
   Value acc = tosa::Conv2DOp::create(
       b, loc, TypeRange{accType},
-      ValueRange{codes, weight.getInput(), zeroBias, inputZp, weightZp}, attrs);
+      ValueRange{codes, weightCodesValue, zeroBias, inputZp, weightZp}, attrs);
 
   // acc * (s_x * s_w[f]) + b[f], in f32.
   Value product = tosa::CastOp::create(b, loc, resultType, acc);
@@ -140,8 +202,9 @@ static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
   Value result = tosa::AddOp::create(b, loc, resultType, scaled, bias4);
   conv.replaceAllUsesWith(result);
   conv.erase();
-  if (tosa::SliceOp crop = dequantized->crop; crop && crop->use_empty())
-    crop.erase();
+  for (Operation *move : llvm::reverse(dequantized->moves))
+    if (move->use_empty())
+      move->erase();
   for (DequantizeOp dequantize : {input, weight})
     if (dequantize->use_empty())
       dequantize.erase();

@@ -33,10 +33,10 @@ func.func @qdq_conv(%x: tensor<1x6x6x4xf32>) -> tensor<1x6x6x8xi8> {
 
 // -----
 
-// What stays float: 3 input channels (not whole groups of four), a
-// per-channel activation, a dilated convolution, float weights, u8 weights
-// with a zero point, and weights quantized per input channel. A u8 quantization that a graph output reads
-// stays u8.
+// What stays float: an activation whose u8 quantization a graph output
+// also reads (it stays u8), a per-channel activation, a dilated
+// convolution, float weights, u8 weights with a zero point, and weights
+// quantized per input channel.
 // CHECK-LABEL: func.func @stays_float
 // CHECK: se.quantize %{{.*}} u8
 // CHECK-NOT: acc_type = i32
@@ -71,14 +71,22 @@ func.func @stays_float(%x: tensor<1x6x6x3xf32>, %x4: tensor<1x6x6x4xf32>) -> (te
 
 // -----
 
-// A strided convolution reads its input cropped to whole strides: the crop
-// moves to the codes.
+// A strided convolution reads its input cropped to whole strides, the stem
+// the network's input transposed to NHWC: both move to the codes, which
+// DQ commutes with. The stem's 3 input channels are padded to 4 with the
+// zero point's code (2), its weights with zeros.
 // CHECK-LABEL: func.func @cropped
 // CHECK: %[[Q:.*]] = se.quantize %{{.*}} i8
 // CHECK: %[[CROP:.*]] = tosa.slice %[[Q]], %{{.*}}, %{{.*}} : (tensor<1x8x8x4xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x7x7x4xi8>
 // CHECK: tosa.conv2d %[[CROP]], {{.*}} {acc_type = i32, {{.*}}, stride = array<i64: 2, 2>}
+// CHECK: %[[NCHW:.*]] = se.quantize %{{.*}} i8 scales [5.000000e-02] zero_points [2] : tensor<1x3x8x8xf32>
+// CHECK: %[[NHWC:.*]] = tosa.transpose %[[NCHW]] {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x3x8x8xi8>) -> tensor<1x8x8x3xi8>
+// CHECK: %[[PADDED:.*]] = tensor.pad %[[NHWC]] low[0, 0, 0, 0] high[0, 0, 0, 1]
+// CHECK: tensor.yield %{{.*}} : i8
+// CHECK: "tosa.const"() <{values = dense<{{.*}}> : tensor<8x3x3x4xi8>}>
+// CHECK: tosa.conv2d %[[PADDED]], {{.*}} {acc_type = i32
 // CHECK-NOT: se.dequantize
-func.func @cropped(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x8xf32> {
+func.func @cropped(%x: tensor<1x8x8x4xf32>, %image: tensor<1x3x8x8xf32>) -> (tensor<1x4x4x8xf32>, tensor<1x8x8x8xf32>) {
   %q = se.quantize %x u8 scales [0.05] zero_points [130] : tensor<1x8x8x4xf32> -> tensor<1x8x8x4xi8>
   %dq = se.dequantize %q u8 scales [0.05] zero_points [130] : tensor<1x8x8x4xi8> -> tensor<1x8x8x4xf32>
   %start = tosa.const_shape {values = dense<0> : tensor<4xindex>} : () -> !tosa.shape<4>
@@ -89,5 +97,11 @@ func.func @cropped(%x: tensor<1x8x8x4xf32>) -> tensor<1x4x4x8xf32> {
   %b = "tosa.const"() <{values = dense<0.5> : tensor<8xf32>}> : () -> tensor<8xf32>
   %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
   %y = tosa.conv2d %crop, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x7x7x4xf32>, tensor<8x1x1x4xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x8xf32>
-  return %y : tensor<1x4x4x8xf32>
+  %q3 = se.quantize %image u8 scales [0.05] zero_points [130] : tensor<1x3x8x8xf32> -> tensor<1x3x8x8xi8>
+  %dq3 = se.dequantize %q3 u8 scales [0.05] zero_points [130] : tensor<1x3x8x8xi8> -> tensor<1x3x8x8xf32>
+  %nhwc = tosa.transpose %dq3 {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x3x8x8xf32>) -> tensor<1x8x8x3xf32>
+  %c3 = "tosa.const"() <{values = dense<3> : tensor<8x3x3x3xi8>}> : () -> tensor<8x3x3x3xi8>
+  %w3 = se.dequantize %c3 i8 scales [0.1] zero_points [0] : tensor<8x3x3x3xi8> -> tensor<8x3x3x3xf32>
+  %stem = tosa.conv2d %nhwc, %w3, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x3xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x8xf32>
+  return %y, %stem : tensor<1x4x4x8xf32>, tensor<1x8x8x8xf32>
 }

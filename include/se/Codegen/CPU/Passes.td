@@ -23,10 +23,13 @@ def SECPUIntegerConvolutions
     TOSA's integer convolutions read signed bytes: every `se.quantize` to
     u8 read only by `se.dequantize` is first rewritten to i8 with its zero
     points less 128 (the same dequantized values). The convolutions the
-    microkernels cannot take (input channels not a multiple of 4, dilated,
-    grouped) stay float.
+    microkernels cannot take (dilated, grouped, depthwise) stay float; input
+    channels that are not a multiple of 4 (a stem's 3) are padded with the
+    zero point's code (`tensor.pad`) and zero weights.
   }];
-  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::tosa::TosaDialect"];
 }
 
 def SECPUTileAndVectorize
