@@ -17,6 +17,8 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 
+#include <limits>
+
 namespace mlir::se {
 #define GEN_PASS_DEF_SECPUINTEGERCONVOLUTIONS
 #include "se/Codegen/CPU/Passes.h.inc"
@@ -85,9 +87,13 @@ static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
   auto inputType = cast<RankedTensorType>(conv.getInput().getType());
   auto resultType = cast<RankedTensorType>(conv.getType());
   int64_t filters = resultType.getDimSize(3);
+  auto weightType = cast<RankedTensorType>(weight.getInput().getType());
+  // The i32 accumulators hold sums of up to 255 x 128 per product.
+  int64_t products = weightType.getNumElements() / weightType.getDimSize(0);
   if (llvm::any_of(conv.getDilation(), [](int64_t d) { return d != 1; }) ||
       !isa<FloatType>(
-          cast<ShapedType>(conv.getBias().getType()).getElementType()))
+          cast<ShapedType>(conv.getBias().getType()).getElementType()) ||
+      (products + 3) * 255 * 128 > std::numeric_limits<int32_t>::max())
     return failure();
   // Four input channels per 32-bit lane of vpdpbusd: others (a stem's 3)
   // are padded with the zero point's code and zero weights.
@@ -95,7 +101,6 @@ static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
   int64_t paddedChannels = llvm::alignTo(channels, 4);
   Attribute weightAttr;
   matchPattern(weight.getInput(), m_Constant(&weightAttr));
-  auto weightType = cast<RankedTensorType>(weight.getInput().getType());
   std::optional<std::vector<int8_t>> weightCodes;
   if (paddedChannels != channels) {
     weightCodes = getI8Values(weightAttr, weightType.getNumElements());

@@ -35,12 +35,13 @@ func.func @qdq_conv(%x: tensor<1x6x6x4xf32>) -> tensor<1x6x6x8xi8> {
 
 // What stays float: an activation whose u8 quantization a graph output
 // also reads (it stays u8), a per-channel activation, a dilated
-// convolution, float weights, u8 weights with a zero point, and weights
-// quantized per input channel.
+// convolution, float weights, u8 weights with a zero point, weights
+// quantized per input channel, and a convolution of 7 x 7 x 1344 products
+// per output, whose sums could overflow the i32 accumulators.
 // CHECK-LABEL: func.func @stays_float
 // CHECK: se.quantize %{{.*}} u8
 // CHECK-NOT: acc_type = i32
-func.func @stays_float(%x: tensor<1x6x6x3xf32>, %x4: tensor<1x6x6x4xf32>) -> (tensor<1x6x6x3xi8>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>) {
+func.func @stays_float(%x: tensor<1x6x6x3xf32>, %x4: tensor<1x6x6x4xf32>, %wide: tensor<1x7x7x1344xf32>) -> (tensor<1x6x6x3xi8>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x1x1x8xf32>) {
   %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
   %b = "tosa.const"() <{values = dense<0.0> : tensor<8xf32>}> : () -> tensor<8xf32>
   %q3 = se.quantize %x u8 scales [0.05] zero_points [128] : tensor<1x6x6x3xf32> -> tensor<1x6x6x3xi8>
@@ -66,7 +67,12 @@ func.func @stays_float(%x: tensor<1x6x6x3xf32>, %x4: tensor<1x6x6x4xf32>) -> (te
   %yi = tosa.conv2d %dq4, %wi, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xf32>, tensor<8x3x3x4xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x6x8xf32>
   %sum = tosa.add %y3, %yc : (tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
   %sum2 = tosa.add %yu, %yi : (tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>) -> tensor<1x6x6x8xf32>
-  return %q3, %sum, %yd, %yf, %sum2 : tensor<1x6x6x3xi8>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>
+  %qw = se.quantize %wide i8 scales [0.05] zero_points [0] : tensor<1x7x7x1344xf32> -> tensor<1x7x7x1344xi8>
+  %dqw = se.dequantize %qw i8 scales [0.05] zero_points [0] : tensor<1x7x7x1344xi8> -> tensor<1x7x7x1344xf32>
+  %cw = "tosa.const"() <{values = dense<3> : tensor<8x7x7x1344xi8>}> : () -> tensor<8x7x7x1344xi8>
+  %ww = se.dequantize %cw i8 scales [0.1] zero_points [0] : tensor<8x7x7x1344xi8> -> tensor<8x7x7x1344xf32>
+  %yw = tosa.conv2d %dqw, %ww, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x7x7x1344xf32>, tensor<8x7x7x1344xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x8xf32>
+  return %q3, %sum, %yd, %yf, %sum2, %yw : tensor<1x6x6x3xi8>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x6x6x8xf32>, tensor<1x1x1x8xf32>
 }
 
 // -----
