@@ -98,17 +98,27 @@ bool isFusibleEpilogue(linalg::GenericOp op, Value chained) {
   return true;
 }
 
-/// Whether `conv` (a named convolution) is on static f32 tensors with unit
-/// dilations and a constant filter, which it returns with the strides.
+/// The element types of a convolution's input, filter and result.
+using ConvElementTypes = std::array<Type, 3>;
+
+static ConvElementTypes f32ElementTypes(MLIRContext *ctx) {
+  Type f32 = Float32Type::get(ctx);
+  return {f32, f32, f32};
+}
+
+/// Whether `conv` (a named convolution) is on static tensors of
+/// `elementTypes` with unit dilations and a constant filter, which it
+/// returns with the strides.
 template <typename ConvOp>
-static Attribute getStaticF32Filter(ConvOp conv,
-                                    SmallVectorImpl<int64_t> &strides) {
+static Attribute getStaticFilter(ConvOp conv, ConvElementTypes elementTypes,
+                                 SmallVectorImpl<int64_t> &strides) {
   if (conv->getNumResults() != 1)
     return {};
-  for (Value value :
-       {conv.getInputs()[0], conv.getInputs()[1], Value(conv->getResult(0))}) {
+  Value values[] = {conv.getInputs()[0], conv.getInputs()[1],
+                    conv->getResult(0)};
+  for (auto [value, elementType] : llvm::zip_equal(values, elementTypes)) {
     auto type = cast<RankedTensorType>(value.getType());
-    if (!type.hasStaticShape() || !type.getElementType().isF32())
+    if (!type.hasStaticShape() || type.getElementType() != elementType)
       return {};
   }
   if (!llvm::all_of(conv.getDilations(),
@@ -140,17 +150,17 @@ static tensor::CollapseShapeOp getOnlyReshapeToNHWC(Operation *conv) {
   return reshape;
 }
 
-/// A convolution on NHWC tensors with a static f32 filter in the HWCF
-/// layout (or KH x KW x C, depthwise), its sizes from
+/// A convolution on NHWC tensors of `elementTypes` with a static filter in
+/// the HWCF layout (or KH x KW x C, depthwise), its sizes from
 /// `shapeOfConv(input, filter, output, strides)`, or nothing.
 template <typename ConvOp>
 static std::optional<ConvMatch> matchNHWCConvolution(
-    ConvOp conv,
+    ConvOp conv, ConvElementTypes elementTypes,
     function_ref<ConvShape(ArrayRef<int64_t>, ArrayRef<int64_t>,
                            ArrayRef<int64_t>, ArrayRef<int64_t>)>
         shapeOfConv) {
   SmallVector<int64_t> strides;
-  Attribute filterAttr = getStaticF32Filter(conv, strides);
+  Attribute filterAttr = getStaticFilter(conv, elementTypes, strides);
   if (!filterAttr)
     return std::nullopt;
   ConvShape shape =
@@ -169,13 +179,15 @@ static std::optional<ConvMatch> matchNHWCConvolution(
                    conv.getResult(0),
                    nullptr,
                    init,
-                   output};
+                   output,
+                   /*inputZeroPoint=*/std::nullopt};
 }
 
 std::optional<ConvMatch> matchConvolution(linalg::Conv2DNhwcHwcfOp conv) {
   return matchNHWCConvolution(
-      conv, [](ArrayRef<int64_t> in, ArrayRef<int64_t> hwcf,
-               ArrayRef<int64_t> out, ArrayRef<int64_t> strides) {
+      conv, f32ElementTypes(conv.getContext()),
+      [](ArrayRef<int64_t> in, ArrayRef<int64_t> hwcf, ArrayRef<int64_t> out,
+         ArrayRef<int64_t> strides) {
         return ConvShape{in[0],   in[1],      in[2],     in[3],
                          out[1],  out[2],     out[3],    hwcf[0],
                          hwcf[1], strides[0], strides[1]};
@@ -187,40 +199,23 @@ std::optional<ConvMatch> matchConvolution(linalg::Conv2DNhwcHwcfOp conv) {
 template <typename ConvOp>
 static std::optional<ConvMatch>
 matchIntegerConvolution(ConvOp conv, int64_t inputZeroPoint) {
-  if (conv->getNumResults() != 1)
-    return std::nullopt;
-  Value input = conv.getInputs()[0], filter = conv.getInputs()[1];
-  for (auto [value, width] : {std::pair{input, 8}, std::pair{filter, 8},
-                              std::pair{Value(conv->getResult(0)), 32}}) {
-    auto type = cast<RankedTensorType>(value.getType());
-    if (!type.hasStaticShape() || !type.getElementType().isInteger(width))
-      return std::nullopt;
-  }
-  if (!llvm::all_of(conv.getDilations(),
-                    [](const APInt &d) { return d.isOne(); }))
-    return std::nullopt;
-  Attribute filterAttr = getConstantFilter(filter);
-  ArrayRef<int64_t> in = shapeOf(input), fhwc = shapeOf(filter),
-                    out = shapeOf(conv->getResult(0));
-  if (!filterAttr || in[3] % 4 != 0)
-    return std::nullopt;
-  SmallVector<int64_t> strides;
-  for (const APInt &stride : conv.getStrides())
-    strides.push_back(stride.getSExtValue());
-  Initializer init = classifyInitializer(conv.getOutputs()[0]);
-  if (init.kind == Initializer::Kind::Tensor ||
-      !matchPattern(init.value, m_Constant()))
-    return std::nullopt;
-  Value output =
-      cast<DestinationStyleOpInterface>(conv.getOutputs()[0].getDefiningOp())
-          .getDpsInits()[0];
+  MLIRContext *ctx = conv.getContext();
+  Type i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32);
   // In groups of four input channels; the filter as [G = 1][F][KH][KW][C].
-  ConvShape shape{in[0],  in[1],   in[2],   in[3] / 4,  out[1],    out[2],
-                  out[3], fhwc[1], fhwc[2], strides[0], strides[1]};
-  ConvMatch match{
-      conv,    input, shape, filterAttr, FilterLayout::GFHWC, conv.getResult(0),
-      nullptr, init,  output};
-  match.inputZeroPoint = inputZeroPoint;
+  std::optional<ConvMatch> match = matchNHWCConvolution(
+      conv, {i8, i8, i32},
+      [](ArrayRef<int64_t> in, ArrayRef<int64_t> fhwc, ArrayRef<int64_t> out,
+         ArrayRef<int64_t> strides) {
+        return ConvShape{in[0],   in[1],      in[2],     in[3] / 4,
+                         out[1],  out[2],     out[3],    fhwc[1],
+                         fhwc[2], strides[0], strides[1]};
+      });
+  if (!match || shapeOf(match->input)[3] % 4 != 0 ||
+      match->init.kind == Initializer::Kind::Tensor ||
+      !matchPattern(match->init.value, m_Constant()))
+    return std::nullopt;
+  match->layout = FilterLayout::GFHWC;
+  match->inputZeroPoint = inputZeroPoint;
   return match;
 }
 
@@ -250,7 +245,8 @@ static std::optional<ConvMatch> matchReshapedConvolution(
                                           ArrayRef<int64_t>, ArrayRef<int64_t>)>
         shapeOfConv) {
   SmallVector<int64_t> strides;
-  Attribute filterAttr = getStaticF32Filter(conv, strides);
+  Attribute filterAttr =
+      getStaticFilter(conv, f32ElementTypes(conv.getContext()), strides);
   tensor::CollapseShapeOp reshape = getOnlyReshapeToNHWC(conv);
   if (!filterAttr || !reshape)
     return std::nullopt;
@@ -259,9 +255,16 @@ static std::optional<ConvMatch> matchReshapedConvolution(
                   shapeOf(conv->getResult(0)), strides);
   if (!shape)
     return std::nullopt;
-  return ConvMatch{conv,       Value(), *shape,
-                   filterAttr, layout,  reshape.getResult(),
-                   reshape,    {},      Value()};
+  return ConvMatch{conv,
+                   Value(),
+                   *shape,
+                   filterAttr,
+                   layout,
+                   reshape.getResult(),
+                   reshape,
+                   {},
+                   Value(),
+                   /*inputZeroPoint=*/std::nullopt};
 }
 
 std::optional<ConvMatch>
@@ -296,8 +299,9 @@ matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcmOp conv) {
 std::optional<ConvMatch>
 matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcOp conv) {
   return matchNHWCConvolution(
-      conv, [](ArrayRef<int64_t> in, ArrayRef<int64_t> hwc,
-               ArrayRef<int64_t> out, ArrayRef<int64_t> strides) {
+      conv, f32ElementTypes(conv.getContext()),
+      [](ArrayRef<int64_t> in, ArrayRef<int64_t> hwc, ArrayRef<int64_t> out,
+         ArrayRef<int64_t> strides) {
         // [KH][KW][C] is also [KH][KW][1][C]: the HWCF form with one input
         // channel per group.
         return ConvShape{in[0],  in[1],      in[2],      1,

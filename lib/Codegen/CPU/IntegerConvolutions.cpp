@@ -78,8 +78,9 @@ static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
   std::optional<DequantizedInput> dequantized =
       matchDequantizedInput(conv.getInput());
   auto weight = conv.getWeight().getDefiningOp<DequantizeOp>();
+  Attribute weightAttr;
   if (!dequantized || !weight || weight.getStorage() != QuantStorage::I8 ||
-      !matchPattern(weight.getInput(), m_Constant()) ||
+      !matchPattern(weight.getInput(), m_Constant(&weightAttr)) ||
       (weight.getAxis() && *weight.getAxis() != 0) ||
       llvm::any_of(weight.getZeroPoints(), [](int32_t zp) { return zp != 0; }))
     return failure();
@@ -99,8 +100,6 @@ static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
   // are padded with the zero point's code and zero weights.
   int64_t channels = inputType.getDimSize(3);
   int64_t paddedChannels = llvm::alignTo(channels, 4);
-  Attribute weightAttr;
-  matchPattern(weight.getInput(), m_Constant(&weightAttr));
   std::optional<std::vector<int8_t>> weightCodes;
   if (paddedChannels != channels) {
     weightCodes = getI8Values(weightAttr, weightType.getNumElements());
