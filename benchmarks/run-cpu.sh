@@ -97,9 +97,7 @@ for round in $(seq 1 "$rounds"); do
     for net in resnet50 se_resnet50; do
       se_run "se-mlir,$net,$threads" "$work/nets/$net.so" --threads "$threads" >>"$csv"
     done
-    ORT_NODE_MODULES="$work/node/node_modules" node "$peers/ort_bench.js" \
-      --threads "$threads" --runs "$runs" "$work"/nets/{resnet50,se_resnet50}.onnx |
-      tail -n +2 | sed "s/^\([^,]*\),/onnxruntime,\1,$threads,/" >>"$csv"
+    ort_csv onnxruntime "$threads" "$work"/nets/{resnet50,se_resnet50}.onnx >>"$csv"
     /usr/bin/python3 "$peers/torch_networks.py" bench "$work/nets" \
       --threads "$threads" --runs "$runs" 2>/dev/null >>"$csv"
     # Layer by layer, each tool right after the other: the machine's load

@@ -64,12 +64,6 @@ for net in "${names[@]}"; do
 done
 
 se_run() { se_run_csv "$1" "$build/bin/se-run" "${@:2}"; }
-ort() {
-  ORT_NODE_MODULES="$build/benchmarks/networks/node/node_modules" \
-    node "$peers/ort_bench.js" --threads "$2" --runs "$runs" "$3" |
-    tail -n +2 | sed "s/^\([^,]*\),/$1,\1,$2,/"
-}
-install_onnxruntime "$build/benchmarks/networks/node"
 export OMP_PROC_BIND=spread OMP_PLACES=cores
 rm -f "$work"/round.*.csv
 for round in $(seq 1 "$rounds"); do
@@ -82,8 +76,8 @@ for round in $(seq 1 "$rounds"); do
       se_run "se-mlir-int8,$net,$threads" "$q.int8.so" --threads "$threads" >>"$csv"
       se_run "se-mlir-float-qdq,$net,$threads" "$q.float.so" --threads "$threads" >>"$csv"
       se_run "se-mlir-fp32,$net,$threads" "$work/$net.fp32.so" --threads "$threads" >>"$csv"
-      ort ort-qdq "$threads" "$q.onnx" | sed "s/,${net}_qdq,/,$net,/" >>"$csv"
-      ort ort-fp32 "$threads" "$nets_dir/$net.onnx" >>"$csv"
+      ort_csv ort-qdq "$threads" "$q.onnx" | sed "s/,${net}_qdq,/,$net,/" >>"$csv"
+      ort_csv ort-fp32 "$threads" "$nets_dir/$net.onnx" >>"$csv"
     done
   done
 done

@@ -88,9 +88,7 @@ for round in $(seq 1 "$rounds"); do
         se_run "se-mlir,$variant,$threads" "$work/nets/$variant.so" \
           --threads "$threads" >>"$csv"
       done
-      ORT_NODE_MODULES="$work/node/node_modules" node "$peers/ort_bench.js" \
-        --threads "$threads" --runs "$runs" "$work/nets/$net.onnx" |
-        tail -n +2 | sed "s/^\([^,]*\),/onnxruntime,\1,$threads,/" >>"$csv"
+      ort_csv onnxruntime "$threads" "$work/nets/$net.onnx" >>"$csv"
       /usr/bin/python3 "$peers/torchvision_networks.py" bench "$work/nets" \
         --threads "$threads" --runs "$runs" --only "$net" 2>/dev/null >>"$csv"
     done

@@ -24,6 +24,18 @@ se_run_csv() {
     sed -n "s/.*median_ms=\([0-9.]*\) p10_ms=\([0-9.]*\) p90_ms=\([0-9.]*\).*/$prefix,\1,\2,\3/p"
 }
 
+# ort_csv TOOL THREADS MODEL...: ONNX Runtime (installed under $work/node
+# by bench_prepare) on each model, $runs timed calls, as
+# "TOOL,name,THREADS,median,p10,p90" (name: the model's file name without
+# .onnx).
+ort_csv() {
+  local tool=$1 threads=$2
+  shift 2
+  ORT_NODE_MODULES="$work/node/node_modules" node "$peers/ort_bench.js" \
+    --threads "$threads" --runs "$runs" "$@" |
+    tail -n +2 | sed "s/^\([^,]*\),/$tool,\1,$threads,/"
+}
+
 # bench_prepare DEPS TARGET...: the packages of `install-deps.sh DEPS`,
 # ONNX Runtime under $work/node, the build configured if it is not, and
 # the tools TARGET... built.
