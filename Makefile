@@ -41,8 +41,10 @@ LIT_ARGS += --param host_cpu=$(HOST_CPU)
 endif
 # The tests that run compiled code and check its numbers: the SE variant
 # matrix, layer and model numerics, ONNX conformance (unittests/), the
-# PyTorch exports and error corpus (test/Import), the linked programs.
-NUMERICS := unittests test/Import test/Integration test/se-run
+# PyTorch exports and error corpus (test/Import), the linked programs, the
+# own int8 quantization.
+NUMERICS := unittests test/Import test/Integration test/se-run \
+  test/se-compile/quantize.test
 
 .PHONY: all deps configure build check check-avx2 tidy format demo bench \
   bench-se-fusion bench-cpu bench-networks bench-int8 clean

@@ -9,8 +9,11 @@
 #  - se-mlir on the QDQ file with its integer convolutions (the default
 #    where the CPU has vpdpbusd) and with --int8-kernels=false (float
 #    convolutions between the quantization steps), se-mlir on the fp32
-#    file, ONNX Runtime 1.30 on both files; at 1 and 2 threads. The QDQ
-#    runs are first checked against quantize_qdq.py's reference.
+#    file, se-mlir on the fp32 file quantized by itself (--quantize=int8,
+#    calibrated on the same 4 images), ONNX Runtime 1.30 on the QDQ and
+#    fp32 files; at 1 and 2 threads. The QDQ runs are first checked
+#    against quantize_qdq.py's reference, the own quantization against
+#    the fp32 output (cosine similarity, top-5).
 # Tools run in turn, ROUNDS times (interleaved); the report takes per-round
 # ratios and their median. Results: benchmarks/results/int8.md (raw CSV
 # files in build/benchmarks/int8/).
@@ -40,10 +43,12 @@ for net in "${names[@]}"; do
   newer "$nets_dir/$net.onnx" "$peers/torchvision_networks.py" ||
     /usr/bin/python3 "$peers/torchvision_networks.py" export "$nets_dir" \
       --only "$net"
-  newer "$work/${net}_qdq.onnx" "$nets_dir/$net.onnx" ||
+  { newer "$work/${net}_qdq.onnx" "$nets_dir/$net.onnx" &&
+    [ -f "$work/$net.calibration.raw" ]; } ||
     /usr/bin/python3 "$root/test/Import/ONNX/models/quantize_qdq.py" qdq \
       "$nets_dir/$net.onnx" "$nets_dir/$net.in.raw" "$work/${net}_qdq" \
-      --calibration 4 >/dev/null
+      --calibration 4 --save-calibration "$work/$net.calibration.raw" \
+      >/dev/null
 done
 
 echo "== compiling and checking"
@@ -56,6 +61,20 @@ for net in "${names[@]}"; do
     --emit=shared -o "$q.float.so"
   "$build/bin/se-compile" "$nets_dir/$net.onnx" --threads=2 --emit=shared \
     -o "$work/$net.fp32.so"
+  "$build/bin/se-compile" "$nets_dir/$net.onnx" --threads=2 --emit=shared \
+    --quantize=int8 --calibration="$work/$net.calibration.raw" \
+    -o "$work/$net.own.so"
+  "$build/bin/se-run" "$work/$net.own.so" --input "$nets_dir/$net.in.raw" \
+    --output "$work/$net.own.out.raw" >/dev/null
+  /usr/bin/python3 - "$nets_dir/$net.out.raw" "$work/$net.own.out.raw" \
+    "$net.own (--quantize=int8) against fp32" <<'PY' | tee -a "$work/numerics.txt"
+import sys
+import numpy as np
+want, got = (np.fromfile(f, "<f4") for f in sys.argv[1:3])
+cosine = float(want @ got / (np.linalg.norm(want) * np.linalg.norm(got)))
+top5 = set(np.argsort(-want)[:5]) == set(np.argsort(-got)[:5])
+print(f"{sys.argv[3]}: cosine {cosine:.6f}, same top-5: {top5}")
+PY
   for kind in int8 float; do
     result=$("$build/bin/se-run" "$q.$kind.so" --input "$q.in.raw" \
       --expect "$q.out.raw" --atol 1e-3 --rtol 0 | tail -n 2 | paste -sd' ')
@@ -76,6 +95,7 @@ for round in $(seq 1 "$rounds"); do
       se_run "se-mlir-int8,$net,$threads" "$q.int8.so" --threads "$threads" >>"$csv"
       se_run "se-mlir-float-qdq,$net,$threads" "$q.float.so" --threads "$threads" >>"$csv"
       se_run "se-mlir-fp32,$net,$threads" "$work/$net.fp32.so" --threads "$threads" >>"$csv"
+      se_run "se-mlir-own-int8,$net,$threads" "$work/$net.own.so" --threads "$threads" >>"$csv"
       ort_csv ort-qdq "$threads" "$q.onnx" | sed "s/,${net}_qdq,/,$net,/" >>"$csv"
       ort_csv ort-fp32 "$threads" "$nets_dir/$net.onnx" >>"$csv"
     done

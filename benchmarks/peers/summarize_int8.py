@@ -27,29 +27,34 @@ def main():
           "QDQ models from test/Import/ONNX/models/quantize_qdq.py (uint8 "
           "activations, int8 per-channel weights, 4 calibration images); "
           "se-mlir int8: integer convolutions (vpdpbusd); float QDQ: "
-          "--int8-kernels=false; ONNX Runtime 1.30 (onnxruntime-node, CPU) "
-          "on the same files.\n")
+          "--int8-kernels=false; own int8: the fp32 file quantized by "
+          "se-compile --quantize=int8 on the same calibration images "
+          "(convolutions only, SE blocks float); ONNX Runtime 1.30 "
+          "(onnxruntime-node, CPU) on the QDQ and fp32 files.\n")
     with open(os.path.join(work, "target.txt")) as f:
         print("se-compile --print-target: " +
               "; ".join(line.strip() for line in f) + "\n")
     for threads in (1, 2):
         print(f"## {threads} thread{'s' if threads > 1 else ''}\n")
         print("| network | se-mlir int8 | se-mlir float QDQ | se-mlir fp32 "
-              "| ORT QDQ | ORT fp32 | int8 / ORT QDQ | int8 / se-mlir fp32 |")
-        print("|---|---|---|---|---|---|---|---|")
+              "| se-mlir own int8 | ORT QDQ | ORT fp32 | int8 / ORT QDQ "
+              "| int8 / se-mlir fp32 | own int8 / ORT QDQ "
+              "| own int8 / se-mlir fp32 |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         for net in nets:
             key = lambda tool: (tool, net, threads)  # noqa: E731
             cells = [ms(over_rounds(rounds, key(tool))) for tool in
                      ("se-mlir-int8", "se-mlir-float-qdq", "se-mlir-fp32",
-                      "ort-qdq", "ort-fp32")]
-            cells.append(ratio_text(ratios(rounds, key("se-mlir-int8"),
-                                           key("ort-qdq"))))
-            cells.append(ratio_text(ratios(rounds, key("se-mlir-int8"),
-                                           key("se-mlir-fp32"))))
+                      "se-mlir-own-int8", "ort-qdq", "ort-fp32")]
+            for tool in ("se-mlir-int8", "se-mlir-own-int8"):
+                for base in ("ort-qdq", "se-mlir-fp32"):
+                    cells.append(ratio_text(ratios(rounds, key(tool),
+                                                   key(base))))
             print(f"| {LABELS.get(net, net)} | " + " | ".join(cells) + " |")
         print()
     with open(os.path.join(work, "numerics.txt")) as f:
-        print("Numerics against quantize_qdq.py's reference:\n")
+        print("Numerics (QDQ runs against quantize_qdq.py's reference, own "
+              "quantization against the fp32 model):\n")
         for line in f:
             print("    " + line.rstrip())
 

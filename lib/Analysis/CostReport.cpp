@@ -191,8 +191,7 @@ static std::string windowText(ArrayRef<int64_t> kernel,
       .str();
 }
 
-/// `conv2d 3x3/s2`, `squeeze_excite`, `add`: see LayerCost::kind.
-static std::string kindOf(Operation *op) {
+std::string mlir::se::kindOf(Operation *op) {
   std::string kind = op->getName().stripDialect().str();
   auto shapeOf = [](Value value) {
     return cast<ShapedType>(value.getType()).getShape();

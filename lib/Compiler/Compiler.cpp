@@ -147,6 +147,19 @@ LogicalResult mlir::se::verifyCompilerOptions(const CompilerOptions &options,
       return fail("target=cuda-emulator keeps the weights in a file: add "
                   "weights=external");
   }
+  const QuantizationOptions &quantization = options.quantization;
+  if (quantization.int8 && quantization.calibrationFiles.empty())
+    return fail("quantize=int8 needs calibration inputs: calibration=FILE "
+                "(raw f32 tensors of the model's input shape)");
+  if (!quantization.int8 && !quantization.calibrationFiles.empty())
+    return fail("calibration is for quantize=int8");
+  if (quantization.percentile && !quantization.int8)
+    return fail("calibration-percentile is for quantize=int8");
+  if (quantization.percentile &&
+      !(*quantization.percentile > 50.0 && *quantization.percentile <= 100.0))
+    return fail("calibration-percentile must be above 50 and at most 100, "
+                "got " +
+                std::to_string(*quantization.percentile));
   if ((options.emit == EmitKind::Object || options.emit == EmitKind::Shared) &&
       output == "-" && llvm::outs().is_displayed())
     return fail("refusing to write a binary file to a terminal; give an "
@@ -683,8 +696,13 @@ LogicalResult mlir::se::compileModel(
   if (failed(module) ||
       failed(prepareGraph(**module, options, configurePassManager)))
     return failure();
-  if (options.stats)
+  if (options.quantization.int8 &&
+      failed(quantizeGraph(**module, options, error)))
+    return failure();
+  if (options.stats) {
     printCostReport(computeCostReport(**module), report);
+    printQuantizationReport(**module, options, report);
+  }
 
   std::unique_ptr<llvm::ToolOutputFile> output =
       openOutputFile(outputPath, &error);

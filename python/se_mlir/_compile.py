@@ -88,8 +88,33 @@ def _arguments(model, threads, mcpu, batch, profile, options):
     return args, source
 
 
+def _calibration_bytes(quantize, calibration):
+    """The calibration inputs as raw f32 bytes (None without quantize)."""
+    if quantize not in (None, "int8"):
+        raise ValueError(f"quantize must be None or 'int8', got {quantize!r}")
+    if quantize is None:
+        if calibration is not None:
+            raise ValueError("calibration is for quantize='int8'")
+        return None
+    if calibration is None:
+        raise ValueError("quantize='int8' needs calibration inputs: a "
+                         "float32 array of the input's shape, a stack of "
+                         "them, or a list")
+    import numpy as np
+    arrays = calibration if isinstance(calibration, (list, tuple)) else [
+        calibration]
+    chunks = []
+    for array in arrays:
+        if not isinstance(array, np.ndarray) or array.dtype != np.float32:
+            raise TypeError("calibration inputs must be float32 numpy "
+                            f"arrays, got {getattr(array, 'dtype', type(array))}")
+        chunks.append(np.ascontiguousarray(array).tobytes())
+    return b"".join(chunks)
+
+
 def compile(model, output=None, *, threads=None, mcpu=None, batch=None,
-            profile=False, options=(), cache=True):
+            profile=False, quantize=None, calibration=None, options=(),
+            cache=True):
     """Compiles `model` (an ONNX or MLIR file, or a built-in model name such
     as "se-resnet50") to a shared object and loads it.
 
@@ -97,17 +122,23 @@ def compile(model, output=None, *, threads=None, mcpu=None, batch=None,
     process may use; 1 builds serial code). mcpu: the CPU to compile for
     (default: the host). batch: the batch of a symbolic ONNX batch or of a
     built-in model. profile: record per-layer times (Model.profile()).
+    quantize: "int8" quantizes a float model's convolutions (se-compile
+    --quantize=int8), calibrated on `calibration`: float32 arrays of the
+    input's shape (one, a stack along a new first axis, or a list).
     options: further se-compile flags. The shared object goes to `output`,
     or to a cache ($SE_MLIR_CACHE, default ~/.cache/se-mlir) keyed by the
     model's content, the options and the compiler, reused when unchanged.
     """
     args, source = _arguments(model, threads, mcpu, batch, profile, options)
+    calibration_bytes = _calibration_bytes(quantize, calibration)
     compiler = find_compiler()
     if output is None:
         key = hashlib.sha256()
         stat = os.stat(compiler)
         key.update(f"{compiler}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
         key.update("\0".join(a for a in args if a != source).encode())
+        if calibration_bytes is not None:
+            key.update(b"\0quantize=int8\0" + calibration_bytes)
         if source:
             with open(source, "rb") as file:
                 for block in iter(lambda: file.read(1 << 20), b""):
@@ -122,7 +153,13 @@ def compile(model, output=None, *, threads=None, mcpu=None, batch=None,
     os.makedirs(directory, exist_ok=True)
     fd, partial = tempfile.mkstemp(suffix=".so", dir=directory)
     os.close(fd)
+    calibration_file = None
     try:
+        if calibration_bytes is not None:
+            fd, calibration_file = tempfile.mkstemp(suffix=".raw")
+            with os.fdopen(fd, "wb") as file:
+                file.write(calibration_bytes)
+            args += ["--quantize=int8", f"--calibration={calibration_file}"]
         result = subprocess.run(
             [compiler, *args, "--emit=shared", "--name=model", "-o", partial],
             capture_output=True, text=True)
@@ -132,8 +169,9 @@ def compile(model, output=None, *, threads=None, mcpu=None, batch=None,
             raise CompileError(message)
         os.replace(partial, output)
     finally:
-        for leftover in (partial, os.path.splitext(partial)[0] + ".h"):
-            if os.path.exists(leftover):
+        for leftover in (partial, os.path.splitext(partial)[0] + ".h",
+                         calibration_file):
+            if leftover and os.path.exists(leftover):
                 os.remove(leftover)
     return Model(output)
 

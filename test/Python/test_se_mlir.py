@@ -164,3 +164,39 @@ def test_compiler_not_found(monkeypatch, tmp_path):
     monkeypatch.setenv("SE_COMPILE", str(tmp_path / "nowhere" / "se-compile"))
     with pytest.raises(se_mlir.CompileError, match="cannot find se-compile"):
         se_mlir.compile("se-resnet18")
+
+
+def test_quantize_int8(cache):
+    """Own calibration from NumPy arrays: close to PyTorch's fp32 output,
+    cached by the calibration's content."""
+    path, x, want = exported("se_resnet18")
+    x = x.reshape(1, 3, 64, 64)
+    rng = np.random.default_rng(0)
+    stack = np.concatenate([x, rng.normal(0, 1, x.shape).astype(np.float32)])
+    model = se_mlir.compile(path, threads=1, quantize="int8",
+                            calibration=stack)
+    y = model(x).ravel()
+    assert np.abs(y - want).max() <= 0.01 * np.abs(want).max()
+    assert y @ want / (np.linalg.norm(y) * np.linalg.norm(want)) > 0.999
+    # The same inputs as a list: the same cached object; other inputs: not.
+    again = se_mlir.compile(path, threads=1, quantize="int8",
+                            calibration=[x, stack[1:]])
+    assert again.path == model.path
+    other = se_mlir.compile(path, threads=1, quantize="int8", calibration=x)
+    assert other.path != model.path
+    assert len(os.listdir(cache)) == 2
+
+
+def test_quantize_errors():
+    path, x, want = exported("se_resnet18")
+    x = x.reshape(1, 3, 64, 64)
+    with pytest.raises(ValueError, match="quantize must be None or 'int8'"):
+        se_mlir.compile(path, quantize="int4", calibration=x)
+    with pytest.raises(ValueError, match="needs calibration inputs"):
+        se_mlir.compile(path, quantize="int8")
+    with pytest.raises(ValueError, match="calibration is for quantize='int8'"):
+        se_mlir.compile(path, calibration=x)
+    with pytest.raises(TypeError, match="must be float32 numpy arrays"):
+        se_mlir.compile(path, quantize="int8", calibration=x.astype(np.float64))
+    with pytest.raises(se_mlir.CompileError, match="not a multiple of the input's"):
+        se_mlir.compile(path, quantize="int8", calibration=x[:, :2])

@@ -273,6 +273,30 @@ static cl::opt<bool> int8Kernels(
              "the quantization steps, to compare)"),
     cl::init(true), cl::cat(compileCategory));
 
+enum class QuantizeMode { None, Int8 };
+static cl::opt<QuantizeMode> quantizeMode(
+    "quantize",
+    cl::desc("Post-training quantization of a float model, calibrated on "
+             "--calibration inputs"),
+    cl::init(QuantizeMode::None),
+    cl::values(clEnumValN(QuantizeMode::None, "none", "keep it float"),
+               clEnumValN(QuantizeMode::Int8, "int8",
+                          "u8 activations and s8 per-channel weights for the "
+                          "convolutions (SE blocks stay float)")),
+    cl::cat(compileCategory));
+
+static cl::list<std::string> calibrationFiles(
+    "calibration",
+    cl::desc("Raw f32 inputs for --quantize=int8 (each file one or more "
+             "tensors of the input's shape; comma-separated or repeated)"),
+    cl::CommaSeparated, cl::cat(compileCategory));
+
+static cl::opt<double> calibrationPercentile(
+    "calibration-percentile",
+    cl::desc("Clip each activation's range at this percentile of its values "
+             "(e.g. 99.99) instead of its minimum and maximum"),
+    cl::cat(compileCategory));
+
 static cl::opt<bool> fullConstants(
     "full-constants",
     cl::desc("Print weights in full with --emit=mlir|linalg|llvm-dialect "
@@ -320,6 +344,10 @@ static void getCompilerOptions(se::CompilerOptions &options) {
   options.weights = weightsMode;
   options.stats = takeStatsFlag();
   options.printFullConstants = fullConstants;
+  options.quantization.int8 = quantizeMode == QuantizeMode::Int8;
+  options.quantization.calibrationFiles.assign(calibrationFiles.begin(),
+                                               calibrationFiles.end());
+  setIfGiven(options.quantization.percentile, calibrationPercentile);
   options.outputPath = outputFilename;
 
   options.pipeline.triple = targetTriple;

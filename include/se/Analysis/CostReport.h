@@ -63,9 +63,8 @@ struct CostReport {
 struct LayerCost {
   /// The name; empty for ops without one.
   std::string name;
-  /// The op with the most MACs, else the first that is not a reshape or a
-  /// transpose, without its dialect, with the window of a convolution:
-  /// `conv2d 3x3/s2`, `depthwise_conv2d 5x5/s1`, `squeeze_excite`, `add`.
+  /// kindOf the op with the most MACs, else of the first that is not a
+  /// reshape or a transpose.
   std::string kind;
   /// The shape of that op's result.
   SmallVector<int64_t, 4> shape;
@@ -78,6 +77,10 @@ struct LayerCost {
 /// The layer named by `loc`: its NameLoc, or the first NameLoc inside a
 /// fused or call-site location; empty if there is none.
 std::string layerNameOf(Location loc);
+
+/// `op` without its dialect, with a convolution's window: `conv2d 3x3/s2`,
+/// `grouped_conv2d 3x3/s1 groups=8`, `squeeze_excite`, `add`.
+std::string kindOf(Operation *op);
 
 /// Computes the layers of every function in `module`, in program order.
 SmallVector<LayerCost> computeLayerCosts(ModuleOp module);

@@ -5,6 +5,8 @@
 //   loadModel      build a zoo model, import an ONNX file or parse .mlir;
 //                  name the entry point
 //   prepareGraph   the graph preparation (once: layout, SE raising)
+//   quantizeGraph  post-training int8 quantization, calibrated by running
+//                  the float model
 //   compile        the target pipeline, LLVM, and one artefact to a stream
 //   compileModel   all of them, writing the output file and the files
 //                  beside it (C header, weights file) and the cost report
@@ -116,6 +118,18 @@ struct GPUOptions {
   std::optional<std::string> cudaPath;
 };
 
+/// Post-training quantization of a float model (see
+/// se-quantize-convolutions): the convolutions' activations calibrated on
+/// `calibrationFiles` (raw f32 inputs, one or more of the input's size per
+/// file).
+struct QuantizationOptions {
+  bool int8 = false;
+  std::vector<std::string> calibrationFiles;
+  /// Each activation's range from this percentile of its values (and 100
+  /// minus it) instead of its minimum and maximum.
+  std::optional<double> percentile;
+};
+
 struct CompilerOptions {
   /// What to compile: a built-in model, or `inputPath` (.mlir, .onnx, or
   /// "-" for MLIR on standard input).
@@ -140,6 +154,8 @@ struct CompilerOptions {
   /// The GPU's knobs (target cuda); unset ones take the GPU pipeline's
   /// defaults, and setting one for another target is an error.
   GPUOptions gpu;
+  /// Quantize to int8 after the graph preparation.
+  QuantizationOptions quantization;
   /// Where the compiled code keeps its weights (both targets).
   WeightsPlacement weights = WeightsPlacement::Embedded;
   /// Print the cost report (and, on the CPU, each SE block's traffic).
@@ -188,6 +204,20 @@ LogicalResult prepareGraph(
     ModuleOp module, const CompilerOptions &options,
     function_ref<LogicalResult(PassManager &)> configurePassManager = {});
 
+/// Quantizes the prepared float `module` to int8 as `options.quantization`
+/// says: compiles a copy for the host CPU that returns the activations to
+/// quantize, runs it on the calibration inputs, and inserts the
+/// quantization steps with the ranges measured. On failure, `error` says
+/// why, or is empty when diagnostics on the module's context did.
+LogicalResult quantizeGraph(ModuleOp module, const CompilerOptions &options,
+                            std::string &error);
+
+/// For a quantized `module` (a QDQ file or quantizeGraph's result), prints
+/// which convolutions, FCs and SE blocks run on 8-bit codes under `options`
+/// and which in f32, one row each; prints nothing for a float model.
+void printQuantizationReport(ModuleOp module, const CompilerOptions &options,
+                             llvm::raw_ostream &os);
+
 /// Lowers the prepared `module` in place as far as `options.emit` asks and
 /// writes the result to `os`; with external weights, the weights file goes
 /// to `weightsPath`. Errors are reported as diagnostics on the module's
@@ -197,7 +227,8 @@ compile(ModuleOp module, const CompilerOptions &options,
         llvm::raw_pwrite_stream &os, StringRef weightsPath = "",
         function_ref<LogicalResult(PassManager &)> configurePassManager = {});
 
-/// All phases: checks the options, loads, prepares, prints the cost report
+/// All phases: checks the options, loads, prepares, quantizes (when asked),
+/// prints the cost report
 /// to `report` (with `options.stats`) and compiles to the output file,
 /// writing the C header (objects) and the weights file (external weights)
 /// beside it. On failure, `error` says why, or is empty when diagnostics on

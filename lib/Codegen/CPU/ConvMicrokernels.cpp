@@ -638,10 +638,12 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
   // readers of the result (a residual add) read that interior.
   tensor::PadOp pad = getConstantPadding(result);
   Value padded;
+  // The epilogue's element type (8-bit codes after a quantization).
+  auto resultType = cast<RankedTensorType>(result.getType());
   if (pad) {
     padded = fillPaddedTensor(rewriter, loc, pad);
     output = tensor::ExtractSliceOp::create(
-        rewriter, loc, outputType, padded,
+        rewriter, loc, resultType, padded,
         getAsIndexOpFoldResult(rewriter.getContext(), pad.getStaticLow()),
         getAsIndexOpFoldResult(rewriter.getContext(), outputType.getShape()),
         SmallVector<OpFoldResult>(4, rewriter.getIndexAttr(1)));
@@ -695,7 +697,7 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
       rewriter.eraseOp(last);
     else
       rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
-          last, outputType, inserted, slice.getMixedOffsets(),
+          last, resultType, inserted, slice.getMixedOffsets(),
           slice.getMixedSizes(), slice.getMixedStrides());
   } else {
     rewriter.replaceOp(last, written);

@@ -27,6 +27,13 @@ namespace mlir::se {
 using namespace mlir;
 using namespace mlir::se;
 
+/// Whether makeSigned applies: u8 codes read only by dequantizations.
+static bool canMakeSigned(QuantizeOp quantize) {
+  return quantize.getStorage() == QuantStorage::U8 &&
+         llvm::all_of(quantize->getUsers(),
+                      [](Operation *user) { return isa<DequantizeOp>(user); });
+}
+
 /// Rewrites `quantize` (to u8, read only by dequantizations) and its readers
 /// to i8 with zero points less 128: q - 128 in place of q, the same
 /// dequantized values.
@@ -57,7 +64,9 @@ struct DequantizedInput {
   DequantizeOp dequantize;
   SmallVector<Operation *> moves;
 };
-static std::optional<DequantizedInput> matchDequantizedInput(Value value) {
+/// With `beforeSigned`, also u8 codes that makeSigned turns into i8.
+static std::optional<DequantizedInput>
+matchDequantizedInput(Value value, bool beforeSigned) {
   DequantizedInput match;
   while (Operation *op = value.getDefiningOp()) {
     if (!isa<tosa::SliceOp, tosa::TransposeOp>(op))
@@ -66,28 +75,35 @@ static std::optional<DequantizedInput> matchDequantizedInput(Value value) {
     value = op->getOperand(0);
   }
   match.dequantize = value.getDefiningOp<DequantizeOp>();
-  if (!match.dequantize || match.dequantize.getScales().size() != 1 ||
-      match.dequantize.getStorage() != QuantStorage::I8)
+  if (!match.dequantize || match.dequantize.getScales().size() != 1)
     return std::nullopt;
+  if (match.dequantize.getStorage() != QuantStorage::I8) {
+    auto quantize = match.dequantize.getInput().getDefiningOp<QuantizeOp>();
+    if (!beforeSigned || !quantize || !canMakeSigned(quantize))
+      return std::nullopt;
+  }
   return match;
 }
 
-/// The integer form of `conv`, or failure when its operands are not 8-bit
-/// codes the microkernels take.
-static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
-  std::optional<DequantizedInput> dequantized =
-      matchDequantizedInput(conv.getInput());
-  auto weight = conv.getWeight().getDefiningOp<DequantizeOp>();
+/// A convolution of 8-bit codes: the activation (per tensor, `moves` on
+/// the way) and a constant int8 weight symmetric per output channel.
+struct IntegerConvolution {
+  DequantizedInput input;
+  DequantizeOp weight;
   Attribute weightAttr;
+};
+
+static std::optional<IntegerConvolution>
+matchIntegerConvolution(tosa::Conv2DOp conv, bool beforeSigned = false) {
+  IntegerConvolution match;
+  std::optional<DequantizedInput> dequantized =
+      matchDequantizedInput(conv.getInput(), beforeSigned);
+  auto weight = conv.getWeight().getDefiningOp<DequantizeOp>();
   if (!dequantized || !weight || weight.getStorage() != QuantStorage::I8 ||
-      !matchPattern(weight.getInput(), m_Constant(&weightAttr)) ||
+      !matchPattern(weight.getInput(), m_Constant(&match.weightAttr)) ||
       (weight.getAxis() && *weight.getAxis() != 0) ||
       llvm::any_of(weight.getZeroPoints(), [](int32_t zp) { return zp != 0; }))
-    return failure();
-  DequantizeOp input = dequantized->dequantize;
-  auto inputType = cast<RankedTensorType>(conv.getInput().getType());
-  auto resultType = cast<RankedTensorType>(conv.getType());
-  int64_t filters = resultType.getDimSize(3);
+    return std::nullopt;
   auto weightType = cast<RankedTensorType>(weight.getInput().getType());
   // The i32 accumulators hold sums of up to 255 x 128 per product.
   int64_t products = weightType.getNumElements() / weightType.getDimSize(0);
@@ -95,7 +111,30 @@ static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
       !isa<FloatType>(
           cast<ShapedType>(conv.getBias().getType()).getElementType()) ||
       (products + 3) * 255 * 128 > std::numeric_limits<int32_t>::max())
+    return std::nullopt;
+  match.input = std::move(*dequantized);
+  match.weight = weight;
+  return match;
+}
+
+bool mlir::se::isIntegerConvolution(tosa::Conv2DOp conv) {
+  return matchIntegerConvolution(conv, /*beforeSigned=*/true).has_value();
+}
+
+/// The integer form of `conv`, or failure when its operands are not 8-bit
+/// codes the microkernels take.
+static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
+  std::optional<IntegerConvolution> match = matchIntegerConvolution(conv);
+  if (!match)
     return failure();
+  DequantizedInput *dequantized = &match->input;
+  DequantizeOp weight = match->weight;
+  Attribute weightAttr = match->weightAttr;
+  DequantizeOp input = dequantized->dequantize;
+  auto inputType = cast<RankedTensorType>(conv.getInput().getType());
+  auto resultType = cast<RankedTensorType>(conv.getType());
+  int64_t filters = resultType.getDimSize(3);
+  auto weightType = cast<RankedTensorType>(weight.getInput().getType());
   // Four input channels per 32-bit lane of vpdpbusd: others (a stem's 3)
   // are padded with the zero point's code and zero weights.
   int64_t channels = inputType.getDimSize(3);
@@ -220,9 +259,7 @@ struct IntegerConvolutionsPass
     : se::impl::SECPUIntegerConvolutionsBase<IntegerConvolutionsPass> {
   void runOnOperation() override {
     getOperation().walk([](QuantizeOp quantize) {
-      if (quantize.getStorage() == QuantStorage::U8 &&
-          llvm::all_of(quantize->getUsers(),
-                       [](Operation *user) { return isa<DequantizeOp>(user); }))
+      if (canMakeSigned(quantize))
         makeSigned(quantize);
     });
     SmallVector<tosa::Conv2DOp> convs;

@@ -12,6 +12,10 @@
 
 #include <string>
 
+namespace mlir::tosa {
+class Conv2DOp;
+} // namespace mlir::tosa
+
 namespace mlir {
 class OpPassManager;
 
@@ -140,6 +144,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 /// integers (se-cpu-integer-convolutions) for `target`.
 bool runsIntegerConvolutions(const CPUPipelineOptions &options,
                              const ResolvedTarget &target);
+
+/// Whether se-cpu-integer-convolutions runs `conv` on 8-bit codes (before
+/// or after it): a per-tensor dequantized activation, a constant int8 weight
+/// symmetric per output channel, no dilation, sums that fit in i32.
+bool isIntegerConvolution(tosa::Conv2DOp conv);
 
 /// The target of `options` (see resolveTarget in se/Target/Target.h).
 FailureOr<ResolvedTarget> resolveTarget(const CPUPipelineOptions &options,

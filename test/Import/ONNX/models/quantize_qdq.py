@@ -2,6 +2,7 @@
 """Writes quantized ONNX test models and their reference outputs.
 
   quantize_qdq.py qdq FLOAT.onnx INPUT.raw OUT [--calibration N] [--seed S]
+                  [--save-calibration FILE]
   quantize_qdq.py qlinear OUT [--seed S]
 
 `qdq` quantizes an fp32 model the way ONNX Runtime's quantize_static writes
@@ -449,6 +450,9 @@ def main():
     qdq.add_argument("out")
     qdq.add_argument("--calibration", type=int, default=8)
     qdq.add_argument("--seed", type=int, default=0)
+    qdq.add_argument("--save-calibration", metavar="FILE",
+                     help="also write the calibration inputs (raw f32, one "
+                          "after another), for se-compile --calibration")
     ql = sub.add_parser("qlinear")
     ql.add_argument("out")
     ql.add_argument("--seed", type=int, default=0)
@@ -468,6 +472,9 @@ def main():
     x = np.fromfile(args.input, "<f4").reshape(shape)
     calibration = [{name: rng.normal(0, 1, shape).astype(np.float32)}
                    for _ in range(args.calibration)]
+    if args.save_calibration:
+        np.concatenate([feed[name] for feed in calibration]).tofile(
+            args.save_calibration)
     quantized = quantize_model(model, calibration)
     output = model.graph.output[0].name
     want = Interpreter(model).run({name: x})[output].numpy().ravel()

@@ -21,6 +21,28 @@ class DequantizeOp;
 /// as the run-time dequantization computes them; nothing otherwise.
 std::optional<std::vector<float>> dequantizeConstant(DequantizeOp op);
 
+/// The activations post-training quantization quantizes: each f32 value an
+/// ungrouped convolution with a constant f32 weight reads, directly or
+/// through single-use crops and transposes, once, in program order.
+SmallVector<Value> getQuantizableActivations(func::FuncOp func);
+
+/// The calibrated range of one activation.
+struct ActivationRange {
+  double lo = 0.0;
+  double hi = 0.0;
+};
+
+/// Quantizes `func`'s convolutions (see se-quantize-convolutions) with one
+/// range per getQuantizableActivations entry; fails, with a diagnostic,
+/// when the counts differ.
+LogicalResult quantizeConvolutions(func::FuncOp func,
+                                   ArrayRef<ActivationRange> ranges);
+
+/// Makes `func` return its quantizable activations as flat f32 vectors, 64
+/// activations each (see se-expose-calibration-activations); fails, with a
+/// diagnostic, when it has none or one is not statically shaped.
+LogicalResult exposeCalibrationActivations(func::FuncOp func);
+
 #define GEN_PASS_DECL
 #define GEN_PASS_REGISTRATION
 #include "se/Dialect/SE/Transforms/Passes.h.inc"

@@ -37,6 +37,43 @@ def SEFoldConstantDequantize
   let dependentDialects = ["::mlir::tosa::TosaDialect"];
 }
 
+def SEQuantizeConvolutions
+    : Pass<"se-quantize-convolutions", "::mlir::func::FuncOp"> {
+  let summary = "Quantize a float model's convolutions to int8";
+  let description = [{
+    Post-training quantization (se-compile --quantize=int8) from calibrated
+    ranges: each activation an ungrouped `tosa.conv2d` reads (through crops
+    and transposes; one per value, in the order getQuantizableActivations
+    lists them) gets an `se.quantize` / `se.dequantize` pair to u8 per
+    tensor, asymmetric over `[min(lo, 0), max(hi, 0)]`; each such
+    convolution's f32 constant weight becomes `se.dequantize` of i8 codes,
+    symmetric per output channel (`max |w| / 127`). The graph is then
+    what the ONNX importer makes of a QDQ file (as ONNX Runtime's
+    quantize_static writes it), except that biases, SE blocks, depthwise
+    and grouped convolutions and the other ops stay float.
+    se-cpu-integer-convolutions runs the pairs on 8-bit codes.
+  }];
+  let options = [
+    ListOption<"ranges", "ranges", "double",
+               "lo,hi of each quantizable activation, in order">,
+  ];
+  let dependentDialects = ["::mlir::se::SEDialect",
+                           "::mlir::tosa::TosaDialect"];
+}
+
+def SEExposeCalibrationActivations
+    : Pass<"se-expose-calibration-activations", "::mlir::func::FuncOp"> {
+  let summary = "Return the activations calibration observes";
+  let description = [{
+    Replaces a function's results with f32 vectors: the values of every
+    activation se-quantize-convolutions would quantize, flattened and
+    concatenated in its order, 64 activations per result (TOSA's limit). se-compile --quantize=int8 compiles the
+    function so and runs it on the calibration inputs to measure their
+    ranges.
+  }];
+  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+}
+
 def SECheckSupportedOps
     : Pass<"se-check-supported-ops", "::mlir::func::FuncOp"> {
   let summary = "Reject graph-level ops the compiler cannot lower";
