@@ -136,9 +136,9 @@ INSTANTIATE_TEST_SUITE_P(
 
 /// se-compile --quantize=int8's own calibration (on the evaluation input)
 /// of the float test models (test/Import/ONNX/models/small): the compiled
-/// int8 code matches the executor on the quantized graph as tightly as for
-/// QDQ files, and stays within 1% of the largest fp32 logit of PyTorch's
-/// output (cosine similarity above 0.999).
+/// int8 code matches the executor on the quantized graph (exactly where
+/// the convolutions run on integers), and stays within 1% of the largest
+/// fp32 logit of PyTorch's output (cosine similarity above 0.999).
 class OwnCalibration : public ::testing::TestWithParam<QuantizedCase> {};
 
 TEST_P(OwnCalibration, MatchesGraphReferenceAndFloat) {
@@ -147,7 +147,15 @@ TEST_P(OwnCalibration, MatchesGraphReferenceAndFloat) {
   ASSERT_NO_FATAL_FAILURE(runBoth(base, /*quantize=*/true, outputs));
   auto [scale, worst] = compare(outputs.compiled, outputs.reference);
   EXPECT_GT(scale, 1e-2) << GetParam().name;
-  EXPECT_LE(worst, 1e-6 * (1.0 + scale)) << GetParam().name;
+  // On integers (a VNNI host) no rounding differs. On the float path (AVX2:
+  // float convolutions between the quantization steps) an accumulation in
+  // another order than the executor's double one can move a rounding by
+  // one step, which moves the outputs by up to ~1e-4 here (SE-ResNeXt-50:
+  // 5.9e-5).
+  bool integerKernels =
+      mlir::se::getModelABI(mlir::se::CompilerOptions()).int8Convolutions;
+  EXPECT_LE(worst, (integerKernels ? 1e-6 : 5e-4) * (1.0 + scale))
+      << GetParam().name;
 
   std::vector<float> fp32 = readRaw(base + ".out.raw");
   ASSERT_EQ(fp32.size(), outputs.compiled.size());
