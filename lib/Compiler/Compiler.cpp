@@ -27,6 +27,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -156,10 +157,14 @@ LogicalResult mlir::se::verifyCompilerOptions(const CompilerOptions &options,
   if (quantization.percentile && !quantization.int8)
     return fail("calibration-percentile is for quantize=int8");
   if (quantization.percentile &&
-      !(*quantization.percentile > 50.0 && *quantization.percentile <= 100.0))
+      !(*quantization.percentile > 50.0 && *quantization.percentile <= 100.0)) {
+    std::string given;
+    llvm::raw_string_ostream(given)
+        << llvm::format("%g", *quantization.percentile);
     return fail("calibration-percentile must be above 50 and at most 100, "
                 "got " +
-                std::to_string(*quantization.percentile));
+                given);
+  }
   if ((options.emit == EmitKind::Object || options.emit == EmitKind::Shared) &&
       output == "-" && llvm::outs().is_displayed())
     return fail("refusing to write a binary file to a terminal; give an "

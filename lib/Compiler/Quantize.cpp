@@ -2,7 +2,7 @@
 //
 // se-compile --quantize=int8: the ranges of the activations to quantize come
 // from running the float model itself, compiled for the host CPU with those
-// activations as its one output, on the user's calibration inputs; then
+// activations as its outputs, on the user's calibration inputs; then
 // se-quantize-convolutions writes the quantization steps into the graph.
 //
 //===----------------------------------------------------------------------===//
@@ -14,6 +14,7 @@
 #include "se/Dialect/SE/IR/SEOps.h"
 #include "se/Dialect/SE/Transforms/Passes.h"
 #include "se/Runtime/MemRef.h"
+#include "se/Support/ModelCall.h"
 #include "se/Utils/ShapeText.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -69,7 +70,7 @@ public:
       error = std::string("cannot load the calibration model: ") + dlerror();
       return failure();
     }
-    run = reinterpret_cast<RunFn>(dlsym(library, "se_model_run"));
+    run = dlsym(library, "se_model_run");
     auto workspaceBytes = reinterpret_cast<int64_t (*)()>(
         dlsym(library, "se_model_workspace_bytes"));
     if (!run || !workspaceBytes) {
@@ -99,24 +100,16 @@ public:
                          0,
                          {static_cast<int64_t>(workspace.size() - 64)},
                          {1}};
-    // The entry point takes its memrefs as pointers, then the workspace.
-    SmallVector<void *, kMaxArguments> args;
+    SmallVector<void *, kMaxModelArguments> args;
     for (SEMemRefAnyRank &d : descriptors)
       args.push_back(&d);
     args.push_back(&ws);
-    args.resize(kMaxArguments, nullptr);
-    run(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7],
-        args[8], args[9], args[10], args[11], args[12], args[13], args[14],
-        args[15]);
+    callModelEntry(run, args);
   }
 
-  /// The input, up to 14 results, and the workspace.
-  static constexpr size_t kMaxArguments = 16;
-
 private:
-  using RunFn = void (*)(...);
   void *library = nullptr;
-  RunFn run = nullptr;
+  void *run = nullptr;
   std::vector<int8_t> workspace;
 };
 
@@ -164,6 +157,16 @@ struct ActivationStatistics {
 };
 } // namespace
 
+/// Whether `root` holds quantization steps (a QDQ file, or quantized).
+static bool hasQuantizationSteps(Operation *root) {
+  return root
+      ->walk([](Operation *op) {
+        return isa<QuantizeOp, DequantizeOp>(op) ? WalkResult::interrupt()
+                                                 : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
 /// The calibration inputs: each file holds one or more f32 tensors of
 /// `count` elements.
 static LogicalResult readCalibrationInputs(ArrayRef<std::string> files,
@@ -209,10 +212,7 @@ LogicalResult mlir::se::quantizeGraph(ModuleOp module,
     error = "quantize=int8: the input has no public function with a body";
     return failure();
   }
-  bool quantized = false;
-  module.walk(
-      [&](Operation *op) { quantized |= isa<QuantizeOp, DequantizeOp>(op); });
-  if (quantized) {
+  if (hasQuantizationSteps(module)) {
     error = "quantize=int8 quantizes float models; this one is quantized "
             "already (it has QuantizeLinear/DequantizeLinear steps)";
     return failure();
@@ -253,9 +253,10 @@ LogicalResult mlir::se::quantizeGraph(ModuleOp module,
   SmallVector<int64_t> resultSizes;
   for (Type type : observerEntry.getResultTypes())
     resultSizes.push_back(cast<ShapedType>(type).getNumElements());
-  if (resultSizes.size() + 2 > CalibrationModel::kMaxArguments) {
+  // The call passes the input, the results and the workspace.
+  if (resultSizes.size() + 2 > kMaxModelArguments) {
     error = ("quantize=int8 calibrates up to " +
-             Twine((CalibrationModel::kMaxArguments - 2) * 64) +
+             Twine((kMaxModelArguments - 2) * 64) +
              " activations; this model has " + Twine(statistics.size()))
                 .str();
     return failure();
@@ -315,20 +316,16 @@ void mlir::se::printQuantizationReport(ModuleOp module,
                                        const CompilerOptions &options,
                                        llvm::raw_ostream &os) {
   func::FuncOp entry = getEntryPoint(module);
-  if (!entry)
+  if (!entry || !hasQuantizationSteps(entry))
     return;
-  bool quantized = false;
-  entry.walk(
-      [&](Operation *op) { quantized |= isa<QuantizeOp, DequantizeOp>(op); });
-  if (!quantized)
-    return;
-  bool integerKernels = getModelABI(options).int8Convolutions;
-  std::string floatConvolution =
-      options.target != CompileTarget::CPU ? "f32 (GPU kernels)"
-      : !options.pipeline.int8Kernels      ? "f32 (int8-kernels=false)"
-      : options.pipeline.convCodegen == ConvCodegen::Tiled
-          ? "f32 (conv-codegen=tiled)"
-          : "f32 (no vpdpbusd on this CPU)";
+  // Why the integer convolutions do not run; empty when they do.
+  std::string blocker = "GPU kernels";
+  if (options.target == CompileTarget::CPU) {
+    FailureOr<ResolvedTarget> target = resolveTarget(options.pipeline, blocker);
+    if (succeeded(target))
+      blocker = getIntegerConvolutionsBlocker(options.pipeline, *target);
+  }
+  bool integerKernels = blocker.empty();
 
   struct Row {
     std::string name, kind, runs;
@@ -345,7 +342,7 @@ void mlir::se::printQuantizationReport(ModuleOp module,
     if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
       ++convolutions;
       if (isIntegerConvolution(conv)) {
-        runs = integerKernels ? "int8" : floatConvolution;
+        runs = integerKernels ? "int8" : "f32 (" + blocker + ")";
         integer += integerKernels;
       }
     }

@@ -12,6 +12,7 @@
 #include "se/Runtime/Threads.h"
 #include "se/Runtime/Weights.h"
 #include "se/Support/CommandLine.h"
+#include "se/Support/ModelCall.h"
 #include "se/Utils/ShapeText.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -41,6 +42,8 @@
 #include <vector>
 
 using namespace llvm;
+using mlir::se::callModelEntry;
+using mlir::se::kMaxModelArguments;
 using mlir::se::shapeText;
 
 static cl::OptionCategory runCategory("se-run options");
@@ -303,7 +306,7 @@ int main(int argc, char **argv) {
     return fail("cannot load '" + modelPath + "': " + dlerror());
   auto *signature =
       static_cast<const char *>(dlsym(library, "se_model_signature"));
-  auto run = reinterpret_cast<void (*)(...)>(dlsym(library, "se_model_run"));
+  void *run = dlsym(library, "se_model_run");
   auto workspaceBytes =
       reinterpret_cast<QueryFn>(dlsym(library, "se_model_workspace_bytes"));
   if (!signature || !run || !workspaceBytes)
@@ -415,7 +418,8 @@ int main(int argc, char **argv) {
       !parseShapes(outputsPart, outputShapes))
     return fail("'" + modelPath + "' has a malformed signature '" + signature +
                 "'");
-  size_t maxTensors = hasWeights ? 14 : 15;
+  // Besides the tensors, the call passes the workspace and the weights.
+  size_t maxTensors = kMaxModelArguments - 1 - (hasWeights ? 1 : 0);
   if (inputShapes.size() + outputShapes.size() > maxTensors)
     return fail("models with more than " + Twine(maxTensors) +
                 " tensors are not supported");
@@ -470,12 +474,7 @@ int main(int argc, char **argv) {
   args.push_back(&workspaceRef);
   if (hasWeights)
     args.push_back(&weightsRef);
-  args.resize(16, nullptr);
-  auto invoke = [&] {
-    run(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7],
-        args[8], args[9], args[10], args[11], args[12], args[13], args[14],
-        args[15]);
-  };
+  auto invoke = [&] { callModelEntry(run, args); };
 
   if (cuda) {
     for (size_t i = 0; i < inputs.size(); ++i)

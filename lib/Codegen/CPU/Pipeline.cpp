@@ -21,10 +21,21 @@ mlir::se::resolveTarget(const CPUPipelineOptions &options, std::string &error) {
   return resolveTarget(options.triple, options.cpu, options.features, error);
 }
 
+StringRef
+mlir::se::getIntegerConvolutionsBlocker(const CPUPipelineOptions &options,
+                                        const ResolvedTarget &target) {
+  if (!options.int8Kernels)
+    return "int8-kernels=false";
+  if (options.convCodegen == ConvCodegen::Tiled)
+    return "conv-codegen=tiled";
+  if (!target.int8DotProduct)
+    return "no vpdpbusd on this CPU";
+  return "";
+}
+
 bool mlir::se::runsIntegerConvolutions(const CPUPipelineOptions &options,
                                        const ResolvedTarget &target) {
-  return options.int8Kernels && target.int8DotProduct &&
-         options.convCodegen != ConvCodegen::Tiled;
+  return getIntegerConvolutionsBlocker(options, target).empty();
 }
 
 LogicalResult

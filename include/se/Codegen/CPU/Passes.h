@@ -140,6 +140,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Override the tile sizes of every op (innermost last)")};
 };
 
+/// Why the pipeline of `options` runs no quantized convolution on 8-bit
+/// integers for `target` (`int8-kernels=false`, `no vpdpbusd on this CPU`,
+/// ...); empty when it runs them (se-cpu-integer-convolutions).
+StringRef getIntegerConvolutionsBlocker(const CPUPipelineOptions &options,
+                                        const ResolvedTarget &target);
+
 /// Whether the pipeline of `options` runs quantized convolutions on 8-bit
 /// integers (se-cpu-integer-convolutions) for `target`.
 bool runsIntegerConvolutions(const CPUPipelineOptions &options,

@@ -50,13 +50,29 @@ static Value getQuantizableInput(tosa::Conv2DOp conv) {
   return value;
 }
 
-SmallVector<Value> mlir::se::getQuantizableActivations(func::FuncOp func) {
-  llvm::SetVector<Value> activations;
+/// The convolutions to quantize, each with its quantizable input, in
+/// program order.
+static SmallVector<std::pair<tosa::Conv2DOp, Value>>
+getQuantizableConvolutions(func::FuncOp func) {
+  SmallVector<std::pair<tosa::Conv2DOp, Value>> convs;
   func.walk([&](tosa::Conv2DOp conv) {
     if (Value input = getQuantizableInput(conv))
-      activations.insert(input);
+      convs.push_back({conv, input});
   });
+  return convs;
+}
+
+/// The distinct inputs of `convs`, in order.
+static SmallVector<Value>
+getActivations(ArrayRef<std::pair<tosa::Conv2DOp, Value>> convs) {
+  llvm::SetVector<Value> activations;
+  for (auto [conv, input] : convs)
+    activations.insert(input);
   return activations.takeVector();
+}
+
+SmallVector<Value> mlir::se::getQuantizableActivations(func::FuncOp func) {
+  return getActivations(getQuantizableConvolutions(func));
 }
 
 /// u8 over [min(lo, 0), max(hi, 0)], as ONNX Runtime's MinMax calibration
@@ -114,7 +130,9 @@ static Value quantizeWeight(OpBuilder &b, tosa::Conv2DOp conv) {
 
 LogicalResult mlir::se::quantizeConvolutions(func::FuncOp func,
                                              ArrayRef<ActivationRange> ranges) {
-  SmallVector<Value> activations = getQuantizableActivations(func);
+  SmallVector<std::pair<tosa::Conv2DOp, Value>> convs =
+      getQuantizableConvolutions(func);
+  SmallVector<Value> activations = getActivations(convs);
   if (activations.size() != ranges.size())
     return func.emitError() << "quantization needs one range per quantizable "
                                "activation: "
@@ -140,13 +158,8 @@ LogicalResult mlir::se::quantizeConvolutions(func::FuncOp func,
         b, value.getLoc(), type, codes, u8, scales, zeroPoints, IntegerAttr());
   }
 
-  SmallVector<tosa::Conv2DOp> convs;
-  func.walk([&](tosa::Conv2DOp conv) { convs.push_back(conv); });
   DenseMap<Value, Value> quantizedWeights;
-  for (tosa::Conv2DOp conv : convs) {
-    Value input = getQuantizableInput(conv);
-    if (!input)
-      continue;
+  for (auto [conv, input] : convs) {
     Value &weight = quantizedWeights[conv.getWeight()];
     if (!weight) {
       b.setInsertionPointAfter(conv.getWeight().getDefiningOp());
