@@ -82,8 +82,7 @@ bool isFusibleEpilogue(linalg::GenericOp op, Value chained) {
     if (input->get() == chained || inputType.getShape() == type.getShape()) {
       if (!map.isIdentity())
         return false;
-    } else if (map != perChannelMap(op.getContext()) ||
-               inputType.getRank() != 1) {
+    } else if (!readsPerChannel(map, inputType)) {
       return false;
     }
   }

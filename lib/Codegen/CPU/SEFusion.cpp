@@ -28,15 +28,29 @@ bool mlir::se::isElementwiseWithoutBroadcast(linalg::LinalgOp op) {
                       [](AffineMap map) { return map.isIdentity(); });
 }
 
+bool mlir::se::readsPerChannel(AffineMap map, Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  unsigned loops = map.getNumDims();
+  if (!tensor || loops == 0 || map.getNumResults() != tensor.getRank() ||
+      map.getNumResults() == 0 ||
+      map.getResults().back() != getAffineDimExpr(loops - 1, map.getContext()))
+    return false;
+  // Every other dimension is 1, read at 0 or by a loop that can only be 0.
+  return llvm::all_of(tensor.getShape().drop_back(),
+                      [](int64_t size) { return size == 1; }) &&
+         llvm::all_of(map.getResults().drop_back(), [](AffineExpr expr) {
+           auto constant = dyn_cast<AffineConstantExpr>(expr);
+           return isa<AffineDimExpr>(expr) ||
+                  (constant && constant.getValue() == 0);
+         });
+}
+
 bool mlir::se::isElementwisePerChannel(linalg::LinalgOp op) {
   if (op.getNumLoops() != op.getNumParallelLoops())
     return false;
-  unsigned loops = op.getNumLoops();
-  AffineMap perChannel = AffineMap::get(
-      loops, 0, getAffineDimExpr(loops - 1, op.getContext()));
   return llvm::all_of(op->getOpOperands(), [&](OpOperand &operand) {
     AffineMap map = op.getMatchingIndexingMap(&operand);
-    return map.isIdentity() || (loops > 0 && map == perChannel);
+    return map.isIdentity() || readsPerChannel(map, operand.get().getType());
   });
 }
 

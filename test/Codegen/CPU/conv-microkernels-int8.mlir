@@ -55,3 +55,67 @@ func.func @integer_conv(%x: tensor<1x4x4x8xi8>) -> tensor<1x4x4x32xi8> {
   } -> tensor<1x4x4x32xi8>
   return %q : tensor<1x4x4x32xi8>
 }
+
+#bcast = affine_map<(d0, d1, d2, d3) -> (d0, 0, 0, d3)>
+
+// The dequantization se-cpu-integer-convolutions builds reads its scale and
+// bias as 1 x 1 x 1 x C broadcasts: read per channel in the store, not a
+// loop of its own over i32 accumulators written first.
+// CHECK-LABEL: func.func @integer_conv_broadcast_epilogue
+// CHECK: scf.for
+// CHECK: vector.multi_reduction <add>
+// CHECK: arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK: vector.transfer_read %{{.*}}[%c0, %c0, %c0, %{{.*}}]{{.*}} : tensor<1x1x1x32xf32>, vector<16xf32>
+// CHECK: vector.transfer_write %{{.*}} : vector<16xf32>, tensor<1x4x4x32xf32>
+// CHECK-NOT: linalg.
+// CHECK: return
+func.func @integer_conv_broadcast_epilogue(%x: tensor<1x4x4x8xi8>, %scale: tensor<1x1x1x32xf32>, %bias: tensor<1x1x1x32xf32>) -> tensor<1x4x4x32xf32> {
+  %izp = arith.constant -3 : i32
+  %fzp = arith.constant 0 : i32
+  %zero = arith.constant 0 : i32
+  %w = arith.constant dense<1> : tensor<32x1x1x8xi8>
+  %empty = tensor.empty() : tensor<1x4x4x32xi32>
+  %init = linalg.fill ins(%zero : i32) outs(%empty : tensor<1x4x4x32xi32>) -> tensor<1x4x4x32xi32>
+  %acc = linalg.conv_2d_nhwc_fhwc_q {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w, %izp, %fzp : tensor<1x4x4x8xi8>, tensor<32x1x1x8xi8>, i32, i32) outs(%init : tensor<1x4x4x32xi32>) -> tensor<1x4x4x32xi32>
+  %out = tensor.empty() : tensor<1x4x4x32xf32>
+  %y = linalg.generic {indexing_maps = [#id, #bcast, #bcast, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%acc, %scale, %bias : tensor<1x4x4x32xi32>, tensor<1x1x1x32xf32>, tensor<1x1x1x32xf32>) outs(%out : tensor<1x4x4x32xf32>) {
+  ^bb0(%a: i32, %s: f32, %b: f32, %o: f32):
+    %f = arith.sitofp %a : i32 to f32
+    %m = arith.mulf %f, %s : f32
+    %r = arith.addf %m, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<1x4x4x32xf32>
+  return %y : tensor<1x4x4x32xf32>
+}
+
+// A sigmoid after an integer convolution (SiLU) stays a loop of its own
+// over the i32 accumulators: faster than in the tile's store.
+// CHECK-LABEL: func.func @integer_conv_silu_epilogue
+// CHECK: scf.for
+// CHECK: vector.multi_reduction <add>
+// CHECK: vector.transfer_write %{{.*}} : vector<16xi32>, tensor<1x4x4x32xi32>
+// CHECK: linalg.generic
+// CHECK: math.exp
+// CHECK: return
+func.func @integer_conv_silu_epilogue(%x: tensor<1x4x4x8xi8>, %scale: tensor<32xf32>) -> tensor<1x4x4x32xf32> {
+  %izp = arith.constant -3 : i32
+  %fzp = arith.constant 0 : i32
+  %zero = arith.constant 0 : i32
+  %one = arith.constant 1.0 : f32
+  %w = arith.constant dense<1> : tensor<32x1x1x8xi8>
+  %empty = tensor.empty() : tensor<1x4x4x32xi32>
+  %init = linalg.fill ins(%zero : i32) outs(%empty : tensor<1x4x4x32xi32>) -> tensor<1x4x4x32xi32>
+  %acc = linalg.conv_2d_nhwc_fhwc_q {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w, %izp, %fzp : tensor<1x4x4x8xi8>, tensor<32x1x1x8xi8>, i32, i32) outs(%init : tensor<1x4x4x32xi32>) -> tensor<1x4x4x32xi32>
+  %out = tensor.empty() : tensor<1x4x4x32xf32>
+  %y = linalg.generic {indexing_maps = [#id, #channel, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%acc, %scale : tensor<1x4x4x32xi32>, tensor<32xf32>) outs(%out : tensor<1x4x4x32xf32>) {
+  ^bb0(%a: i32, %s: f32, %o: f32):
+    %f = arith.sitofp %a : i32 to f32
+    %m = arith.mulf %f, %s : f32
+    %n = arith.negf %m : f32
+    %e = math.exp %n : f32
+    %d = arith.addf %e, %one : f32
+    %r = arith.divf %m, %d : f32
+    linalg.yield %r : f32
+  } -> tensor<1x4x4x32xf32>
+  return %y : tensor<1x4x4x32xf32>
+}

@@ -672,3 +672,30 @@ func.func @scaled_projection_filter_copy(%u: tensor<2x8x8x64xf32>, %gate: tensor
   %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%y, %w : tensor<2x8x8x64xf32>, tensor<1x1x64x40xf32>) outs(%init : tensor<2x8x8x40xf32>) -> tensor<2x8x8x40xf32>
   return %c : tensor<2x8x8x40xf32>
 }
+
+// -----
+
+// Rows of 14 positions are whole tiles: each tile takes its first
+// position's row and consecutive columns (one division per tile), which
+// keeps one address for the tile once the loop runs on OpenMP threads.
+// CHECK-LABEL: func @row_tiles
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C13:.*]] = arith.constant 13 : index
+// CHECK-DAG: %[[C14:.*]] = arith.constant 14 : index
+// CHECK: scf.for %[[FIRST:.*]] = %{{.*}} to %{{.*}} step %[[C14]]
+// CHECK:   %[[ROW:.*]] = arith.divui %[[FIRST]], %[[C14]]
+// CHECK:   %[[COLUMN:.*]] = arith.remui %[[FIRST]], %[[C14]]
+// CHECK:   %[[NEXT:.*]] = arith.addi %[[COLUMN]], %[[C1]]
+// CHECK:   %[[LAST:.*]] = arith.addi %[[COLUMN]], %[[C13]]
+// CHECK-NOT: arith.divui
+// CHECK:   tensor.extract %{{.*}}[%{{.*}}, %[[ROW]], %[[COLUMN]], %{{.*}}]
+// CHECK:   tensor.extract %{{.*}}[%{{.*}}, %[[ROW]], %[[NEXT]], %{{.*}}]
+// CHECK:   tensor.extract %{{.*}}[%{{.*}}, %[[ROW]], %[[LAST]], %{{.*}}]
+func.func @row_tiles(%x: tensor<1x2x14x64xf32>) -> tensor<1x2x14x32xf32> {
+  %w = arith.constant dense<0.5> : tensor<1x1x64x32xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x14x32xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x14x32xf32>) -> tensor<1x2x14x32xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x2x14x64xf32>, tensor<1x1x64x32xf32>) outs(%init : tensor<1x2x14x32xf32>) -> tensor<1x2x14x32xf32>
+  return %c : tensor<1x2x14x32xf32>
+}

@@ -205,3 +205,46 @@ func.func @winograd_conv_then_squeeze(%x: tensor<1x8x8x16xf32>, %b: tensor<16xf3
   } -> tensor<1x16xf32>
   return %sum, %u : tensor<1x16xf32>, tensor<1x6x6x16xf32>
 }
+
+// -----
+
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#bcast = affine_map<(n, h, w, c) -> (n, 0, 0, c)>
+#in3 = affine_map<(n, s, c) -> (n, s, c)>
+#out3 = affine_map<(n, s, c) -> (n, c)>
+
+// An integer convolution's dequantization reads its scale and bias as
+// TOSA's rank-preserving broadcasts (1 x 1 x 1 x C): still per channel, so
+// the convolution joins the row loop of the element-wise op producing U.
+// CHECK-LABEL: func.func @integer_conv_then_squeeze
+// CHECK: scf.for
+// CHECK:   linalg.conv_2d_nhwc_fhwc_q {{.*}} outs(%{{.*}} : tensor<1x1x4x16xi32>)
+// CHECK:   linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<1x1x4x16xi32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32>) outs(%{{.*}} : tensor<1x1x4x16xf32>)
+// CHECK:   linalg.generic {{.*}} attrs = {se.block = "b", se.phase = "squeeze"}
+// CHECK: } {se.block = "b", se.parallel_tiles, se.phase = "produce"}
+func.func @integer_conv_then_squeeze(%x: tensor<1x4x4x8xi8>, %w: tensor<16x1x1x8xi8>, %scale: tensor<1x1x1x16xf32>, %bias: tensor<1x1x1x16xf32>) -> (tensor<1x16xf32>, tensor<1x4x4x16xf32>) {
+  %izp = arith.constant -3 : i32
+  %fzp = arith.constant 0 : i32
+  %zero = arith.constant 0 : i32
+  %empty = tensor.empty() : tensor<1x4x4x16xi32>
+  %init = linalg.fill ins(%zero : i32) outs(%empty : tensor<1x4x4x16xi32>) -> tensor<1x4x4x16xi32>
+  %acc = linalg.conv_2d_nhwc_fhwc_q {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w, %izp, %fzp : tensor<1x4x4x8xi8>, tensor<16x1x1x8xi8>, i32, i32) outs(%init : tensor<1x4x4x16xi32>) -> tensor<1x4x4x16xi32>
+  %out = tensor.empty() : tensor<1x4x4x16xf32>
+  %u = linalg.generic {indexing_maps = [#id4, #bcast, #bcast, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%acc, %scale, %bias : tensor<1x4x4x16xi32>, tensor<1x1x1x16xf32>, tensor<1x1x1x16xf32>) outs(%out : tensor<1x4x4x16xf32>) {
+  ^bb0(%a: i32, %s: f32, %b: f32, %o: f32):
+    %f = arith.sitofp %a : i32 to f32
+    %m = arith.mulf %f, %s : f32
+    %r = arith.addf %m, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<1x4x4x16xf32>
+  %collapsed = tensor.collapse_shape %u [[0], [1, 2], [3]] : tensor<1x4x4x16xf32> into tensor<1x16x16xf32>
+  %fzero = arith.constant 0.0 : f32
+  %e2 = tensor.empty() : tensor<1x16xf32>
+  %sacc = linalg.fill ins(%fzero : f32) outs(%e2 : tensor<1x16xf32>) -> tensor<1x16xf32>
+  %sum = linalg.generic {indexing_maps = [#in3, #out3], iterator_types = ["parallel", "reduction", "parallel"]} ins(%collapsed : tensor<1x16x16xf32>) outs(%sacc : tensor<1x16xf32>) attrs = {se.block = "b", se.phase = "squeeze"} {
+  ^bb0(%in: f32, %o: f32):
+    %s = arith.addf %in, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16xf32>
+  return %sum, %u : tensor<1x16xf32>, tensor<1x4x4x16xf32>
+}

@@ -27,8 +27,14 @@ AffineMap imageChannelMap(unsigned rank, MLIRContext *context);
 /// identity (linalg::isElementwise also admits broadcast inputs).
 bool isElementwiseWithoutBroadcast(linalg::LinalgOp op);
 
+/// True if `map` reads `type` per channel (the last loop): a tensor of that
+/// one dimension, or one whose other dimensions are 1 (TOSA's
+/// rank-preserving broadcasts, 1 x 1 x 1 x C: an integer convolution's
+/// scale and bias).
+bool readsPerChannel(AffineMap map, Type type);
+
 /// True if every loop of `op` is parallel and every operand is read at
-/// the same point (identity map) or per channel (a bias: the last loop).
+/// the same point (identity map) or per channel (readsPerChannel).
 bool isElementwisePerChannel(linalg::LinalgOp op);
 
 /// Adds to `fusible` the ops that only initialize an output of `op` (a
