@@ -247,7 +247,8 @@ Value WinogradBuilder::transformOutput(
   return forEachTileAndVector(
       output, first, count, shape.filters,
       [&](Value local, Value t, Value f, Value y) {
-        auto [image, row, column] = tileOrigin(t);
+        Value image, row, column;
+        std::tie(image, row, column) = tileOrigin(t);
         Value m[4][4], s[2][4];
         for (int i = 0; i < 4; ++i)
           for (int j = 0; j < 4; ++j)
