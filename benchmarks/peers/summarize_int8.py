@@ -26,7 +26,8 @@ def main():
           "medians); ratios taken per round, median [range] over rounds. "
           "QDQ models from test/Import/ONNX/models/quantize_qdq.py (uint8 "
           "activations, int8 per-channel weights, 4 calibration images); "
-          "se-mlir int8: integer convolutions (vpdpbusd); float QDQ: "
+          "se-mlir int8: integer convolutions (the host's instruction, "
+          "below); float QDQ: "
           "--int8-kernels=false; own int8: the fp32 file quantized by "
           "se-compile --quantize=int8 on the same calibration images "
           "(convolutions only, SE blocks float); ONNX Runtime 1.30 "
@@ -51,6 +52,26 @@ def main():
                     cells.append(ratio_text(ratios(rounds, key(tool),
                                                    key(base))))
             print(f"| {LABELS.get(net, net)} | " + " | ".join(cells) + " |")
+        print()
+    avx2 = [(net, threads) for threads in (1, 2) for net in nets
+            if over_rounds(rounds, ("se-mlir-fp32-avx2", net, threads))]
+    if avx2:
+        print("## Held to AVX2 (--mcpu=x86-64-v3: vpmaddwd, no VNNI)\n")
+        print("The path of AVX2-only hosts, run on this one; ONNX Runtime "
+              "cannot be held to it.\n")
+        print("| network | threads | se-mlir int8 | se-mlir own int8 "
+              "| se-mlir fp32 | int8 / fp32 | own int8 / fp32 |")
+        print("|---|---|---|---|---|---|---|")
+        for net, threads in avx2:
+            key = lambda tool: (tool, net, threads)  # noqa: E731
+            cells = [ms(over_rounds(rounds, key(tool))) for tool in
+                     ("se-mlir-int8-avx2", "se-mlir-own-int8-avx2",
+                      "se-mlir-fp32-avx2")]
+            for tool in ("se-mlir-int8-avx2", "se-mlir-own-int8-avx2"):
+                cells.append(ratio_text(ratios(rounds, key(tool),
+                                               key("se-mlir-fp32-avx2"))))
+            print(f"| {LABELS.get(net, net)} | {threads} | " +
+                  " | ".join(cells) + " |")
         print()
     with open(os.path.join(work, "numerics.txt")) as f:
         print("Numerics (QDQ runs against quantize_qdq.py's reference, own "

@@ -240,8 +240,8 @@ ModelABI mlir::se::getModelABI(const CompilerOptions &options) {
   abi.externalWeights = external;
   std::string error;
   FailureOr<ResolvedTarget> target = resolveTarget(pipeline, error);
-  abi.int8Convolutions =
-      succeeded(target) && runsIntegerConvolutions(pipeline, *target);
+  if (succeeded(target) && runsIntegerConvolutions(pipeline, *target))
+    abi.int8Convolutions = target->int8DotProduct;
   return abi;
 }
 

@@ -203,6 +203,21 @@ static LogicalResult readCalibrationInputs(ArrayRef<std::string> files,
   return success();
 }
 
+/// The largest weight code for `options`' target: 64 where the integer
+/// convolutions run without VNNI, so that every filter's pairs of products
+/// fit i16 and take vpmaddubsw (exact), twice the multiply-adds of
+/// vpmaddwd per instruction; 127 elsewhere.
+static int64_t getLargestWeightCode(const CompilerOptions &options) {
+  if (options.target != CompileTarget::CPU)
+    return kLargestWeightCode;
+  std::string error;
+  FailureOr<ResolvedTarget> target = resolveTarget(options.pipeline, error);
+  if (succeeded(target) && runsIntegerConvolutions(options.pipeline, *target) &&
+      target->int8DotProduct == Int8DotProduct::Vpmaddwd)
+    return kLargestI16PairWeightCode;
+  return kLargestWeightCode;
+}
+
 LogicalResult mlir::se::quantizeGraph(ModuleOp module,
                                       const CompilerOptions &options,
                                       std::string &error) {
@@ -302,7 +317,7 @@ LogicalResult mlir::se::quantizeGraph(ModuleOp module,
     for (ActivationStatistics &s : statistics)
       ranges.push_back({s.min, s.max});
   }
-  return quantizeConvolutions(entry, ranges);
+  return quantizeConvolutions(entry, ranges, getLargestWeightCode(options));
 }
 
 /// Whether `op` reads a dequantized value: f32 between quantization steps.
@@ -326,6 +341,10 @@ void mlir::se::printQuantizationReport(ModuleOp module,
       blocker = getIntegerConvolutionsBlocker(options.pipeline, *target);
   }
   bool integerKernels = blocker.empty();
+  std::string instruction;
+  if (integerKernels)
+    instruction = stringifyInt8DotProduct(
+        resolveTarget(options.pipeline, blocker)->int8DotProduct);
 
   struct Row {
     std::string name, kind, runs;
@@ -354,7 +373,7 @@ void mlir::se::printQuantizationReport(ModuleOp module,
   });
   os << "int8: " << integer << " of " << convolutions
      << " ungrouped convolutions run on 8-bit codes"
-     << (integerKernels ? " (vpdpbusd)" : "") << "\n";
+     << (integerKernels ? " (" + instruction + ")" : "") << "\n";
   os << llvm::left_justify("op", nameWidth) << "  "
      << llvm::left_justify("kind", kindWidth) << "  runs\n";
   for (const Row &row : rows)

@@ -324,10 +324,13 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, const ModelABI &abi,
   if (quantized)
     os << " *\n * Quantized (int8) model: its quantization steps run inside; "
           "the inputs\n * and outputs are f32 as above. Its convolutions run "
-       << (abi.int8Convolutions
-               ? "on 8-bit integers (vpdpbusd).\n"
-               : "in f32 between the quantization steps\n * (the target has "
-                 "no vpdpbusd, or --int8-kernels=false).\n");
+       << (abi.int8Convolutions != Int8DotProduct::None
+               ? "on 8-bit integers (" +
+                     stringifyInt8DotProduct(abi.int8Convolutions).str() +
+                     ").\n"
+               : std::string("in f32 between the quantization steps\n * "
+                             "(the target has no integer vectors, or "
+                             "--int8-kernels=false).\n"));
   if (abi.threadCount)
     os << " *\n * Parallel code: create() takes the thread count from the "
           "environment\n * variable SE_NUM_THREADS when set; "

@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
@@ -13,6 +14,18 @@
 
 using namespace mlir;
 using namespace mlir::se;
+
+StringRef mlir::se::stringifyInt8DotProduct(Int8DotProduct dotProduct) {
+  switch (dotProduct) {
+  case Int8DotProduct::None:
+    return "none";
+  case Int8DotProduct::Vpmaddwd:
+    return "vpmaddwd";
+  case Int8DotProduct::Vpdpbusd:
+    return "vpdpbusd";
+  }
+  llvm_unreachable("unknown Int8DotProduct");
+}
 
 static std::string hostFeatures() {
   std::string features;
@@ -136,12 +149,20 @@ FailureOr<ResolvedTarget> mlir::se::resolveTarget(StringRef requestedTriple,
       target.vectorWidth = 16;
     else if (subtarget->checkFeatures("+avx"))
       target.vectorWidth = 8;
-    target.int8DotProduct =
+    bool vpdpbusd =
         target.vectorWidth == 16
             ? subtarget->checkFeatures("+avx512vnni")
             : target.vectorWidth == 8 &&
                   (subtarget->checkFeatures("+avxvnni") ||
                    subtarget->checkFeatures("+avx512vnni,+avx512vl"));
+    bool vpmaddwd =
+        target.vectorWidth == 16
+            ? subtarget->checkFeatures("+avx512bw")
+            : target.vectorWidth == 8 && subtarget->checkFeatures("+avx2");
+    if (vpdpbusd)
+      target.int8DotProduct = Int8DotProduct::Vpdpbusd;
+    else if (vpmaddwd)
+      target.int8DotProduct = Int8DotProduct::Vpmaddwd;
   }
   return target;
 }

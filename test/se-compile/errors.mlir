@@ -68,11 +68,14 @@
 // RUN: env SE_HOST_CPU=x86-64-v3 se-compile --print-target | FileCheck %s --check-prefix=STANDIN
 // STANDIN: cpu: x86-64-v3
 // STANDIN-NEXT: vector-width: 8
-// STANDIN-NEXT: int8-dot-product: none
+// STANDIN-NEXT: int8-dot-product: vpmaddwd
 // RUN: env SE_HOST_CPU=x86-64-v3 se-compile --mcpu=skylake-avx512 --print-target | FileCheck %s --check-prefix=EXPLICIT
 // EXPLICIT: cpu: skylake-avx512
 // EXPLICIT-NEXT: vector-width: 16
-// EXPLICIT-NEXT: int8-dot-product: none
+// EXPLICIT-NEXT: int8-dot-product: vpmaddwd
+// RUN: env SE_HOST_CPU=x86-64-v3 se-compile --mcpu=sandybridge --print-target | FileCheck %s --check-prefix=AVXONLY
+// AVXONLY: vector-width: 8
+// AVXONLY-NEXT: int8-dot-product: none
 // RUN: env SE_HOST_CPU=x86-64-v3 se-compile --mcpu=cascadelake --print-target | FileCheck %s --check-prefix=VNNI512
 // VNNI512: vector-width: 16
 // VNNI512-NEXT: int8-dot-product: vpdpbusd

@@ -396,7 +396,7 @@ int main(int argc, char **argv) {
     outs() << "triple: " << target->triple << "\ncpu: " << target->cpu
            << "\nvector-width: " << target->vectorWidth
            << "\nint8-dot-product: "
-           << (target->int8DotProduct ? "vpdpbusd" : "none") << "\n";
+           << se::stringifyInt8DotProduct(target->int8DotProduct) << "\n";
     return 0;
   }
 

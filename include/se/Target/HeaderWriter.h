@@ -3,6 +3,8 @@
 #ifndef SE_TARGET_HEADERWRITER_H
 #define SE_TARGET_HEADERWRITER_H
 
+#include "se/Target/Target.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -22,9 +24,10 @@ struct ModelABI {
   /// memory; create() allocates them (libse_cuda_runtime) and run() copies
   /// the host tensors in and out around run_device().
   bool cuda = false;
-  /// se-cpu-integer-convolutions: a quantized model's convolutions run on
-  /// 8-bit integers (the target has vpdpbusd).
-  bool int8Convolutions = false;
+  /// se-cpu-integer-convolutions: the instruction a quantized model's
+  /// convolutions run on 8-bit integers with; None: in f32 between the
+  /// quantization steps.
+  Int8DotProduct int8Convolutions = Int8DotProduct::None;
 };
 
 /// Checks that `func`'s arguments and results are what a compiled model's C

@@ -17,6 +17,24 @@
 
 namespace mlir::se {
 
+/// How the integer convolutions multiply 8-bit codes with the target's
+/// instructions at its vector width.
+enum class Int8DotProduct {
+  /// No integer vectors at that width (AVX without AVX2, AVX-512 without
+  /// AVX512BW, other architectures): the convolutions stay float.
+  None,
+  /// `vpmaddwd`: products of bytes widened to 16 bits, summed in pairs into
+  /// i32 lanes (AVX2, AVX512BW).
+  Vpmaddwd,
+  /// `vpdpbusd`: u8 x s8 products summed in groups of four into i32 lanes
+  /// (AVX512-VNNI for 16 lanes; AVX-VNNI, or AVX512-VNNI with AVX512VL, for
+  /// 8).
+  Vpdpbusd,
+};
+
+/// "none", "vpmaddwd" or "vpdpbusd".
+StringRef stringifyInt8DotProduct(Int8DotProduct dotProduct);
+
 /// A target with 'host' and the empty triple replaced by the machine the
 /// compiler runs on.
 struct ResolvedTarget {
@@ -26,10 +44,7 @@ struct ResolvedTarget {
   /// Number of f32 lanes of the widest usable vector register: 16 with
   /// AVX-512, 8 with AVX/AVX2, 4 otherwise.
   int64_t vectorWidth = 4;
-  /// Whether `vpdpbusd` (u8 x s8 products summed in groups of four into
-  /// i32 lanes) exists at that width: AVX512-VNNI for 16 lanes; AVX-VNNI,
-  /// or AVX512-VNNI with AVX512VL, for 8.
-  bool int8DotProduct = false;
+  Int8DotProduct int8DotProduct = Int8DotProduct::None;
 };
 
 /// Resolves `triple` (empty: the host's), `cpu` ('host': the host's, or

@@ -280,11 +280,64 @@ MicrokernelBuilder::accumulate(Accumulators accs, Value image,
       }
     }
   };
+  // Per pair of the four input channels of an integer convolution's step:
+  // R filter vectors of pairs, per position the pair of input bytes
+  // broadcast (vpbroadcastw), P x R dot products of pairs per lane, all
+  // widened to 16 bits (se-cpu-lower-vectors makes each one vpmovsxbw or
+  // vpmaddwd).
+  auto pairStep = [&](ArrayRef<Position> inputs, Value kh, Value kw, Value q,
+                      Accumulators &sums) {
+    int64_t lanes = plan.lanes;
+    auto pairsType = VectorType::get({2 * lanes}, b.getI8Type());
+    auto widened = VectorType::get({2 * lanes}, b.getI32Type());
+    auto widen = [&](Value pairs) {
+      return arith::ExtSIOp::create(b, loc, widened, pairs);
+    };
+    for (int64_t half = 0; half < 2; ++half) {
+      SmallVector<Value> weights;
+      for (int64_t r = 0; r < plan.registers; ++r) {
+        Value words =
+            readVector(filter, {block, kh, kw, q, constant(r * lanes)});
+        Value bytes = vector::ExtractStridedSliceOp::create(
+            b, loc,
+            vector::BitCastOp::create(
+                b, loc, VectorType::get({4 * lanes}, b.getI8Type()), words),
+            ArrayRef<int64_t>{half * 2 * lanes}, ArrayRef<int64_t>{2 * lanes},
+            ArrayRef<int64_t>{1});
+        weights.push_back(widen(bytes));
+      }
+      Value channel = arith::AddIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, q, constant(4)),
+          constant(2 * half));
+      for (auto [p, in] : llvm::enumerate(inputs)) {
+        Value two = readInBounds(b, loc, VectorType::get({2}, b.getI8Type()),
+                                 input, {image, in.row, in.column, channel});
+        Value pair = vector::ExtractOp::create(
+            b, loc,
+            vector::BitCastOp::create(
+                b, loc, VectorType::get({1}, b.getI16Type()), two),
+            ArrayRef<int64_t>{0});
+        Value x = widen(vector::BitCastOp::create(
+            b, loc, pairsType,
+            vector::BroadcastOp::create(
+                b, loc, VectorType::get({lanes}, b.getI16Type()), pair)));
+        for (int64_t r = 0; r < plan.registers; ++r) {
+          Value &sum = sums[p * plan.registers + r];
+          Value products = vector::ShapeCastOp::create(
+              b, loc, VectorType::get({lanes, 2}, b.getI32Type()),
+              arith::MulIOp::create(b, loc, x, weights[r]));
+          sum = vector::MultiDimReductionOp::create(b, loc, products, sum,
+                                                    ArrayRef<bool>{false, true},
+                                                    vector::CombiningKind::ADD);
+        }
+      }
+    }
+  };
   // Per four input channels of an integer convolution: R filter vectors,
   // one broadcast of four input bytes per position, P x R dot products of
   // four bytes per lane (se-cpu-lower-vectors makes each one vpdpbusd).
-  auto dotStep = [&](ArrayRef<Position> inputs, Value kh, Value kw, Value q,
-                     Accumulators &sums) {
+  auto quadStep = [&](ArrayRef<Position> inputs, Value kh, Value kw, Value q,
+                      Accumulators &sums) {
     int64_t lanes = plan.lanes;
     auto bytesType = VectorType::get({4 * lanes}, b.getI8Type());
     auto widened = VectorType::get({4 * lanes}, b.getI32Type());
@@ -296,9 +349,13 @@ MicrokernelBuilder::accumulate(Accumulators accs, Value image,
           vector::BitCastOp::create(b, loc, bytesType, words)));
     }
     Value channel = arith::MulIOp::create(b, loc, q, constant(4));
-    // Signed bytes to the unsigned ones vpdpbusd multiplies: x + 128.
+    // Signed bytes to the unsigned ones vpdpbusd multiplies: x + 128, on
+    // the broadcast (a load and an xor with a constant in memory).
     Value offset = arith::ConstantOp::create(
-        b, loc, b.getI32IntegerAttr(static_cast<int32_t>(0x80808080u)));
+        b, loc,
+        DenseElementsAttr::get(
+            vectorType,
+            b.getI32IntegerAttr(static_cast<int32_t>(0x80808080u))));
     for (auto [p, in] : llvm::enumerate(inputs)) {
       Value four = readInBounds(b, loc, VectorType::get({4}, b.getI8Type()),
                                 input, {image, in.row, in.column, channel});
@@ -307,18 +364,20 @@ MicrokernelBuilder::accumulate(Accumulators accs, Value image,
           vector::BitCastOp::create(b, loc,
                                     VectorType::get({1}, b.getI32Type()), four),
           ArrayRef<int64_t>{0});
-      word = arith::XOrIOp::create(b, loc, word, offset);
+      Value words = arith::XOrIOp::create(b, loc, broadcast(word), offset);
       Value x = arith::ExtUIOp::create(
-          b, loc, widened,
-          vector::BitCastOp::create(b, loc, bytesType, broadcast(word)));
+          b, loc, widened, vector::BitCastOp::create(b, loc, bytesType, words));
       for (int64_t r = 0; r < plan.registers; ++r) {
         Value &sum = sums[p * plan.registers + r];
         Value products = vector::ShapeCastOp::create(
             b, loc, VectorType::get({lanes, 4}, b.getI32Type()),
             arith::MulIOp::create(b, loc, x, weights[r]));
-        sum = vector::MultiDimReductionOp::create(b, loc, products, sum,
-                                                  ArrayRef<bool>{false, true},
-                                                  vector::CombiningKind::ADD);
+        auto dot = vector::MultiDimReductionOp::create(
+            b, loc, products, sum, ArrayRef<bool>{false, true},
+            vector::CombiningKind::ADD);
+        if (markPairSumsFitI16)
+          dot->setAttr(kPairSumsFitI16AttrName, b.getUnitAttr());
+        sum = dot;
       }
     }
   };
@@ -368,10 +427,12 @@ MicrokernelBuilder::accumulate(Accumulators accs, Value image,
             for (int64_t u = 0; u < plan.channelUnroll; ++u) {
               Value c =
                   u == 0 ? c0 : arith::AddIOp::create(b, loc, c0, constant(u));
-              if (integer)
-                dotStep(inputs, kh, kw, c, sums);
-              else
+              if (!integerStep)
                 channelStep(kh, kw, inputs, c, sums);
+              else if (*integerStep == IntegerStep::Pairs)
+                pairStep(inputs, kh, kw, c, sums);
+              else
+                quadStep(inputs, kh, kw, c, sums);
             }
             return sums;
           },
@@ -551,12 +612,14 @@ Value MicrokernelBuilder::build(Value output, Operation *&outermostLoop) {
 } // namespace mlir::se::microkernels
 
 /// The accumulators of an integer convolution start from its bias less the
-/// input's zero point times each filter's sum, both offset by 128 for the
-/// unsigned bytes vpdpbusd reads: sum((x - zp) * w) = sum((x + 128) * w) -
-/// (zp + 128) * sum(w). A constant of `paddedFilters` words.
+/// input's zero point times each filter's sum: sum((x - zp) * w) =
+/// sum(x * w) - zp * sum(w); for Quads, which read unsigned bytes, both
+/// offset by 128: sum((x + 128) * w) - (zp + 128) * sum(w). A constant of
+/// `paddedFilters` words.
 static std::optional<Initializer>
 makeIntegerInitializer(RewriterBase &rewriter, const ConvMatch &match,
-                       const PackedInt8Filter &filter, int64_t paddedFilters) {
+                       const PackedInt8Filter &filter, int64_t paddedFilters,
+                       IntegerStep step) {
   SmallVector<int32_t> start(paddedFilters, 0);
   if (match.init.kind == Initializer::Kind::Scalar) {
     APInt value;
@@ -571,7 +634,8 @@ makeIntegerInitializer(RewriterBase &rewriter, const ConvMatch &match,
     for (auto [f, value] : llvm::enumerate(bias.getValues<APInt>()))
       start[f] = value.getSExtValue();
   }
-  int64_t offset = int64_t(*match.inputZeroPoint) + 128;
+  int64_t offset =
+      int64_t(*match.inputZeroPoint) + (step == IntegerStep::Quads ? 128 : 0);
   for (int64_t f = 0; f < match.shape.filters; ++f)
     start[f] -= offset * filter.sums[f];
   auto type = RankedTensorType::get({paddedFilters}, rewriter.getI32Type());
@@ -584,9 +648,27 @@ makeIntegerInitializer(RewriterBase &rewriter, const ConvMatch &match,
 }
 
 static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
-                                        int64_t lanes, bool allowWinograd) {
+                                        int64_t lanes, bool allowWinograd,
+                                        Int8DotProduct dotProduct) {
   const ConvShape &shape = match.shape;
-  std::optional<MicrokernelPlan> plan = planConvolution(shape, lanes);
+  bool integer = match.inputZeroPoint.has_value();
+  if (integer && dotProduct == Int8DotProduct::None)
+    return failure();
+  // Without vpdpbusd, vpmaddubsw (four bytes per lane in two
+  // instructions) where it is exact for this filter, else vpmaddwd on
+  // bytes widened to 16 bits. Neither accumulates in place: the product
+  // (and vpmaddubsw's vector of ones) take registers from the tile.
+  IntegerStep integerStep = IntegerStep::Quads;
+  bool pairSumsFit = false;
+  int64_t reservedRegisters = 0;
+  if (integer && dotProduct == Int8DotProduct::Vpmaddwd) {
+    pairSumsFit = pairSumsFitI16(match.filter, shape);
+    if (!pairSumsFit)
+      integerStep = IntegerStep::Pairs;
+    reservedRegisters = 2;
+  }
+  std::optional<MicrokernelPlan> plan =
+      planConvolution(shape, lanes, reservedRegisters);
   if (!plan)
     return failure();
   // The filter in the form the chosen path reads, before any IR changes.
@@ -594,15 +676,15 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
   // whole 2x2 tiles, so never Winograd.)
   std::optional<WinogradPlan> winograd;
   DenseResourceElementsAttr blocked;
-  bool integer = match.inputZeroPoint.has_value();
   if (integer) {
-    std::optional<PackedInt8Filter> packed = packInt8FilterBlocks(
-        match.filter, shape, plan->blockWidth(), plan->paddedFilters);
+    std::optional<PackedInt8Filter> packed =
+        packInt8FilterBlocks(match.filter, shape, plan->blockWidth(),
+                             plan->lanes, plan->paddedFilters, integerStep);
     if (!packed)
       return failure();
     blocked = packed->blocks;
-    std::optional<Initializer> init =
-        makeIntegerInitializer(rewriter, match, *packed, plan->paddedFilters);
+    std::optional<Initializer> init = makeIntegerInitializer(
+        rewriter, match, *packed, plan->paddedFilters, integerStep);
     if (!init)
       return failure();
     match.init = *init;
@@ -702,7 +784,7 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
     else if (scaled)
       builder.setInputScale(scaled->gate);
     if (integer)
-      builder.setIntegerDotProduct();
+      builder.setIntegerStep(integerStep, pairSumsFit);
     Operation *outermostLoop = nullptr;
     written = builder.build(output, outermostLoop);
     if (outermostLoop)
@@ -981,7 +1063,8 @@ struct ConvMicrokernelsPass
         match = matchDepthwiseConvolution(
             cast<linalg::DepthwiseConv2DNhwcHwcmOp>(op));
       if (match)
-        (void)rewriteConvolution(rewriter, *match, vectorWidth, winograd);
+        (void)rewriteConvolution(rewriter, *match, vectorWidth, winograd,
+                                 int8DotProduct);
     }
   }
 };

@@ -175,18 +175,37 @@ DenseResourceElementsAttr packFilterBlocks(Attribute filter,
                                            int64_t width,
                                            int64_t paddedFilters);
 
+/// The step an integer convolution's microkernel takes per four input
+/// channels.
+enum class IntegerStep {
+  /// One dot product of four u8 x s8 products per lane, the input bytes
+  /// offset by 128: vpdpbusd; without it, vpmaddubsw and vpmaddwd where
+  /// the filter's adjacent pairs of products fit i16
+  /// (kPairSumsFitI16AttrName).
+  Quads,
+  /// Two dot products of pairs of bytes widened to 16 bits (vpmaddwd).
+  Pairs,
+};
+
 /// An integer convolution's filter (`shape.channels` groups of four input
-/// channels) as [F' / W][KH][KW][C / 4][W] i32 words of four bytes (input
-/// channels 4c to 4c + 3, the first in the low byte), filters F to F' zero;
-/// and the sum of each filter's codes (F' entries).
+/// channels) as [F' / W][KH][KW][C / 4][W] i32 words, filters F to F' zero;
+/// and the sum of each filter's codes (F' entries). For `Quads` word
+/// [..][q][f] holds input channels 4q to 4q + 3 of filter f, the first in
+/// the low byte; for `Pairs` each vector register's `lanes` words of
+/// [..][q] hold input channels 4q and 4q + 1 of its filters (2 x `lanes`
+/// bytes, filter by filter), then 4q + 2 and 4q + 3.
 struct PackedInt8Filter {
   DenseResourceElementsAttr blocks;
   SmallVector<int32_t> sums;
 };
-std::optional<PackedInt8Filter> packInt8FilterBlocks(Attribute filter,
-                                                     const ConvShape &shape,
-                                                     int64_t width,
-                                                     int64_t paddedFilters);
+std::optional<PackedInt8Filter>
+packInt8FilterBlocks(Attribute filter, const ConvShape &shape, int64_t width,
+                     int64_t lanes, int64_t paddedFilters, IntegerStep step);
+
+/// Whether every pair of adjacent input channels (2c, 2c + 1) of each
+/// filter tap of an integer convolution's filter has products with any
+/// unsigned byte whose sum fits i16 (vpmaddubsw does not saturate).
+bool pairSumsFitI16(Attribute filter, const ConvShape &shape);
 
 //===----------------------------------------------------------------------===//
 // Loops (ConvMicrokernels.cpp)
@@ -250,10 +269,12 @@ public:
 
   /// Runs an integer convolution: the input holds signed bytes, the filter
   /// the words of packInt8FilterBlocks, the accumulators are i32, and each
-  /// step takes four input channels with `vpdpbusd` (u8 x s8: the input
-  /// bytes are offset by 128, which the initializer accounts for).
-  void setIntegerDotProduct() {
-    integer = true;
+  /// step takes four input channels as `step` says (for Quads, the input
+  /// bytes are offset by 128, which the initializer accounts for);
+  /// `pairSumsFitI16` marks its dot products with kPairSumsFitI16AttrName.
+  void setIntegerStep(IntegerStep step, bool pairSumsFitI16) {
+    integerStep = step;
+    markPairSumsFitI16 = pairSumsFitI16;
     vectorType = VectorType::get({plan.lanes}, b.getI32Type());
   }
 
@@ -307,7 +328,8 @@ private:
   ArrayRef<EpilogueStep> epilogue;
   VectorType vectorType;
   bool filterPerImage = false;
-  bool integer = false;
+  std::optional<IntegerStep> integerStep;
+  bool markPairSumsFitI16 = false;
   Value inputScale;
   Value filterBuffer;
 };

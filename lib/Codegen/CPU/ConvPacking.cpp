@@ -12,6 +12,9 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/IR/Matchers.h"
 
+#include <algorithm>
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::se;
 using namespace mlir::se::microkernels;
@@ -161,10 +164,9 @@ DenseResourceElementsAttr packFilterBlocks(Attribute filter,
   return makeF32Resource(type, "conv_blocked", blocked);
 }
 
-std::optional<PackedInt8Filter> packInt8FilterBlocks(Attribute filter,
-                                                     const ConvShape &shape,
-                                                     int64_t width,
-                                                     int64_t paddedFilters) {
+std::optional<PackedInt8Filter>
+packInt8FilterBlocks(Attribute filter, const ConvShape &shape, int64_t width,
+                     int64_t lanes, int64_t paddedFilters, IntegerStep step) {
   int64_t taps = shape.kernelH * shape.kernelW;
   int64_t quads = shape.channels, channels = 4 * quads;
   std::optional<std::vector<int8_t>> codes =
@@ -173,29 +175,54 @@ std::optional<PackedInt8Filter> packInt8FilterBlocks(Attribute filter,
     return std::nullopt;
   PackedInt8Filter packed;
   packed.sums.assign(paddedFilters, 0);
-  std::vector<uint32_t> words(paddedFilters * taps * quads, 0);
+  // Word blocks of W filters x 4 channels, as bytes.
+  std::vector<int8_t> bytes(paddedFilters * taps * channels, 0);
   for (int64_t f = 0; f < shape.filters; ++f)
     for (int64_t t = 0; t < taps; ++t)
       for (int64_t q = 0; q < quads; ++q) {
-        uint32_t word = 0;
+        int64_t word =
+            ((f / width) * taps * quads + t * quads + q) * width + f % width;
+        // The first word of filter f's vector register, and its lane.
+        int64_t registerWord = word - f % lanes, lane = f % lanes;
         for (int64_t j = 0; j < 4; ++j) {
           // [F][KH][KW][C].
           int8_t code = (*codes)[(f * taps + t) * channels + 4 * q + j];
           packed.sums[f] += code;
-          word |= uint32_t(uint8_t(code)) << (8 * j);
+          int64_t byte =
+              step == IntegerStep::Pairs
+                  ? 4 * registerWord + 2 * ((j / 2) * lanes + lane) + j % 2
+                  : 4 * word + j;
+          bytes[byte] = code;
         }
-        words[((f / width) * taps * quads + t * quads + q) * width +
-              f % width] = word;
       }
   auto type = RankedTensorType::get(
       {paddedFilters / width, shape.kernelH, shape.kernelW, quads, width},
       IntegerType::get(filter.getContext(), 32));
   packed.blocks =
       makeResource(type, "conv_int8_blocked",
-                   ArrayRef<char>(reinterpret_cast<const char *>(words.data()),
-                                  words.size() * sizeof(uint32_t)),
+                   ArrayRef<char>(reinterpret_cast<const char *>(bytes.data()),
+                                  bytes.size()),
                    alignof(uint32_t));
   return packed;
+}
+
+bool pairSumsFitI16(Attribute filter, const ConvShape &shape) {
+  std::optional<std::vector<int8_t>> codes =
+      getI8Values(filter, shape.filters * shape.kernelH * shape.kernelW * 4 *
+                              shape.channels);
+  if (!codes)
+    return false;
+  // [F][KH][KW][C] with C a multiple of four: pairs are adjacent codes.
+  constexpr int32_t largestByte = 255;
+  for (size_t i = 0; i + 1 < codes->size(); i += 2) {
+    int32_t first = (*codes)[i], second = (*codes)[i + 1];
+    int32_t positive = std::max(first, 0) + std::max(second, 0);
+    int32_t negative = std::min(first, 0) + std::min(second, 0);
+    if (largestByte * positive > std::numeric_limits<int16_t>::max() ||
+        largestByte * negative < std::numeric_limits<int16_t>::min())
+      return false;
+  }
+  return true;
 }
 
 //===----------------------------------------------------------------------===//

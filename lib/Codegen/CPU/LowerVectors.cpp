@@ -22,6 +22,7 @@ namespace mlir::se {
 } // namespace mlir::se
 
 using namespace mlir;
+using namespace mlir::se;
 
 namespace {
 /// Whether `value` is 1.0: a scalar, a splat or a broadcast of one.
@@ -124,10 +125,27 @@ void expandSigmoidExponentials(Operation *root) {
   }
 }
 
+/// vpmaddwd's intrinsic for `lanes` i32 lanes (16, 8 or 4), or "".
+StringRef pairsIntrinsic(int64_t lanes) {
+  switch (lanes) {
+  case 16:
+    return "llvm.x86.avx512.pmaddw.d.512";
+  case 8:
+    return "llvm.x86.avx2.pmadd.wd";
+  case 4:
+    return "llvm.x86.sse2.pmadd.wd";
+  default:
+    return "";
+  }
+}
+
 /// `reduction` as vpdpbusd when it sums groups of four products of
-/// zero-extended bytes and sign-extended bytes into 16, 8 or 4 i32 lanes.
+/// zero-extended bytes and sign-extended bytes into 16, 8 or 4 i32 lanes;
+/// without vpdpbusd, where its pairs of products fit i16
+/// (kPairSumsFitI16AttrName), as vpmaddubsw, vpmaddwd by ones and an add.
 struct DotProductOfBytes : OpRewritePattern<vector::MultiDimReductionOp> {
-  using OpRewritePattern::OpRewritePattern;
+  DotProductOfBytes(MLIRContext *ctx, Int8DotProduct dotProduct)
+      : OpRewritePattern(ctx), dotProduct(dotProduct) {}
 
   LogicalResult matchAndRewrite(vector::MultiDimReductionOp reduction,
                                 PatternRewriter &rewriter) const override {
@@ -141,6 +159,10 @@ struct DotProductOfBytes : OpRewritePattern<vector::MultiDimReductionOp> {
       return failure();
     int64_t lanes = resultType.getNumElements();
     if (lanes != 16 && lanes != 8 && lanes != 4)
+      return failure();
+    bool bytePairs = dotProduct == Int8DotProduct::Vpmaddwd &&
+                     reduction->hasAttr(kPairSumsFitI16AttrName);
+    if (dotProduct != Int8DotProduct::Vpdpbusd && !bytePairs)
       return failure();
     auto product = groups.getSource().getDefiningOp<arith::MulIOp>();
     if (!product)
@@ -162,10 +184,86 @@ struct DotProductOfBytes : OpRewritePattern<vector::MultiDimReductionOp> {
     }
     if (!unsignedBytes || !signedBytes)
       return failure();
-    std::string name = "llvm.x86.avx512.vpdpbusd." + std::to_string(lanes * 32);
-    rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
-        reduction, resultType, rewriter.getStringAttr(name),
-        ValueRange{reduction.getAcc(), unsignedBytes, signedBytes});
+    if (!bytePairs) {
+      std::string name =
+          "llvm.x86.avx512.vpdpbusd." + std::to_string(lanes * 32);
+      rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
+          reduction, resultType, rewriter.getStringAttr(name),
+          ValueRange{reduction.getAcc(), unsignedBytes, signedBytes});
+      return success();
+    }
+    StringRef bytesToWords = lanes == 16  ? "llvm.x86.avx512.pmaddubs.w.512"
+                             : lanes == 8 ? "llvm.x86.avx2.pmadd.ub.sw"
+                                          : "llvm.x86.ssse3.pmadd.ub.sw.128";
+    Location loc = reduction.getLoc();
+    auto wordsType = VectorType::get({2 * lanes}, rewriter.getI16Type());
+    Value words =
+        LLVM::CallIntrinsicOp::create(rewriter, loc, wordsType,
+                                      rewriter.getStringAttr(bytesToWords),
+                                      ValueRange{unsignedBytes, signedBytes})
+            .getResult(0);
+    Value ones = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(wordsType, rewriter.getI16IntegerAttr(1)));
+    Value sums = LLVM::CallIntrinsicOp::create(
+                     rewriter, loc, resultType,
+                     rewriter.getStringAttr(pairsIntrinsic(lanes)),
+                     ValueRange{words, ones})
+                     .getResult(0);
+    rewriter.replaceOpWithNewOp<arith::AddIOp>(reduction, reduction.getAcc(),
+                                               sums);
+    return success();
+  }
+
+private:
+  Int8DotProduct dotProduct;
+};
+
+/// `reduction` as vpmaddwd and an add when it sums pairs of products of
+/// sign-extended 16-bit values (or bytes, which canonicalization extends
+/// to i32 in one step) into 16, 8 or 4 i32 lanes.
+struct DotProductOfPairs : OpRewritePattern<vector::MultiDimReductionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::MultiDimReductionOp reduction,
+                                PatternRewriter &rewriter) const override {
+    auto resultType = dyn_cast<VectorType>(reduction.getType());
+    auto pairs = reduction.getSource().getDefiningOp<vector::ShapeCastOp>();
+    if (reduction.getKind() != vector::CombiningKind::ADD || !resultType ||
+        !resultType.getElementType().isInteger(32) || !pairs ||
+        reduction.getSourceVectorType().getShape() !=
+            ArrayRef<int64_t>{resultType.getNumElements(), 2} ||
+        reduction.getReductionMask() != ArrayRef<bool>{false, true})
+      return failure();
+    StringRef name = pairsIntrinsic(resultType.getNumElements());
+    if (name.empty())
+      return failure();
+    auto product = pairs.getSource().getDefiningOp<arith::MulIOp>();
+    if (!product)
+      return failure();
+    Location loc = reduction.getLoc();
+    auto wordsType = VectorType::get({2 * resultType.getNumElements()},
+                                     rewriter.getI16Type());
+    auto isSource = [](Value value) {
+      auto ext = value.getDefiningOp<arith::ExtSIOp>();
+      Type element = ext ? getElementTypeOrSelf(ext.getIn()) : Type();
+      return element && (element.isInteger(8) || element.isInteger(16));
+    };
+    if (!isSource(product.getLhs()) || !isSource(product.getRhs()))
+      return failure();
+    auto wordsOf = [&](Value value) -> Value {
+      Value in = value.getDefiningOp<arith::ExtSIOp>().getIn();
+      if (getElementTypeOrSelf(in).isInteger(16))
+        return in;
+      return arith::ExtSIOp::create(rewriter, loc, wordsType, in);
+    };
+    Value lhs = wordsOf(product.getLhs()), rhs = wordsOf(product.getRhs());
+    Value sums = LLVM::CallIntrinsicOp::create(rewriter, loc, resultType,
+                                               rewriter.getStringAttr(name),
+                                               ValueRange{lhs, rhs})
+                     .getResult(0);
+    rewriter.replaceOpWithNewOp<arith::AddIOp>(reduction, reduction.getAcc(),
+                                               sums);
     return success();
   }
 };
@@ -304,9 +402,10 @@ struct LowerVectorsPass : se::impl::SECPULowerVectorsBase<LowerVectorsPass> {
     MLIRContext *ctx = &getContext();
     // Keep loop-carried accumulators in registers across reduction loops.
     linalg::hoistRedundantVectorTransfers(getOperation());
-    if (int8DotProduct) {
+    if (int8DotProduct != Int8DotProduct::None) {
       RewritePatternSet patterns(ctx);
-      patterns.add<DotProductOfBytes>(ctx);
+      patterns.add<DotProductOfPairs>(ctx);
+      patterns.add<DotProductOfBytes>(ctx, int8DotProduct);
       if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
         return signalPassFailure();
     }

@@ -28,8 +28,8 @@ mlir::se::getIntegerConvolutionsBlocker(const CPUPipelineOptions &options,
     return "int8-kernels=false";
   if (options.convCodegen == ConvCodegen::Tiled)
     return "conv-codegen=tiled";
-  if (!target.int8DotProduct)
-    return "no vpdpbusd on this CPU";
+  if (target.int8DotProduct == Int8DotProduct::None)
+    return "no integer vectors at this CPU's width";
   return "";
 }
 
@@ -95,6 +95,7 @@ LogicalResult mlir::se::buildSECPUCodegenPipeline(
     SECPUConvMicrokernelsOptions microkernels;
     microkernels.vectorWidth = vectorWidth;
     microkernels.winograd = options.convCodegen == ConvCodegen::Winograd;
+    microkernels.int8DotProduct = target.int8DotProduct;
     pm.addNestedPass<func::FuncOp>(createSECPUConvMicrokernels(microkernels));
   }
   SECPUTileAndVectorizeOptions tiling;

@@ -203,7 +203,7 @@ mlir::se::planMicrokernel(const ConvShape &shape, VectorRegisters registers,
   if (positions == 1 && shape.groups == 1)
     if (int64_t r = matrixVectorRegisters(vectors, registers))
       plan.registers = r;
-  int64_t accumulators = registers.count - 4;
+  int64_t accumulators = registers.count - 4 - registers.reserved;
   int64_t maxPositions =
       std::min<int64_t>(accumulators / plan.registers, manyRegisters ? 14 : 12);
   // The input vector and its shuffle take two more registers.
@@ -239,9 +239,11 @@ mlir::se::planMicrokernel(const ConvShape &shape, VectorRegisters registers,
   return plan;
 }
 
-std::optional<MicrokernelPlan> mlir::se::planConvolution(const ConvShape &shape,
-                                                         int64_t lanes) {
+std::optional<MicrokernelPlan>
+mlir::se::planConvolution(const ConvShape &shape, int64_t lanes,
+                          int64_t reservedRegisters) {
   VectorRegisters registers = vectorRegistersFor(lanes);
+  registers.reserved = reservedRegisters;
   if (std::optional<MicrokernelPlan> plan = planMicrokernel(shape, registers))
     return plan;
   int64_t waste = llvm::alignTo(shape.filters, lanes) - shape.filters;

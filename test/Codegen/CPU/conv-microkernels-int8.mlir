@@ -1,4 +1,6 @@
-// RUN: se-opt %s -se-cpu-conv-microkernels="vector-width=16" -canonicalize --mlir-elide-resource-strings-if-larger=16 | FileCheck %s
+// RUN: se-opt %s -se-cpu-conv-microkernels="vector-width=16 int8-dot-product=vpdpbusd" -canonicalize --mlir-elide-resource-strings-if-larger=16 | FileCheck %s
+// RUN: se-opt %s -se-cpu-conv-microkernels="vector-width=8 int8-dot-product=vpmaddwd" -canonicalize --mlir-elide-resource-strings-if-larger=16 | FileCheck %s --check-prefix=PAIRS
+// RUN: se-opt %s -se-cpu-conv-microkernels="vector-width=16" -canonicalize | FileCheck %s --check-prefix=NONE
 
 #channel = affine_map<(d0, d1, d2, d3) -> (d3)>
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
@@ -7,11 +9,12 @@
 // with zero point -3, a filter of ones, i32 accumulators scaled and
 // quantized to bytes in the one store. The filter is packed as words of
 // four bytes; the accumulators start from -(zp + 128) x sum(w) = -125 x 8;
-// each step broadcasts four input bytes offset by 128 (xor 0x80808080) and
-// sums four u8 x s8 products per lane.
+// each step broadcasts four input bytes, offsets them by 128 (xor
+// 0x80808080 on the broadcast vector) and sums four u8 x s8 products per
+// lane.
 // CHECK-LABEL: func.func @integer_conv
-// CHECK-DAG: %[[OFFSET:.*]] = arith.constant -2139062144 : i32
-// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<conv_int8_blocked> : tensor<1x1x1x2x32xi32>
+// CHECK-DAG: %[[OFFSET:.*]] = arith.constant dense<-2139062144> : vector<16xi32>
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<conv_int8_blocked{{(_[0-9]+)?}}> : tensor<1x1x1x2x32xi32>
 // CHECK-DAG: %[[INIT:.*]] = arith.constant dense<-1000> : tensor<32xi32>
 // CHECK: scf.for
 // CHECK: %[[ACC0:.*]] = vector.transfer_read %[[INIT]]{{.*}} : tensor<32xi32>, vector<16xi32>
@@ -21,9 +24,9 @@
 // CHECK: %[[FOUR:.*]] = vector.transfer_read %{{.*}} : tensor<1x4x4x8xi8>, vector<4xi8>
 // CHECK: %[[WORD:.*]] = vector.bitcast %[[FOUR]] : vector<4xi8> to vector<1xi32>
 // CHECK: %[[X:.*]] = vector.extract %[[WORD]][0]
-// CHECK: %[[XU:.*]] = arith.xori %[[X]], %[[OFFSET]] : i32
-// CHECK: %[[XB:.*]] = vector.broadcast %[[XU]] : i32 to vector<16xi32>
-// CHECK: %[[XBYTES:.*]] = vector.bitcast %[[XB]] : vector<16xi32> to vector<64xi8>
+// CHECK: %[[XB:.*]] = vector.broadcast %[[X]] : i32 to vector<16xi32>
+// CHECK: %[[XU:.*]] = arith.xori %[[XB]], %[[OFFSET]] : vector<16xi32>
+// CHECK: %[[XBYTES:.*]] = vector.bitcast %[[XU]] : vector<16xi32> to vector<64xi8>
 // CHECK: %[[XS:.*]] = arith.extui %[[XBYTES]] : vector<64xi8> to vector<64xi32>
 // CHECK: %[[P:.*]] = arith.muli %[[XS]], %[[WS]] : vector<64xi32>
 // CHECK: %[[G:.*]] = vector.shape_cast %[[P]] : vector<64xi32> to vector<16x4xi32>
@@ -34,6 +37,22 @@
 // CHECK-NOT: linalg.
 // CHECK: return
 
+
+// Without VNNI (vpmaddwd: AVX2) a filter whose adjacent pairs of products
+// with any unsigned byte fit i16 (ones: 2 x 255) takes the same steps,
+// marked for vpmaddubsw.
+// PAIRS-LABEL: func.func @integer_conv
+// PAIRS-DAG: arith.constant dense<-1000> : tensor<32xi32>
+// PAIRS: scf.for
+// PAIRS: arith.xori
+// PAIRS: vector.multi_reduction <add>, %{{.*}} {se.pair_sums_fit_i16} [1] : vector<8x4xi32> to vector<8xi32>
+// PAIRS-NOT: linalg.
+// PAIRS: return
+
+// Without an integer dot product at the width the convolution is left to
+// the generic tiling.
+// NONE-LABEL: func.func @integer_conv
+// NONE: linalg.conv_2d_nhwc_fhwc_q
 func.func @integer_conv(%x: tensor<1x4x4x8xi8>) -> tensor<1x4x4x32xi8> {
   %izp = arith.constant -3 : i32
   %fzp = arith.constant 0 : i32
@@ -118,4 +137,54 @@ func.func @integer_conv_silu_epilogue(%x: tensor<1x4x4x8xi8>, %scale: tensor<32x
     linalg.yield %r : f32
   } -> tensor<1x4x4x32xf32>
   return %y : tensor<1x4x4x32xf32>
+}
+
+// A filter of 100s (pairs of products up to 2 x 255 x 100) takes vpmaddwd:
+// each step runs twice over the positions, once per
+// pair of its four channels: the filter words' bytes of that pair, the
+// position's two input bytes broadcast as one 16-bit word, both widened,
+// and a dot product of pairs per lane. No offset:
+// the accumulators start from -zp x sum(w) = 3 x 800.
+// PAIRS-LABEL: func.func @integer_conv_wide_weights
+// PAIRS-DAG: %[[INIT:.*]] = arith.constant dense<2400> : tensor<32xi32>
+// PAIRS-DAG: %[[W:.*]] = arith.constant dense_resource<conv_int8_blocked{{.*}}>
+// PAIRS: scf.for
+// PAIRS: %[[WORDS:.*]] = vector.transfer_read %[[W]]{{.*}} vector<8xi32>
+// PAIRS: %[[WBYTES:.*]] = vector.bitcast %[[WORDS]] : vector<8xi32> to vector<32xi8>
+// PAIRS: %[[WPAIR0:.*]] = vector.extract_strided_slice %[[WBYTES]] {offsets = [0], sizes = [16], strides = [1]} : vector<32xi8> to vector<16xi8>
+// PAIRS: %[[W32:.*]] = arith.extsi %[[WPAIR0]] : vector<16xi8> to vector<16xi32>
+// PAIRS: %[[TWO:.*]] = vector.transfer_read %{{.*}} : tensor<1x4x4x8xi8>, vector<2xi8>
+// PAIRS: %[[XWORD:.*]] = vector.bitcast %[[TWO]] : vector<2xi8> to vector<1xi16>
+// PAIRS: %[[X:.*]] = vector.extract %[[XWORD]][0]
+// PAIRS: %[[XB:.*]] = vector.broadcast %[[X]] : i16 to vector<8xi16>
+// PAIRS: %[[XPAIRS:.*]] = vector.bitcast %[[XB]] : vector<8xi16> to vector<16xi8>
+// PAIRS: %[[X32:.*]] = arith.extsi %[[XPAIRS]] : vector<16xi8> to vector<16xi32>
+// PAIRS: %[[P:.*]] = arith.muli %[[X32]], %[[W32]] : vector<16xi32>
+// PAIRS: %[[G:.*]] = vector.shape_cast %[[P]] : vector<16xi32> to vector<8x2xi32>
+// PAIRS: vector.multi_reduction <add>, %[[G]], %{{.*}} [1] : vector<8x2xi32> to vector<8xi32>
+// PAIRS: vector.extract_strided_slice %{{.*}} {offsets = [16], sizes = [16], strides = [1]} : vector<32xi8> to vector<16xi8>
+// PAIRS: vector.multi_reduction <add>, %{{.*}} [1] : vector<8x2xi32> to vector<8xi32>
+// PAIRS: arith.trunci %{{.*}} : vector<8xi32> to vector<8xi8>
+// PAIRS-NOT: linalg.
+// PAIRS: return
+func.func @integer_conv_wide_weights(%x: tensor<1x4x4x8xi8>) -> tensor<1x4x4x32xi8> {
+  %izp = arith.constant -3 : i32
+  %fzp = arith.constant 0 : i32
+  %zero = arith.constant 0 : i32
+  %w = arith.constant dense<100> : tensor<32x1x1x8xi8>
+  %scale = arith.constant dense<0.5> : tensor<32xf32>
+  %empty = tensor.empty() : tensor<1x4x4x32xi32>
+  %init = linalg.fill ins(%zero : i32) outs(%empty : tensor<1x4x4x32xi32>) -> tensor<1x4x4x32xi32>
+  %acc = linalg.conv_2d_nhwc_fhwc_q {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w, %izp, %fzp : tensor<1x4x4x8xi8>, tensor<32x1x1x8xi8>, i32, i32) outs(%init : tensor<1x4x4x32xi32>) -> tensor<1x4x4x32xi32>
+  %out = tensor.empty() : tensor<1x4x4x32xi8>
+  %q = linalg.generic {indexing_maps = [#id, #channel, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%acc, %scale : tensor<1x4x4x32xi32>, tensor<32xf32>) outs(%out : tensor<1x4x4x32xi8>) {
+  ^bb0(%a: i32, %s: f32, %o: i8):
+    %f = arith.sitofp %a : i32 to f32
+    %m = arith.mulf %f, %s : f32
+    %r = math.roundeven %m : f32
+    %i = arith.fptosi %r : f32 to i32
+    %t = arith.trunci %i : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<1x4x4x32xi8>
+  return %q : tensor<1x4x4x32xi8>
 }

@@ -2,6 +2,8 @@
 // RUN: se-opt %s -se-expose-calibration-activations | FileCheck %s --check-prefix=EXPOSE
 // RUN: not se-opt %s '-se-quantize-convolutions=ranges=-1,4' 2>&1 | FileCheck %s --check-prefix=COUNT
 // RUN: not se-opt %s '-se-quantize-convolutions=ranges=-1,4,0' 2>&1 | FileCheck %s --check-prefix=PAIRS
+// RUN: se-opt %s '-se-quantize-convolutions=ranges=-1,4,0,2.55 largest-weight-code=64' | FileCheck %s --check-prefix=CODE64
+// RUN: not se-opt %s '-se-quantize-convolutions=ranges=-1,4,0,2.55 largest-weight-code=128' 2>&1 | FileCheck %s --check-prefix=CODE128
 
 // Two activations: %x (read by the first convolution and, through a crop,
 // the second: one quantize/dequantize pair) and the ReLU's result; a
@@ -35,6 +37,14 @@
 // EXPOSE: %[[FR:.*]] = tosa.reshape %[[RELU]], %{{.*}} -> tensor<32xf32>
 // EXPOSE: %[[ALL:.*]] = tosa.concat %[[FX]], %[[FR]] {axis = 0 : i32}
 // EXPOSE: return %[[ALL]] : tensor<64xf32>
+
+// With codes up to 64 (what se-compile takes without VNNI): [1.27, -0.6] /
+// (1.27/64) = [64, -30.2 -> -30] (0x40, 0xE2), [0.5, 0.2] / (0.5/64) = [64,
+// 25.6 -> 26] (0x40, 0x1A).
+// CODE64-LABEL: func.func @convs
+// CODE64: se.dequantize %{{.*}} i8 scales [1.984375e-02, 7.812500e-03] zero_points [0, 0] axis 0
+// CODE64: "0x0100000040E2401A"
+// CODE128: error: the largest weight code must be 1 to 127, got 128
 
 // COUNT: error: quantization needs one range per quantizable activation: 2 activations, 1 ranges
 // PAIRS: error: ranges must be lo,hi pairs

@@ -44,6 +44,14 @@ inline constexpr llvm::StringLiteral kParallelTilesAttrName =
 inline constexpr llvm::StringLiteral kPrefetchAheadAttrName =
     "se.prefetch_ahead";
 
+/// Marks an integer microkernel's dot product of four u8 x s8 products per
+/// lane whose adjacent pairs of products sum within i16 for any input (the
+/// filter's codes checked when it was packed): without vpdpbusd,
+/// se-cpu-lower-vectors may then compute it with vpmaddubsw, which
+/// saturates those sums, and vpmaddwd (set by se-cpu-conv-microkernels).
+inline constexpr llvm::StringLiteral kPairSumsFitI16AttrName =
+    "se.pair_sums_fit_i16";
+
 /// Options of `se-cpu-pipeline`; se-compile fills the same struct.
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<std::string> triple{
@@ -110,7 +118,7 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<bool> int8Kernels{
       *this, "int8-kernels",
       llvm::cl::desc("Run the convolutions of quantized (QDQ) models on "
-                     "8-bit codes where the CPU has vpdpbusd "
+                     "8-bit codes where the CPU has integer vectors "
                      "(se-cpu-integer-convolutions); off: in f32 between "
                      "the quantization steps"),
       llvm::cl::init(true)};
@@ -141,8 +149,9 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 };
 
 /// Why the pipeline of `options` runs no quantized convolution on 8-bit
-/// integers for `target` (`int8-kernels=false`, `no vpdpbusd on this CPU`,
-/// ...); empty when it runs them (se-cpu-integer-convolutions).
+/// integers for `target` (`int8-kernels=false`, `no integer vectors at
+/// this CPU's width`, ...); empty when it runs them
+/// (se-cpu-integer-convolutions).
 StringRef getIntegerConvolutionsBlocker(const CPUPipelineOptions &options,
                                         const ResolvedTarget &target);
 

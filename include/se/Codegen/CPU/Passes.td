@@ -18,7 +18,8 @@ def SECPUIntegerConvolutions
     `acc * (s_x * s_w[f]) + b` in f32, which the float ops after the
     convolution (ReLU, the next quantization, a residual add) read as
     before. The microkernels run the i32 convolution with `vpdpbusd`
-    (se-cpu-conv-microkernels).
+    where the CPU has VNNI, otherwise with `vpmaddwd` on bytes widened to
+    16 bits (AVX2, AVX512BW; se-cpu-conv-microkernels).
 
     TOSA's integer convolutions read signed bytes: every `se.quantize` to
     u8 read only by `se.dequantize` is first rewritten to i8 with its zero
@@ -216,21 +217,40 @@ def SECPUConvMicrokernels
     A `linalg.conv_2d_nhwc_fhwc_q` of signed bytes into i32 with a constant
     filter, a zero filter zero point and input channels in whole groups of
     four (se-cpu-integer-convolutions' form) takes the same loops with i32
-    accumulators: its filter is packed as [F / W][KH][KW][C / 4][W] words of
-    four bytes, each step broadcasts four input bytes (offset by 128 to the
+    accumulators, in the form `int8-dot-product` names (`none`: such
+    convolutions are left to se-cpu-tile-and-vectorize). Its filter is
+    packed as [F / W][KH][KW][C / 4][W] words of four bytes. With
+    `vpdpbusd` each step broadcasts four input bytes (offset by 128 to the
     unsigned bytes the instruction reads) and issues P x R dot products of
     four u8 x s8 pairs per i32 lane (extensions, a multiply and a
     `vector.multi_reduction` over groups of four, which se-cpu-lower-vectors
-    turns into `vpdpbusd`), and the accumulators start
-    from the bias less (zero point + 128) times each filter's sum. The
-    element-wise consumers fused into the store may change the element
-    type (the accumulators scaled to f32, then quantized to 8 bits).
+    turns into `vpdpbusd`); the accumulators start from the bias less (zero
+    point + 128) times each filter's sum. With `vpmaddwd` each word block
+    holds every lane's first pair of channels, then every lane's second,
+    and a step runs twice over the positions: per pair, R filter vectors
+    widened to 16 bits, one broadcast of the position's two input bytes
+    widened to 16 bits, and P x R dot products of pairs (reduced over
+    groups of two: `vpmaddwd` and an add); the accumulators start from the
+    bias less the zero point times each filter's sum. The element-wise
+    consumers fused into the store may change the element type (the
+    accumulators scaled to f32, then quantized to 8 bits).
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
            "Number of f32 lanes in one vector register (16: AVX-512, 8: AVX2)">,
     Option<"winograd", "winograd", "bool", /*default=*/"true",
            "Compute 3x3 convolutions with stride 1 as Winograd F(2x2, 3x3)">,
+    Option<"int8DotProduct", "int8-dot-product", "::mlir::se::Int8DotProduct",
+           /*default=*/"::mlir::se::Int8DotProduct::None",
+           "How integer convolutions multiply bytes at that width",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::se::Int8DotProduct::None, "none",
+                        "no integer dot product at that width"),
+             clEnumValN(::mlir::se::Int8DotProduct::Vpmaddwd, "vpmaddwd",
+                        "pairs of 16-bit products (AVX2, AVX512BW)"),
+             clEnumValN(::mlir::se::Int8DotProduct::Vpdpbusd, "vpdpbusd",
+                        "groups of four u8 x s8 products (AVX512-VNNI, "
+                        "AVX-VNNI)"))}]>,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -335,16 +355,27 @@ def SECPULowerVectors : Pass<"se-cpu-lower-vectors", "::mlir::func::FuncOp"> {
     iteration to the next through the stack, lane by lane. Runs after
     bufferization, before `convert-vector-to-scf`.
 
-    With `int8-dot-product`, the integer microkernels' dot products,
+    The integer microkernels' dot products become the instruction
+    `int8-dot-product` names (`llvm.call_intrinsic`): with `vpdpbusd`,
     `multi_reduction<add>(shape_cast(extui(a) * extsi(b)) : N x 4, acc)` on
-    64, 32 or 16 bytes, become `vpdpbusd` (`llvm.call_intrinsic`). It runs
-    here, after buffer deallocation, which rejects ops of unknown memory
-    effects such as intrinsic calls.
+    64, 32 or 16 bytes; with `vpdpbusd` or `vpmaddwd`,
+    `multi_reduction<add>(shape_cast(extsi(a) * extsi(b)) : N x 2, acc)` on
+    32, 16 or 8 16-bit values (`vpmaddwd`, then an add). It runs here,
+    after buffer deallocation, which rejects ops of unknown memory effects
+    such as intrinsic calls.
   }];
   let options = [
-    Option<"int8DotProduct", "int8-dot-product", "bool", /*default=*/"false",
-           "The target has vpdpbusd at its vector width (AVX512-VNNI, "
-           "AVX-VNNI)">,
+    Option<"int8DotProduct", "int8-dot-product", "::mlir::se::Int8DotProduct",
+           /*default=*/"::mlir::se::Int8DotProduct::None",
+           "The target's integer dot product at its vector width",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::se::Int8DotProduct::None, "none",
+                        "no integer dot product at that width"),
+             clEnumValN(::mlir::se::Int8DotProduct::Vpmaddwd, "vpmaddwd",
+                        "pairs of 16-bit products (AVX2, AVX512BW)"),
+             clEnumValN(::mlir::se::Int8DotProduct::Vpdpbusd, "vpdpbusd",
+                        "groups of four u8 x s8 products (AVX512-VNNI, "
+                        "AVX-VNNI)"))}]>,
   ];
   let dependentDialects = [
     "::mlir::LLVM::LLVMDialect",

@@ -122,6 +122,10 @@ struct VectorRegisters {
   int64_t lanes;
   /// Registers in the file: 32 with AVX-512, 16 with AVX2.
   int64_t count;
+  /// Registers the microkernel's step needs besides its accumulators,
+  /// filter vectors and broadcast input (a product that does not
+  /// accumulate in place, a constant).
+  int64_t reserved = 0;
 };
 
 /// The register file of a CPU whose widest f32 vectors have `lanes` lanes.
@@ -147,9 +151,10 @@ inline std::optional<MicrokernelPlan> planMicrokernel(const ConvShape &shape,
 /// half a vector of waste: 440 -> 448, 104 -> 112, 24 -> 32 with AVX-512);
 /// else (RegNetY's groups of 8 and 24 channels, 8 filters with AVX-512)
 /// vectors half as wide and the same register file; else padded full
-/// vectors.
+/// vectors. The step keeps `reservedRegisters` more registers.
 std::optional<MicrokernelPlan> planConvolution(const ConvShape &shape,
-                                               int64_t lanes);
+                                               int64_t lanes,
+                                               int64_t reservedRegisters = 0);
 
 /// Output channels a matrix-vector product (a convolution of one output
 /// position: an SE block's fully connected layer, the classifier at batch

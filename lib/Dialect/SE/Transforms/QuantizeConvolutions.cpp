@@ -87,8 +87,10 @@ static std::pair<float, int32_t> getActivationQuantization(ActivationRange r) {
 }
 
 /// The convolution's weight as `se.dequantize` of i8 codes, symmetric per
-/// output channel ([-127, 127]); null if the constant cannot be read.
-static Value quantizeWeight(OpBuilder &b, tosa::Conv2DOp conv) {
+/// output channel ([-largestCode, largestCode]); null if the constant
+/// cannot be read.
+static Value quantizeWeight(OpBuilder &b, tosa::Conv2DOp conv,
+                            int64_t largestCode) {
   Attribute attr;
   if (!matchPattern(conv.getWeight(), m_Constant(&attr)))
     return {};
@@ -106,11 +108,12 @@ static Value quantizeWeight(OpBuilder &b, tosa::Conv2DOp conv) {
     float absMax = 0.0f;
     for (float w : filter)
       absMax = std::max(absMax, std::fabs(w));
-    float scale = absMax > 0.0f ? absMax / 127.0f : 1.0f;
+    auto largest = static_cast<float>(largestCode);
+    float scale = absMax > 0.0f ? absMax / largest : 1.0f;
     scales.push_back(scale);
     for (int64_t i = 0; i < perFilter; ++i)
       codes[f * perFilter + i] = static_cast<int8_t>(
-          std::clamp(std::nearbyint(filter[i] / scale), -127.0f, 127.0f));
+          std::clamp(std::nearbyint(filter[i] / scale), -largest, largest));
   }
   auto codesType = type.clone(b.getI8Type());
   Value codesValue = tosa::ConstOp::create(
@@ -129,7 +132,11 @@ static Value quantizeWeight(OpBuilder &b, tosa::Conv2DOp conv) {
 }
 
 LogicalResult mlir::se::quantizeConvolutions(func::FuncOp func,
-                                             ArrayRef<ActivationRange> ranges) {
+                                             ArrayRef<ActivationRange> ranges,
+                                             int64_t largestCode) {
+  if (largestCode < 1 || largestCode > kLargestWeightCode)
+    return func.emitError() << "the largest weight code must be 1 to "
+                            << kLargestWeightCode << ", got " << largestCode;
   SmallVector<std::pair<tosa::Conv2DOp, Value>> convs =
       getQuantizableConvolutions(func);
   SmallVector<Value> activations = getActivations(convs);
@@ -163,7 +170,7 @@ LogicalResult mlir::se::quantizeConvolutions(func::FuncOp func,
     Value &weight = quantizedWeights[conv.getWeight()];
     if (!weight) {
       b.setInsertionPointAfter(conv.getWeight().getDefiningOp());
-      weight = quantizeWeight(b, conv);
+      weight = quantizeWeight(b, conv, largestCode);
       if (!weight)
         return conv.emitError("cannot read the weight constant to quantize it");
     }
@@ -238,7 +245,7 @@ struct QuantizeConvolutionsPass
     SmallVector<ActivationRange> pairs;
     for (size_t i = 0; i < ranges.size(); i += 2)
       pairs.push_back({ranges[i], ranges[i + 1]});
-    if (failed(quantizeConvolutions(getOperation(), pairs)))
+    if (failed(quantizeConvolutions(getOperation(), pairs, largestWeightCode)))
       signalPassFailure();
   }
 };

@@ -32,11 +32,19 @@ struct ActivationRange {
   double hi = 0.0;
 };
 
+/// The largest weight code of se-quantize-convolutions by default (8-bit
+/// symmetric), and where pairs of products of codes with unsigned bytes
+/// must fit i16 (2 x 255 x 64 <= 32767: vpmaddubsw exact without VNNI).
+inline constexpr int64_t kLargestWeightCode = 127;
+inline constexpr int64_t kLargestI16PairWeightCode = 64;
+
 /// Quantizes `func`'s convolutions (see se-quantize-convolutions) with one
-/// range per getQuantizableActivations entry; fails, with a diagnostic,
-/// when the counts differ.
+/// range per getQuantizableActivations entry, weights symmetric per output
+/// channel in [-largestCode, largestCode]; fails, with a diagnostic, when
+/// the counts differ.
 LogicalResult quantizeConvolutions(func::FuncOp func,
-                                   ArrayRef<ActivationRange> ranges);
+                                   ArrayRef<ActivationRange> ranges,
+                                   int64_t largestCode = kLargestWeightCode);
 
 /// Makes `func` return its quantizable activations as flat f32 vectors, 64
 /// activations each (see se-expose-calibration-activations); fails, with a

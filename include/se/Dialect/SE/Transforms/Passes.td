@@ -47,7 +47,10 @@ def SEQuantizeConvolutions
     lists them) gets an `se.quantize` / `se.dequantize` pair to u8 per
     tensor, asymmetric over `[min(lo, 0), max(hi, 0)]`; each such
     convolution's f32 constant weight becomes `se.dequantize` of i8 codes,
-    symmetric per output channel (`max |w| / 127`). The graph is then
+    symmetric per output channel (`max |w| / largest-weight-code`: 127, or
+    64, which se-compile takes for CPUs without VNNI, where pairs of
+    products with unsigned bytes then fit i16 and vpmaddubsw is exact, as
+    ONNX Runtime's quantizer reduces the weights' range). The graph is then
     what the ONNX importer makes of a QDQ file (as ONNX Runtime's
     quantize_static writes it), except that biases, SE blocks, depthwise
     and grouped convolutions and the other ops stay float.
@@ -56,6 +59,9 @@ def SEQuantizeConvolutions
   let options = [
     ListOption<"ranges", "ranges", "double",
                "lo,hi of each quantizable activation, in order">,
+    Option<"largestWeightCode", "largest-weight-code", "int64_t",
+           /*default=*/"127",
+           "Weight codes are symmetric in [-N, N] (N = 1 to 127)">,
   ];
   let dependentDialects = ["::mlir::se::SEDialect",
                            "::mlir::tosa::TosaDialect"];
