@@ -362,6 +362,9 @@ void mlir::se::printQuantizationReport(ModuleOp module,
       ++convolutions;
       if (isIntegerConvolution(conv)) {
         runs = integerKernels ? "int8" : "f32 (" + blocker + ")";
+        // Without VNNI, per layer (se-cpu-conv-microkernels).
+        if (instruction == "vpmaddwd")
+          runs += pairSumsFitI16(conv) ? " (vpmaddubsw)" : " (vpmaddwd)";
         integer += integerKernels;
       }
     }
@@ -373,7 +376,11 @@ void mlir::se::printQuantizationReport(ModuleOp module,
   });
   os << "int8: " << integer << " of " << convolutions
      << " ungrouped convolutions run on 8-bit codes"
-     << (integerKernels ? " (" + instruction + ")" : "") << "\n";
+     << (instruction == "vpmaddwd" ? " (vpmaddubsw where the weights allow, "
+                                     "else vpmaddwd)"
+         : integerKernels          ? " (" + instruction + ")"
+                                   : "")
+     << "\n";
   os << llvm::left_justify("op", nameWidth) << "  "
      << llvm::left_justify("kind", kindWidth) << "  runs\n";
   for (const Row &row : rows)

@@ -6,14 +6,12 @@
 //===----------------------------------------------------------------------===//
 #include "ConvMicrokernels.h"
 
+#include "se/Codegen/CPU/Passes.h"
 #include "se/Utils/ConstantValues.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/IR/Matchers.h"
-
-#include <algorithm>
-#include <limits>
 
 using namespace mlir;
 using namespace mlir::se;
@@ -207,22 +205,10 @@ packInt8FilterBlocks(Attribute filter, const ConvShape &shape, int64_t width,
 }
 
 bool pairSumsFitI16(Attribute filter, const ConvShape &shape) {
-  std::optional<std::vector<int8_t>> codes =
-      getI8Values(filter, shape.filters * shape.kernelH * shape.kernelW * 4 *
-                              shape.channels);
-  if (!codes)
-    return false;
-  // [F][KH][KW][C] with C a multiple of four: pairs are adjacent codes.
-  constexpr int32_t largestByte = 255;
-  for (size_t i = 0; i + 1 < codes->size(); i += 2) {
-    int32_t first = (*codes)[i], second = (*codes)[i + 1];
-    int32_t positive = std::max(first, 0) + std::max(second, 0);
-    int32_t negative = std::min(first, 0) + std::min(second, 0);
-    if (largestByte * positive > std::numeric_limits<int16_t>::max() ||
-        largestByte * negative < std::numeric_limits<int16_t>::min())
-      return false;
-  }
-  return true;
+  int64_t channels = 4 * shape.channels;
+  std::optional<std::vector<int8_t>> codes = getI8Values(
+      filter, shape.filters * shape.kernelH * shape.kernelW * channels);
+  return codes && se::pairSumsFitI16(*codes, channels);
 }
 
 //===----------------------------------------------------------------------===//

@@ -17,6 +17,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace mlir::se {
@@ -119,6 +120,32 @@ matchIntegerConvolution(tosa::Conv2DOp conv, bool beforeSigned = false) {
 
 bool mlir::se::isIntegerConvolution(tosa::Conv2DOp conv) {
   return matchIntegerConvolution(conv, /*beforeSigned=*/true).has_value();
+}
+
+bool mlir::se::pairSumsFitI16(ArrayRef<int8_t> codes, int64_t channels) {
+  constexpr int32_t largestByte = 255;
+  auto fits = [&](int32_t first, int32_t second) {
+    int32_t positive = std::max(first, 0) + std::max(second, 0);
+    int32_t negative = std::min(first, 0) + std::min(second, 0);
+    return largestByte * positive <= std::numeric_limits<int16_t>::max() &&
+           largestByte * negative >= std::numeric_limits<int16_t>::min();
+  };
+  for (size_t row = 0; row < codes.size(); row += channels)
+    for (int64_t c = 0; c < channels; c += 2)
+      if (!fits(codes[row + c], c + 1 < channels ? codes[row + c + 1] : 0))
+        return false;
+  return true;
+}
+
+bool mlir::se::pairSumsFitI16(tosa::Conv2DOp conv) {
+  std::optional<IntegerConvolution> match =
+      matchIntegerConvolution(conv, /*beforeSigned=*/true);
+  if (!match)
+    return false;
+  auto type = cast<RankedTensorType>(match->weight.getInput().getType());
+  std::optional<std::vector<int8_t>> codes =
+      getI8Values(match->weightAttr, type.getNumElements());
+  return codes && pairSumsFitI16(*codes, type.getDimSize(3));
 }
 
 /// The integer form of `conv`, or failure when its operands are not 8-bit

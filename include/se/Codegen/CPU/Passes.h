@@ -165,6 +165,17 @@ bool runsIntegerConvolutions(const CPUPipelineOptions &options,
 /// symmetric per output channel, no dilation, sums that fit in i32.
 bool isIntegerConvolution(tosa::Conv2DOp conv);
 
+/// Whether an integer convolution's products of weight codes with any
+/// unsigned byte (0 to 255) sum within i16 over each pair of adjacent
+/// input channels (2c, 2c + 1) of every filter tap, so that vpmaddubsw,
+/// which saturates those sums, is exact: `codes` is [F][KH][KW][C], a
+/// channel past C counting as 0.
+bool pairSumsFitI16(ArrayRef<int8_t> codes, int64_t channels);
+
+/// pairSumsFitI16 of the weight of `conv`, an integer convolution
+/// (isIntegerConvolution); false if its codes cannot be read.
+bool pairSumsFitI16(tosa::Conv2DOp conv);
+
 /// The target of `options` (see resolveTarget in se/Target/Target.h).
 FailureOr<ResolvedTarget> resolveTarget(const CPUPipelineOptions &options,
                                         std::string &error);
