@@ -78,10 +78,13 @@ for net in "${names[@]}"; do
       --quantize=int8 --calibration="$work/$net.calibration.raw" \
       -o "$work/$net.own-avx2.so"
   fi
-  "$build/bin/se-run" "$work/$net.own.so" --input "$nets_dir/$net.in.raw" \
-    --output "$work/$net.own.out.raw" >/dev/null
-  /usr/bin/python3 - "$nets_dir/$net.out.raw" "$work/$net.own.out.raw" \
-    "$net.own (--quantize=int8) against fp32" <<'PY' | tee -a "$work/numerics.txt"
+  owns=(own)
+  $avx2_row && owns+=(own-avx2)
+  for own in "${owns[@]}"; do
+    "$build/bin/se-run" "$work/$net.$own.so" --input "$nets_dir/$net.in.raw" \
+      --output "$work/$net.$own.out.raw" >/dev/null
+    /usr/bin/python3 - "$nets_dir/$net.out.raw" "$work/$net.$own.out.raw" \
+      "$net.$own (--quantize=int8) against fp32" <<'PY' | tee -a "$work/numerics.txt"
 import sys
 import numpy as np
 want, got = (np.fromfile(f, "<f4") for f in sys.argv[1:3])
@@ -89,6 +92,7 @@ cosine = float(want @ got / (np.linalg.norm(want) * np.linalg.norm(got)))
 top5 = set(np.argsort(-want)[:5]) == set(np.argsort(-got)[:5])
 print(f"{sys.argv[3]}: cosine {cosine:.6f}, same top-5: {top5}")
 PY
+  done
   kinds=(int8 float)
   $avx2_row && kinds+=(int8-avx2)
   for kind in "${kinds[@]}"; do
