@@ -208,14 +208,9 @@ static LogicalResult readCalibrationInputs(ArrayRef<std::string> files,
 /// fit i16 and take vpmaddubsw (exact), twice the multiply-adds of
 /// vpmaddwd per instruction; 127 elsewhere.
 static int64_t getLargestWeightCode(const CompilerOptions &options) {
-  if (options.target != CompileTarget::CPU)
-    return kLargestWeightCode;
-  std::string error;
-  FailureOr<ResolvedTarget> target = resolveTarget(options.pipeline, error);
-  if (succeeded(target) && runsIntegerConvolutions(options.pipeline, *target) &&
-      target->int8DotProduct == Int8DotProduct::Vpmaddwd)
-    return kLargestI16PairWeightCode;
-  return kLargestWeightCode;
+  return getModelABI(options).int8Convolutions == Int8DotProduct::Vpmaddwd
+             ? kLargestI16PairWeightCode
+             : kLargestWeightCode;
 }
 
 LogicalResult mlir::se::quantizeGraph(ModuleOp module,
@@ -335,16 +330,18 @@ void mlir::se::printQuantizationReport(ModuleOp module,
     return;
   // Why the integer convolutions do not run; empty when they do.
   std::string blocker = "GPU kernels";
+  Int8DotProduct dotProduct = Int8DotProduct::None;
   if (options.target == CompileTarget::CPU) {
     FailureOr<ResolvedTarget> target = resolveTarget(options.pipeline, blocker);
-    if (succeeded(target))
+    if (succeeded(target)) {
       blocker = getIntegerConvolutionsBlocker(options.pipeline, *target);
+      dotProduct = target->int8DotProduct;
+    }
   }
   bool integerKernels = blocker.empty();
-  std::string instruction;
-  if (integerKernels)
-    instruction = stringifyInt8DotProduct(
-        resolveTarget(options.pipeline, blocker)->int8DotProduct);
+  // Without VNNI the instruction is chosen per layer
+  // (se-cpu-conv-microkernels).
+  bool perLayer = integerKernels && dotProduct == Int8DotProduct::Vpmaddwd;
 
   struct Row {
     std::string name, kind, runs;
@@ -362,8 +359,7 @@ void mlir::se::printQuantizationReport(ModuleOp module,
       ++convolutions;
       if (isIntegerConvolution(conv)) {
         runs = integerKernels ? "int8" : "f32 (" + blocker + ")";
-        // Without VNNI, per layer (se-cpu-conv-microkernels).
-        if (instruction == "vpmaddwd")
+        if (perLayer)
           runs += pairSumsFitI16(conv) ? " (vpmaddubsw)" : " (vpmaddwd)";
         integer += integerKernels;
       }
@@ -376,10 +372,10 @@ void mlir::se::printQuantizationReport(ModuleOp module,
   });
   os << "int8: " << integer << " of " << convolutions
      << " ungrouped convolutions run on 8-bit codes"
-     << (instruction == "vpmaddwd" ? " (vpmaddubsw where the weights allow, "
-                                     "else vpmaddwd)"
-         : integerKernels          ? " (" + instruction + ")"
-                                   : "")
+     << (perLayer ? " (vpmaddubsw where the weights allow, else vpmaddwd)"
+         : integerKernels
+             ? " (" + stringifyInt8DotProduct(dotProduct).str() + ")"
+             : "")
      << "\n";
   os << llvm::left_justify("op", nameWidth) << "  "
      << llvm::left_justify("kind", kindWidth) << "  runs\n";

@@ -662,11 +662,17 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
   // of fp32's time against 1.02); vpmaddubsw's 4 x 2 tiles beat
   // 5 x 2 (SE-ResNet-50 0.62 against 0.64 of fp32's time,
   // MobileNetV3-Large 0.69 against 0.71, EfficientNet-B0 0.99x).
+  std::optional<std::vector<int8_t>> filterCodes;
+  if (integer) {
+    filterCodes = getInt8FilterCodes(match.filter, shape);
+    if (!filterCodes)
+      return failure();
+  }
   IntegerStep integerStep = IntegerStep::Quads;
   bool pairSumsFit = false;
   int64_t reservedRegisters = 0;
   if (integer && dotProduct == Int8DotProduct::Vpmaddwd) {
-    pairSumsFit = pairSumsFitI16(match.filter, shape);
+    pairSumsFit = pairSumsFitI16(*filterCodes, 4 * shape.channels);
     if (!pairSumsFit)
       integerStep = IntegerStep::Pairs;
     reservedRegisters = pairSumsFit ? 4 : 2;
@@ -681,14 +687,12 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
   std::optional<WinogradPlan> winograd;
   DenseResourceElementsAttr blocked;
   if (integer) {
-    std::optional<PackedInt8Filter> packed =
-        packInt8FilterBlocks(match.filter, shape, plan->blockWidth(),
-                             plan->lanes, plan->paddedFilters, integerStep);
-    if (!packed)
-      return failure();
-    blocked = packed->blocks;
+    PackedInt8Filter packed = packInt8FilterBlocks(
+        rewriter.getContext(), *filterCodes, shape, plan->blockWidth(),
+        plan->lanes, plan->paddedFilters, integerStep);
+    blocked = packed.blocks;
     std::optional<Initializer> init = makeIntegerInitializer(
-        rewriter, match, *packed, plan->paddedFilters, integerStep);
+        rewriter, match, packed, plan->paddedFilters, integerStep);
     if (!init)
       return failure();
     match.init = *init;

@@ -187,8 +187,13 @@ enum class IntegerStep {
   Pairs,
 };
 
-/// An integer convolution's filter (`shape.channels` groups of four input
-/// channels) as [F' / W][KH][KW][C / 4][W] i32 words, filters F to F' zero;
+/// An integer convolution's filter codes, [F][KH][KW][C] (`shape.channels`
+/// groups of four input channels); nullopt if the constant cannot be read.
+std::optional<std::vector<int8_t>> getInt8FilterCodes(Attribute filter,
+                                                      const ConvShape &shape);
+
+/// An integer convolution's filter `codes` (getInt8FilterCodes) as
+/// [F' / W][KH][KW][C / 4][W] i32 words, filters F to F' zero;
 /// and the sum of each filter's codes (F' entries). For `Quads` word
 /// [..][q][f] holds input channels 4q to 4q + 3 of filter f, the first in
 /// the low byte; for `Pairs` each vector register's `lanes` words of
@@ -198,14 +203,11 @@ struct PackedInt8Filter {
   DenseResourceElementsAttr blocks;
   SmallVector<int32_t> sums;
 };
-std::optional<PackedInt8Filter>
-packInt8FilterBlocks(Attribute filter, const ConvShape &shape, int64_t width,
-                     int64_t lanes, int64_t paddedFilters, IntegerStep step);
-
-/// Whether every pair of adjacent input channels (2c, 2c + 1) of each
-/// filter tap of an integer convolution's filter has products with any
-/// unsigned byte whose sum fits i16 (vpmaddubsw does not saturate).
-bool pairSumsFitI16(Attribute filter, const ConvShape &shape);
+PackedInt8Filter packInt8FilterBlocks(MLIRContext *context,
+                                      ArrayRef<int8_t> codes,
+                                      const ConvShape &shape, int64_t width,
+                                      int64_t lanes, int64_t paddedFilters,
+                                      IntegerStep step);
 
 //===----------------------------------------------------------------------===//
 // Loops (ConvMicrokernels.cpp)

@@ -6,7 +6,6 @@
 //===----------------------------------------------------------------------===//
 #include "ConvMicrokernels.h"
 
-#include "se/Codegen/CPU/Passes.h"
 #include "se/Utils/ConstantValues.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -162,15 +161,19 @@ DenseResourceElementsAttr packFilterBlocks(Attribute filter,
   return makeF32Resource(type, "conv_blocked", blocked);
 }
 
-std::optional<PackedInt8Filter>
-packInt8FilterBlocks(Attribute filter, const ConvShape &shape, int64_t width,
-                     int64_t lanes, int64_t paddedFilters, IntegerStep step) {
+std::optional<std::vector<int8_t>> getInt8FilterCodes(Attribute filter,
+                                                      const ConvShape &shape) {
+  return getI8Values(filter, shape.filters * shape.kernelH * shape.kernelW * 4 *
+                                 shape.channels);
+}
+
+PackedInt8Filter packInt8FilterBlocks(MLIRContext *context,
+                                      ArrayRef<int8_t> codes,
+                                      const ConvShape &shape, int64_t width,
+                                      int64_t lanes, int64_t paddedFilters,
+                                      IntegerStep step) {
   int64_t taps = shape.kernelH * shape.kernelW;
   int64_t quads = shape.channels, channels = 4 * quads;
-  std::optional<std::vector<int8_t>> codes =
-      getI8Values(filter, shape.filters * taps * channels);
-  if (!codes)
-    return std::nullopt;
   PackedInt8Filter packed;
   packed.sums.assign(paddedFilters, 0);
   // Word blocks of W filters x 4 channels, as bytes.
@@ -184,7 +187,7 @@ packInt8FilterBlocks(Attribute filter, const ConvShape &shape, int64_t width,
         int64_t registerWord = word - f % lanes, lane = f % lanes;
         for (int64_t j = 0; j < 4; ++j) {
           // [F][KH][KW][C].
-          int8_t code = (*codes)[(f * taps + t) * channels + 4 * q + j];
+          int8_t code = codes[(f * taps + t) * channels + 4 * q + j];
           packed.sums[f] += code;
           int64_t byte =
               step == IntegerStep::Pairs
@@ -195,20 +198,13 @@ packInt8FilterBlocks(Attribute filter, const ConvShape &shape, int64_t width,
       }
   auto type = RankedTensorType::get(
       {paddedFilters / width, shape.kernelH, shape.kernelW, quads, width},
-      IntegerType::get(filter.getContext(), 32));
+      IntegerType::get(context, 32));
   packed.blocks =
       makeResource(type, "conv_int8_blocked",
                    ArrayRef<char>(reinterpret_cast<const char *>(bytes.data()),
                                   bytes.size()),
                    alignof(uint32_t));
   return packed;
-}
-
-bool pairSumsFitI16(Attribute filter, const ConvShape &shape) {
-  int64_t channels = 4 * shape.channels;
-  std::optional<std::vector<int8_t>> codes = getI8Values(
-      filter, shape.filters * shape.kernelH * shape.kernelW * channels);
-  return codes && se::pairSumsFitI16(*codes, channels);
 }
 
 //===----------------------------------------------------------------------===//

@@ -125,7 +125,7 @@ void expandSigmoidExponentials(Operation *root) {
   }
 }
 
-/// vpmaddwd's intrinsic for `lanes` i32 lanes (16, 8 or 4), or "".
+/// vpmaddwd's intrinsic for `lanes` (16, 8 or 4) i32 lanes.
 StringRef pairsIntrinsic(int64_t lanes) {
   switch (lanes) {
   case 16:
@@ -135,8 +135,25 @@ StringRef pairsIntrinsic(int64_t lanes) {
   case 4:
     return "llvm.x86.sse2.pmadd.wd";
   default:
-    return "";
+    llvm_unreachable("vpmaddwd has 16, 8 or 4 i32 lanes");
   }
+}
+
+/// The product whose groups of `group` elements `reduction` sums into 16, 8
+/// or 4 i32 lanes (`multi_reduction<add>(shape_cast(muli) : N x group,
+/// acc)`), or null.
+arith::MulIOp matchGroupedProduct(vector::MultiDimReductionOp reduction,
+                                  int64_t group) {
+  auto resultType = dyn_cast<VectorType>(reduction.getType());
+  auto groups = reduction.getSource().getDefiningOp<vector::ShapeCastOp>();
+  if (reduction.getKind() != vector::CombiningKind::ADD || !resultType ||
+      !resultType.getElementType().isInteger(32) || !groups ||
+      reduction.getSourceVectorType().getShape() !=
+          ArrayRef<int64_t>{resultType.getNumElements(), group} ||
+      reduction.getReductionMask() != ArrayRef<bool>{false, true} ||
+      !llvm::is_contained({16, 8, 4}, resultType.getNumElements()))
+    return {};
+  return groups.getSource().getDefiningOp<arith::MulIOp>();
 }
 
 /// `reduction` as vpdpbusd when it sums groups of four products of
@@ -149,24 +166,15 @@ struct DotProductOfBytes : OpRewritePattern<vector::MultiDimReductionOp> {
 
   LogicalResult matchAndRewrite(vector::MultiDimReductionOp reduction,
                                 PatternRewriter &rewriter) const override {
-    auto resultType = dyn_cast<VectorType>(reduction.getType());
-    auto groups = reduction.getSource().getDefiningOp<vector::ShapeCastOp>();
-    if (reduction.getKind() != vector::CombiningKind::ADD || !resultType ||
-        !resultType.getElementType().isInteger(32) || !groups ||
-        reduction.getSourceVectorType().getShape() !=
-            ArrayRef<int64_t>{resultType.getNumElements(), 4} ||
-        reduction.getReductionMask() != ArrayRef<bool>{false, true})
-      return failure();
-    int64_t lanes = resultType.getNumElements();
-    if (lanes != 16 && lanes != 8 && lanes != 4)
-      return failure();
     bool bytePairs = dotProduct == Int8DotProduct::Vpmaddwd &&
                      reduction->hasAttr(kPairSumsFitI16AttrName);
     if (dotProduct != Int8DotProduct::Vpdpbusd && !bytePairs)
       return failure();
-    auto product = groups.getSource().getDefiningOp<arith::MulIOp>();
+    arith::MulIOp product = matchGroupedProduct(reduction, 4);
     if (!product)
       return failure();
+    auto resultType = cast<VectorType>(reduction.getType());
+    int64_t lanes = resultType.getNumElements();
     // The source of an extension of bytes.
     auto bytesOf = [](Value value, auto extension) -> Value {
       auto ext = value.getDefiningOp<decltype(extension)>();
@@ -227,41 +235,36 @@ struct DotProductOfPairs : OpRewritePattern<vector::MultiDimReductionOp> {
 
   LogicalResult matchAndRewrite(vector::MultiDimReductionOp reduction,
                                 PatternRewriter &rewriter) const override {
-    auto resultType = dyn_cast<VectorType>(reduction.getType());
-    auto pairs = reduction.getSource().getDefiningOp<vector::ShapeCastOp>();
-    if (reduction.getKind() != vector::CombiningKind::ADD || !resultType ||
-        !resultType.getElementType().isInteger(32) || !pairs ||
-        reduction.getSourceVectorType().getShape() !=
-            ArrayRef<int64_t>{resultType.getNumElements(), 2} ||
-        reduction.getReductionMask() != ArrayRef<bool>{false, true})
-      return failure();
-    StringRef name = pairsIntrinsic(resultType.getNumElements());
-    if (name.empty())
-      return failure();
-    auto product = pairs.getSource().getDefiningOp<arith::MulIOp>();
+    arith::MulIOp product = matchGroupedProduct(reduction, 2);
     if (!product)
       return failure();
+    // The 8- or 16-bit source of a sign extension.
+    auto narrowOf = [](Value value) -> Value {
+      auto ext = value.getDefiningOp<arith::ExtSIOp>();
+      if (!ext)
+        return {};
+      Type element = getElementTypeOrSelf(ext.getIn());
+      return element.isInteger(8) || element.isInteger(16) ? ext.getIn()
+                                                           : Value();
+    };
+    Value lhs = narrowOf(product.getLhs()), rhs = narrowOf(product.getRhs());
+    if (!lhs || !rhs)
+      return failure();
+    auto resultType = cast<VectorType>(reduction.getType());
     Location loc = reduction.getLoc();
     auto wordsType = VectorType::get({2 * resultType.getNumElements()},
                                      rewriter.getI16Type());
-    auto isSource = [](Value value) {
-      auto ext = value.getDefiningOp<arith::ExtSIOp>();
-      Type element = ext ? getElementTypeOrSelf(ext.getIn()) : Type();
-      return element && (element.isInteger(8) || element.isInteger(16));
+    auto words = [&](Value narrow) -> Value {
+      if (getElementTypeOrSelf(narrow).isInteger(16))
+        return narrow;
+      return arith::ExtSIOp::create(rewriter, loc, wordsType, narrow);
     };
-    if (!isSource(product.getLhs()) || !isSource(product.getRhs()))
-      return failure();
-    auto wordsOf = [&](Value value) -> Value {
-      Value in = value.getDefiningOp<arith::ExtSIOp>().getIn();
-      if (getElementTypeOrSelf(in).isInteger(16))
-        return in;
-      return arith::ExtSIOp::create(rewriter, loc, wordsType, in);
-    };
-    Value lhs = wordsOf(product.getLhs()), rhs = wordsOf(product.getRhs());
-    Value sums = LLVM::CallIntrinsicOp::create(rewriter, loc, resultType,
-                                               rewriter.getStringAttr(name),
-                                               ValueRange{lhs, rhs})
-                     .getResult(0);
+    Value sums =
+        LLVM::CallIntrinsicOp::create(
+            rewriter, loc, resultType,
+            rewriter.getStringAttr(pairsIntrinsic(resultType.getNumElements())),
+            ValueRange{words(lhs), words(rhs)})
+            .getResult(0);
     rewriter.replaceOpWithNewOp<arith::AddIOp>(reduction, reduction.getAcc(),
                                                sums);
     return success();
