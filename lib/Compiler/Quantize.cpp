@@ -348,6 +348,7 @@ void mlir::se::printQuantizationReport(ModuleOp module,
   };
   SmallVector<Row> rows;
   int64_t convolutions = 0, integer = 0;
+  int64_t depthwiseConvolutions = 0, integerDepthwise = 0;
   size_t nameWidth = 4, kindWidth = 4;
   entry.walk([&](Operation *op) {
     if (!isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp,
@@ -364,6 +365,13 @@ void mlir::se::printQuantizationReport(ModuleOp module,
         integer += integerKernels;
       }
     }
+    if (auto depthwise = dyn_cast<tosa::DepthwiseConv2DOp>(op)) {
+      ++depthwiseConvolutions;
+      if (isIntegerConvolution(depthwise)) {
+        runs = integerKernels ? "int8 (vpmulld)" : "f32 (" + blocker + ")";
+        integerDepthwise += integerKernels;
+      }
+    }
     std::string name = layerNameOf(op->getLoc());
     Row &row = rows.emplace_back(
         Row{name.empty() ? "-" : name, kindOf(op), std::move(runs)});
@@ -377,6 +385,10 @@ void mlir::se::printQuantizationReport(ModuleOp module,
              ? " (" + stringifyInt8DotProduct(dotProduct).str() + ")"
              : "")
      << "\n";
+  if (depthwiseConvolutions)
+    os << "int8: " << integerDepthwise << " of " << depthwiseConvolutions
+       << " depthwise convolutions run on 8-bit codes"
+       << (integerKernels ? " (vpmulld)" : "") << "\n";
   os << llvm::left_justify("op", nameWidth) << "  "
      << llvm::left_justify("kind", kindWidth) << "  runs\n";
   for (const Row &row : rows)

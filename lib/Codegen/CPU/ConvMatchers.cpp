@@ -218,14 +218,23 @@ matchIntegerConvolution(ConvOp conv, int64_t inputZeroPoint) {
   return match;
 }
 
-std::optional<ConvMatch>
-matchIntegerConvolution(linalg::Conv2DNhwcFhwcQOp conv) {
+/// The input's zero point of a quantized convolution (`_q`: input, filter,
+/// input zero point, filter zero point) whose filter's zero point is 0.
+static std::optional<int64_t> getInputZeroPoint(linalg::LinalgOp conv) {
   APInt inputZeroPoint, filterZeroPoint;
-  if (!matchPattern(conv.getInputs()[2], m_ConstantInt(&inputZeroPoint)) ||
-      !matchPattern(conv.getInputs()[3], m_ConstantInt(&filterZeroPoint)) ||
+  if (!matchPattern(conv.getDpsInputs()[2], m_ConstantInt(&inputZeroPoint)) ||
+      !matchPattern(conv.getDpsInputs()[3], m_ConstantInt(&filterZeroPoint)) ||
       !filterZeroPoint.isZero())
     return std::nullopt;
-  return matchIntegerConvolution(conv, inputZeroPoint.getSExtValue());
+  return inputZeroPoint.getSExtValue();
+}
+
+std::optional<ConvMatch>
+matchIntegerConvolution(linalg::Conv2DNhwcFhwcQOp conv) {
+  std::optional<int64_t> inputZeroPoint = getInputZeroPoint(conv);
+  if (!inputZeroPoint)
+    return std::nullopt;
+  return matchIntegerConvolution(conv, *inputZeroPoint);
 }
 
 std::optional<ConvMatch>
@@ -295,18 +304,48 @@ matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcmOp conv) {
       });
 }
 
+/// [KH][KW][C] is also [KH][KW][1][C]: the HWCF form with one input channel
+/// per group.
+static ConvShape depthwiseShape(ArrayRef<int64_t> in, ArrayRef<int64_t> hwc,
+                                ArrayRef<int64_t> out,
+                                ArrayRef<int64_t> strides) {
+  return ConvShape{in[0],  in[1],      in[2],      1,
+                   out[1], out[2],     out[3],     hwc[0],
+                   hwc[1], strides[0], strides[1], /*groups=*/in[3]};
+}
+
+/// An integer depthwise convolution (i8 input and filter, i32 sums) whose
+/// input's zero point is `inputZeroPoint`.
+template <typename ConvOp>
+static std::optional<ConvMatch>
+matchIntegerDepthwiseConvolution(ConvOp conv, int64_t inputZeroPoint) {
+  MLIRContext *ctx = conv.getContext();
+  Type i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32);
+  std::optional<ConvMatch> match =
+      matchNHWCConvolution(conv, {i8, i8, i32}, depthwiseShape);
+  if (!match || match->init.kind == Initializer::Kind::Tensor ||
+      !matchPattern(match->init.value, m_Constant()))
+    return std::nullopt;
+  match->inputZeroPoint = inputZeroPoint;
+  return match;
+}
+
 std::optional<ConvMatch>
 matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcOp conv) {
-  return matchNHWCConvolution(
-      conv, f32ElementTypes(conv.getContext()),
-      [](ArrayRef<int64_t> in, ArrayRef<int64_t> hwc, ArrayRef<int64_t> out,
-         ArrayRef<int64_t> strides) {
-        // [KH][KW][C] is also [KH][KW][1][C]: the HWCF form with one input
-        // channel per group.
-        return ConvShape{in[0],  in[1],      in[2],      1,
-                         out[1], out[2],     out[3],     hwc[0],
-                         hwc[1], strides[0], strides[1], /*groups=*/in[3]};
-      });
+  if (cast<ShapedType>(conv.getInputs()[0].getType())
+          .getElementType()
+          .isInteger(8))
+    return matchIntegerDepthwiseConvolution(conv, /*inputZeroPoint=*/0);
+  return matchNHWCConvolution(conv, f32ElementTypes(conv.getContext()),
+                              depthwiseShape);
+}
+
+std::optional<ConvMatch>
+matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcQOp conv) {
+  std::optional<int64_t> inputZeroPoint = getInputZeroPoint(conv);
+  if (!inputZeroPoint)
+    return std::nullopt;
+  return matchIntegerDepthwiseConvolution(conv, *inputZeroPoint);
 }
 
 std::optional<ScaledInput> matchScaledInput(const ConvMatch &match) {

@@ -387,11 +387,23 @@ MicrokernelBuilder::accumulate(Accumulators accs, Value image,
   auto groupShuffleStep = [&](Value kh, Value kw, ArrayRef<Position> inputs,
                               Accumulators &sums) {
     int64_t width = shape.channels;
+    bool widened = integerStep == IntegerStep::Lanes;
     for (auto [p, in] : llvm::enumerate(inputs))
       for (int64_t r = 0; r < plan.registers; ++r) {
-        Value x = readVector(
-            input, {image, in.row, in.column, registerChannel(channel, r)});
+        SmallVector<Value> at = {image, in.row, in.column,
+                                 registerChannel(channel, r)};
         Value &sum = sums[p * plan.registers + r];
+        if (widened) {
+          Value bytes = readInBounds(
+              b, loc, VectorType::get({plan.lanes}, b.getI8Type()), input, at);
+          Value x = arith::ExtSIOp::create(b, loc, vectorType, bytes);
+          Value weight = readVector(
+              filter, {block, kh, kw, constant(0), constant(r * plan.lanes)});
+          sum = arith::AddIOp::create(b, loc, sum,
+                                      arith::MulIOp::create(b, loc, x, weight));
+          continue;
+        }
+        Value x = readVector(input, at);
         for (int64_t c = 0; c < width; ++c) {
           Value xc = x;
           if (width > 1) {
@@ -662,16 +674,22 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
   // of fp32's time against 1.02); vpmaddubsw's 4 x 2 tiles beat
   // 5 x 2 (SE-ResNet-50 0.62 against 0.64 of fp32's time,
   // MobileNetV3-Large 0.69 against 0.71, EfficientNet-B0 0.99x).
+  // A depthwise convolution's groups have one input channel: one product
+  // per lane, whatever the dot products the CPU has.
+  bool depthwise = integer && shape.groups > 1;
   std::optional<std::vector<int8_t>> filterCodes;
   if (integer) {
-    filterCodes = getInt8FilterCodes(match.filter, shape);
+    filterCodes =
+        depthwise ? getI8Values(match.filter,
+                                shape.kernelH * shape.kernelW * shape.filters)
+                  : getInt8FilterCodes(match.filter, shape);
     if (!filterCodes)
       return failure();
   }
-  IntegerStep integerStep = IntegerStep::Quads;
+  IntegerStep integerStep = depthwise ? IntegerStep::Lanes : IntegerStep::Quads;
   bool pairSumsFit = false;
   int64_t reservedRegisters = 0;
-  if (integer && dotProduct == Int8DotProduct::Vpmaddwd) {
+  if (integer && !depthwise && dotProduct == Int8DotProduct::Vpmaddwd) {
     pairSumsFit = pairSumsFitI16(*filterCodes, 4 * shape.channels);
     if (!pairSumsFit)
       integerStep = IntegerStep::Pairs;
@@ -687,9 +705,13 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
   std::optional<WinogradPlan> winograd;
   DenseResourceElementsAttr blocked;
   if (integer) {
-    PackedInt8Filter packed = packInt8FilterBlocks(
-        rewriter.getContext(), *filterCodes, shape, plan->blockWidth(),
-        plan->lanes, plan->paddedFilters, integerStep);
+    PackedInt8Filter packed =
+        depthwise ? packDepthwiseInt8Filter(rewriter.getContext(), *filterCodes,
+                                            shape, plan->blockWidth(),
+                                            plan->paddedFilters)
+                  : packInt8FilterBlocks(rewriter.getContext(), *filterCodes,
+                                         shape, plan->blockWidth(), plan->lanes,
+                                         plan->paddedFilters, integerStep);
     blocked = packed.blocks;
     std::optional<Initializer> init = makeIntegerInitializer(
         rewriter, match, packed, plan->paddedFilters, integerStep);
@@ -733,7 +755,7 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
   while (result.hasOneUse()) {
     auto consumer = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
     if (!consumer || !isFusibleEpilogue(consumer, result) ||
-        (integer && hasExponential(consumer)))
+        (integer && !depthwise && hasExponential(consumer)))
       break;
     epilogue.push_back({consumer, result});
     result = consumer.getResult(0);
@@ -1052,7 +1074,8 @@ struct ConvMicrokernelsPass
       if (isa<linalg::Conv2DNhwcHwcfOp, linalg::Conv2DNhwcFhwcQOp,
               linalg::Conv2DNhwcFhwcOp, linalg::Conv2DNhwgcGfhwcOp,
               linalg::DepthwiseConv2DNhwcHwcmOp,
-              linalg::DepthwiseConv2DNhwcHwcOp>(op))
+              linalg::DepthwiseConv2DNhwcHwcOp,
+              linalg::DepthwiseConv2DNhwcHwcQOp>(op))
         convs.push_back(op);
     });
     for (Operation *op : convs) {
@@ -1067,6 +1090,8 @@ struct ConvMicrokernelsPass
         match = matchGroupedConvolution(grouped);
       else if (auto depthwise = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op))
         match = matchDepthwiseConvolution(depthwise);
+      else if (auto integer = dyn_cast<linalg::DepthwiseConv2DNhwcHwcQOp>(op))
+        match = matchDepthwiseConvolution(integer);
       else
         match = matchDepthwiseConvolution(
             cast<linalg::DepthwiseConv2DNhwcHwcmOp>(op));

@@ -118,9 +118,13 @@ std::optional<ConvMatch>
 matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcmOp conv);
 
 /// A depthwise convolution [N][H][W][C] x [KH][KW][C] on NHWC tensors
-/// (se-cpu-simplify-depthwise's form).
+/// (se-cpu-simplify-depthwise's form): f32, or i8 codes (zero points 0)
+/// into i32 whose accumulators start from zero or a constant bias.
 std::optional<ConvMatch>
 matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcOp conv);
+/// The integer form with the input's zero point (the filter's 0).
+std::optional<ConvMatch>
+matchDepthwiseConvolution(linalg::DepthwiseConv2DNhwcHwcQOp conv);
 
 /// An SE block's scale that an ungrouped convolution reads its input
 /// through (an MBConv's projection): the convolution's input is the scale
@@ -185,6 +189,10 @@ enum class IntegerStep {
   Quads,
   /// Two dot products of pairs of bytes widened to 16 bits (vpmaddwd).
   Pairs,
+  /// One product per lane, a depthwise convolution's: a vector of input
+  /// bytes (as many channels) widened to 32 bits times the filter's codes
+  /// (vpmovsxbd, vpmulld).
+  Lanes,
 };
 
 /// An integer convolution's filter codes, [F][KH][KW][C] (`shape.channels`
@@ -208,6 +216,14 @@ PackedInt8Filter packInt8FilterBlocks(MLIRContext *context,
                                       const ConvShape &shape, int64_t width,
                                       int64_t lanes, int64_t paddedFilters,
                                       IntegerStep step);
+
+/// An integer depthwise convolution's filter `codes` ([KH][KW][C], C =
+/// `shape.filters`) as [C' / W][KH][KW][1][W] i32 words of one code each
+/// (IntegerStep::Lanes), channels C to C' zero; and each channel's sum.
+PackedInt8Filter packDepthwiseInt8Filter(MLIRContext *context,
+                                         ArrayRef<int8_t> codes,
+                                         const ConvShape &shape, int64_t width,
+                                         int64_t paddedFilters);
 
 //===----------------------------------------------------------------------===//
 // Loops (ConvMicrokernels.cpp)
@@ -270,9 +286,10 @@ public:
   void setFilterPerImage() { filterPerImage = true; }
 
   /// Runs an integer convolution: the input holds signed bytes, the filter
-  /// the words of packInt8FilterBlocks, the accumulators are i32, and each
-  /// step takes four input channels as `step` says (for Quads, the input
-  /// bytes are offset by 128, which the initializer accounts for);
+  /// the words of packInt8FilterBlocks (packDepthwiseInt8Filter for
+  /// Lanes), the accumulators are i32, and each step takes four input
+  /// channels as `step` says (for Quads, the input bytes are offset by 128,
+  /// which the initializer accounts for; Lanes takes one per group);
   /// `pairSumsFitI16` marks its dot products with kPairSumsFitI16AttrName.
   void setIntegerStep(IntegerStep step, bool pairSumsFitI16) {
     integerStep = step;

@@ -207,6 +207,31 @@ PackedInt8Filter packInt8FilterBlocks(MLIRContext *context,
   return packed;
 }
 
+PackedInt8Filter packDepthwiseInt8Filter(MLIRContext *context,
+                                         ArrayRef<int8_t> codes,
+                                         const ConvShape &shape, int64_t width,
+                                         int64_t paddedFilters) {
+  int64_t taps = shape.kernelH * shape.kernelW, channels = shape.filters;
+  PackedInt8Filter packed;
+  packed.sums.assign(paddedFilters, 0);
+  std::vector<int32_t> words(paddedFilters * taps, 0);
+  for (int64_t t = 0; t < taps; ++t)
+    for (int64_t c = 0; c < channels; ++c) {
+      int8_t code = codes[t * channels + c];
+      packed.sums[c] += code;
+      words[((c / width) * taps + t) * width + c % width] = code;
+    }
+  auto type = RankedTensorType::get(
+      {paddedFilters / width, shape.kernelH, shape.kernelW, 1, width},
+      IntegerType::get(context, 32));
+  packed.blocks =
+      makeResource(type, "depthwise_int8_blocked",
+                   ArrayRef<char>(reinterpret_cast<const char *>(words.data()),
+                                  words.size() * sizeof(int32_t)),
+                   alignof(int32_t));
+  return packed;
+}
+
 //===----------------------------------------------------------------------===//
 
 } // namespace mlir::se::microkernels

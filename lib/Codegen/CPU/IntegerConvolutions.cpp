@@ -16,9 +16,11 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 #include <algorithm>
 #include <limits>
+#include <type_traits>
 
 namespace mlir::se {
 #define GEN_PASS_DEF_SECPUINTEGERCONVOLUTIONS
@@ -94,31 +96,52 @@ struct IntegerConvolution {
   Attribute weightAttr;
 };
 
+/// The weight's axis of output channels: OHWI, or HWCM (multiplier 1).
+static uint64_t outputChannelAxis(tosa::Conv2DOp) { return 0; }
+static uint64_t outputChannelAxis(tosa::DepthwiseConv2DOp) { return 2; }
+
+/// The products summed per output.
+static int64_t productsPerOutput(tosa::Conv2DOp, RankedTensorType weight) {
+  return weight.getNumElements() / weight.getDimSize(0);
+}
+static int64_t productsPerOutput(tosa::DepthwiseConv2DOp,
+                                 RankedTensorType weight) {
+  return weight.getDimSize(0) * weight.getDimSize(1);
+}
+
+template <typename ConvOp>
 static std::optional<IntegerConvolution>
-matchIntegerConvolution(tosa::Conv2DOp conv, bool beforeSigned = false) {
+matchIntegerConvolution(ConvOp conv, bool beforeSigned = false) {
   IntegerConvolution match;
   std::optional<DequantizedInput> dequantized =
       matchDequantizedInput(conv.getInput(), beforeSigned);
-  auto weight = conv.getWeight().getDefiningOp<DequantizeOp>();
+  auto weight = conv.getWeight().template getDefiningOp<DequantizeOp>();
   if (!dequantized || !weight || weight.getStorage() != QuantStorage::I8 ||
       !matchPattern(weight.getInput(), m_Constant(&match.weightAttr)) ||
-      (weight.getAxis() && *weight.getAxis() != 0) ||
+      (weight.getAxis() && *weight.getAxis() != outputChannelAxis(conv)) ||
       llvm::any_of(weight.getZeroPoints(), [](int32_t zp) { return zp != 0; }))
     return std::nullopt;
   auto weightType = cast<RankedTensorType>(weight.getInput().getType());
   // The i32 accumulators hold sums of up to 255 x 128 per product.
-  int64_t products = weightType.getNumElements() / weightType.getDimSize(0);
+  int64_t products = productsPerOutput(conv, weightType);
   if (llvm::any_of(conv.getDilation(), [](int64_t d) { return d != 1; }) ||
       !isa<FloatType>(
           cast<ShapedType>(conv.getBias().getType()).getElementType()) ||
       (products + 3) * 255 * 128 > std::numeric_limits<int32_t>::max())
     return std::nullopt;
+  if constexpr (std::is_same_v<ConvOp, tosa::DepthwiseConv2DOp>)
+    if (weightType.getDimSize(3) != 1)
+      return std::nullopt;
   match.input = std::move(*dequantized);
   match.weight = weight;
   return match;
 }
 
 bool mlir::se::isIntegerConvolution(tosa::Conv2DOp conv) {
+  return matchIntegerConvolution(conv, /*beforeSigned=*/true).has_value();
+}
+
+bool mlir::se::isIntegerConvolution(tosa::DepthwiseConv2DOp conv) {
   return matchIntegerConvolution(conv, /*beforeSigned=*/true).has_value();
 }
 
@@ -148,54 +171,11 @@ bool mlir::se::pairSumsFitI16(tosa::Conv2DOp conv) {
   return codes && pairSumsFitI16(*codes, type.getDimSize(3));
 }
 
-/// The integer form of `conv`, or failure when its operands are not 8-bit
-/// codes the microkernels take.
-static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
-  std::optional<IntegerConvolution> match = matchIntegerConvolution(conv);
-  if (!match)
-    return failure();
-  DequantizedInput *dequantized = &match->input;
-  DequantizeOp weight = match->weight;
-  Attribute weightAttr = match->weightAttr;
-  DequantizeOp input = dequantized->dequantize;
-  auto inputType = cast<RankedTensorType>(conv.getInput().getType());
-  auto resultType = cast<RankedTensorType>(conv.getType());
-  int64_t filters = resultType.getDimSize(3);
-  auto weightType = cast<RankedTensorType>(weight.getInput().getType());
-  // Four input channels per 32-bit lane of vpdpbusd: others (a stem's 3)
-  // are padded with the zero point's code and zero weights.
-  int64_t channels = inputType.getDimSize(3);
-  int64_t paddedChannels = llvm::alignTo(channels, 4);
-  std::optional<std::vector<int8_t>> weightCodes;
-  if (paddedChannels != channels) {
-    weightCodes = getI8Values(weightAttr, weightType.getNumElements());
-    if (!weightCodes)
-      return failure();
-  }
-
-  OpBuilder b(conv);
-  Location loc = conv.getLoc();
-  MLIRContext *ctx = b.getContext();
-  auto constant = [&](RankedTensorType type, DenseElementsAttr values) {
-    return tosa::ConstOp::create(b, loc, type, values);
-  };
-  auto i8Scalar = RankedTensorType::get({1}, b.getI8Type());
-  Value inputZp = constant(
-      i8Scalar,
-      DenseElementsAttr::get(
-          i8Scalar, static_cast<int8_t>(input.getZeroPoints().front())));
-  Value weightZp =
-      constant(i8Scalar, DenseElementsAttr::get(i8Scalar, int8_t(0)));
-  auto biasType = RankedTensorType::get({filters}, b.getI32Type());
-  Value zeroBias = constant(biasType, DenseElementsAttr::get(biasType, 0));
-  auto accType = resultType.clone(b.getI32Type());
-  SmallVector<NamedAttribute> attrs(conv->getAttrs());
-  for (NamedAttribute &attr : attrs)
-    if (attr.getName() == conv.getAccTypeAttrName())
-      attr.setValue(TypeAttr::get(b.getI32Type()));
-  // The data movement moves to the codes.
-  Value codes = input.getInput();
-  for (Operation *move : dequantized->moves) {
+/// The data movement between `dequantized`'s dequantization and the
+/// convolution, moved to the codes: the codes the convolution reads.
+static Value moveCodes(OpBuilder &b, const DequantizedInput &dequantized) {
+  Value codes = DequantizeOp(dequantized.dequantize).getInput();
+  for (Operation *move : dequantized.moves) {
     IRMapping mapping;
     mapping.map(move->getOperand(0), codes);
     Operation *moved = b.clone(*move, mapping);
@@ -204,6 +184,114 @@ static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
             .clone(b.getI8Type()));
     codes = moved->getResult(0);
   }
+  return codes;
+}
+
+/// Replaces `conv` (float, on `match`'s dequantized operands) by `acc`, its
+/// i32 sums of code products: acc * (s_x * s_w[f]) + b[f], in f32.
+static void replaceBySums(OpBuilder &b, Operation *conv, Value bias,
+                          const IntegerConvolution &match, Value acc) {
+  Location loc = conv->getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto resultType = cast<RankedTensorType>(conv->getResult(0).getType());
+  int64_t filters = resultType.getDimSize(3);
+  DequantizeOp input = match.input.dequantize;
+  DequantizeOp weight = match.weight;
+  Value product = tosa::CastOp::create(b, loc, resultType, acc);
+  ArrayRef<float> weightScales = weight.getScales();
+  float inputScale = input.getScales().front();
+  SmallVector<float> scales;
+  for (int64_t f = 0; f < filters; ++f)
+    scales.push_back(inputScale *
+                     weightScales[weightScales.size() == 1 ? 0 : f]);
+  auto perChannelType =
+      RankedTensorType::get({1, 1, 1, filters}, b.getF32Type());
+  Value scale = tosa::ConstOp::create(
+      b, loc, perChannelType,
+      DenseElementsAttr::get(perChannelType, ArrayRef<float>(scales)));
+  auto i8Scalar = RankedTensorType::get({1}, b.getI8Type());
+  Value shift = tosa::ConstOp::create(
+      b, loc, i8Scalar, DenseElementsAttr::get(i8Scalar, int8_t(0)));
+  Value scaled = tosa::MulOp::create(b, loc, resultType, product, scale, shift);
+  auto biasShape = cast<RankedTensorType>(bias.getType());
+  auto shape4 = tosa::ConstShapeOp::create(
+      b, loc, tosa::shapeType::get(ctx, 4),
+      DenseIntElementsAttr::get(
+          RankedTensorType::get({4}, IndexType::get(ctx)),
+          ArrayRef<int64_t>{1, 1, 1, biasShape.getDimSize(0)}));
+  Value bias4 = tosa::ReshapeOp::create(
+      b, loc,
+      biasShape.clone(ArrayRef<int64_t>{1, 1, 1, biasShape.getDimSize(0)}),
+      bias, shape4);
+  Value result = tosa::AddOp::create(b, loc, resultType, scaled, bias4);
+  conv->getResult(0).replaceAllUsesWith(result);
+  conv->erase();
+  for (Operation *move : llvm::reverse(match.input.moves))
+    if (move->use_empty())
+      move->erase();
+  for (DequantizeOp dequantize : {input, weight})
+    if (dequantize->use_empty())
+      dequantize.erase();
+}
+
+/// The operands the integer form of `conv` adds: the input's zero point,
+/// the weight's (0) and a zero i32 bias; and its attributes, accumulating
+/// in i32.
+struct IntegerOperands {
+  Value inputZp, weightZp, zeroBias;
+  SmallVector<NamedAttribute> attrs;
+};
+
+template <typename ConvOp>
+static IntegerOperands makeIntegerOperands(OpBuilder &b, ConvOp conv,
+                                           const IntegerConvolution &match) {
+  Location loc = conv.getLoc();
+  auto i8Scalar = RankedTensorType::get({1}, b.getI8Type());
+  auto zeroPoint = [&](int32_t zp) {
+    return tosa::ConstOp::create(
+        b, loc, i8Scalar,
+        DenseElementsAttr::get(i8Scalar, static_cast<int8_t>(zp)));
+  };
+  IntegerOperands operands;
+  DequantizeOp input = match.input.dequantize;
+  operands.inputZp = zeroPoint(input.getZeroPoints().front());
+  operands.weightZp = zeroPoint(0);
+  auto biasType = RankedTensorType::get(
+      {cast<RankedTensorType>(conv.getType()).getDimSize(3)}, b.getI32Type());
+  operands.zeroBias = tosa::ConstOp::create(
+      b, loc, biasType, DenseElementsAttr::get(biasType, 0));
+  operands.attrs = llvm::to_vector(conv->getAttrs());
+  for (NamedAttribute &attr : operands.attrs)
+    if (attr.getName() == conv.getAccTypeAttrName())
+      attr.setValue(TypeAttr::get(b.getI32Type()));
+  return operands;
+}
+
+/// The integer form of `conv`, or failure when its operands are not 8-bit
+/// codes the microkernels take.
+static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
+  std::optional<IntegerConvolution> match = matchIntegerConvolution(conv);
+  if (!match)
+    return failure();
+  DequantizeOp weight = match->weight;
+  DequantizeOp input = match->input.dequantize;
+  auto inputType = cast<RankedTensorType>(conv.getInput().getType());
+  auto weightType = cast<RankedTensorType>(weight.getInput().getType());
+  // Four input channels per 32-bit lane of vpdpbusd: others (a stem's 3)
+  // are padded with the zero point's code and zero weights.
+  int64_t channels = inputType.getDimSize(3);
+  int64_t paddedChannels = llvm::alignTo(channels, 4);
+  std::optional<std::vector<int8_t>> weightCodes;
+  if (paddedChannels != channels) {
+    weightCodes = getI8Values(match->weightAttr, weightType.getNumElements());
+    if (!weightCodes)
+      return failure();
+  }
+
+  OpBuilder b(conv);
+  Location loc = conv.getLoc();
+  IntegerOperands operands = makeIntegerOperands(b, conv, *match);
+  Value codes = moveCodes(b, match->input);
   Value weightCodesValue = weight.getInput();
   if (weightCodes) {
     // (tensor.pad: TOSA's level check refuses tosa.pad's !tosa.shape<8>.)
@@ -239,45 +327,32 @@ static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
         b, loc, paddedType,
         DenseElementsAttr::get(paddedType, ArrayRef<int8_t>(padded)));
   }
+  auto accType = cast<RankedTensorType>(conv.getType()).clone(b.getI32Type());
   Value acc = tosa::Conv2DOp::create(
       b, loc, TypeRange{accType},
-      ValueRange{codes, weightCodesValue, zeroBias, inputZp, weightZp}, attrs);
+      ValueRange{codes, weightCodesValue, operands.zeroBias, operands.inputZp,
+                 operands.weightZp},
+      operands.attrs);
+  replaceBySums(b, conv, conv.getBias(), *match, acc);
+  return success();
+}
 
-  // acc * (s_x * s_w[f]) + b[f], in f32.
-  Value product = tosa::CastOp::create(b, loc, resultType, acc);
-  ArrayRef<float> weightScales = weight.getScales();
-  float inputScale = input.getScales().front();
-  SmallVector<float> scales;
-  for (int64_t f = 0; f < filters; ++f)
-    scales.push_back(inputScale *
-                     weightScales[weightScales.size() == 1 ? 0 : f]);
-  auto perChannelType =
-      RankedTensorType::get({1, 1, 1, filters}, b.getF32Type());
-  Value scale =
-      constant(perChannelType,
-               DenseElementsAttr::get(perChannelType, ArrayRef<float>(scales)));
-  Value shift = constant(i8Scalar, DenseElementsAttr::get(i8Scalar, int8_t(0)));
-  Value scaled = tosa::MulOp::create(b, loc, resultType, product, scale, shift);
-  Value bias = conv.getBias();
-  auto biasShape = cast<RankedTensorType>(bias.getType());
-  auto shape4 = tosa::ConstShapeOp::create(
-      b, loc, tosa::shapeType::get(ctx, 4),
-      DenseIntElementsAttr::get(
-          RankedTensorType::get({4}, IndexType::get(ctx)),
-          ArrayRef<int64_t>{1, 1, 1, biasShape.getDimSize(0)}));
-  Value bias4 = tosa::ReshapeOp::create(
-      b, loc,
-      biasShape.clone(ArrayRef<int64_t>{1, 1, 1, biasShape.getDimSize(0)}),
-      bias, shape4);
-  Value result = tosa::AddOp::create(b, loc, resultType, scaled, bias4);
-  conv.replaceAllUsesWith(result);
-  conv.erase();
-  for (Operation *move : llvm::reverse(dequantized->moves))
-    if (move->use_empty())
-      move->erase();
-  for (DequantizeOp dequantize : {input, weight})
-    if (dequantize->use_empty())
-      dequantize.erase();
+/// The integer form of a depthwise `conv` (multiplier 1): the i32 sums of
+/// one channel's codes times its filter's.
+static LogicalResult rewriteConvolution(tosa::DepthwiseConv2DOp conv) {
+  std::optional<IntegerConvolution> match = matchIntegerConvolution(conv);
+  if (!match)
+    return failure();
+  OpBuilder b(conv);
+  IntegerOperands operands = makeIntegerOperands(b, conv, *match);
+  Value codes = moveCodes(b, match->input);
+  auto accType = cast<RankedTensorType>(conv.getType()).clone(b.getI32Type());
+  Value acc = tosa::DepthwiseConv2DOp::create(
+      b, conv.getLoc(), TypeRange{accType},
+      ValueRange{codes, match->weight.getInput(), operands.zeroBias,
+                 operands.inputZp, operands.weightZp},
+      operands.attrs);
+  replaceBySums(b, conv, conv.getBias(), *match, acc);
   return success();
 }
 
@@ -289,10 +364,15 @@ struct IntegerConvolutionsPass
       if (canMakeSigned(quantize))
         makeSigned(quantize);
     });
-    SmallVector<tosa::Conv2DOp> convs;
-    getOperation().walk([&](tosa::Conv2DOp conv) { convs.push_back(conv); });
-    for (tosa::Conv2DOp conv : convs)
-      (void)rewriteConvolution(conv);
+    SmallVector<Operation *> convs;
+    getOperation().walk([&](Operation *op) {
+      if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op))
+        convs.push_back(op);
+    });
+    for (Operation *conv : convs)
+      TypeSwitch<Operation *>(conv)
+          .Case<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(
+              [](auto conv) { (void)rewriteConvolution(conv); });
   }
 };
 } // namespace

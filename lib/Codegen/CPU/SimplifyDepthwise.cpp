@@ -18,13 +18,38 @@ namespace mlir::se {
 using namespace mlir;
 
 namespace {
-/// depthwise_conv_2d_nhwc_hwcm (M = 1, constant filter) whose result is
-/// only collapsed to NHWC -> depthwise_conv_2d_nhwc_hwc.
-struct DepthwiseWithoutMultiplier
-    : OpRewritePattern<linalg::DepthwiseConv2DNhwcHwcmOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// The filter of a depthwise convolution as a constant of its type's
+/// elements (f32, or the i8 codes of an integer one) reshaped to `type`.
+Value reshapeConstantFilter(OpBuilder &b, Location loc, Attribute filter,
+                            RankedTensorType type) {
+  int64_t count = type.getNumElements();
+  if (type.getElementType().isF32()) {
+    std::optional<std::vector<float>> values = se::getF32Values(filter, count);
+    if (!values)
+      return {};
+    return arith::ConstantOp::create(
+        b, loc, se::makeF32Resource(type, "depthwise_hwc", *values));
+  }
+  std::optional<std::vector<int8_t>> codes = se::getI8Values(filter, count);
+  if (!codes)
+    return {};
+  return arith::ConstantOp::create(
+      b, loc,
+      se::makeResource(
+          type, "depthwise_hwc_int8",
+          ArrayRef<char>(reinterpret_cast<const char *>(codes->data()),
+                         codes->size()),
+          alignof(int8_t)));
+}
 
-  LogicalResult matchAndRewrite(linalg::DepthwiseConv2DNhwcHwcmOp conv,
+/// depthwise_conv_2d_nhwc_hwcm (M = 1, constant filter) whose result is
+/// only collapsed to NHWC -> depthwise_conv_2d_nhwc_hwc; the same for the
+/// integer forms with zero points (hwcm_q -> hwc_q).
+template <typename HwcmOp, typename HwcOp>
+struct DepthwiseWithoutMultiplier : OpRewritePattern<HwcmOp> {
+  using OpRewritePattern<HwcmOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(HwcmOp conv,
                                 PatternRewriter &rewriter) const override {
     auto filterType = cast<RankedTensorType>(conv.getInputs()[1].getType());
     auto resultType = cast<RankedTensorType>(conv.getResult(0).getType());
@@ -39,16 +64,16 @@ struct DepthwiseWithoutMultiplier
     Attribute filterAttr;
     if (!matchPattern(conv.getInputs()[1], m_Constant(&filterAttr)))
       return rewriter.notifyMatchFailure(conv, "filter not constant");
-    std::optional<std::vector<float>> values =
-        se::getF32Values(filterAttr, filterType.getNumElements());
-    if (!values)
-      return rewriter.notifyMatchFailure(conv, "filter not readable as f32");
+    if (!filterType.getElementType().isF32() &&
+        !filterType.getElementType().isInteger(8))
+      return rewriter.notifyMatchFailure(conv, "filter neither f32 nor i8");
 
     Location loc = conv.getLoc();
     auto hwcType = RankedTensorType::get(filterType.getShape().drop_back(),
                                          filterType.getElementType());
-    Value filter = arith::ConstantOp::create(
-        rewriter, loc, se::makeF32Resource(hwcType, "depthwise_hwc", *values));
+    Value filter = reshapeConstantFilter(rewriter, loc, filterAttr, hwcType);
+    if (!filter)
+      return rewriter.notifyMatchFailure(conv, "filter not readable");
     auto outputType = cast<RankedTensorType>(collapse.getResult().getType());
     Value init = conv.getOutputs()[0];
     Value output;
@@ -61,10 +86,11 @@ struct DepthwiseWithoutMultiplier
     } else {
       output = tensor::CollapseShapeOp::create(rewriter, loc, init, toNHWC);
     }
-    auto depthwise = linalg::DepthwiseConv2DNhwcHwcOp::create(
-        rewriter, loc, TypeRange{outputType},
-        ValueRange{conv.getInputs()[0], filter}, ValueRange{output},
-        conv.getStrides(), conv.getDilations());
+    SmallVector<Value> inputs = conv.getInputs();
+    inputs[1] = filter;
+    auto depthwise = HwcOp::create(rewriter, loc, TypeRange{outputType}, inputs,
+                                   ValueRange{output}, conv.getStrides(),
+                                   conv.getDilations());
     rewriter.replaceOp(collapse, depthwise.getResult(0));
     rewriter.eraseOp(conv);
     return success();
@@ -75,7 +101,11 @@ struct SimplifyDepthwisePass
     : se::impl::SECPUSimplifyDepthwiseBase<SimplifyDepthwisePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<DepthwiseWithoutMultiplier>(&getContext());
+    patterns.add<DepthwiseWithoutMultiplier<linalg::DepthwiseConv2DNhwcHwcmOp,
+                                            linalg::DepthwiseConv2DNhwcHwcOp>,
+                 DepthwiseWithoutMultiplier<linalg::DepthwiseConv2DNhwcHwcmQOp,
+                                            linalg::DepthwiseConv2DNhwcHwcQOp>>(
+        &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -201,10 +201,11 @@ public:
   void dequantizeLinear(const onnx::NodeProto &node);
   void qlinearConv(const onnx::NodeProto &node);
   void qlinearMatMul(const onnx::NodeProto &node);
-  /// An ungrouped Conv's OIHW weight `w` as se.dequantize of its int8 codes
-  /// in OHWI (symmetric: zero points 0, per tensor or per output channel),
-  /// or null when it is not one.
-  Value quantizedConvWeight(const Tensor &w);
+  /// A Conv's OIHW weight `w` as se.dequantize of its int8 codes
+  /// (symmetric: zero points 0, per tensor or per output channel) in OHWI,
+  /// or for a `depthwise` one (multiplier 1) in the HWCM layout; null when
+  /// it is not one.
+  Value quantizedConvWeight(const Tensor &w, bool depthwise = false);
   /// Imports `steps`, the nodes one node stands for, up to the first error.
   void importExpansion(ArrayRef<onnx::NodeProto> steps);
 

@@ -109,8 +109,11 @@ void Importer::conv(const onnx::NodeProto &node) {
                                   : permute(*w->host, {0, 2, 3, 1});
     if (depthwise) {
       weight.shape = {kh, kw, channels, out / channels};
-      y = layers.depthwiseConv2d(nhwcOf(*x), materialize(weight), biasValue,
-                                 win);
+      Value filter = out == channels
+                         ? quantizedConvWeight(*w, /*depthwise=*/true)
+                         : Value();
+      y = layers.depthwiseConv2d(
+          nhwcOf(*x), filter ? filter : materialize(weight), biasValue, win);
     } else {
       Value filter = groups == 1 ? quantizedConvWeight(*w) : Value();
       y = layers.conv2d(nhwcOf(*x), filter ? filter : materialize(weight),

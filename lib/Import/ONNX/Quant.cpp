@@ -3,9 +3,9 @@
 // QuantizeLinear and DequantizeLinear (8-bit, per tensor or per axis) become
 // se.quantize and se.dequantize; on constants (int8 weights, int32 biases)
 // they are folded on the host, so a DequantizeLinear'd weight is a float
-// constant the convolution passes see as any other, except that an
-// ungrouped Conv's int8 weight stays se.dequantize of its codes (NN.cpp)
-// for the integer kernels. QLinearConv and
+// constant the convolution passes see as any other, except that the int8
+// weight of an ungrouped or depthwise Conv stays se.dequantize of its
+// codes (NN.cpp) for the integer kernels. QLinearConv and
 // QLinearMatMul are imported as what they mean: DequantizeLinear of their
 // operands, the float Conv or MatMul, QuantizeLinear of the result. Every
 // other op refuses quantized inputs (Importer::input).
@@ -332,20 +332,24 @@ void Importer::qlinearMatMul(const onnx::NodeProto &node) {
   importExpansion(steps);
 }
 
-Value Importer::quantizedConvWeight(const Tensor &w) {
+Value Importer::quantizedConvWeight(const Tensor &w, bool depthwise) {
   const QuantizedConstant *origin = w.dequantizedFrom.get();
   if (!origin || origin->storage != QuantStorage::I8 ||
       origin->codes.shape != w.shape || (origin->axis && *origin->axis != 0) ||
       llvm::any_of(origin->zeroPoints, [](int32_t zp) { return zp != 0; }))
     return {};
-  HostTensor ohwi = permute(origin->codes, {0, 2, 3, 1});
-  std::vector<int8_t> codes(ohwi.values.begin(), ohwi.values.end());
-  Value constant = layers.int8Constant(ohwi.shape, codes);
-  auto type = RankedTensorType::get(ohwi.shape, builder.getF32Type());
+  // OIHW to OHWI; a depthwise [C][1][KH][KW] to [KH][KW][C][1], its output
+  // channels on axis 2.
+  HostTensor codes = depthwise ? permute(origin->codes, {2, 3, 0, 1})
+                               : permute(origin->codes, {0, 2, 3, 1});
+  int64_t axis = depthwise ? 2 : 0;
+  std::vector<int8_t> values(codes.values.begin(), codes.values.end());
+  Value constant = layers.int8Constant(codes.shape, values);
+  auto type = RankedTensorType::get(codes.shape, builder.getF32Type());
   return DequantizeOp::create(builder, layers.getLoc(), type, constant,
                               QuantStorageAttr::get(context, origin->storage),
                               builder.getDenseF32ArrayAttr(origin->scales),
                               builder.getDenseI32ArrayAttr(origin->zeroPoints),
-                              origin->axis ? builder.getI64IntegerAttr(0)
+                              origin->axis ? builder.getI64IntegerAttr(axis)
                                            : IntegerAttr());
 }

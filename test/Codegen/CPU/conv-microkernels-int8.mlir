@@ -188,3 +188,51 @@ func.func @integer_conv_wide_weights(%x: tensor<1x4x4x8xi8>) -> tensor<1x4x4x32x
   } -> tensor<1x4x4x32xi8>
   return %q : tensor<1x4x4x32xi8>
 }
+
+// An integer depthwise convolution: one product per lane, whatever the dot
+// products of the CPU (vpmovsxbd, vpmulld). The filter is packed as one
+// i32 word per code; the accumulators start from -zp x sum(w) = 3 x 18;
+// per tap and position one vector of input bytes (as many channels) is
+// widened and multiplied by the filter vector. An exponential after it
+// stays in the store.
+// CHECK-LABEL: func.func @integer_depthwise
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<depthwise_int8_blocked{{(_[0-9]+)?}}> : tensor<1x3x3x1x16xi32>
+// CHECK-DAG: %[[INIT:.*]] = arith.constant dense<54> : tensor<16xi32>
+// CHECK: scf.for
+// CHECK: vector.transfer_read %[[INIT]]{{.*}} : tensor<16xi32>, vector<16xi32>
+// CHECK: %[[BYTES:.*]] = vector.transfer_read %{{.*}} : tensor<1x6x6x16xi8>, vector<16xi8>
+// CHECK: %[[X:.*]] = arith.extsi %[[BYTES]] : vector<16xi8> to vector<16xi32>
+// CHECK: %[[WV:.*]] = vector.transfer_read %[[W]]{{.*}} : tensor<1x3x3x1x16xi32>, vector<16xi32>
+// CHECK: %[[P:.*]] = arith.muli %[[X]], %[[WV]] : vector<16xi32>
+// CHECK: arith.addi %{{.*}}, %[[P]] : vector<16xi32>
+// CHECK: arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK: math.exp %{{.*}} : vector<16xf32>
+// CHECK: vector.transfer_write %{{.*}} : vector<16xf32>, tensor<1x4x4x16xf32>
+// CHECK-NOT: linalg.
+// CHECK: return
+
+// PAIRS-LABEL: func.func @integer_depthwise
+// PAIRS: arith.constant dense<54> : tensor<16xi32>
+// PAIRS: arith.muli %{{.*}} : vector<8xi32>
+// PAIRS-NOT: linalg.
+// PAIRS: return
+
+// NONE-LABEL: func.func @integer_depthwise
+// NONE: linalg.depthwise_conv_2d_nhwc_hwc_q
+func.func @integer_depthwise(%x: tensor<1x6x6x16xi8>, %scale: tensor<16xf32>) -> tensor<1x4x4x16xf32> {
+  %izp = arith.constant -3 : i32
+  %fzp = arith.constant 0 : i32
+  %w = arith.constant dense<2> : tensor<3x3x16xi8>
+  %e = tensor.empty() : tensor<1x4x4x16xi32>
+  %f = linalg.fill ins(%fzp : i32) outs(%e : tensor<1x4x4x16xi32>) -> tensor<1x4x4x16xi32>
+  %acc = linalg.depthwise_conv_2d_nhwc_hwc_q {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w, %izp, %fzp : tensor<1x6x6x16xi8>, tensor<3x3x16xi8>, i32, i32) outs(%f : tensor<1x4x4x16xi32>) -> tensor<1x4x4x16xi32>
+  %eo = tensor.empty() : tensor<1x4x4x16xf32>
+  %y = linalg.generic {indexing_maps = [#id, #channel, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%acc, %scale : tensor<1x4x4x16xi32>, tensor<16xf32>) outs(%eo : tensor<1x4x4x16xf32>) {
+  ^bb0(%a: i32, %s: f32, %o: f32):
+    %v = arith.sitofp %a : i32 to f32
+    %m = arith.mulf %v, %s : f32
+    %x1 = math.exp %m : f32
+    linalg.yield %x1 : f32
+  } -> tensor<1x4x4x16xf32>
+  return %y : tensor<1x4x4x16xf32>
+}

@@ -111,3 +111,34 @@ func.func @cropped(%x: tensor<1x8x8x4xf32>, %image: tensor<1x3x8x8xf32>) -> (ten
   %stem = tosa.conv2d %nhwc, %w3, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x8x8x3xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x8x8x8xf32>
   return %y, %stem : tensor<1x4x4x8xf32>, tensor<1x8x8x8xf32>
 }
+
+// -----
+
+// A depthwise convolution (multiplier 1) of codes: its weight's channels on
+// axis 2 of KH x KW x C x 1. One with multiplier 2 stays float.
+// CHECK-LABEL: func.func @qdq_depthwise
+// CHECK: %[[Q:.*]] = se.quantize %{{.*}} i8 scales [5.000000e-02] zero_points [-3]
+// CHECK-DAG: %[[W:.*]] = "tosa.const"() <{values = dense<{{.*}}> : tensor<3x3x4x1xi8>}>
+// CHECK-DAG: %[[ZERO_BIAS:.*]] = "tosa.const"() <{values = dense<0> : tensor<4xi32>}>
+// CHECK-DAG: %[[IZP:.*]] = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}>
+// CHECK: %[[ACC:.*]] = tosa.depthwise_conv2d %[[Q]], %[[W]], %[[ZERO_BIAS]], %[[IZP]], %{{.*}} {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 0, 1, 0>, stride = array<i64: 2, 2>} : (tensor<1x6x6x4xi8>, tensor<3x3x4x1xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x3x3x4xi32>
+// CHECK: %[[F:.*]] = tosa.cast %[[ACC]] : (tensor<1x3x3x4xi32>) -> tensor<1x3x3x4xf32>
+// CHECK: "tosa.const"() <{values = dense<{{\[\[\[\[}}0.00500000035, 0.0100000007, 0.0150000006, 0.0200000014]]]]> : tensor<1x1x1x4xf32>}>
+// CHECK: tosa.mul %[[F]]
+// CHECK: tosa.add
+// CHECK: tosa.depthwise_conv2d {{.*}} {acc_type = f32
+// CHECK-SAME: tensor<3x3x4x2xf32>
+func.func @qdq_depthwise(%x: tensor<1x6x6x4xf32>) -> (tensor<1x3x3x4xf32>, tensor<1x6x6x8xf32>) {
+  %q = se.quantize %x u8 scales [0.05] zero_points [125] : tensor<1x6x6x4xf32> -> tensor<1x6x6x4xi8>
+  %dq = se.dequantize %q u8 scales [0.05] zero_points [125] : tensor<1x6x6x4xi8> -> tensor<1x6x6x4xf32>
+  %codes = "tosa.const"() <{values = dense<[[[[1], [-2], [3], [-4]], [[5], [6], [7], [8]], [[9], [10], [11], [12]]], [[[1], [2], [3], [4]], [[5], [6], [7], [8]], [[9], [10], [11], [12]]], [[[1], [2], [3], [4]], [[5], [6], [7], [8]], [[9], [10], [11], [-12]]]]> : tensor<3x3x4x1xi8>}> : () -> tensor<3x3x4x1xi8>
+  %w = se.dequantize %codes i8 scales [0.1, 0.2, 0.3, 0.4] zero_points [0, 0, 0, 0] axis 2 : tensor<3x3x4x1xi8> -> tensor<3x3x4x1xf32>
+  %b = "tosa.const"() <{values = dense<0.5> : tensor<4xf32>}> : () -> tensor<4xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.depthwise_conv2d %dq, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 0, 1, 0>, stride = array<i64: 2, 2>} : (tensor<1x6x6x4xf32>, tensor<3x3x4x1xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x4xf32>
+  %codes2 = "tosa.const"() <{values = dense<3> : tensor<3x3x4x2xi8>}> : () -> tensor<3x3x4x2xi8>
+  %w2 = se.dequantize %codes2 i8 scales [0.1] zero_points [0] : tensor<3x3x4x2xi8> -> tensor<3x3x4x2xf32>
+  %b2 = "tosa.const"() <{values = dense<0.5> : tensor<8xf32>}> : () -> tensor<8xf32>
+  %y2 = tosa.depthwise_conv2d %dq, %w2, %b2, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x6x6x4xf32>, tensor<3x3x4x2xf32>, tensor<8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x6x8xf32>
+  return %y, %y2 : tensor<1x3x3x4xf32>, tensor<1x6x6x8xf32>
+}

@@ -56,3 +56,28 @@ func.func @left_alone(%x: tensor<1x4x4x8xf32>, %wv: tensor<3x3x8x1xf32>) -> (ten
   %c = linalg.depthwise_conv_2d_nhwc_hwcm {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x4x4x8xf32>, tensor<3x3x8x1xf32>) outs(%f : tensor<1x2x2x8x1xf32>) -> tensor<1x2x2x8x1xf32>
   return %r2, %rv, %c : tensor<1x2x2x16xf32>, tensor<1x2x2x8xf32>, tensor<1x2x2x8x1xf32>
 }
+
+// -----
+
+// The integer forms: i8 codes into i32, with zero points (hwcm_q -> hwc_q)
+// or without.
+// CHECK-LABEL: func.func @integer
+// CHECK-SAME: (%[[X:.*]]: tensor<1x6x6x8xi8>)
+// CHECK-DAG: %[[ZP:.*]] = arith.constant -5 : i32
+// CHECK-DAG: arith.constant dense_resource<depthwise_hwc_int8{{.*}}> : tensor<3x3x8xi8>
+// CHECK: %[[Q:.*]] = linalg.depthwise_conv_2d_nhwc_hwc_q {{.*}} ins(%[[X]], %[[W:.*]], %[[ZP]], %{{.*}} : tensor<1x6x6x8xi8>, tensor<3x3x8xi8>, i32, i32) outs(%{{.*}} : tensor<1x4x4x8xi32>)
+// CHECK: %[[P:.*]] = linalg.depthwise_conv_2d_nhwc_hwc {{.*}} ins(%[[X]], %{{.*}} : tensor<1x6x6x8xi8>, tensor<3x3x8xi8>) outs(%{{.*}} : tensor<1x4x4x8xi32>)
+// CHECK: return %[[Q]], %[[P]]
+// CHECK-NOT: depthwise_conv_2d_nhwc_hwcm
+func.func @integer(%x: tensor<1x6x6x8xi8>) -> (tensor<1x4x4x8xi32>, tensor<1x4x4x8xi32>) {
+  %w = arith.constant dense<[[[[1], [2], [3], [4], [5], [6], [7], [8]], [[1], [2], [3], [4], [5], [6], [7], [8]], [[1], [2], [3], [4], [5], [6], [7], [8]]], [[[1], [2], [3], [4], [5], [6], [7], [8]], [[1], [2], [3], [4], [5], [6], [7], [8]], [[1], [2], [3], [4], [5], [6], [7], [8]]], [[[1], [2], [3], [4], [5], [6], [7], [8]], [[1], [2], [3], [4], [5], [6], [7], [8]], [[1], [2], [3], [4], [5], [6], [7], [-8]]]]> : tensor<3x3x8x1xi8>
+  %zp = arith.constant -5 : i32
+  %z = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<1x4x4x8x1xi32>
+  %f = linalg.fill ins(%z : i32) outs(%e : tensor<1x4x4x8x1xi32>) -> tensor<1x4x4x8x1xi32>
+  %c = linalg.depthwise_conv_2d_nhwc_hwcm_q {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w, %zp, %z : tensor<1x6x6x8xi8>, tensor<3x3x8x1xi8>, i32, i32) outs(%f : tensor<1x4x4x8x1xi32>) -> tensor<1x4x4x8x1xi32>
+  %r = tensor.collapse_shape %c [[0], [1], [2], [3, 4]] : tensor<1x4x4x8x1xi32> into tensor<1x4x4x8xi32>
+  %c0 = linalg.depthwise_conv_2d_nhwc_hwcm {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x6x6x8xi8>, tensor<3x3x8x1xi8>) outs(%f : tensor<1x4x4x8x1xi32>) -> tensor<1x4x4x8x1xi32>
+  %r0 = tensor.collapse_shape %c0 [[0], [1], [2], [3, 4]] : tensor<1x4x4x8x1xi32> into tensor<1x4x4x8xi32>
+  return %r, %r0 : tensor<1x4x4x8xi32>, tensor<1x4x4x8xi32>
+}

@@ -14,6 +14,7 @@
 
 namespace mlir::tosa {
 class Conv2DOp;
+class DepthwiseConv2DOp;
 } // namespace mlir::tosa
 
 namespace mlir {
@@ -164,6 +165,8 @@ bool runsIntegerConvolutions(const CPUPipelineOptions &options,
 /// or after it): a per-tensor dequantized activation, a constant int8 weight
 /// symmetric per output channel, no dilation, sums that fit in i32.
 bool isIntegerConvolution(tosa::Conv2DOp conv);
+/// The same for a depthwise convolution (multiplier 1).
+bool isIntegerConvolution(tosa::DepthwiseConv2DOp conv);
 
 /// Whether an integer convolution's products of weight codes with any
 /// unsigned byte (0 to 255) sum within i16 over each pair of adjacent

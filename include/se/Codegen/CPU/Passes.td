@@ -19,12 +19,17 @@ def SECPUIntegerConvolutions
     convolution (ReLU, the next quantization, a residual add) read as
     before. The microkernels run the i32 convolution with `vpdpbusd`
     where the CPU has VNNI, otherwise with `vpmaddwd` on bytes widened to
-    16 bits (AVX2, AVX512BW; se-cpu-conv-microkernels).
+    16 bits (AVX2, AVX512BW; se-cpu-conv-microkernels). Depthwise
+    convolutions with a channel multiplier of 1 (weights KH x KW x C x 1,
+    per channel on axis 2) take the same rewrite to
+    `tosa.depthwise_conv2d` in i32; their microkernel multiplies one
+    widened input byte by one code per lane (`vpmovsxbd`, `vpmulld`).
 
     TOSA's integer convolutions read signed bytes: every `se.quantize` to
     u8 read only by `se.dequantize` is first rewritten to i8 with its zero
     points less 128 (the same dequantized values). The convolutions the
-    microkernels cannot take (dilated, grouped, depthwise) stay float; input
+    microkernels cannot take (dilated, grouped, depthwise with a channel
+    multiplier) stay float; input
     channels that are not a multiple of 4 (a stem's 3) are padded with the
     zero point's code (`tensor.pad`) and zero weights.
   }];
