@@ -248,3 +248,45 @@ func.func @integer_conv_then_squeeze(%x: tensor<1x4x4x8xi8>, %w: tensor<16x1x1x8
   } -> tensor<1x16xf32>
   return %sum, %u : tensor<1x16xf32>, tensor<1x4x4x16xf32>
 }
+
+// -----
+
+#bias = affine_map<(n, h, w, c) -> (c)>
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+
+// A global sum pooling of a map other ops read too (an unraised SE block's
+// squeeze) takes the squeeze's form and fuses the same way; a pooling
+// whose window is not the whole map stays, and so does one of a map only
+// it reads (a classifier's).
+// CHECK-LABEL: func.func @global_pooling
+// CHECK: %[[U:.*]]:2 = scf.for {{.*}} -> (tensor<1x6x6x16xf32>, tensor<1x6x16xf32>)
+// CHECK:   linalg.conv_2d_nhwc_hwcf
+// CHECK:   linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "parallel"]} {{.*}} attrs = {se.phase = "squeeze"}
+// CHECK: } {se.parallel_tiles}
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[U]]#1 : tensor<1x6x16xf32>) outs(%{{.*}} : tensor<1x16xf32>) attrs = {se.phase = "squeeze"}
+// CHECK: %[[POOLED:.*]] = tensor.expand_shape %[[SUM]] {{\[\[}}0], [1, 2, 3]] output_shape [1, 1, 1, 16]
+// CHECK: linalg.pooling_nhwc_sum {{.*}} -> tensor<1x3x3x16xf32>
+// CHECK: linalg.pooling_nhwc_sum {{.*}} -> tensor<1x1x1x4xf32>
+// CHECK: return %[[POOLED]], %[[U]]#0
+func.func @global_pooling(%x: tensor<1x8x8x4xf32>, %y: tensor<1x8x8x4xf32>, %f: tensor<3x3x4x16xf32>, %b: tensor<16xf32>) -> (tensor<1x1x1x16xf32>, tensor<1x6x6x16xf32>, tensor<1x3x3x16xf32>, tensor<1x1x1x4xf32>) {
+  %empty = tensor.empty() : tensor<1x6x6x16xf32>
+  %init = linalg.generic {indexing_maps = [#bias, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<16xf32>) outs(%empty : tensor<1x6x6x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x6x6x16xf32>
+  %u = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %f : tensor<1x8x8x4xf32>, tensor<3x3x4x16xf32>) outs(%init : tensor<1x6x6x16xf32>) -> tensor<1x6x6x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x1x1x16xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1x1x16xf32>) -> tensor<1x1x1x16xf32>
+  %window = tensor.empty() : tensor<6x6xf32>
+  %sum = linalg.pooling_nhwc_sum {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%u, %window : tensor<1x6x6x16xf32>, tensor<6x6xf32>) outs(%acc : tensor<1x1x1x16xf32>) -> tensor<1x1x1x16xf32>
+  %e3 = tensor.empty() : tensor<1x3x3x16xf32>
+  %acc3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<1x3x3x16xf32>) -> tensor<1x3x3x16xf32>
+  %window2 = tensor.empty() : tensor<2x2xf32>
+  %local = linalg.pooling_nhwc_sum {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>} ins(%u, %window2 : tensor<1x6x6x16xf32>, tensor<2x2xf32>) outs(%acc3 : tensor<1x3x3x16xf32>) -> tensor<1x3x3x16xf32>
+  %e4 = tensor.empty() : tensor<1x1x1x4xf32>
+  %acc4 = linalg.fill ins(%zero : f32) outs(%e4 : tensor<1x1x1x4xf32>) -> tensor<1x1x1x4xf32>
+  %window8 = tensor.empty() : tensor<8x8xf32>
+  %classifier = linalg.pooling_nhwc_sum {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%y, %window8 : tensor<1x8x8x4xf32>, tensor<8x8xf32>) outs(%acc4 : tensor<1x1x1x4xf32>) -> tensor<1x1x1x4xf32>
+  return %sum, %u, %local, %classifier : tensor<1x1x1x16xf32>, tensor<1x6x6x16xf32>, tensor<1x3x3x16xf32>, tensor<1x1x1x4xf32>
+}

@@ -334,6 +334,12 @@ def SECPUFuseSqueezeIntoProducer
     will compute as Winograd F(2x2, 3x3) (`winograd`, at `vector-width`),
     which a row of the output cannot use: on SE-ResNet-18 the rows cost
     each 56 x 56 and 28 x 28 conv2 twice the time of the extra pass.
+
+    A global sum pooling (`linalg.pooling_nhwc_sum` whose window is the
+    whole f32 map) of a map other ops read too (an SE block's squeeze the
+    raising could not take, as in a QDQ file whose excitation is
+    quantized) is first rewritten to the squeeze's form and fuses the same
+    way; a map the pooling alone reads (a classifier's) is left as is.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
