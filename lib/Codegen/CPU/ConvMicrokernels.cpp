@@ -679,10 +679,7 @@ static LogicalResult rewriteConvolution(RewriterBase &rewriter, ConvMatch match,
   bool depthwise = integer && shape.groups > 1;
   std::optional<std::vector<int8_t>> filterCodes;
   if (integer) {
-    filterCodes =
-        depthwise ? getI8Values(match.filter,
-                                shape.kernelH * shape.kernelW * shape.filters)
-                  : getInt8FilterCodes(match.filter, shape);
+    filterCodes = getInt8FilterCodes(match.filter, shape);
     if (!filterCodes)
       return failure();
   }

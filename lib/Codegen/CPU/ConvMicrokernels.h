@@ -196,7 +196,8 @@ enum class IntegerStep {
 };
 
 /// An integer convolution's filter codes, [F][KH][KW][C] (`shape.channels`
-/// groups of four input channels); nullopt if the constant cannot be read.
+/// groups of four input channels), or a depthwise one's [KH][KW][C];
+/// nullopt if the constant cannot be read.
 std::optional<std::vector<int8_t>> getInt8FilterCodes(Attribute filter,
                                                       const ConvShape &shape);
 

@@ -163,8 +163,9 @@ DenseResourceElementsAttr packFilterBlocks(Attribute filter,
 
 std::optional<std::vector<int8_t>> getInt8FilterCodes(Attribute filter,
                                                       const ConvShape &shape) {
-  return getI8Values(filter, shape.filters * shape.kernelH * shape.kernelW * 4 *
-                                 shape.channels);
+  int64_t channels = shape.groups > 1 ? shape.channels : 4 * shape.channels;
+  return getI8Values(filter,
+                     shape.filters * shape.kernelH * shape.kernelW * channels);
 }
 
 PackedInt8Filter packInt8FilterBlocks(MLIRContext *context,

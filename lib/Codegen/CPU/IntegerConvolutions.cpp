@@ -234,17 +234,13 @@ static void replaceBySums(OpBuilder &b, Operation *conv, Value bias,
       dequantize.erase();
 }
 
-/// The operands the integer form of `conv` adds: the input's zero point,
-/// the weight's (0) and a zero i32 bias; and its attributes, accumulating
-/// in i32.
-struct IntegerOperands {
-  Value inputZp, weightZp, zeroBias;
-  SmallVector<NamedAttribute> attrs;
-};
-
+/// The integer form of `conv` (ConvOp of the same attributes,
+/// accumulating in i32) on `codes` and `weightCodes`, with the input's zero
+/// point, the weight's (0) and a zero i32 bias: its i32 sums.
 template <typename ConvOp>
-static IntegerOperands makeIntegerOperands(OpBuilder &b, ConvOp conv,
-                                           const IntegerConvolution &match) {
+static Value createIntegerSums(OpBuilder &b, ConvOp conv,
+                               const IntegerConvolution &match, Value codes,
+                               Value weightCodes) {
   Location loc = conv.getLoc();
   auto i8Scalar = RankedTensorType::get({1}, b.getI8Type());
   auto zeroPoint = [&](int32_t zp) {
@@ -252,19 +248,21 @@ static IntegerOperands makeIntegerOperands(OpBuilder &b, ConvOp conv,
         b, loc, i8Scalar,
         DenseElementsAttr::get(i8Scalar, static_cast<int8_t>(zp)));
   };
-  IntegerOperands operands;
   DequantizeOp input = match.input.dequantize;
-  operands.inputZp = zeroPoint(input.getZeroPoints().front());
-  operands.weightZp = zeroPoint(0);
-  auto biasType = RankedTensorType::get(
-      {cast<RankedTensorType>(conv.getType()).getDimSize(3)}, b.getI32Type());
-  operands.zeroBias = tosa::ConstOp::create(
-      b, loc, biasType, DenseElementsAttr::get(biasType, 0));
-  operands.attrs = llvm::to_vector(conv->getAttrs());
-  for (NamedAttribute &attr : operands.attrs)
+  Value inputZp = zeroPoint(input.getZeroPoints().front());
+  Value weightZp = zeroPoint(0);
+  auto accType = cast<RankedTensorType>(conv.getType()).clone(b.getI32Type());
+  auto biasType =
+      RankedTensorType::get({accType.getDimSize(3)}, b.getI32Type());
+  Value zeroBias = tosa::ConstOp::create(b, loc, biasType,
+                                         DenseElementsAttr::get(biasType, 0));
+  SmallVector<NamedAttribute> attrs = llvm::to_vector(conv->getAttrs());
+  for (NamedAttribute &attr : attrs)
     if (attr.getName() == conv.getAccTypeAttrName())
       attr.setValue(TypeAttr::get(b.getI32Type()));
-  return operands;
+  return ConvOp::create(
+      b, loc, TypeRange{accType},
+      ValueRange{codes, weightCodes, zeroBias, inputZp, weightZp}, attrs);
 }
 
 /// The integer form of `conv`, or failure when its operands are not 8-bit
@@ -290,7 +288,6 @@ static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
 
   OpBuilder b(conv);
   Location loc = conv.getLoc();
-  IntegerOperands operands = makeIntegerOperands(b, conv, *match);
   Value codes = moveCodes(b, match->input);
   Value weightCodesValue = weight.getInput();
   if (weightCodes) {
@@ -327,12 +324,7 @@ static LogicalResult rewriteConvolution(tosa::Conv2DOp conv) {
         b, loc, paddedType,
         DenseElementsAttr::get(paddedType, ArrayRef<int8_t>(padded)));
   }
-  auto accType = cast<RankedTensorType>(conv.getType()).clone(b.getI32Type());
-  Value acc = tosa::Conv2DOp::create(
-      b, loc, TypeRange{accType},
-      ValueRange{codes, weightCodesValue, operands.zeroBias, operands.inputZp,
-                 operands.weightZp},
-      operands.attrs);
+  Value acc = createIntegerSums(b, conv, *match, codes, weightCodesValue);
   replaceBySums(b, conv, conv.getBias(), *match, acc);
   return success();
 }
@@ -344,14 +336,8 @@ static LogicalResult rewriteConvolution(tosa::DepthwiseConv2DOp conv) {
   if (!match)
     return failure();
   OpBuilder b(conv);
-  IntegerOperands operands = makeIntegerOperands(b, conv, *match);
-  Value codes = moveCodes(b, match->input);
-  auto accType = cast<RankedTensorType>(conv.getType()).clone(b.getI32Type());
-  Value acc = tosa::DepthwiseConv2DOp::create(
-      b, conv.getLoc(), TypeRange{accType},
-      ValueRange{codes, match->weight.getInput(), operands.zeroBias,
-                 operands.inputZp, operands.weightZp},
-      operands.attrs);
+  Value acc = createIntegerSums(b, conv, *match, moveCodes(b, match->input),
+                                match->weight.getInput());
   replaceBySums(b, conv, conv.getBias(), *match, acc);
   return success();
 }
