@@ -28,13 +28,13 @@ function createSession(model, threads, options = {}) {
   });
 }
 
-// Input i filled from seed i + 1; symbolic dimensions taken as 1.
-function seededFeeds(session) {
+// Input i filled from seed i + 1; symbolic dimensions taken as `batch`.
+function seededFeeds(session, batch = 1) {
   const feeds = {};
   session.inputNames.forEach((name, index) => {
     const meta = session.inputMetadata ? session.inputMetadata[index] : null;
     if (!meta || !meta.shape) throw new Error(`cannot read the shape of input ${name}`);
-    const dims = meta.shape.map((d) => (typeof d === 'number' ? d : 1));
+    const dims = meta.shape.map((d) => (typeof d === 'number' ? d : batch));
     const count = dims.reduce((a, b) => a * b, 1);
     feeds[name] = new ort.Tensor('float32', seeded(count, index + 1), dims);
   });

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The SE networks of run-networks.sh: torchvision's, and their SE-free twins.
 
-  torchvision_networks.py export DIR [--only a,b] [--opset N]
+  torchvision_networks.py export DIR [--only a,b] [--opset N] [--dynamic-batch]
       For each network NAME below, with seeded weights and batch-norm
       statistics from a few training-mode passes, writes NAME.onnx (what
       se-compile and ONNX Runtime run), NAME.pt (TorchScript, for PyTorch's
@@ -9,7 +9,8 @@
       f32), NAME.size (the input's side) and NAME.se (its SE block count).
       NAME-nose is the same network, same weights, with every SE block
       replaced by the identity (torchvision's SqueezeExcitation modules;
-      the SE-ResNets' SELayer), to price the SE blocks.
+      the SE-ResNets' SELayer), to price the SE blocks. --dynamic-batch
+      exports the ONNX files with a symbolic batch ("N").
   torchvision_networks.py bench DIR --threads N --runs R [--only a,b]
       Times NAME.pt with torch.jit.optimize_for_inference on N threads;
       prints "pytorch,NAME,N,median_ms,p10_ms,p90_ms" per network.
@@ -59,13 +60,15 @@ def count_se(model):
     return sum(isinstance(m, SE_MODULES) for m in model.modules())
 
 
-def export_one(model, size, path, opset):
+def export_one(model, size, path, opset, dynamic_batch=False):
     x = torch.rand(1, 3, size, size) * 2 - 1
     with torch.no_grad():
         y = model(x)
+    dynamic = ({"input": {0: "N"}, "logits": {0: "N"}} if dynamic_batch
+               else None)
     torch.onnx.export(model, x, path + ".onnx", opset_version=opset,
                       input_names=["input"], output_names=["logits"],
-                      do_constant_folding=True)
+                      do_constant_folding=True, dynamic_axes=dynamic)
     torch.jit.save(torch.jit.trace(model, x), path + ".pt")
     x.numpy().astype("<f4").tofile(path + ".in.raw")
     y.numpy().astype("<f4").tofile(path + ".out.raw")
@@ -74,7 +77,7 @@ def export_one(model, size, path, opset):
             f.write(f"{value}\n")
 
 
-def export(outdir, only, opset):
+def export(outdir, only, opset, dynamic_batch=False):
     os.makedirs(outdir, exist_ok=True)
     for name, (build, size) in NETWORKS.items():
         if only and name not in only:
@@ -88,8 +91,9 @@ def export(outdir, only, opset):
         model.eval()
         path = os.path.join(outdir, name)
         blocks = count_se(model)
-        export_one(model, size, path, opset)
-        export_one(without_se(model), size, path + "-nose", opset)
+        export_one(model, size, path, opset, dynamic_batch)
+        export_one(without_se(model), size, path + "-nose", opset,
+                   dynamic_batch)
         print(f"{name}: {blocks} SE blocks, "
               f"{os.path.getsize(path + '.onnx')} bytes of ONNX", flush=True)
 
@@ -118,12 +122,13 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--opset", type=int, default=17)
     parser.add_argument("--only", default="")
+    parser.add_argument("--dynamic-batch", action="store_true")
     args = parser.parse_args()
     only = [name for name in args.only.split(",") if name]
     if args.command == "list":
         print("\n".join(NETWORKS))
     elif args.command == "export":
-        export(args.dir, only, args.opset)
+        export(args.dir, only, args.opset, args.dynamic_batch)
     else:
         bench(args.dir, args.threads, args.runs, only)
 

@@ -106,11 +106,18 @@ LogicalResult mlir::se::verifyCompilerOptions(const CompilerOptions &options,
         return fail(knob +
                     " configures a built-in model (model=NAME); it does not "
                     "apply to an input file");
-    if (options.batch && !isONNXInput(options))
+    if ((options.batch || options.dynamicBatch) && !isONNXInput(options))
       return fail("batch applies to built-in models and to ONNX models "
                   "with a symbolic batch; an .mlir input has its own "
                   "shapes");
   }
+  if (options.batch && options.dynamicBatch)
+    return fail("batch is a number or dynamic, not both");
+  if (options.dynamicBatch && options.target != CompileTarget::CPU)
+    return fail("batch=dynamic is for target=cpu");
+  if (options.dynamicBatch && options.pipeline.profile)
+    return fail("profile and batch=dynamic do not combine (the layer "
+                "counters would be shared by the images' threads)");
   if (failed(verifyCPUPipelineOptions(options.pipeline, error)))
     return failure();
   std::string output = options.outputPath.empty()
@@ -190,9 +197,17 @@ std::string mlir::se::getDefaultOutputPath(const CompilerOptions &options) {
 
 /// The CPU pipeline's options for `options`: a whole model or a shared
 /// object has a workspace, and the weights go where `weights` says.
+/// Whether `module` (null: a model loaded with `options`) is compiled for
+/// any batch.
+static bool hasDynamicBatch(const CompilerOptions &options, ModuleOp module) {
+  return module ? module->hasAttr(kDynamicBatchAttrName) : options.dynamicBatch;
+}
+
 static void getCPUPipelineOptions(const CompilerOptions &options,
-                                  CPUPipelineOptions &pipeline) {
+                                  CPUPipelineOptions &pipeline,
+                                  ModuleOp module = {}) {
   pipeline.copyOptionValuesFrom(options.pipeline);
+  pipeline.batchEntry = hasDynamicBatch(options, module);
   pipeline.workspace = options.workspace || isWholeModel(options) ||
                        options.emit == EmitKind::Shared;
   pipeline.weights = options.weights;
@@ -218,7 +233,8 @@ static void getGPUPipelineOptions(const CompilerOptions &options,
     gpu.format = "isa";
 }
 
-ModelABI mlir::se::getModelABI(const CompilerOptions &options) {
+ModelABI mlir::se::getModelABI(const CompilerOptions &options,
+                               ModuleOp module) {
   ModelABI abi;
   bool external = options.weights == WeightsPlacement::External;
   if (options.target == CompileTarget::CUDA) {
@@ -233,8 +249,9 @@ ModelABI mlir::se::getModelABI(const CompilerOptions &options) {
     return abi;
   }
   CPUPipelineOptions pipeline;
-  getCPUPipelineOptions(options, pipeline);
+  getCPUPipelineOptions(options, pipeline, module);
   abi.workspace = pipeline.workspace;
+  abi.dynamicBatch = pipeline.batchEntry;
   abi.threadCount = pipeline.threads > 1;
   abi.profile = pipeline.profile;
   abi.externalWeights = external;
@@ -272,8 +289,11 @@ static LogicalResult writeParameters(ArrayRef<ModelParameter> parameters,
 
 /// Builds the built-in model with its knobs; `error` names a bad name or
 /// knob.
+/// The zoo model of `compilerOptions` at `batch` (unset: the options'); its
+/// parameters written when the options ask and `exportWeights`.
 static FailureOr<OwningOpRef<ModuleOp>>
 buildModel(MLIRContext *context, const CompilerOptions &compilerOptions,
+           std::optional<int64_t> batch, bool exportWeights,
            std::string &error) {
   const ModelOptions &model = compilerOptions.model;
   ResNetOptions options;
@@ -315,7 +335,7 @@ buildModel(MLIRContext *context, const CompilerOptions &compilerOptions,
     return failure();
   }
   options.inputSize = model.inputSize.value_or(options.inputSize);
-  options.batch = compilerOptions.batch.value_or(options.batch);
+  options.batch = batch.value_or(options.batch);
   options.classes = model.classes.value_or(options.classes);
   options.widthDivisor = model.widthDivisor.value_or(options.widthDivisor);
   options.seed = model.seed.value_or(options.seed);
@@ -327,14 +347,15 @@ buildModel(MLIRContext *context, const CompilerOptions &compilerOptions,
     options.weights = weights.get();
   }
   std::vector<ModelParameter> parameters;
-  FailureOr<OwningOpRef<ModuleOp>> module = buildResNet(
-      context, options, error, model.exportWeights ? &parameters : nullptr);
+  FailureOr<OwningOpRef<ModuleOp>> module =
+      buildResNet(context, options, error,
+                  exportWeights && model.exportWeights ? &parameters : nullptr);
   if (failed(module)) {
     if (weights)
       error = "'" + *model.weightsFile + "': " + error;
     return failure();
   }
-  if (model.exportWeights &&
+  if (exportWeights && model.exportWeights &&
       failed(writeParameters(parameters, *model.exportWeights, error)))
     return failure();
   return module;
@@ -374,20 +395,22 @@ static LogicalResult nameEntryPoint(ModuleOp module,
   return success();
 }
 
-FailureOr<OwningOpRef<ModuleOp>>
-mlir::se::loadModel(MLIRContext *context, const CompilerOptions &options,
-                    StringRef outputPath, llvm::SourceMgr &sourceMgr,
-                    std::string &error) {
+/// Builds the zoo model, imports the ONNX file or parses the MLIR input;
+/// `batch` is the zoo model's batch or the ONNX model's symbolic one.
+static FailureOr<OwningOpRef<ModuleOp>>
+loadGraph(MLIRContext *context, const CompilerOptions &options,
+          std::optional<int64_t> batch, bool exportWeights,
+          llvm::SourceMgr &sourceMgr, std::string &error) {
   OwningOpRef<ModuleOp> module;
   if (!options.model.name.empty()) {
     FailureOr<OwningOpRef<ModuleOp>> built =
-        buildModel(context, options, error);
+        buildModel(context, options, batch, exportWeights, error);
     if (failed(built))
       return failure();
     module = std::move(*built);
   } else if (isONNXInput(options)) {
     ONNXImportOptions importOptions;
-    importOptions.batch = options.batch;
+    importOptions.batch = batch;
     FailureOr<OwningOpRef<ModuleOp>> imported =
         importONNX(context, options.inputPath, importOptions, error);
     if (failed(imported)) {
@@ -405,9 +428,65 @@ mlir::se::loadModel(MLIRContext *context, const CompilerOptions &options,
     if (!module)
       return failure();
   }
-  if (failed(nameEntryPoint(*module, options, outputPath, error)))
-    return failure();
   return module;
+}
+
+/// Whether the model of `options`, loaded as `module`, is compiled for any
+/// batch: asked for (batch=dynamic), or an ONNX model's symbolic batch left
+/// unset, for CPU code without the per-layer profile.
+static FailureOr<bool> compilesDynamicBatch(const CompilerOptions &options,
+                                            ModuleOp module,
+                                            std::string &error) {
+  bool symbolic = module->hasAttr(kSymbolicBatchAttrName);
+  if (!isONNXInput(options))
+    return options.dynamicBatch;
+  if (options.dynamicBatch && !symbolic) {
+    error = options.inputPath +
+            ": the inputs' batch is static; batch=dynamic needs a symbolic "
+            "batch dimension (a name, not a number, in dimension 0)";
+    return failure();
+  }
+  return options.dynamicBatch ||
+         (symbolic && !options.batch && options.target == CompileTarget::CPU &&
+          !options.pipeline.profile);
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+mlir::se::loadModel(MLIRContext *context, const CompilerOptions &options,
+                    StringRef outputPath, llvm::SourceMgr &sourceMgr,
+                    std::string &error) {
+  // For any batch, the graph of one image.
+  std::optional<int64_t> batch = options.batch;
+  if (options.dynamicBatch)
+    batch = 1;
+  FailureOr<OwningOpRef<ModuleOp>> module = loadGraph(
+      context, options, batch, /*exportWeights=*/true, sourceMgr, error);
+  if (failed(module))
+    return failure();
+  FailureOr<bool> dynamic = compilesDynamicBatch(options, **module, error);
+  if (failed(dynamic))
+    return failure();
+  if (*dynamic) {
+    // The same model at batch 2 shows whether images are computed apart.
+    // An ONNX model's symbolic batch that fails it is compiled as batch 1,
+    // as se-compile did before it ran any batch; asked for, it is an error.
+    FailureOr<OwningOpRef<ModuleOp>> twin =
+        loadGraph(context, options, /*batch=*/2, /*exportWeights=*/false,
+                  sourceMgr, error);
+    if (succeeded(twin) &&
+        succeeded(verifyImagesIndependent(getEntryPoint(**module),
+                                          getEntryPoint(**twin), error)))
+      (**module)->setAttr(kDynamicBatchAttrName, UnitAttr::get(context));
+    else if (options.dynamicBatch) {
+      error = (isONNXInput(options) ? options.inputPath + ": " : "") +
+              "batch=dynamic: " + error;
+      return failure();
+    }
+    error.clear();
+  }
+  if (failed(nameEntryPoint(**module, options, outputPath, error)))
+    return failure();
+  return std::move(*module);
 }
 
 //===----------------------------------------------------------------------===//
@@ -550,7 +629,7 @@ LogicalResult mlir::se::compile(
     function_ref<LogicalResult(PassManager &)> configurePassManager) {
   std::string error;
   CPUPipelineOptions pipeline;
-  getCPUPipelineOptions(options, pipeline);
+  getCPUPipelineOptions(options, pipeline, module);
   FailureOr<ResolvedTarget> target = resolveTarget(pipeline, error);
   if (failed(target))
     return emitError(module.getLoc()) << error;
@@ -571,7 +650,8 @@ LogicalResult mlir::se::compile(
 
   switch (options.emit) {
   case EmitKind::Header:
-    return writeCHeader(getEntryPoint(module), getModelABI(options), os);
+    return writeCHeader(getEntryPoint(module), getModelABI(options, module),
+                        os);
   case EmitKind::MLIR:
     printModule(module, options, os);
     return success();
@@ -721,8 +801,8 @@ LogicalResult mlir::se::compileModel(
   if (writesHeader) {
     func::FuncOp entry = getEntryPoint(**module);
     llvm::raw_string_ostream headerStream(header);
-    if (entry &&
-        failed(writeCHeader(entry, getModelABI(options), headerStream)))
+    if (entry && failed(writeCHeader(entry, getModelABI(options, **module),
+                                     headerStream)))
       return failure();
   }
   std::string weightsPath = options.weights == WeightsPlacement::External

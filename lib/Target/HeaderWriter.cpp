@@ -68,6 +68,57 @@ static void writeEntryCall(llvm::raw_ostream &os, StringRef name,
   os << ");\n";
 }
 
+/// Writes run_batch of a model compiled for any batch: it grows the
+/// workspace to one slot per thread when the batch fills the threads, then
+/// calls the batch entry on the n images of every tensor.
+static void writeBatchRun(llvm::raw_ostream &os, StringRef name,
+                          ArrayRef<TensorInfo> tensors,
+                          const se::ModelABI &abi) {
+  os << "/* Runs n images (n >= 1): inputs[i] and outputs[i] point to n "
+        "tensors of\n * the shapes above, one after the other. With "
+        "threads, whole rounds of as\n * many images as threads run one "
+        "image per thread; the rest run one at\n * a time on all threads. "
+        "The first call with a batch that fills the threads\n * grows the "
+        "workspace to one slot per thread. */\n"
+     << "static inline int " << name << "_run_batch(" << name
+     << "_context *context, int64_t n, const float *const *inputs, "
+        "float *const *outputs) {\n"
+     << "  if (!context || !inputs || !outputs || n < 1)\n"
+     << "    return SE_ERROR_INVALID_ARGUMENT;\n"
+     << "  int64_t slot = _mlir_ciface_" << name << "_workspace_bytes();\n"
+     << "  int64_t threads = "
+     << (abi.threadCount ? name + "_num_threads" : std::string("1")) << ";\n"
+     << "  int64_t bytes = (n >= threads ? threads : 1) * slot;\n"
+     << "  if (bytes > context->workspace_bytes) {\n"
+     << "    int8_t *grown = (int8_t *)aligned_alloc(64, (size_t)((bytes + "
+        "63) / 64 * 64));\n"
+     << "    if (!grown)\n      return SE_ERROR_OUT_OF_MEMORY;\n"
+     << "    memset(grown, 0, (size_t)bytes);\n"
+     << "    free(context->workspace);\n"
+     << "    context->workspace = grown;\n"
+     << "    context->workspace_bytes = bytes;\n  }\n";
+  for (const TensorInfo &t : tensors) {
+    bool input = t.kind == "INPUT";
+    std::string source = llvm::formatv(
+        "{0}[{1}]", input ? "(float *)inputs" : "outputs", t.index);
+    os << llvm::formatv("  if (!{0})\n    return SE_ERROR_INVALID_ARGUMENT;\n",
+                        source)
+       << llvm::formatv("  SEByteMemRef1D {0}{1} = {{(int8_t *){2}, (int8_t "
+                        "*){2}, 0, {{n * {3}}, {{1}};\n",
+                        input ? "in" : "out", t.index, source, t.elements * 4);
+  }
+  os << "  SEByteMemRef1D workspace = {context->workspace, "
+        "context->workspace, 0, {context->workspace_bytes}, {1}};\n";
+  if (abi.externalWeights)
+    os << "  SEByteMemRef1D weights = {context->weights, context->weights, "
+          "0, {context->weights_bytes}, {1}};\n";
+  os << "  _mlir_ciface_" << name << "_batch(n";
+  for (const TensorInfo &t : tensors)
+    os << ", &" << (t.kind == "INPUT" ? "in" : "out") << t.index;
+  os << ", &workspace" << (abi.externalWeights ? ", &weights" : "")
+     << ");\n  return SE_OK;\n}\n\n";
+}
+
 /// Writes destroy, create and run of a model compiled for the CPU.
 static void writeHostContextFunctions(llvm::raw_ostream &os, StringRef name,
                                       ArrayRef<TensorInfo> tensors,
@@ -129,6 +180,8 @@ static void writeHostContextFunctions(llvm::raw_ostream &os, StringRef name,
      << "    return SE_ERROR_INVALID_ARGUMENT;\n";
   writeEntryCall(os, name, tensors, abi);
   os << "  return SE_OK;\n}\n\n";
+  if (abi.dynamicBatch)
+    writeBatchRun(os, name, tensors, abi);
 }
 
 /// Writes destroy, create, run_device and run of a model compiled for a
@@ -331,6 +384,11 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, const ModelABI &abi,
                : std::string("in f32 between the quantization steps\n * "
                              "(the target has no integer vectors, or "
                              "--int8-kernels=false).\n"));
+  if (abi.dynamicBatch)
+    os << " *\n * Compiled for any batch (se-compile --batch=dynamic, or "
+          "an ONNX model's\n * symbolic batch): the shapes below are one "
+          "image's; run() runs one image\n * and "
+       << name << "_run_batch(ctx, n, inputs, outputs) runs n.\n";
   if (abi.threadCount)
     os << " *\n * Parallel code: create() takes the thread count from the "
           "environment\n * variable SE_NUM_THREADS when set; "
@@ -351,6 +409,9 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, const ModelABI &abi,
 
   if (quantized)
     os << "#define " << upper << "_QUANTIZED 1\n";
+  if (abi.dynamicBatch)
+    os << "/* Any batch: the shapes are one image's; " << name
+       << "_run_batch runs n. */\n#define " << upper << "_DYNAMIC_BATCH 1\n";
   os << "#define " << upper << "_NUM_INPUTS " << numInputs << "\n"
      << "#define " << upper << "_NUM_OUTPUTS " << numOutputs << "\n";
   for (const TensorInfo &t : tensors)
@@ -373,6 +434,13 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, const ModelABI &abi,
   os << ");\n";
   if (abi.workspace)
     os << "int64_t _mlir_ciface_" << name << "_workspace_bytes(void);\n";
+  if (abi.dynamicBatch) {
+    os << "void _mlir_ciface_" << name << "_batch(int64_t n";
+    for (size_t i = 0; i < tensors.size(); ++i)
+      os << ", SEByteMemRef1D *";
+    os << ", SEByteMemRef1D *workspace"
+       << (weightsArgument ? ", SEByteMemRef1D *weights" : "") << ");\n";
+  }
   if (weightsArgument)
     os << "int64_t _mlir_ciface_" << name << "_weights_bytes(void);\n"
        << "int64_t _mlir_ciface_" << name << "_weights_hash(void);\n";

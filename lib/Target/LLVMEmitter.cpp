@@ -112,7 +112,11 @@ LogicalResult mlir::se::addModelMetadata(llvm::Module &module, StringRef entry,
   }
   llvm::GlobalAlias::create("se_model_run", run);
   llvm::GlobalAlias::create("se_model_workspace_bytes", workspace);
-  // Optional: the thread count of parallel code, the external weights.
+  // Optional: the batch entry (any batch), the thread count of parallel
+  // code, the external weights.
+  if (llvm::Function *batch =
+          module.getFunction(("_mlir_ciface_" + entry + "_batch").str()))
+    llvm::GlobalAlias::create("se_model_run_batch", batch);
   if (llvm::GlobalVariable *threads =
           module.getGlobalVariable((entry + "_num_threads").str()))
     llvm::GlobalAlias::create("se_model_num_threads", threads);

@@ -83,8 +83,13 @@ static cl::opt<std::string>
 static cl::opt<int64_t> inputSize("input-size",
                                   cl::desc("Input height and width"),
                                   cl::init(224), cl::cat(modelCategory));
-static cl::opt<int64_t> batchSize("batch", cl::desc("Batch size"), cl::init(1),
-                                  cl::cat(modelCategory));
+static cl::opt<std::string>
+    batchSize("batch",
+              cl::desc("Batch size: a number, or 'dynamic' for a model that "
+                       "runs any batch (<name>_run_batch); an ONNX model's "
+                       "symbolic batch stays dynamic unless given"),
+              cl::value_desc("N|dynamic"), cl::init("1"),
+              cl::cat(modelCategory));
 static cl::opt<int64_t> classes("classes", cl::desc("Number of classes"),
                                 cl::init(1000), cl::cat(modelCategory));
 static cl::opt<int64_t>
@@ -315,8 +320,10 @@ static void setIfGiven(std::optional<T> &value, const OptionT &flag) {
     value = flag.getValue();
 }
 
-/// The command line as CompilerOptions.
-static void getCompilerOptions(se::CompilerOptions &options) {
+/// The command line as CompilerOptions; fails on a flag value that is not
+/// of the flag's kind.
+static LogicalResult getCompilerOptions(se::CompilerOptions &options,
+                                        std::string &error) {
   options.inputPath = inputFilename;
   se::ModelOptions &model = options.model;
   model.name = modelName;
@@ -335,7 +342,17 @@ static void getCompilerOptions(se::CompilerOptions &options) {
   setIfGiven(model.seed, seed);
   setIfGiven(model.weightsFile, weightsFile);
   setIfGiven(model.exportWeights, exportWeights);
-  setIfGiven(options.batch, batchSize);
+  if (batchSize.getNumOccurrences()) {
+    int64_t batch;
+    if (batchSize == "dynamic") {
+      options.dynamicBatch = true;
+    } else if (!StringRef(batchSize).getAsInteger(10, batch)) {
+      options.batch = batch;
+    } else {
+      error = "batch must be a number or 'dynamic', got '" + batchSize + "'";
+      return failure();
+    }
+  }
   options.raiseSE = raiseSE;
   options.name = symbolName;
   options.workspace = useWorkspace;
@@ -365,6 +382,7 @@ static void getCompilerOptions(se::CompilerOptions &options) {
   setIfGiven(options.gpu.gpuArch, gpuArch);
   setIfGiven(options.gpu.gpuSMCount, gpuSMCount);
   setIfGiven(options.gpu.cudaPath, cudaPath);
+  return success();
 }
 
 static int reportError(const Twine &message) {
@@ -385,9 +403,10 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "se-compile: SE networks to native code\n");
   se::CompilerOptions options;
-  getCompilerOptions(options);
-
   std::string error;
+  if (failed(getCompilerOptions(options, error)))
+    return reportError(error);
+
   if (printTarget) {
     FailureOr<se::ResolvedTarget> target =
         se::resolveTarget(options.pipeline, error);

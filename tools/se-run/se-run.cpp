@@ -42,6 +42,7 @@
 #include <vector>
 
 using namespace llvm;
+using mlir::se::callModelBatchEntry;
 using mlir::se::callModelEntry;
 using mlir::se::kMaxModelArguments;
 using mlir::se::shapeText;
@@ -147,6 +148,12 @@ static cl::opt<std::string>
     profileJSON("profile-json",
                 cl::desc("Write the --profile table to this file as JSON"),
                 cl::init(""), cl::cat(runCategory));
+static cl::opt<int64_t>
+    batchImages("batch",
+                cl::desc("Run this many images at once (a model compiled "
+                         "for any batch, se-compile --batch=dynamic); "
+                         "--bench then reports images per second"),
+                cl::init(0), cl::cat(runCategory));
 static cl::opt<unsigned> seed("seed", cl::desc("Seed of the random input"),
                               cl::init(1), cl::cat(runCategory));
 
@@ -314,6 +321,18 @@ int main(int argc, char **argv) {
                 "' is not a model compiled by se-compile --emit=shared (no "
                 "se_model_signature/se_model_run)");
 
+  void *runBatch = dlsym(library, "se_model_run_batch");
+  if (batchImages.getNumOccurrences()) {
+    if (batchImages < 1)
+      return fail("--batch must be at least 1, got " + Twine(batchImages));
+    if (!runBatch)
+      return fail("'" + modelPath +
+                  "' runs a fixed batch; --batch needs a model compiled for "
+                  "any batch (se-compile --batch=dynamic, or an ONNX model "
+                  "with a symbolic batch)");
+  }
+  int64_t images = batchImages.getNumOccurrences() ? batchImages : 0;
+
   bool profiling = profile || !profileJSON.empty();
   auto *profileCounters =
       static_cast<int64_t *>(dlsym(library, "se_model_profile_ns"));
@@ -430,6 +449,11 @@ int main(int argc, char **argv) {
                 " inputs, got " + Twine(inputFiles.size()) + " --input files");
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  // With --batch, every tensor holds that many images of the signature's.
+  if (images > 0)
+    for (auto *shapes : {&inputShapes, &outputShapes})
+      for (std::vector<int64_t> &shape : *shapes)
+        shape[0] *= images;
   for (size_t i = 0; i < inputShapes.size(); ++i) {
     Tensor t{inputShapes[i], {}};
     std::string error;
@@ -448,6 +472,11 @@ int main(int argc, char **argv) {
     outputs.push_back(Tensor{shape, std::vector<float>(count(shape))});
 
   int64_t bytes = workspaceBytes();
+  // The batch entry runs whole rounds of images one per thread, each on a
+  // workspace slot of its own.
+  int64_t batchThreads = compiledThreads ? *compiledThreads : 1;
+  if (images >= batchThreads)
+    bytes *= batchThreads;
   std::vector<int8_t> workspace(std::max<int64_t>(bytes, 1) + 64, 0);
   auto *aligned = reinterpret_cast<int8_t *>(
       (reinterpret_cast<uintptr_t>(workspace.data()) + 63) / 64 * 64);
@@ -468,13 +497,30 @@ int main(int argc, char **argv) {
       descriptors.push_back(se_memref_dense(data, t.shape.data(),
                                             static_cast<int>(t.shape.size())));
     }
+  // The batch entry takes every tensor as bytes.
+  std::vector<SEByteMemRef1D> byteDescriptors;
+  for (std::vector<Tensor> *tensors : {&inputs, &outputs})
+    for (Tensor &t : *tensors) {
+      auto *data = reinterpret_cast<int8_t *>(t.data.data());
+      byteDescriptors.push_back(
+          {data, data, 0, {static_cast<int64_t>(t.data.size() * 4)}, {1}});
+    }
   std::vector<void *> args;
-  for (SEMemRefAnyRank &d : descriptors)
-    args.push_back(&d);
+  if (images > 0)
+    for (SEByteMemRef1D &d : byteDescriptors)
+      args.push_back(&d);
+  else
+    for (SEMemRefAnyRank &d : descriptors)
+      args.push_back(&d);
   args.push_back(&workspaceRef);
   if (hasWeights)
     args.push_back(&weightsRef);
-  auto invoke = [&] { callModelEntry(run, args); };
+  auto invoke = [&] {
+    if (images > 0)
+      callModelBatchEntry(runBatch, images, args);
+    else
+      callModelEntry(run, args);
+  };
 
   if (cuda) {
     for (size_t i = 0; i < inputs.size(); ++i)
@@ -560,6 +606,10 @@ int main(int argc, char **argv) {
     };
     outs() << format("median_ms=%.3f p10_ms=%.3f p90_ms=%.3f\n", at(0.5),
                      at(0.1), at(0.9));
+    if (images > 0)
+      outs() << format("images=%lld images_per_s=%.1f\n",
+                       static_cast<long long>(images),
+                       images * 1000.0 / at(0.5));
     double sum = 0.0;
     for (double ms : times)
       sum += ms;

@@ -291,21 +291,30 @@ bool CompiledModule::callI64(const std::string &name, int64_t &result,
   return true;
 }
 
-bool CompiledModule::callGraph(const std::string &name,
-                               std::vector<std::vector<float>> &tensors,
-                               std::string &error) {
-  auto func = graph().lookupSymbol<mlir::func::FuncOp>(name);
+bool CompiledModule::lookupGraph(const std::string &name,
+                                 mlir::func::FuncOp &func,
+                                 int64_t &workspaceBytes, std::string &error) {
+  func = graph().lookupSymbol<mlir::func::FuncOp>(name);
   if (!func) {
     error = "no function '" + name + "' in the graph";
     return false;
   }
-  int64_t workspaceBytes = 0;
   if (!callI64(name + "_workspace_bytes", workspaceBytes, error))
     return false;
   if (workspaceBytes < 0) {
     error = "negative workspace size " + std::to_string(workspaceBytes);
     return false;
   }
+  return true;
+}
+
+bool CompiledModule::callGraph(const std::string &name,
+                               std::vector<std::vector<float>> &tensors,
+                               std::string &error) {
+  mlir::func::FuncOp func;
+  int64_t workspaceBytes = 0;
+  if (!lookupGraph(name, func, workspaceBytes, error))
+    return false;
   std::vector<mlir::Type> types(func.getArgumentTypes().begin(),
                                 func.getArgumentTypes().end());
   types.insert(types.end(), func.getResultTypes().begin(),
@@ -327,6 +336,41 @@ bool CompiledModule::callGraph(const std::string &name,
   std::vector<float> workspace(workspaceBytes / 4 + 1, std::nanf(""));
   buffers.push_back({workspace.data(), {workspaceBytes}});
   return call(name, buffers, error);
+}
+
+bool CompiledModule::callGraphBatch(const std::string &name, int64_t images,
+                                    int64_t slots,
+                                    std::vector<std::vector<float>> &tensors,
+                                    std::string &error) {
+  mlir::func::FuncOp func;
+  int64_t workspaceBytes = 0;
+  if (!lookupGraph(name, func, workspaceBytes, error))
+    return false;
+  size_t numTensors = func.getNumArguments() + func.getNumResults();
+  if (tensors.size() != numTensors) {
+    error = "expected " + std::to_string(numTensors) + " tensors";
+    return false;
+  }
+  std::vector<SEByteMemRef1D> descriptors;
+  for (std::vector<float> &tensor : tensors) {
+    auto *bytes = reinterpret_cast<int8_t *>(tensor.data());
+    descriptors.push_back(
+        {bytes, bytes, 0, {static_cast<int64_t>(tensor.size() * 4)}, {1}});
+  }
+  std::vector<float> workspace(slots * workspaceBytes / 4 + 1, std::nanf(""));
+  auto *bytes = reinterpret_cast<int8_t *>(workspace.data());
+  descriptors.push_back({bytes, bytes, 0, {slots * workspaceBytes}, {1}});
+  std::vector<void *> pointers, packed = {&images};
+  for (SEByteMemRef1D &d : descriptors)
+    pointers.push_back(&d);
+  for (void *&p : pointers)
+    packed.push_back(&p);
+  if (llvm::Error err =
+          engine->invokePacked("_mlir_ciface_" + name + "_batch", packed)) {
+    error = llvm::toString(std::move(err));
+    return false;
+  }
+  return true;
 }
 
 bool CompiledModule::call(const std::string &name,

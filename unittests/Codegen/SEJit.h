@@ -5,6 +5,7 @@
 
 #include "Reference/SEReference.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -64,12 +65,23 @@ public:
   bool callGraph(const std::string &name,
                  std::vector<std::vector<float>> &tensors, std::string &error);
 
+  /// Calls the batch entry `<name>_batch` of graph function `name`
+  /// (compiled with batch-entry=true) on `images` images: `tensors` holds
+  /// its inputs, then its outputs, each `images` times the function's
+  /// shape. Allocates `slots` NaN-filled workspace slots.
+  bool callGraphBatch(const std::string &name, int64_t images, int64_t slots,
+                      std::vector<std::vector<float>> &tensors,
+                      std::string &error);
+
   /// Runs function `name` (which computes `block`) on `tensors`.
   std::vector<float> run(const std::string &name, const reference::Block &block,
                          const reference::Tensors &tensors, std::string &error);
 
 private:
   CompiledModule();
+  /// The graph function `name` and the workspace its compiled form takes.
+  bool lookupGraph(const std::string &name, mlir::func::FuncOp &func,
+                   int64_t &workspaceBytes, std::string &error);
   bool lower(mlir::OwningOpRef<mlir::ModuleOp> module,
              const std::string &pipelineOptions, std::string &error);
 

@@ -138,6 +138,10 @@ struct CompilerOptions {
   /// The batch of a built-in model, or the value of an ONNX model's symbolic
   /// batch dimension.
   std::optional<int64_t> batch;
+  /// Compile for any batch (`batch=dynamic`): the code of one image and an
+  /// entry point that runs n of them (se-cpu-batch-entry). An ONNX model
+  /// whose batch is symbolic is compiled so unless `batch` is set.
+  bool dynamicBatch = false;
   /// Find SE subgraphs and compile each as one se.squeeze_excite.
   bool raiseSE = true;
   /// The entry point and the C API prefix; empty: for whole models (zoo,
@@ -170,6 +174,17 @@ struct CompilerOptions {
   std::string outputPath;
 };
 
+/// The module attribute of a model compiled for any batch: its graph is
+/// that of one image (loadModel sets it).
+inline constexpr llvm::StringLiteral kDynamicBatchAttrName = "se.dynamic_batch";
+
+/// Checks that the graph `one` at batch 1 and the same model's graph `two`
+/// at batch 2 compute each image on its own: every input and output has
+/// the batch in front, and no op combines images. On failure, `error` names
+/// the first op (or input, output) that does not.
+LogicalResult verifyImagesIndependent(func::FuncOp one, func::FuncOp two,
+                                      std::string &error);
+
 /// Checks `options` once, before anything is built; on failure `error`
 /// names the option.
 LogicalResult verifyCompilerOptions(const CompilerOptions &options,
@@ -180,8 +195,9 @@ LogicalResult verifyCompilerOptions(const CompilerOptions &options,
 /// `clang -c` does); text goes to standard output ("-").
 std::string getDefaultOutputPath(const CompilerOptions &options);
 
-/// The C signature that `options` give a compiled entry point.
-ModelABI getModelABI(const CompilerOptions &options);
+/// The C signature that `options` give the entry point of `module` (null:
+/// a model loaded with the same options).
+ModelABI getModelABI(const CompilerOptions &options, ModuleOp module = {});
 
 /// The module's entry point: its first public function with a body, or
 /// null.

@@ -23,6 +23,11 @@
 
 namespace mlir::se {
 
+/// The module attribute of an imported model whose inputs had a symbolic
+/// batch dimension (given ONNXImportOptions::batch, or 1).
+inline constexpr llvm::StringLiteral kSymbolicBatchAttrName =
+    "se.symbolic_batch";
+
 struct ONNXImportOptions {
   /// The value of a symbolic first (batch) dimension of the inputs (1 when
   /// unset). When set, an input whose batch is static and different is an

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstddef>
+#include <cstdint>
 
 namespace mlir::se {
 
@@ -33,6 +34,19 @@ inline void callModelEntry(void *entry, llvm::ArrayRef<void *> arguments) {
   auto run = reinterpret_cast<void (*)(...)>(entry);
   run(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11],
       a[12], a[13], a[14], a[15]);
+}
+
+/// Calls `entry` (se_model_run_batch of a model compiled for any batch) on
+/// `images` images: every tensor's descriptor covers the bytes of all of
+/// them; then the workspace's and the weights' descriptors.
+inline void callModelBatchEntry(void *entry, int64_t images,
+                                llvm::ArrayRef<void *> arguments) {
+  assert(arguments.size() < kMaxModelArguments && "too many descriptors");
+  void *a[kMaxModelArguments] = {};
+  std::copy(arguments.begin(), arguments.end(), a);
+  auto run = reinterpret_cast<void (*)(int64_t, ...)>(entry);
+  run(images, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10],
+      a[11], a[12], a[13], a[14]);
 }
 
 } // namespace mlir::se

@@ -24,6 +24,9 @@ struct ModelABI {
   /// memory; create() allocates them (libse_cuda_runtime) and run() copies
   /// the host tensors in and out around run_device().
   bool cuda = false;
+  /// se-cpu-batch-entry: `<name>_batch` runs any number of images; the
+  /// shapes are those of one image.
+  bool dynamicBatch = false;
   /// se-cpu-integer-convolutions: the instruction a quantized model's
   /// convolutions run on 8-bit integers with; None: in f32 between the
   /// quantization steps.

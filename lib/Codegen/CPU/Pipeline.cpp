@@ -48,6 +48,15 @@ mlir::se::verifyCPUPipelineOptions(const CPUPipelineOptions &options,
             ", got " + std::to_string(options.threads);
     return failure();
   }
+  if (options.batchEntry && !options.workspace) {
+    error = "batch-entry needs workspace (one workspace slot per thread)";
+    return failure();
+  }
+  if (options.batchEntry && options.profile) {
+    error = "batch-entry and profile do not combine (the layer counters "
+            "are shared by the threads)";
+    return failure();
+  }
   for (int64_t size : options.tileSizes)
     if (size < 0) {
       error = "tile-sizes entries must be non-negative, got " +
@@ -125,6 +134,12 @@ LogicalResult mlir::se::buildSECPUCodegenPipeline(
   pm.addNestedPass<func::FuncOp>(
       bufferization::createPromoteBuffersToStackPass(stack));
   bufferization::buildBufferDeallocationPipeline(pm);
+
+  if (options.batchEntry) {
+    SECPUBatchEntryOptions batch;
+    batch.threads = options.threads;
+    pm.addPass(createSECPUBatchEntry(batch));
+  }
 
   // Vectors and loops to the LLVM dialect.
   pm.addPass(createSEExportCInterface());

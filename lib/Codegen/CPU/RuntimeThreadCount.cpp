@@ -46,18 +46,27 @@ struct RuntimeThreadCountPass
           return signalPassFailure();
         }
       }
-      std::string name = (func.getName() + "_num_threads").str();
-      if (module.lookupSymbol(name)) {
+      StringRef owner = func.getName();
+      if (auto of = func->getAttrOfType<FlatSymbolRefAttr>(
+              se::kThreadCountOfAttrName))
+        owner = of.getValue();
+      std::string name = (owner + "_num_threads").str();
+      // se-cpu-batch-entry creates the global of the entry it runs.
+      Operation *existing = module.lookupSymbol(name);
+      auto created = dyn_cast_if_present<memref::GlobalOp>(existing);
+      if (existing && (!created || created.getType() != countType)) {
         func.emitError() << "symbol '" << name << "' already exists";
         return signalPassFailure();
       }
-      b.setInsertionPoint(func);
-      auto initial =
-          DenseElementsAttr::get(RankedTensorType::get({}, b.getI32Type()),
-                                 static_cast<int32_t>(count.getSExtValue()));
-      memref::GlobalOp::create(b, func.getLoc(), name,
-                               /*sym_visibility=*/nullptr, countType, initial,
-                               /*constant=*/false, /*alignment=*/nullptr);
+      if (!created) {
+        b.setInsertionPoint(func);
+        auto initial =
+            DenseElementsAttr::get(RankedTensorType::get({}, b.getI32Type()),
+                                   static_cast<int32_t>(count.getSExtValue()));
+        memref::GlobalOp::create(b, func.getLoc(), name,
+                                 /*sym_visibility=*/nullptr, countType, initial,
+                                 /*constant=*/false, /*alignment=*/nullptr);
+      }
       for (omp::ParallelOp parallel : parallels) {
         b.setInsertionPoint(parallel);
         Value global =

@@ -160,6 +160,7 @@ LogicalResult Importer::readInputs(func::FuncOp &func) {
         shape.push_back(dim.dim_value());
       } else if (i == 0) {
         shape.push_back(options.batch.value_or(1));
+        symbolicBatch = true;
       } else {
         error.set(what + " has a symbolic or unknown " + which +
                   (dim.has_dim_param() ? " ('" + dim.dim_param() + "')"
@@ -241,6 +242,8 @@ FailureOr<OwningOpRef<ModuleOp>> Importer::run(std::string &message) {
     return failure();
   }
   func::ReturnOp::create(builder, builder.getUnknownLoc(), results);
+  if (symbolicBatch)
+    (*module)->setAttr(kSymbolicBatchAttrName, builder.getUnitAttr());
   func.setFunctionType(builder.getFunctionType(func.getArgumentTypes(),
                                                ValueRange(results).getTypes()));
 
@@ -507,6 +510,7 @@ static const llvm::StringMap<Handler> &handlers() {
     map["Constant"] = &Importer::constant;
     map["Identity"] = &Importer::identity;
     map["Shape"] = &Importer::shape;
+    map["Gather"] = &Importer::gather;
     map["Expand"] = &Importer::expand;
     map["QuantizeLinear"] = &Importer::quantizeLinear;
     map["DequantizeLinear"] = &Importer::dequantizeLinear;

@@ -195,6 +195,7 @@ public:
   void clip(const onnx::NodeProto &node);
   void constant(const onnx::NodeProto &node);
   void shape(const onnx::NodeProto &node);
+  void gather(const onnx::NodeProto &node);
   void expand(const onnx::NodeProto &node);
   // Quantization (Quant.cpp).
   void quantizeLinear(const onnx::NodeProto &node);
@@ -224,6 +225,9 @@ private:
   const onnx::ModelProto &model;
   std::string directory;
   ONNXImportOptions options;
+  /// Whether an input's batch dimension was symbolic (options.batch or 1
+  /// took its place).
+  bool symbolicBatch = false;
   int64_t opset = 0;
   llvm::StringMap<Tensor> values;
   /// The nodes that read each value.

@@ -205,6 +205,26 @@ void Importer::concat(const onnx::NodeProto &node) {
                                  " do not concatenate on axis " + Twine(axis));
     shape[axis] += x->shape[axis];
   }
+  // Constants (shape computations) are concatenated here.
+  if (llvm::all_of(inputs, [](Tensor *x) { return x->host != nullptr; })) {
+    Tensor result;
+    result.shape = shape;
+    result.host = std::make_shared<HostTensor>();
+    result.host->shape = shape;
+    result.host->elementType = inputs.front()->host->elementType;
+    int64_t outer = std::accumulate(shape.begin(), shape.begin() + axis,
+                                    int64_t(1), std::multiplies<int64_t>());
+    int64_t inner = std::accumulate(shape.begin() + axis + 1, shape.end(),
+                                    int64_t(1), std::multiplies<int64_t>());
+    for (int64_t o = 0; o < outer; ++o)
+      for (Tensor *x : inputs) {
+        int64_t slab = x->shape[axis] * inner;
+        auto begin = x->host->values.begin() + o * slab;
+        result.host->values.insert(result.host->values.end(), begin,
+                                   begin + slab);
+      }
+    return define(node, 0, std::move(result));
+  }
   SmallVector<Value> operands;
   for (Tensor *x : inputs)
     operands.push_back(logicalOf(*x));
@@ -259,6 +279,51 @@ void Importer::shape(const onnx::NodeProto &node) {
     result.host->values.push_back(static_cast<double>(x->shape[d]));
   result.host->shape = {end - start};
   result.shape = result.host->shape;
+  define(node, 0, std::move(result));
+}
+
+void Importer::gather(const onnx::NodeProto &node) {
+  Tensor *data = input(node, 0);
+  const HostTensor *indices = constantInput(node, 1);
+  if (!data || !indices)
+    return;
+  if (!data->host)
+    return nodeError(node, "gathers from a computed tensor; se-compile "
+                           "folds Gather of constants (shapes) only");
+  int64_t rank = data->shape.size();
+  int64_t axis = intAttr(node, "axis", 0);
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return nodeError(node, "axis out of range");
+  Tensor result;
+  result.host = std::make_shared<HostTensor>();
+  result.host->elementType = data->host->elementType;
+  SmallVector<int64_t> shape(data->shape.begin(), data->shape.begin() + axis);
+  shape.append(indices->shape.begin(), indices->shape.end());
+  shape.append(data->shape.begin() + axis + 1, data->shape.end());
+  int64_t extent = data->shape[axis];
+  int64_t outer =
+      std::accumulate(data->shape.begin(), data->shape.begin() + axis,
+                      int64_t(1), std::multiplies<int64_t>());
+  int64_t inner =
+      std::accumulate(data->shape.begin() + axis + 1, data->shape.end(),
+                      int64_t(1), std::multiplies<int64_t>());
+  for (int64_t o = 0; o < outer; ++o)
+    for (double value : indices->values) {
+      int64_t index = static_cast<int64_t>(value);
+      if (index < 0)
+        index += extent;
+      if (index < 0 || index >= extent)
+        return nodeError(node, "index " + Twine(static_cast<int64_t>(value)) +
+                                   " is out of range for extent " +
+                                   Twine(extent));
+      auto begin = data->host->values.begin() + (o * extent + index) * inner;
+      result.host->values.insert(result.host->values.end(), begin,
+                                 begin + inner);
+    }
+  result.host->shape = shape;
+  result.shape = shape;
   define(node, 0, std::move(result));
 }
 

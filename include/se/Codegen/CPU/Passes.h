@@ -32,6 +32,12 @@ inline constexpr int64_t kMinParallelVectorWork = 16384;
 #define GEN_PASS_REGISTRATION
 #include "se/Codegen/CPU/Passes.h.inc"
 
+/// On an entry point that runs on another function's thread count (the
+/// batch entry of se-cpu-batch-entry): that function's symbol, whose
+/// `<name>_num_threads` global se-cpu-runtime-thread-count reads.
+inline constexpr llvm::StringLiteral kThreadCountOfAttrName =
+    "se.thread_count_of";
+
 /// Marks a loop over tiles of a parallel dimension whose iterations touch
 /// disjoint tiles (set by se-cpu-tile-and-vectorize, read by
 /// se-cpu-parallelize-tile-loops).
@@ -76,6 +82,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "workspace",
       llvm::cl::desc("Place large intermediate buffers in one workspace "
                      "argument instead of allocating them per call"),
+      llvm::cl::init(false)};
+  PassOptions::Option<bool> batchEntry{
+      *this, "batch-entry",
+      llvm::cl::desc("Also emit <name>_batch, which runs any number of "
+                     "images of the batch-1 model, spread over the threads "
+                     "(se-cpu-batch-entry; needs workspace)"),
       llvm::cl::init(false)};
   PassOptions::Option<bool> raiseSE{
       *this, "raise-se",

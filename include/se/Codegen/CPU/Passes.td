@@ -109,6 +109,40 @@ def SECPUPrivatizeThreadAllocas
   ];
 }
 
+def SECPUBatchEntry : Pass<"se-cpu-batch-entry", "::mlir::ModuleOp"> {
+  let summary = "Add an entry point that runs any number of images";
+  let description = [{
+    For the model entry point `<name>` (the first public function with a
+    body, after se-plan-workspace: tensors of batch 1, then the workspace
+    `memref<?xi8>`, then, with external weights, the weights blob) adds
+    `<name>_batch(n, tensors..., workspace[, weights])`: every tensor is
+    the bytes of `n` images (`memref<?xi8>`), and each image runs through
+    `<name>` on a `memref.view` of its bytes. The images are spread over
+    the threads, one workspace slot of `<name>_workspace_bytes()` per
+    thread, in rounds of as many images as threads (each image's own
+    parallel loops then run on its thread alone); the images left over
+    after the last full round run one at a time with the layers' loops
+    split over the threads, as `<name>` runs them. The thread count is
+    read from `<name>_num_threads` (created here with `threads` > 1, which
+    se-cpu-runtime-thread-count then uses) and bounded by the slots the
+    workspace holds. With one thread the images run in order.
+
+    Precondition: every tensor argument is statically shaped with dimension
+    0 of size 1, and each image's outputs depend on that image's inputs
+    only (the compiler checks the graph before the pipeline).
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"1",
+           "The compile-time thread count (1: serial code)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 def SECPURuntimeThreadCount
     : Pass<"se-cpu-runtime-thread-count", "::mlir::ModuleOp"> {
   let summary = "Read the OpenMP thread count from a global the caller may set";

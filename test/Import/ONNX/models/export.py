@@ -232,22 +232,25 @@ def count_se(model):
 
 
 def export(model, size, path, opset, training=torch.onnx.TrainingMode.EVAL,
-           batch=4):
+           batch=4, images=None):
     """Gives `model` real batch-norm statistics (a few training-mode passes
     on random data), then writes PATH.onnx, PATH.in.raw / PATH.out.raw (a
     random input and the model's output, f32 little-endian) and PATH.se
-    (its SE block count)."""
+    (its SE block count). With `images`, the ONNX batch is symbolic ("N")
+    and the input holds that many images."""
     model.train()
     with torch.no_grad():
         for _ in range(3):
             model(torch.randn(batch, 3, size, size))
     model.eval()
-    x = torch.rand(1, 3, size, size) * 2 - 1
+    x = torch.rand(images or 1, 3, size, size) * 2 - 1
     with torch.no_grad():
         y = model(x)
+    dynamic = {"input": {0: "N"}, "logits": {0: "N"}} if images else None
     torch.onnx.export(model, x, path + ".onnx", opset_version=opset,
                       input_names=["input"], output_names=["logits"],
-                      training=training, do_constant_folding=True)
+                      training=training, do_constant_folding=True,
+                      dynamic_axes=dynamic)
     x.numpy().astype("<f4").tofile(path + ".in.raw")
     y.numpy().astype("<f4").tofile(path + ".out.raw")
     with open(path + ".se", "w") as f:
@@ -260,6 +263,9 @@ def main():
     parser.add_argument("--full", action="store_true")
     parser.add_argument("--opset", type=int, default=13)
     parser.add_argument("--only", default="")
+    parser.add_argument("--images", type=int, default=None,
+                        help="export with a symbolic batch and an input of "
+                        "this many images")
     args = parser.parse_args()
     div, size, classes = (1, 224, 1000) if args.full else (8, 64, 10)
     models = {
@@ -278,7 +284,7 @@ def main():
         torch.manual_seed(0)
         model = build()
         path = os.path.join(args.outdir, name)
-        export(model, size, path, args.opset)
+        export(model, size, path, args.opset, images=args.images)
         if isinstance(model, SEResNet):
             write_zoo_weights(model, path + ".zoo.weights")
         print(f"{name}: {count_se(model)} SE blocks, "
