@@ -17,6 +17,8 @@
 #                          ResNet-50's convolutions against oneDNN
 #   make bench-int8        quantized (QDQ) SE networks: int8 against fp32
 #                          and ONNX Runtime (issue #18)
+#   make bench-batch       throughput at batch 8: a model compiled for any
+#                          batch against batch 1 and ONNX Runtime (#19)
 #   make bench-networks    torchvision's SE networks (EfficientNet,
 #                          MobileNetV3, RegNetY) and the SE-ResNets against
 #                          ONNX Runtime and PyTorch, with SE-free twins
@@ -47,7 +49,7 @@ NUMERICS := unittests test/Import test/Integration test/se-run \
   test/se-compile/quantize.test
 
 .PHONY: all deps configure build check check-avx2 tidy format demo bench \
-  bench-se-fusion bench-cpu bench-networks bench-int8 clean
+  bench-se-fusion bench-cpu bench-networks bench-int8 bench-batch clean
 
 all: build
 
@@ -111,6 +113,9 @@ bench-networks: build
 
 bench-int8: build
 	BUILD=$(BUILD) benchmarks/run-int8.sh
+
+bench-batch: build
+	BUILD=$(BUILD) benchmarks/run-batch.sh
 
 clean:
 	rm -rf $(BUILD)
