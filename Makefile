@@ -92,7 +92,7 @@ demo: build
 	$(BUILD)/bin/se-compile --model=se-resnet50 --stats -o $(DEMO)/se_resnet50.o
 	$(BUILD)/bin/se-compile --model=resnet50 -o $(DEMO)/resnet50.o
 	$(CC) -O2 -I$(DEMO) examples/model_demo.c $(DEMO)/se_resnet50.o \
-	  $(DEMO)/resnet50.o -lm -o $(DEMO)/model_demo
+	  $(DEMO)/resnet50.o -lomp -lm -o $(DEMO)/model_demo
 	$(DEMO)/model_demo
 	$(BUILD)/bin/se-compile examples/se_block.mlir -o $(DEMO)/se_block.o
 	$(CC) -O2 -Iruntime/include examples/demo.c $(DEMO)/se_block.o -lm \

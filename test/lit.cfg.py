@@ -36,6 +36,13 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 # Tests run the source tree's Python scripts concurrently: no bytecode
 # caches written there (two writers of one cache corrupt it).
 config.environment["PYTHONDONTWRITEBYTECODE"] = "1"
+# Models compiled without --threads run on OpenMP's default team size: one
+# thread per test here, as lit already runs a test per core (tests of the
+# default itself unset it).
+config.environment["OMP_NUM_THREADS"] = "1"
+# The CPUs this process may run on, for tests of threads by default.
+if len(os.sched_getaffinity(0)) >= 2:
+    config.available_features.add("cpus-2")
 llvm_config.use_default_substitutions()
 
 # `--param host_cpu=haswell` (or SE_HOST_CPU in the environment) runs the

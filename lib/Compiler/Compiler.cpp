@@ -33,6 +33,8 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <thread>
+
 using namespace mlir;
 using namespace mlir::se;
 
@@ -197,6 +199,13 @@ std::string mlir::se::getDefaultOutputPath(const CompilerOptions &options) {
 
 /// The CPU pipeline's options for `options`: a whole model or a shared
 /// object has a workspace, and the weights go where `weights` says.
+/// Whether the model of `options` is parallel code whose thread count
+/// defaults to OpenMP's at run time.
+static bool runsThreadsByDefault(const CompilerOptions &options) {
+  return options.threadsByDefault && isWholeModel(options) &&
+         options.target == CompileTarget::CPU;
+}
+
 /// Whether `module` (null: a model loaded with `options`) is compiled for
 /// any batch.
 static bool hasDynamicBatch(const CompilerOptions &options, ModuleOp module) {
@@ -208,6 +217,11 @@ static void getCPUPipelineOptions(const CompilerOptions &options,
                                   ModuleOp module = {}) {
   pipeline.copyOptionValuesFrom(options.pipeline);
   pipeline.batchEntry = hasDynamicBatch(options, module);
+  if (runsThreadsByDefault(options)) {
+    // Parallel code; the count is OpenMP's at run time.
+    pipeline.threads = std::max(2u, std::thread::hardware_concurrency());
+    pipeline.threadsAtRunTime = true;
+  }
   pipeline.workspace = options.workspace || isWholeModel(options) ||
                        options.emit == EmitKind::Shared;
   pipeline.weights = options.weights;
@@ -253,6 +267,7 @@ ModelABI mlir::se::getModelABI(const CompilerOptions &options,
   abi.workspace = pipeline.workspace;
   abi.dynamicBatch = pipeline.batchEntry;
   abi.threadCount = pipeline.threads > 1;
+  abi.threadsAtRunTime = pipeline.threads > 1 && pipeline.threadsAtRunTime;
   abi.profile = pipeline.profile;
   abi.externalWeights = external;
   std::string error;

@@ -257,6 +257,8 @@ LogicalResult mlir::se::quantizeGraph(ModuleOp module,
     total += count;
   }
   OwningOpRef<ModuleOp> observer = module.clone();
+  // The observer runs one image at a time, serial.
+  (*observer)->removeAttr(kDynamicBatchAttrName);
   func::FuncOp observerEntry = getEntryPoint(*observer);
   if (failed(exposeCalibrationActivations(observerEntry)))
     return failure();

@@ -74,6 +74,11 @@ static void writeEntryCall(llvm::raw_ostream &os, StringRef name,
 static void writeBatchRun(llvm::raw_ostream &os, StringRef name,
                           ArrayRef<TensorInfo> tensors,
                           const se::ModelABI &abi) {
+  std::string global = (name + "_num_threads").str();
+  std::string threads = !abi.threadCount       ? "1"
+                        : abi.threadsAtRunTime ? global + " > 0 ? " + global +
+                                                     " : omp_get_max_threads()"
+                                               : global;
   os << "/* Runs n images (n >= 1): inputs[i] and outputs[i] point to n "
         "tensors of\n * the shapes above, one after the other. With "
         "threads, whole rounds of as\n * many images as threads run one "
@@ -86,8 +91,7 @@ static void writeBatchRun(llvm::raw_ostream &os, StringRef name,
      << "  if (!context || !inputs || !outputs || n < 1)\n"
      << "    return SE_ERROR_INVALID_ARGUMENT;\n"
      << "  int64_t slot = _mlir_ciface_" << name << "_workspace_bytes();\n"
-     << "  int64_t threads = "
-     << (abi.threadCount ? name + "_num_threads" : std::string("1")) << ";\n"
+     << "  int64_t threads = " << threads << ";\n"
      << "  int64_t bytes = (n >= threads ? threads : 1) * slot;\n"
      << "  if (bytes > context->workspace_bytes) {\n"
      << "    int8_t *grown = (int8_t *)aligned_alloc(64, (size_t)((bytes + "
@@ -389,7 +393,14 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, const ModelABI &abi,
           "an ONNX model's\n * symbolic batch): the shapes below are one "
           "image's; run() runs one image\n * and "
        << name << "_run_batch(ctx, n, inputs, outputs) runs n.\n";
-  if (abi.threadCount)
+  if (abi.threadsAtRunTime)
+    os << " *\n * Parallel code on OpenMP's default team size: "
+          "OMP_NUM_THREADS, else the\n * CPUs the process may run on "
+          "(its affinity mask); create() takes the\n * count from the "
+          "environment variable SE_NUM_THREADS when set; "
+       << name << "_set_num_threads()\n * sets it for every context of "
+       << "the process.\n";
+  else if (abi.threadCount)
     os << " *\n * Parallel code: create() takes the thread count from the "
           "environment\n * variable SE_NUM_THREADS when set; "
        << name << "_set_num_threads() sets it for\n * every context of the "
@@ -448,7 +459,10 @@ LogicalResult mlir::se::writeCHeader(func::FuncOp func, const ModelABI &abi,
     os << "void _mlir_ciface_" << name
        << "_weights_upload(SEByteMemRef1D *weights);\n";
   if (abi.threadCount)
-    os << "extern int32_t " << name << "_num_threads;\n";
+    os << "extern int32_t " << name << "_num_threads;"
+       << (abi.threadsAtRunTime ? " /* 0: OpenMP's default */" : "") << "\n";
+  if (abi.threadsAtRunTime)
+    os << "int omp_get_max_threads(void);\n";
   if (abi.profile)
     os << "/* se-compile --profile: the nanoseconds of each layer summed over "
           "runs,\n * then the number of runs; the layers, one line each:\n"

@@ -72,15 +72,19 @@ def _arguments(model, threads, mcpu, batch, profile, options):
         raise FileNotFoundError(
             f"'{model}' is neither a file nor a built-in model "
             f"({', '.join(ZOO)})")
-    if threads is None:
-        threads = available_cores()
-    if not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"threads must be a positive int, got {threads!r}")
-    if threads > 1:
+    # Without threads se-compile builds parallel code that runs on the
+    # cores the process may use (OMP_NUM_THREADS, SE_NUM_THREADS).
+    if threads is not None:
+        if not isinstance(threads, int) or threads < 1:
+            raise ValueError(
+                f"threads must be a positive int, got {threads!r}")
         args.append(f"--threads={threads}")
     if mcpu:
         args.append(f"--mcpu={mcpu}")
     if batch is not None:
+        if batch != "dynamic" and (not isinstance(batch, int) or batch < 1):
+            raise ValueError(
+                f"batch must be a positive int or 'dynamic', got {batch!r}")
         args.append(f"--batch={batch}")
     if profile:
         args.append("--profile")
@@ -118,10 +122,13 @@ def compile(model, output=None, *, threads=None, mcpu=None, batch=None,
     """Compiles `model` (an ONNX or MLIR file, or a built-in model name such
     as "se-resnet50") to a shared object and loads it.
 
-    threads: the threads of the parallel code (default: the cores this
-    process may use; 1 builds serial code). mcpu: the CPU to compile for
-    (default: the host). batch: the batch of a symbolic ONNX batch or of a
-    built-in model. profile: record per-layer times (Model.profile()).
+    threads: the threads of the parallel code (default: parallel code on
+    the cores the process may use at run time, or OMP_NUM_THREADS; 1 builds
+    serial code). mcpu: the CPU to compile for (default: the host). batch:
+    the batch of a symbolic ONNX batch or of a built-in model, or "dynamic"
+    (a symbolic ONNX batch is dynamic unless given): the model then takes
+    any number of images. profile: record per-layer times
+    (Model.profile()).
     quantize: "int8" quantizes a float model's convolutions (se-compile
     --quantize=int8), calibrated on `calibration`: float32 arrays of the
     input's shape (one, a stack along a new first axis, or a list).

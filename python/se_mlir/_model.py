@@ -3,8 +3,11 @@
 The object exports ``se_model_signature`` ("inputs=1x3x224x224;outputs=1x1000"),
 ``se_model_run`` (one memref descriptor per input and output, then the
 workspace), ``se_model_workspace_bytes`` and, when compiled for it,
-``se_model_num_threads`` and the profile counters ``se_model_profile_ns`` /
-``se_model_profile_layers`` (runtime/include/se/Runtime/MemRef.h, the C ABI).
+``se_model_num_threads`` (0: OpenMP's default team size), the profile
+counters ``se_model_profile_ns`` / ``se_model_profile_layers`` and, for any
+batch, ``se_model_run_batch`` (the image count, then one byte buffer per
+tensor holding all images, then the workspace: one slot per thread when the
+images fill the threads) (runtime/include/se/Runtime/MemRef.h, the C ABI).
 """
 
 import ctypes
@@ -159,17 +162,19 @@ class Model:
 
         self._run.restype = None
         self._run.argtypes = [ctypes.c_void_p] * _MAX_ARGS
+        self._run_batch = function("se_model_run_batch")
+        if self._run_batch is not None:
+            self._run_batch.restype = None
+            self._run_batch.argtypes = ([ctypes.c_int64] +
+                                        [ctypes.c_void_p] * (_MAX_ARGS - 1))
         workspace_bytes.restype = ctypes.c_int64
-        size = max(int(workspace_bytes()), 1)
-        # 64-byte aligned, as the generated create() allocates it.
-        self._workspace_storage = np.zeros(size + 64, dtype=np.uint8)
-        offset = (-self._workspace_storage.ctypes.data) % 64
-        self._workspace = self._workspace_storage[offset:offset + size]
-        self._workspace_ref = _ByteMemRef(self._workspace.ctypes.data,
-                                          self._workspace.ctypes.data, 0,
-                                          size, 1)
+        self._slot_bytes = max(int(workspace_bytes()), 1)
+        self._grow_workspace(1)
 
         self._threads = symbol("se_model_num_threads", ctypes.c_int32)
+        self._default_threads = function("omp_get_max_threads")
+        if self._default_threads is not None:
+            self._default_threads.restype = ctypes.c_int
         self._profile_ns = None
         layers = symbol("se_model_profile_layers", ctypes.c_char)
         if layers is not None:
@@ -188,28 +193,56 @@ class Model:
         if threads is not None:
             self.set_num_threads(threads)
 
+    def _grow_workspace(self, slots):
+        """A workspace of `slots` slots, 64-byte aligned as the generated
+        create() allocates it; kept when it is large enough."""
+        size = slots * self._slot_bytes
+        if getattr(self, "_workspace", None) is not None and \
+                self._workspace.size >= size:
+            return
+        self._workspace_storage = np.zeros(size + 64, dtype=np.uint8)
+        offset = (-self._workspace_storage.ctypes.data) % 64
+        self._workspace = self._workspace_storage[offset:offset + size]
+        self._workspace_ref = _ByteMemRef(self._workspace.ctypes.data,
+                                          self._workspace.ctypes.data, 0,
+                                          size, 1)
+
+    @property
+    def dynamic_batch(self):
+        """Whether the model takes any number of images (compiled with
+        batch="dynamic", or from an ONNX file with a symbolic batch)."""
+        return self._run_batch is not None
+
     @property
     def num_threads(self):
         """The threads each run uses (1 for a model compiled serial)."""
-        return self._threads.value if self._threads is not None else 1
+        if self._threads is None:
+            return 1
+        if self._threads.value == 0 and self._default_threads is not None:
+            return int(self._default_threads())
+        return max(self._threads.value, 1)
 
     def set_num_threads(self, threads):
-        """Runs on `threads` threads, up to the count compiled for
-        (se-compile --threads=N builds parallel code)."""
+        """Runs on `threads` threads (a model compiled with threads=1 runs
+        on one)."""
         if not isinstance(threads, int) or not 1 <= threads <= 1024:
             raise ValueError(f"threads must be 1 to 1024, got {threads!r}")
         if self._threads is None:
             if threads > 1:
                 raise ValueError(
-                    f"'{self.path}' was compiled for one thread; "
-                    f"{threads} threads need se-compile --threads=N")
+                    f"'{self.path}' was compiled for one thread "
+                    f"(threads=1); {threads} threads need a model compiled "
+                    "without threads=1")
             return
         self._threads.value = threads
 
     def _check_inputs(self, arrays):
+        """Checks the inputs; returns the number of images they hold (the
+        batch of their first dimension with a dynamic batch, else 0)."""
         if len(arrays) != len(self.input_shapes):
             raise TypeError(f"the model takes {len(self.input_shapes)} "
                             f"input(s), got {len(arrays)}")
+        images = 0
         for index, (array, shape) in enumerate(zip(arrays,
                                                    self.input_shapes)):
             if not isinstance(array, np.ndarray):
@@ -219,7 +252,19 @@ class Model:
                 raise TypeError(f"input {index} must be float32, got "
                                 f"{array.dtype} (convert with "
                                 "x.astype(numpy.float32))")
-            if array.shape != shape:
+            if self.dynamic_batch:
+                if array.ndim != len(shape) or array.shape[1:] != shape[1:] \
+                        or array.shape[0] < 1:
+                    raise ValueError(
+                        f"input {index} must have shape "
+                        f"Nx{_text(shape[1:])} (any batch N >= 1), got "
+                        f"{_text(array.shape)}")
+                if images and array.shape[0] != images:
+                    raise ValueError(
+                        f"input {index} holds {array.shape[0]} images, "
+                        f"input 0 {images}")
+                images = array.shape[0]
+            elif array.shape != shape:
                 raise ValueError(
                     f"input {index} must have shape {_text(shape)}, got "
                     f"{_text(array.shape)}")
@@ -227,44 +272,72 @@ class Model:
                 raise ValueError(
                     f"input {index} must be C-contiguous (use "
                     "numpy.ascontiguousarray)")
+        return images
+
+    def _output_shapes(self, images):
+        if not images:
+            return self.output_shapes
+        return [(images,) + shape[1:] for shape in self.output_shapes]
 
     def __call__(self, *inputs):
         """Runs the model; returns one array per output (one array when
         the model has one output)."""
-        self._check_inputs(inputs)
+        images = self._check_inputs(inputs)
         outputs = [np.empty(shape, dtype=np.float32)
-                   for shape in self.output_shapes]
-        self._invoke(inputs, outputs)
+                   for shape in self._output_shapes(images)]
+        self._invoke(inputs, outputs, images)
         return outputs[0] if len(outputs) == 1 else tuple(outputs)
 
-    def _invoke(self, inputs, outputs):
-        descriptors = [_descriptor(a) for a in list(inputs) + outputs]
+    def _invoke(self, inputs, outputs, images=0):
+        arrays = list(inputs) + outputs
+        if images:
+            # The batch entry: whole rounds of as many images as threads,
+            # one per thread, each on a workspace slot of its own.
+            threads = self.num_threads
+            self._grow_workspace(threads if images >= threads else 1)
+            descriptors = [_ByteMemRef(a.ctypes.data, a.ctypes.data, 0,
+                                       a.nbytes, 1) for a in arrays]
+        else:
+            descriptors = [_descriptor(a) for a in arrays]
         args = [ctypes.addressof(d) for d in descriptors]
         args.append(ctypes.addressof(self._workspace_ref))
-        args += [None] * (_MAX_ARGS - len(args))
-        self._run(*args)
+        if images:
+            args += [None] * (_MAX_ARGS - 1 - len(args))
+            self._run_batch(images, *args)
+        else:
+            args += [None] * (_MAX_ARGS - len(args))
+            self._run(*args)
 
-    def benchmark(self, runs=20, warmup=3, inputs=None):
-        """Times `runs` calls on seeded inputs (or `inputs`); returns a dict
-        of median_ms, p10_ms, p90_ms and images_per_s."""
+    def benchmark(self, runs=20, warmup=3, inputs=None, batch=None):
+        """Times `runs` calls on seeded inputs of `batch` images (a model
+        for any batch; default 1) or on `inputs`; returns a dict of
+        median_ms, p10_ms, p90_ms and images_per_s."""
         if runs < 1:
             raise ValueError(f"runs must be at least 1, got {runs}")
+        if batch is not None and not self.dynamic_batch:
+            raise ValueError(f"'{self.path}' runs a fixed batch; batch= "
+                             "needs a model compiled for any batch")
         if inputs is None:
             rng = np.random.default_rng(1)
+            shapes = self.input_shapes
+            if batch is not None:
+                shapes = [(batch,) + s[1:] for s in shapes]
             inputs = [rng.uniform(-1, 1, s).astype(np.float32)
-                      for s in self.input_shapes]
-        self._check_inputs(inputs)
-        outputs = [np.empty(s, dtype=np.float32) for s in self.output_shapes]
+                      for s in shapes]
+        images = self._check_inputs(inputs)
+        outputs = [np.empty(s, dtype=np.float32)
+                   for s in self._output_shapes(images)]
         for _ in range(warmup):
-            self._invoke(inputs, outputs)
+            self._invoke(inputs, outputs, images)
         times = []
         for _ in range(runs):
             start = time.perf_counter()
-            self._invoke(inputs, outputs)
+            self._invoke(inputs, outputs, images)
             times.append((time.perf_counter() - start) * 1e3)
         times.sort()
         median = statistics.median(times)
-        batch = self.input_shapes[0][0] if self.input_shapes else 1
+        batch = images or (self.input_shapes[0][0] if self.input_shapes
+                           else 1)
         return {
             "median_ms": median,
             "p10_ms": times[int(0.1 * (len(times) - 1))],

@@ -78,10 +78,59 @@ def test_threads_at_run_time(monkeypatch):
     monkeypatch.setenv("SE_NUM_THREADS", "1")
     assert se_mlir.load(model.path).num_threads == 1
     serial = se_mlir.compile(path, threads=1)
-    with pytest.raises(ValueError, match="compiled for one thread"):
+    with pytest.raises(ValueError, match=r"compiled for one thread \(threads=1\)"):
         serial.set_num_threads(2)
     with pytest.raises(ValueError, match="threads must be 1 to 1024"):
         model.set_num_threads(0)
+
+
+def test_threads_by_default():
+    """Without threads, a model is parallel code on OpenMP's default team
+    size: OMP_NUM_THREADS (lit sets 1), else the CPUs this process may run
+    on."""
+    model = se_mlir.compile("se-resnet18", options=[
+        "--width-divisor=8", "--classes=10", "--input-size=32"])
+    default = os.environ.get("OMP_NUM_THREADS")
+    want = int(default) if default else len(os.sched_getaffinity(0))
+    assert model.num_threads == want
+    x = np.random.default_rng(3).uniform(-1, 1, (1, 3, 32, 32)).astype(
+        np.float32)
+    y = model(x)
+    model.set_num_threads(2)
+    assert model.num_threads == 2
+    np.testing.assert_array_equal(model(x), y)
+
+
+def test_dynamic_batch():
+    """A model compiled for any batch takes N images at once; each image's
+    outputs are those of the image alone, on one thread or two."""
+    model = se_mlir.compile("se-resnet18", batch="dynamic", options=[
+        "--width-divisor=8", "--classes=10", "--input-size=32"])
+    assert model.dynamic_batch
+    assert model.input_shapes == [(1, 3, 32, 32)]
+    x = np.random.default_rng(4).uniform(-1, 1, (7, 3, 32, 32)).astype(
+        np.float32)
+    alone = np.concatenate([model(x[i:i + 1]) for i in range(7)])
+    for threads in (1, 2):
+        model.set_num_threads(threads)
+        for n in (1, 2, 3, 7):
+            y = model(x[:n])
+            assert y.shape == (n, 10)
+            np.testing.assert_array_equal(y, alone[:n])
+    assert model.benchmark(2, warmup=1, batch=4)["images_per_s"] > 0
+    with pytest.raises(ValueError, match=r"must have shape Nx3x32x32 "
+                       r"\(any batch N >= 1\), got 2x3x32x31"):
+        model(x[:2, :, :, :31].copy())
+    with pytest.raises(ValueError, match="any batch N >= 1"):
+        model(x[:0])
+    static = se_mlir.compile("se-resnet18", threads=1, options=[
+        "--width-divisor=8", "--classes=10", "--input-size=32"])
+    assert not static.dynamic_batch
+    with pytest.raises(ValueError, match="runs a fixed batch"):
+        static.benchmark(1, batch=2)
+    with pytest.raises(ValueError, match="batch must be a positive int or "
+                       "'dynamic', got 'any'"):
+        se_mlir.compile("se-resnet18", batch="any")
 
 
 def test_benchmark_and_profile():

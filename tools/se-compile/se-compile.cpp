@@ -188,7 +188,11 @@ static cl::opt<bool> printTarget(
 static cl::opt<int> &threadsOption() {
   static cl::opt<int> *option = [] {
     auto *adopted = se::adoptOption<cl::opt<int>>(
-        "threads", "Threads of the generated code", compileCategory);
+        "threads",
+        "Threads of the generated code (1: serial code; default: for a "
+        "model, parallel code on OpenMP's default team size at run time, "
+        "OMP_NUM_THREADS or the CPUs the process may run on; else 1)",
+        compileCategory);
     adopted->setInitialValue(1);
     return adopted;
   }();
@@ -370,6 +374,7 @@ static LogicalResult getCompilerOptions(se::CompilerOptions &options,
   options.pipeline.triple = targetTriple;
   options.pipeline.cpu = targetCPU;
   options.pipeline.features = targetFeatures;
+  options.threadsByDefault = !threadsOption().getNumOccurrences();
   // The pipeline's count is unsigned: keep negative counts visible to the
   // check.
   options.pipeline.threads =

@@ -125,8 +125,10 @@ static cl::opt<int> &threadCount() {
   static cl::opt<int> *option = [] {
     auto *adopted = mlir::se::adoptOption<cl::opt<int>>(
         "threads",
-        "Threads of a model compiled with --threads > 1 (default: "
-        "SE_NUM_THREADS, else the compiled count)",
+        "Threads of a parallel model (default: SE_NUM_THREADS, else the "
+        "compiled count, or for a model compiled without --threads "
+        "OpenMP's default: OMP_NUM_THREADS, else the CPUs this process may "
+        "run on)",
         runCategory);
     adopted->setInitialValue(0);
     return adopted;
@@ -363,8 +365,11 @@ int main(int argc, char **argv) {
       *compiledThreads = threads;
     else if (threads > 1)
       return fail("'" + modelPath +
-                  "' was compiled for one thread; --threads=" + Twine(threads) +
-                  " needs a model compiled with se-compile --threads=N");
+                  "' was compiled for one thread (se-compile --threads=1); "
+                  "--threads=" +
+                  Twine(threads) +
+                  " needs a model compiled with se-compile --threads=N or "
+                  "without --threads");
   }
 
   // GPU code (se-compile --target=cuda) runs on device memory.
@@ -475,6 +480,12 @@ int main(int argc, char **argv) {
   // The batch entry runs whole rounds of images one per thread, each on a
   // workspace slot of its own.
   int64_t batchThreads = compiledThreads ? *compiledThreads : 1;
+  if (batchThreads == 0) {
+    // OpenMP's default team size, as the compiled code reads it.
+    auto defaultThreads =
+        reinterpret_cast<int (*)()>(dlsym(library, "omp_get_max_threads"));
+    batchThreads = defaultThreads ? defaultThreads() : 1;
+  }
   if (images >= batchThreads)
     bytes *= batchThreads;
   std::vector<int8_t> workspace(std::max<int64_t>(bytes, 1) + 64, 0);

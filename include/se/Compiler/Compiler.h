@@ -155,6 +155,12 @@ struct CompilerOptions {
   CompileTarget target = CompileTarget::CPU;
   /// The CPU pipeline, and the host side of GPU code (triple, cpu).
   CPUPipelineOptions pipeline;
+  /// Threads by default (se-compile without --threads): a whole model (zoo,
+  /// ONNX) compiled for the CPU is parallel code that runs on OpenMP's
+  /// default team size (OMP_NUM_THREADS, else the CPUs the process may run
+  /// on) unless SE_NUM_THREADS or <name>_set_num_threads says otherwise;
+  /// `pipeline.threads` is then ignored. Other inputs stay serial.
+  bool threadsByDefault = false;
   /// The GPU's knobs (target cuda); unset ones take the GPU pipeline's
   /// defaults, and setting one for another target is an error.
   GPUOptions gpu;

@@ -16,6 +16,8 @@ struct ModelABI {
   bool workspace = false;
   /// se-cpu-runtime-thread-count: the thread count is a settable global.
   bool threadCount = false;
+  /// ... which starts at 0: OpenMP's default team size at run time.
+  bool threadsAtRunTime = false;
   /// se-cpu-instrument-profile: per-layer counters and their description.
   bool profile = false;
   /// se-externalize-weights: create() loads a weights file.

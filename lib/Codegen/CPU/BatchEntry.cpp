@@ -81,17 +81,11 @@ struct BatchEntryPass : se::impl::SECPUBatchEntryBase<BatchEntryPass> {
 
     Location loc = entry.getLoc();
     OpBuilder b(module.getContext());
-    auto i32Memref = MemRefType::get({}, b.getI32Type());
     std::string threadsName = name + "_num_threads";
-    if (threads > 1 && !module.lookupSymbol(threadsName)) {
-      b.setInsertionPoint(entry);
-      auto initial =
-          DenseElementsAttr::get(RankedTensorType::get({}, b.getI32Type()),
-                                 static_cast<int32_t>(threads));
-      memref::GlobalOp::create(b, loc, threadsName,
-                               /*sym_visibility=*/nullptr, i32Memref, initial,
-                               /*constant=*/false, /*alignment=*/nullptr);
-    }
+    if (threads > 1 && failed(se::getOrCreateThreadCountGlobal(
+                           module, entry, threadsName,
+                           atRunTime ? 0 : static_cast<int32_t>(threads))))
+      return failure();
 
     SmallVector<Type> types = {b.getIndexType()};
     auto bytes = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
@@ -118,12 +112,11 @@ struct BatchEntryPass : se::impl::SECPUBatchEntryBase<BatchEntryPass> {
         func::CallOp::create(b, loc, workspaceSize, ValueRange{}).getResult(0));
     Value threadCount = one;
     if (threads > 1) {
-      Value global =
-          memref::GetGlobalOp::create(b, loc, i32Memref, threadsName);
       threadCount = arith::MaxSIOp::create(
           b, loc,
-          arith::IndexCastOp::create(b, loc, b.getIndexType(),
-                                     memref::LoadOp::create(b, loc, global)),
+          arith::IndexCastOp::create(
+              b, loc, b.getIndexType(),
+              se::loadThreadCount(b, loc, module, threadsName, atRunTime)),
           one);
       // No more slots than the workspace holds.
       Value size = memref::DimOp::create(b, loc, workspace, zero);

@@ -138,6 +138,7 @@ LogicalResult mlir::se::buildSECPUCodegenPipeline(
   if (options.batchEntry) {
     SECPUBatchEntryOptions batch;
     batch.threads = options.threads;
+    batch.atRunTime = options.threadsAtRunTime;
     pm.addPass(createSECPUBatchEntry(batch));
   }
 
@@ -165,6 +166,7 @@ LogicalResult mlir::se::buildSECPUCodegenPipeline(
     pm.addNestedPass<func::FuncOp>(createSECPUPrivatizeThreadAllocas());
     SECPURuntimeThreadCountOptions threadCount;
     threadCount.threads = options.threads;
+    threadCount.atRunTime = options.threadsAtRunTime;
     pm.addPass(createSECPURuntimeThreadCount(threadCount));
   }
   addLoopsToLLVMPasses(pm, /*openMP=*/options.threads > 1);

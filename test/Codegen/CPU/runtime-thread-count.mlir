@@ -75,3 +75,4 @@ func.func @entry_batch(%n: index) attributes {se.thread_count_of = @entry} {
   }
   return
 }
+

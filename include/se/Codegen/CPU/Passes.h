@@ -12,6 +12,10 @@
 
 #include <string>
 
+namespace mlir::memref {
+class GlobalOp;
+} // namespace mlir::memref
+
 namespace mlir::tosa {
 class Conv2DOp;
 class DepthwiseConv2DOp;
@@ -37,6 +41,22 @@ inline constexpr int64_t kMinParallelVectorWork = 16384;
 /// `<name>_num_threads` global se-cpu-runtime-thread-count reads.
 inline constexpr llvm::StringLiteral kThreadCountOfAttrName =
     "se.thread_count_of";
+
+/// The public global `<entry>_num_threads : memref<i32>` of `module`, made
+/// with `initial` unless it exists; fails (with an error at `entry`) on
+/// another symbol of that name. An initial count of 0 means OpenMP's
+/// default team size at run time.
+FailureOr<memref::GlobalOp> getOrCreateThreadCountGlobal(ModuleOp module,
+                                                         func::FuncOp entry,
+                                                         StringRef name,
+                                                         int32_t initial);
+
+/// Loads the thread count of global `name` at `b`'s insertion point: its
+/// value, or, with `zeroIsDefault` where it is 0, OpenMP's default team
+/// size (`omp_get_max_threads()`: OMP_NUM_THREADS, else the CPUs the
+/// process may run on).
+Value loadThreadCount(OpBuilder &b, Location loc, ModuleOp module,
+                      StringRef name, bool zeroIsDefault);
 
 /// Marks a loop over tiles of a parallel dimension whose iterations touch
 /// disjoint tiles (set by se-cpu-tile-and-vectorize, read by
@@ -78,6 +98,13 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Worker threads of the generated code (1: serial code; "
                      "more: OpenMP over the outermost tile loops)"),
       llvm::cl::init(1)};
+  PassOptions::Option<bool> threadsAtRunTime{
+      *this, "threads-at-run-time",
+      llvm::cl::desc("With threads > 1: run on OpenMP's default team size "
+                     "(OMP_NUM_THREADS, else the CPUs the process may run "
+                     "on) unless the caller sets <name>_num_threads, "
+                     "instead of on `threads`"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> workspace{
       *this, "workspace",
       llvm::cl::desc("Place large intermediate buffers in one workspace "

@@ -133,7 +133,10 @@ def SECPUBatchEntry : Pass<"se-cpu-batch-entry", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"threads", "threads", "int64_t", /*default=*/"1",
-           "The compile-time thread count (1: serial code)">
+           "The compile-time thread count (1: serial code)">,
+    Option<"atRunTime", "at-run-time", "bool", /*default=*/"false",
+           "The thread count's global starts at 0: OpenMP's default at run "
+           "time (as se-cpu-runtime-thread-count at-run-time)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -155,15 +158,23 @@ def SECPURuntimeThreadCount
     count of a compiled model can change without recompiling. With
     `threads`, an entry point without parallel regions (all its loops too
     small for threads) gets the global too, initialised to `threads`.
+    With `at-run-time` the global starts at 0, which every region reads as
+    `omp_get_max_threads()`: the model runs on the CPUs the process may run
+    on (or OMP_NUM_THREADS) unless told otherwise.
   }];
   let options = [
     Option<"threads", "threads", "int64_t", /*default=*/"0",
            "The compile-time thread count, for entry points without "
-           "parallel regions (0: only functions with regions)">
+           "parallel regions (0: only functions with regions)">,
+    Option<"atRunTime", "at-run-time", "bool", /*default=*/"false",
+           "Initialise the global to 0: OpenMP's default team size at run "
+           "time (OMP_NUM_THREADS, else the CPUs the process may run on)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
-    "::mlir::memref::MemRefDialect"
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
   ];
 }
 

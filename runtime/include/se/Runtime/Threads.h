@@ -1,10 +1,11 @@
 /*===- Threads.h - thread counts of compiled models ----------------*- C
 -*-===*\
 |*                                                                            *|
-|* A model compiled with se-compile --threads=N runs its parallel loops on    *|
-|* N threads by default; SE_NUM_THREADS, se-run --threads and the generated   *|
-|* <name>_set_num_threads() change the count at run time, up to               *|
-|* SE_MAX_THREADS.                                                            *|
+|* A model compiled by se-compile without --threads runs its parallel loops *|
+|* on OpenMP's default team size (OMP_NUM_THREADS, else the CPUs the process *|
+|* may run on), one compiled with --threads=N on N threads; SE_NUM_THREADS,   *|
+|* se-run --threads and the generated <name>_set_num_threads() change the    *|
+|* count at run time, up to SE_MAX_THREADS. --threads=1 builds serial code.  *|
 |*                                                                            *|
 |* Header-only C: the generated header of every compiled model carries a     *|
 |* copy, and se-run and the compiler include it.                              *|
