@@ -55,13 +55,9 @@ for net in "${names[@]}"; do
     tee -a "$work/numerics.txt"
 done
 
-se_run() { se_run_csv "$1" "$build/bin/se-run" "${@:2}"; }
-export OMP_PROC_BIND=spread OMP_PLACES=cores
-rm -f "$work"/round.*.csv
+begin_rounds
 for round in $(seq 1 "$rounds"); do
-  echo "== round $round of $rounds"
-  csv=$work/round.$round.csv
-  echo "tool,name,threads,median_ms,p10_ms,p90_ms" >"$csv"
+  start_round "$round"
   for net in "${names[@]}"; do
     se_run "se-mlir-b1,$net,1" "$work/$net.any.so" --batch 1 --threads 1 >>"$csv"
     se_run "se-mlir-b1,$net,2" "$work/$net.any.so" --batch 1 --threads 2 >>"$csv"

@@ -79,19 +79,9 @@ newer "$work/nets/se_resnet50.avx2.so" "$build/bin/se-compile" ||
 cat "$work/numerics.avx2.txt"
 echo
 
-# "tool,name,threads,median,p10,p90" from se-run.
-se_run() { se_run_csv "$1" "$build/bin/se-run" "${@:2}"; }
-
-# OpenMP threads (se-mlir's libomp, oneDNN's and PyTorch's libgomp) bound
-# one per core: unbound, a short process's worker thread may start on the
-# main thread's core and stay there for the whole run (two threads at one
-# thread's speed in some runs, not others). ONNX Runtime has its own pool.
-export OMP_PROC_BIND=spread OMP_PLACES=cores
-rm -f "$work"/round.*.csv
+begin_rounds
 for round in $(seq 1 "$rounds"); do
-  echo "== round $round of $rounds"
-  csv=$work/round.$round.csv
-  echo "tool,name,threads,median_ms,p10_ms,p90_ms" >"$csv"
+  start_round "$round"
   echo "peak,fma,1,$("$work/fma_peak"),," >>"$csv"
   for threads in 1 2; do
     for net in resnet50 se_resnet50; do

@@ -102,13 +102,9 @@ PY
   done
 done
 
-se_run() { se_run_csv "$1" "$build/bin/se-run" "${@:2}"; }
-export OMP_PROC_BIND=spread OMP_PLACES=cores
-rm -f "$work"/round.*.csv
+begin_rounds
 for round in $(seq 1 "$rounds"); do
-  echo "== round $round of $rounds"
-  csv=$work/round.$round.csv
-  echo "tool,name,threads,median_ms,p10_ms,p90_ms" >"$csv"
+  start_round "$round"
   for threads in 1 2; do
     for net in "${names[@]}"; do
       q=$work/${net}_qdq

@@ -71,17 +71,9 @@ for net in "${names[@]}"; do
   done
 done
 
-# "tool,name,threads,median,p10,p90" from se-run.
-se_run() { se_run_csv "$1" "$build/bin/se-run" "${@:2}"; }
-
-# OpenMP threads (se-mlir's libomp, PyTorch's libgomp) bound one per core:
-# unbound, a short process's worker may share the main thread's core.
-export OMP_PROC_BIND=spread OMP_PLACES=cores
-rm -f "$work"/round.*.csv
+begin_rounds
 for round in $(seq 1 "$rounds"); do
-  echo "== round $round of $rounds"
-  csv=$work/round.$round.csv
-  echo "tool,name,threads,median_ms,p10_ms,p90_ms" >"$csv"
+  start_round "$round"
   for threads in 1 2; do
     for net in "${names[@]}"; do
       for variant in "$net" "$net-nose"; do

@@ -47,3 +47,23 @@ bench_prepare() {
   [ -f "$build/build.ninja" ] || make -C "$root" configure
   ninja -C "$build" "$@"
 }
+
+# "tool,name,threads,median,p10,p90" from se-run.
+se_run() { se_run_csv "$1" "$build/bin/se-run" "${@:2}"; }
+
+# begin_rounds: before the timed rounds, binds OpenMP threads (se-mlir's
+# libomp, oneDNN's and PyTorch's libgomp) one per core -- unbound, a short
+# process's worker may start on the main thread's core and stay there --
+# and removes the rounds of an earlier run. ONNX Runtime has its own pool.
+begin_rounds() {
+  export OMP_PROC_BIND=spread OMP_PLACES=cores
+  rm -f "$work"/round.*.csv
+}
+
+# start_round N: announces round N of $rounds and starts its file, $csv,
+# with the header the summarize_*.py scripts read.
+start_round() {
+  echo "== round $1 of $rounds"
+  csv=$work/round.$1.csv
+  echo "tool,name,threads,median_ms,p10_ms,p90_ms" >"$csv"
+}
