@@ -374,9 +374,13 @@ class Model:
         return layers
 
     def __repr__(self):
+        def shapes(list_):
+            # A model for any batch: N images of one image's shape.
+            return [("N" + _text(s)[1:] if self.dynamic_batch else _text(s))
+                    for s in list_]
         return (f"se_mlir.Model('{self.path}', inputs="
-                f"{[_text(s) for s in self.input_shapes]}, outputs="
-                f"{[_text(s) for s in self.output_shapes]})")
+                f"{shapes(self.input_shapes)}, outputs="
+                f"{shapes(self.output_shapes)})")
 
 
 def _text(shape):
