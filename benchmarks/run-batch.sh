@@ -32,13 +32,10 @@ bench_prepare cpu-bench se-compile se-run
 
 nets=${NETS:-se_resnet50,mobilenet_v3_large,efficientnet_b0}
 IFS=, read -r -a names <<<"$nets"
-newer() { [ -f "$1" ] && [ "$1" -nt "$2" ]; }
 
 echo "== exporting from PyTorch with a symbolic batch: $nets"
 for net in "${names[@]}"; do
-  newer "$nets_dir/$net.onnx" "$peers/torchvision_networks.py" ||
-    /usr/bin/python3 "$peers/torchvision_networks.py" export "$nets_dir" \
-      --only "$net" --dynamic-batch
+  export_network "$nets_dir" "$net" --dynamic-batch
 done
 
 echo "== compiling and checking"

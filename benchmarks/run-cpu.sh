@@ -35,8 +35,6 @@ cxx=/usr/lib/llvm-22/bin/clang++
 "$cxx" -O2 -std=c++17 "$peers/dnnl_conv_bench.cpp" -ldnnl -o "$work/dnnl_conv_bench"
 /usr/lib/llvm-22/bin/clang -O3 -march=native "$peers/fma_peak.c" -o "$work/fma_peak"
 
-newer() { [ -f "$1" ] && [ "$1" -nt "$2" ]; }
-
 echo "== exporting ResNet-50 and SE-ResNet-50 from PyTorch"
 newer "$work/nets/se_resnet50.onnx" "$peers/torch_networks.py" ||
   /usr/bin/python3 "$peers/torch_networks.py" export "$work/nets"

@@ -39,13 +39,10 @@ bench_prepare cpu-bench se-compile se-run
 
 nets=${NETS:-se_resnet50,mobilenet_v3_large,efficientnet_b0}
 IFS=, read -r -a names <<<"$nets"
-newer() { [ -f "$1" ] && [ "$1" -nt "$2" ]; }
 
 echo "== exporting from PyTorch and quantizing: $nets"
 for net in "${names[@]}"; do
-  newer "$nets_dir/$net.onnx" "$peers/torchvision_networks.py" ||
-    /usr/bin/python3 "$peers/torchvision_networks.py" export "$nets_dir" \
-      --only "$net"
+  export_network "$nets_dir" "$net"
   { newer "$work/${net}_qdq.onnx" "$nets_dir/$net.onnx" &&
     [ -f "$work/$net.calibration.raw" ]; } ||
     /usr/bin/python3 "$root/test/Import/ONNX/models/quantize_qdq.py" qdq \

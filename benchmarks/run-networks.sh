@@ -33,7 +33,6 @@ bench_prepare cpu-bench se-compile se-run
 
 nets=${NETS:-$(/usr/bin/python3 "$peers/torchvision_networks.py" list | paste -sd,)}
 IFS=, read -r -a names <<<"$nets"
-newer() { [ -f "$1" ] && [ "$1" -nt "$2" ]; }
 
 echo "== exporting from PyTorch: $nets"
 missing=()

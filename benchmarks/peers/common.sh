@@ -4,6 +4,19 @@
 build=${BUILD:-build}
 case $build in /*) ;; *) build=$root/$build ;; esac
 
+# newer FILE THAN: FILE exists and is newer than THAN (a rebuild's test).
+newer() { [ -f "$1" ] && [ "$1" -nt "$2" ]; }
+
+# export_network DIR NET [FLAGS...]: torchvision_networks.py's export of NET
+# (and its SE-free twin) into DIR, unless DIR has one newer than the script.
+export_network() {
+  local dir=$1 net=$2
+  shift 2
+  newer "$dir/$net.onnx" "$peers/torchvision_networks.py" ||
+    /usr/bin/python3 "$peers/torchvision_networks.py" export "$dir" \
+      --only "$net" "$@"
+}
+
 # install_onnxruntime DIR: npm's onnxruntime-node 1.30 under DIR/node_modules
 # unless it is there. The package carries its CPU binaries; its install
 # script would only fetch the CUDA ones.

@@ -197,8 +197,6 @@ std::string mlir::se::getDefaultOutputPath(const CompilerOptions &options) {
   return stem + extension.str();
 }
 
-/// The CPU pipeline's options for `options`: a whole model or a shared
-/// object has a workspace, and the weights go where `weights` says.
 /// Whether the model of `options` is parallel code whose thread count
 /// defaults to OpenMP's at run time.
 static bool runsThreadsByDefault(const CompilerOptions &options) {
@@ -212,6 +210,9 @@ static bool hasDynamicBatch(const CompilerOptions &options, ModuleOp module) {
   return module ? module->hasAttr(kDynamicBatchAttrName) : options.dynamicBatch;
 }
 
+/// The CPU pipeline's options for `options` and its loaded `module` (null:
+/// a model loaded with `options`): a whole model or a shared object has a
+/// workspace, and the weights go where `weights` says.
 static void getCPUPipelineOptions(const CompilerOptions &options,
                                   CPUPipelineOptions &pipeline,
                                   ModuleOp module = {}) {
@@ -302,10 +303,9 @@ static LogicalResult writeParameters(ArrayRef<ModelParameter> parameters,
   return success();
 }
 
-/// Builds the built-in model with its knobs; `error` names a bad name or
-/// knob.
-/// The zoo model of `compilerOptions` at `batch` (unset: the options'); its
-/// parameters written when the options ask and `exportWeights`.
+/// Builds the built-in model with its knobs at `batch` (unset: the
+/// model's default), writing its parameters when the options ask and
+/// `exportWeights`; `error` names a bad name or knob.
 static FailureOr<OwningOpRef<ModuleOp>>
 buildModel(MLIRContext *context, const CompilerOptions &compilerOptions,
            std::optional<int64_t> batch, bool exportWeights,

@@ -29,10 +29,11 @@ static std::string joined(ArrayRef<int64_t> values) {
 
 /// Writes the statements of a run function that wrap `inputs` and
 /// `outputs` (pointer arrays) in memref descriptors and call the compiled
-/// entry point.
+/// entry point; with `batch`, the batch entry on `n` images, each tensor
+/// passed as the bytes of all of them.
 static void writeEntryCall(llvm::raw_ostream &os, StringRef name,
                            ArrayRef<TensorInfo> tensors,
-                           const se::ModelABI &abi) {
+                           const se::ModelABI &abi, bool batch = false) {
   for (const TensorInfo &t : tensors) {
     std::string var =
         llvm::formatv("{0}{1}", t.kind == "INPUT" ? "in" : "out", t.index);
@@ -40,6 +41,12 @@ static void writeEntryCall(llvm::raw_ostream &os, StringRef name,
         "{0}[{1}]", t.kind == "INPUT" ? "(float *)inputs" : "outputs", t.index);
     os << llvm::formatv("  if (!{0})\n    return SE_ERROR_INVALID_ARGUMENT;\n",
                         source);
+    if (batch) {
+      os << llvm::formatv("  SEByteMemRef1D {0} = {{(int8_t *){1}, (int8_t "
+                          "*){1}, 0, {{n * {2}}, {{1}};\n",
+                          var, source, t.elements * 4);
+      continue;
+    }
     os << llvm::formatv("  SEMemRef{0}D {1} = {{{2}, {2}, 0, {{{3}}, {{",
                         t.shape.size(), var, source, joined(t.shape));
     int64_t stride = 1;
@@ -57,7 +64,7 @@ static void writeEntryCall(llvm::raw_ostream &os, StringRef name,
   if (weightsArgument)
     os << "  SEByteMemRef1D weights = {context->weights, "
           "context->weights, 0, {context->weights_bytes}, {1}};\n";
-  os << "  _mlir_ciface_" << name << "(";
+  os << "  _mlir_ciface_" << name << (batch ? "_batch(n, " : "(");
   for (auto [i, t] : llvm::enumerate(tensors))
     os << (i ? ", " : "") << "&" << (t.kind == "INPUT" ? "in" : "out")
        << t.index;
@@ -94,33 +101,13 @@ static void writeBatchRun(llvm::raw_ostream &os, StringRef name,
      << "  int64_t threads = " << threads << ";\n"
      << "  int64_t bytes = (n >= threads ? threads : 1) * slot;\n"
      << "  if (bytes > context->workspace_bytes) {\n"
-     << "    int8_t *grown = (int8_t *)aligned_alloc(64, (size_t)((bytes + "
-        "63) / 64 * 64));\n"
+     << "    int8_t *grown = se_workspace_alloc(bytes);\n"
      << "    if (!grown)\n      return SE_ERROR_OUT_OF_MEMORY;\n"
-     << "    memset(grown, 0, (size_t)bytes);\n"
      << "    free(context->workspace);\n"
      << "    context->workspace = grown;\n"
      << "    context->workspace_bytes = bytes;\n  }\n";
-  for (const TensorInfo &t : tensors) {
-    bool input = t.kind == "INPUT";
-    std::string source = llvm::formatv(
-        "{0}[{1}]", input ? "(float *)inputs" : "outputs", t.index);
-    os << llvm::formatv("  if (!{0})\n    return SE_ERROR_INVALID_ARGUMENT;\n",
-                        source)
-       << llvm::formatv("  SEByteMemRef1D {0}{1} = {{(int8_t *){2}, (int8_t "
-                        "*){2}, 0, {{n * {3}}, {{1}};\n",
-                        input ? "in" : "out", t.index, source, t.elements * 4);
-  }
-  os << "  SEByteMemRef1D workspace = {context->workspace, "
-        "context->workspace, 0, {context->workspace_bytes}, {1}};\n";
-  if (abi.externalWeights)
-    os << "  SEByteMemRef1D weights = {context->weights, context->weights, "
-          "0, {context->weights_bytes}, {1}};\n";
-  os << "  _mlir_ciface_" << name << "_batch(n";
-  for (const TensorInfo &t : tensors)
-    os << ", &" << (t.kind == "INPUT" ? "in" : "out") << t.index;
-  os << ", &workspace" << (abi.externalWeights ? ", &weights" : "")
-     << ");\n  return SE_OK;\n}\n\n";
+  writeEntryCall(os, name, tensors, abi, /*batch=*/true);
+  os << "  return SE_OK;\n}\n\n";
 }
 
 /// Writes destroy, create and run of a model compiled for the CPU.
@@ -151,13 +138,10 @@ static void writeHostContextFunctions(llvm::raw_ostream &os, StringRef name,
   if (abi.workspace)
     os << "  int64_t bytes = _mlir_ciface_" << name << "_workspace_bytes();\n"
        << "  if (bytes > 0) {\n"
-       << "    (*context)->workspace = (int8_t *)aligned_alloc(64, "
-          "(size_t)((bytes "
-          "+ 63) / 64 * 64));\n"
+       << "    (*context)->workspace = se_workspace_alloc(bytes);\n"
        << "    if (!(*context)->workspace) {\n      free(*context);\n"
        << "      *context = NULL;\n      return SE_ERROR_OUT_OF_MEMORY;\n    "
-          "}\n"
-       << "    memset((*context)->workspace, 0, (size_t)bytes);\n  }\n"
+          "}\n  }\n"
        << "  (*context)->workspace_bytes = bytes;\n";
   if (abi.externalWeights)
     os << "  {\n    void *weights = NULL;\n"

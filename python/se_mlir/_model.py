@@ -169,6 +169,7 @@ class Model:
                                         [ctypes.c_void_p] * (_MAX_ARGS - 1))
         workspace_bytes.restype = ctypes.c_int64
         self._slot_bytes = max(int(workspace_bytes()), 1)
+        self._workspace = None
         self._grow_workspace(1)
 
         self._threads = symbol("se_model_num_threads", ctypes.c_int32)
@@ -197,8 +198,7 @@ class Model:
         """A workspace of `slots` slots, 64-byte aligned as the generated
         create() allocates it; kept when it is large enough."""
         size = slots * self._slot_bytes
-        if getattr(self, "_workspace", None) is not None and \
-                self._workspace.size >= size:
+        if self._workspace is not None and self._workspace.size >= size:
             return
         self._workspace_storage = np.zeros(size + 64, dtype=np.uint8)
         offset = (-self._workspace_storage.ctypes.data) % 64

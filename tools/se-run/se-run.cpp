@@ -495,8 +495,10 @@ int main(int argc, char **argv) {
     aligned = static_cast<int8_t *>(cuda->allocate(bytes));
   SEByteMemRef1D workspaceRef = {aligned, aligned, 0, {bytes}, {1}};
 
-  // Tensors: the host copies, or with GPU code device copies of them.
+  // Tensors: the host copies, or with GPU code device copies of them; the
+  // batch entry takes each as the bytes of all its images.
   std::vector<SEMemRefAnyRank> descriptors;
+  std::vector<SEByteMemRef1D> byteDescriptors;
   std::vector<void *> deviceTensors;
   for (std::vector<Tensor> *tensors : {&inputs, &outputs})
     for (Tensor &t : *tensors) {
@@ -505,24 +507,20 @@ int main(int argc, char **argv) {
         data = static_cast<float *>(cuda->allocate(t.data.size() * 4));
         deviceTensors.push_back(data);
       }
-      descriptors.push_back(se_memref_dense(data, t.shape.data(),
-                                            static_cast<int>(t.shape.size())));
-    }
-  // The batch entry takes every tensor as bytes.
-  std::vector<SEByteMemRef1D> byteDescriptors;
-  for (std::vector<Tensor> *tensors : {&inputs, &outputs})
-    for (Tensor &t : *tensors) {
-      auto *data = reinterpret_cast<int8_t *>(t.data.data());
-      byteDescriptors.push_back(
-          {data, data, 0, {static_cast<int64_t>(t.data.size() * 4)}, {1}});
+      if (images > 0) {
+        auto *raw = reinterpret_cast<int8_t *>(data);
+        byteDescriptors.push_back(
+            {raw, raw, 0, {static_cast<int64_t>(t.data.size() * 4)}, {1}});
+      } else {
+        descriptors.push_back(se_memref_dense(
+            data, t.shape.data(), static_cast<int>(t.shape.size())));
+      }
     }
   std::vector<void *> args;
-  if (images > 0)
-    for (SEByteMemRef1D &d : byteDescriptors)
-      args.push_back(&d);
-  else
-    for (SEMemRefAnyRank &d : descriptors)
-      args.push_back(&d);
+  for (SEMemRefAnyRank &d : descriptors)
+    args.push_back(&d);
+  for (SEByteMemRef1D &d : byteDescriptors)
+    args.push_back(&d);
   args.push_back(&workspaceRef);
   if (hasWeights)
     args.push_back(&weightsRef);

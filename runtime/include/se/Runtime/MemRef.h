@@ -27,6 +27,8 @@
 #define SE_RUNTIME_MEMREF_H
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -57,6 +59,17 @@ typedef struct SEByteMemRef1D {
   int64_t sizes[1];
   int64_t strides[1];
 } SEByteMemRef1D;
+
+/* A workspace of `bytes` bytes for a compiled model: 64-byte aligned and
+ * zeroed (its pages touched now, not during a run); NULL when out of
+ * memory. Released with free(). */
+static inline int8_t *se_workspace_alloc(int64_t bytes) {
+  int8_t *workspace =
+      (int8_t *)aligned_alloc(64, (size_t)((bytes + 63) / 64 * 64));
+  if (workspace)
+    memset(workspace, 0, (size_t)bytes);
+  return workspace;
+}
 
 /* A descriptor of any rank up to 4: for rank R, `sizes_and_strides` holds
  * the R sizes, then the R strides, which is the layout of SEMemRef<R>D.
