@@ -117,9 +117,6 @@ LogicalResult mlir::se::verifyCompilerOptions(const CompilerOptions &options,
     return fail("batch is a number or dynamic, not both");
   if (options.dynamicBatch && options.target != CompileTarget::CPU)
     return fail("batch=dynamic is for target=cpu");
-  if (options.dynamicBatch && options.pipeline.profile)
-    return fail("profile and batch=dynamic do not combine (the layer "
-                "counters would be shared by the images' threads)");
   if (failed(verifyCPUPipelineOptions(options.pipeline, error)))
     return failure();
   std::string output = options.outputPath.empty()
@@ -448,7 +445,7 @@ loadGraph(MLIRContext *context, const CompilerOptions &options,
 
 /// Whether the model of `options`, loaded as `module`, is compiled for any
 /// batch: asked for (batch=dynamic), or an ONNX model's symbolic batch left
-/// unset, for CPU code without the per-layer profile.
+/// unset, for CPU code.
 static FailureOr<bool> compilesDynamicBatch(const CompilerOptions &options,
                                             ModuleOp module,
                                             std::string &error) {
@@ -462,8 +459,7 @@ static FailureOr<bool> compilesDynamicBatch(const CompilerOptions &options,
     return failure();
   }
   return options.dynamicBatch ||
-         (symbolic && !options.batch && options.target == CompileTarget::CPU &&
-          !options.pipeline.profile);
+         (symbolic && !options.batch && options.target == CompileTarget::CPU);
 }
 
 FailureOr<OwningOpRef<ModuleOp>>

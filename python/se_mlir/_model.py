@@ -345,16 +345,18 @@ class Model:
             "images_per_s": batch * 1e3 / median,
         }
 
-    def profile(self, runs=10, inputs=None):
+    def profile(self, runs=10, inputs=None, batch=None):
         """Per-layer times of `runs` calls (a model compiled with
-        se-compile --profile): a list of dicts (name, kind, shape, macs,
-        bytes, ms, share), slowest first."""
+        se-compile --profile) on `inputs` or seeded inputs of `batch`
+        images: a list of dicts (name, kind, shape, macs, bytes, ms,
+        share), slowest first; ms is per image, on the thread that ran
+        it, for a model for any batch."""
         if self._profile_ns is None:
             raise ModelError(f"'{self.path}' has no profile; compile it with "
                              "profile=True (se-compile --profile)")
         for i in range(len(self._layer_lines) + 1):
             self._profile_ns[i] = 0
-        self.benchmark(runs=runs, warmup=0, inputs=inputs)
+        self.benchmark(runs=runs, warmup=0, inputs=inputs, batch=batch)
         recorded = self._profile_ns[len(self._layer_lines)]
         layers = []
         for line, ns in zip(self._layer_lines, self._profile_ns):

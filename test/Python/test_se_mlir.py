@@ -126,6 +126,16 @@ def test_dynamic_batch():
     static = se_mlir.compile("se-resnet18", threads=1, options=[
         "--width-divisor=8", "--classes=10", "--input-size=32"])
     assert not static.dynamic_batch
+    # Profiles of any batch: per image, each timed on its own thread.
+    profiled = se_mlir.compile("se-resnet18", batch="dynamic", profile=True,
+                               options=["--width-divisor=8", "--classes=10",
+                                        "--input-size=32"])
+    profiled.set_num_threads(2)
+    np.testing.assert_array_equal(profiled(x[:3]), alone[:3])
+    layers = profiled.profile(runs=2, batch=5)
+    assert sum(layer["share"] for layer in layers) == pytest.approx(1.0)
+    assert {"stem", "layer1.0.se", "head"} <= {layer["name"]
+                                              for layer in layers}
     with pytest.raises(ValueError, match="runs a fixed batch"):
         static.benchmark(1, batch=2)
     with pytest.raises(ValueError, match="batch must be a positive int or "

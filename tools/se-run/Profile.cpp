@@ -21,12 +21,14 @@ double Profile::layerMs() const {
 }
 
 bool readProfile(StringRef layerText, const int64_t *counters, double runMs,
-                 Profile &profile, std::string &error) {
+                 int64_t imagesPerRun, Profile &profile, std::string &error) {
   SmallVector<StringRef> lines;
   layerText.split(lines, '\n', -1, /*KeepEmpty=*/false);
-  profile.runs = counters[lines.size()];
+  int64_t recorded = counters[lines.size()];
+  profile.imagesPerRun = std::max<int64_t>(imagesPerRun, 1);
+  profile.runs = recorded / profile.imagesPerRun;
   profile.runMs = runMs;
-  if (profile.runs <= 0) {
+  if (recorded <= 0) {
     error = "the model recorded no runs";
     return false;
   }
@@ -45,7 +47,7 @@ bool readProfile(StringRef layerText, const int64_t *counters, double runMs,
     // Layers the graph did not describe have empty counts.
     (void)fields[3].getAsInteger(10, layer.macs);
     (void)fields[4].getAsInteger(10, layer.bytes);
-    layer.ms = counters[index] / 1e6 / profile.runs;
+    layer.ms = counters[index] / 1e6 / recorded;
     profile.layers.push_back(std::move(layer));
   }
   std::stable_sort(profile.layers.begin(), profile.layers.end(),
@@ -61,10 +63,17 @@ static double perSecond(double amount, double ms) {
 
 void printProfile(const Profile &profile, raw_ostream &os) {
   double layerMs = profile.layerMs();
-  os << format("profile: %lld runs, %.3f ms per run, %.3f ms in layers "
-               "(%.1f%%)\n",
-               (long long)profile.runs, profile.runMs, layerMs,
-               profile.runMs > 0.0 ? 100.0 * layerMs / profile.runMs : 0.0);
+  bool perImage = profile.imagesPerRun > 1;
+  if (perImage)
+    os << format("profile: %lld runs of %lld images, %.3f ms per run; per "
+                 "image, %.3f ms in layers on the thread that ran it\n",
+                 (long long)profile.runs, (long long)profile.imagesPerRun,
+                 profile.runMs, layerMs);
+  else
+    os << format("profile: %lld runs, %.3f ms per run, %.3f ms in layers "
+                 "(%.1f%%)\n",
+                 (long long)profile.runs, profile.runMs, layerMs,
+                 profile.runMs > 0.0 ? 100.0 * layerMs / profile.runMs : 0.0);
   size_t nameWidth = 5, kindWidth = 4, shapeWidth = 5;
   for (const LayerTime &layer : profile.layers) {
     nameWidth = std::max(nameWidth, layer.name.size());
@@ -79,7 +88,8 @@ void printProfile(const Profile &profile, raw_ostream &os) {
        << right_justify(flops, 8) << "  " << right_justify(bandwidth, 7)
        << "\n";
   };
-  row("layer", "kind", "shape", "ms/run", "share", "GFLOP/s", "GB/s");
+  row("layer", "kind", "shape", perImage ? "ms/image" : "ms/run", "share",
+      "GFLOP/s", "GB/s");
   auto number = [](const char *pattern, double value) {
     std::string text;
     raw_string_ostream(text) << format(pattern, value);
@@ -108,6 +118,7 @@ void writeProfileJSON(const Profile &profile, raw_ostream &os) {
   json::OStream json(os, 2);
   json.object([&] {
     json.attribute("runs", profile.runs);
+    json.attribute("images_per_run", profile.imagesPerRun);
     json.attribute("run_ms", profile.runMs);
     json.attribute("layers_ms", layerMs);
     json.attributeArray("layers", [&] {

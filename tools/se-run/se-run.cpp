@@ -39,6 +39,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace llvm;
@@ -121,6 +122,11 @@ static cl::opt<int> benchRuns("bench", cl::desc("Time this many runs"),
 static cl::opt<int> warmupRuns("warmup",
                                cl::desc("Untimed runs before --bench"),
                                cl::init(3), cl::cat(runCategory));
+static cl::opt<int>
+    pauseMs("pause",
+            cl::desc("Sleep this many milliseconds before each --bench run "
+                     "(times the first call after an idle period)"),
+            cl::init(0), cl::cat(runCategory));
 static cl::opt<int> &threadCount() {
   static cl::opt<int> *option = [] {
     auto *adopted = mlir::se::adoptOption<cl::opt<int>>(
@@ -295,8 +301,8 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv,
       "se-run: run a model compiled with se-compile --emit=shared\n");
-  if (benchRuns < 0 || warmupRuns < 0)
-    return fail("--bench and --warmup must not be negative");
+  if (benchRuns < 0 || warmupRuns < 0 || pauseMs < 0)
+    return fail("--bench, --warmup and --pause must not be negative");
   if (threadCount() < 0 || threadCount() > SE_MAX_THREADS ||
       (threadCount() == 0 && threadCount().getNumOccurrences()))
     return fail("--threads must be 1 to " + Twine(SE_MAX_THREADS) + ", got " +
@@ -603,6 +609,8 @@ int main(int argc, char **argv) {
       resetProfile();
     std::vector<double> times;
     for (int i = 0; i < benchRuns; ++i) {
+      if (pauseMs > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(pauseMs));
       auto start = std::chrono::steady_clock::now();
       invoke();
       times.push_back(std::chrono::duration<double, std::milli>(
@@ -628,8 +636,8 @@ int main(int argc, char **argv) {
   if (profiling) {
     se_run::Profile table;
     std::string error;
-    if (!se_run::readProfile(profileLayers, profileCounters, profiledMs, table,
-                             error))
+    if (!se_run::readProfile(profileLayers, profileCounters, profiledMs, images,
+                             table, error))
       return fail("profile of '" + modelPath + "': " + error);
     if (profile)
       se_run::printProfile(table, outs());

@@ -99,8 +99,10 @@ struct InstrumentProfilePass
       module->removeAttr(se::kLayerCostsAttrName);
     }
     for (auto func : llvm::to_vector(module.getOps<func::FuncOp>())) {
+      // A batch entry's time is that of the entry it runs per image.
       if (!func.isPublic() || func.isExternal() ||
-          func->hasAttr(se::kABIQueryAttrName))
+          func->hasAttr(se::kABIQueryAttrName) ||
+          func->hasAttr(se::kThreadCountOfAttrName))
         continue;
       if (failed(instrument(func)))
         return signalPassFailure();
@@ -220,14 +222,14 @@ LogicalResult InstrumentProfilePass::instrument(func::FuncOp func) {
       /*constant=*/true, /*alignment=*/nullptr);
   func::FuncOp clock = getOrCreateClock(module);
 
-  // counters[index] += value, at the builder's insertion point.
+  // counters[index] += value, at the builder's insertion point; atomic, as
+  // a batch entry runs images on several threads at once.
   auto accumulate = [&](Location at, int64_t index, Value value) {
     Value counters =
         memref::GetGlobalOp::create(b, at, countersType, countersName);
     Value position = arith::ConstantIndexOp::create(b, at, index);
-    Value old = memref::LoadOp::create(b, at, counters, position);
-    Value sum = arith::AddIOp::create(b, at, old, value);
-    memref::StoreOp::create(b, at, sum, counters, position);
+    memref::AtomicRMWOp::create(b, at, arith::AtomicRMWKind::addi, value,
+                                counters, ValueRange{position});
   };
   b.setInsertionPointToStart(&body);
   Value previous = func::CallOp::create(b, loc, clock).getResult(0);

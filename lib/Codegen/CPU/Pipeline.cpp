@@ -52,11 +52,6 @@ mlir::se::verifyCPUPipelineOptions(const CPUPipelineOptions &options,
     error = "batch-entry needs workspace (one workspace slot per thread)";
     return failure();
   }
-  if (options.batchEntry && options.profile) {
-    error = "batch-entry and profile do not combine (the layer counters "
-            "are shared by the threads)";
-    return failure();
-  }
   for (int64_t size : options.tileSizes)
     if (size < 0) {
       error = "tile-sizes entries must be non-negative, got " +

@@ -2,7 +2,8 @@
 
 // Each run of top-level ops of one layer is timed from the end of the
 // layer before it; an unnamed op joins the layer before it; a layer seen
-// again adds to its counter. The last counter counts runs. Layers the
+// again adds to its counter, atomically (a batch entry runs images on
+// several threads). The last counter counts runs. Layers the
 // module's se.layer_costs describes get their kind, shape, MACs and bytes.
 // CHECK: memref.global @model_profile_ns : memref<3xi64> = dense<0> {alignment = 64 : i64}
 // CHECK: memref.global constant @model_profile_layers : memref<{{[0-9]+}}xi8>
@@ -13,7 +14,7 @@
 // CHECK: %[[T1:.*]] = call @se_profile_clock() : () -> i64
 // CHECK: %[[D1:.*]] = arith.subi %[[T1]], %[[T0]] : i64
 // CHECK: memref.get_global @model_profile_ns
-// CHECK: memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<3xi64>
+// CHECK: memref.atomic_rmw addi %[[D1]], %{{.*}}[%{{.*}}] : (i64, memref<3xi64>) -> i64
 // CHECK: memref.alloc
 // CHECK: linalg.fill
 // CHECK: %[[T2:.*]] = call @se_profile_clock() : () -> i64
@@ -21,15 +22,21 @@
 // CHECK: linalg.fill
 // CHECK: %[[T3:.*]] = call @se_profile_clock() : () -> i64
 // CHECK: arith.subi %[[T3]], %[[T2]] : i64
-// CHECK: memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<3xi64>
-// CHECK: memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<3xi64>
+// CHECK: memref.atomic_rmw addi %{{.*}}, %{{.*}}[%{{.*}}] : (i64, memref<3xi64>) -> i64
+// CHECK: %[[ONE:.*]] = arith.constant 1 : i64
+// CHECK: memref.atomic_rmw addi %[[ONE]], %{{.*}}[%{{.*}}] : (i64, memref<3xi64>) -> i64
 // CHECK-NEXT: return
 // Counters and text of a second function are its own; the clock is shared.
 // CHECK: memref.global @second_profile_ns : memref<2xi64>
 // CHECK-LABEL: func.func @second(
 // CHECK: call @se_profile_clock
-// ABI queries and functions without work are left alone.
+// ABI queries and batch entries (their time is the runs of the entry they
+// call) are left alone.
 // CHECK-LABEL: func.func @model_workspace_bytes(
+// CHECK-NOT: se_profile_clock
+// CHECK-LABEL: func.func @model_batch(
+// CHECK-NOT: se_profile_clock
+// CHECK: call @model(
 // CHECK-NOT: se_profile_clock
 // CHECK: llvm.func @clock_gettime(i32, !llvm.ptr) -> i32
 // CHECK: func.func private @se_profile_clock() -> i64
@@ -59,6 +66,14 @@ module attributes {se.layer_costs = [{name = "conv", kind = "conv2d 3x3/s1", sha
   func.func @model_workspace_bytes() -> i64 attributes {se.abi_query} {
     %c = arith.constant 0 : i64
     return %c : i64
+  }
+  func.func @model_batch(%n: index, %m: memref<64xf32>) attributes {se.thread_count_of = @model} {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    scf.for %i = %c0 to %n step %c1 {
+      func.call @model(%m) : (memref<64xf32>) -> ()
+    } loc("conv")
+    return
   }
 }
 

@@ -1,10 +1,12 @@
 """Checks a se-run --profile-json file against the model's cost report.
 
-usage: check_profile.py PROFILE.json STATS.txt --runs N [--macs NAME=MACS]
+usage: check_profile.py PROFILE.json STATS.txt --runs N [--images N]
+                        [--macs NAME=MACS]
 
 The layers' MACs must add up to the report's total (every convolution and
 FC is timed under its own name), the shares to 1, and the time in layers
-must not exceed the run's wall-clock time.
+must not exceed the run's wall-clock time (with several images per run,
+the layers' time is per image, which one thread computes within the run).
 """
 import argparse
 import json
@@ -16,6 +18,8 @@ def main():
     parser.add_argument("profile")
     parser.add_argument("stats")
     parser.add_argument("--runs", type=int, required=True)
+    parser.add_argument("--images", type=int, default=1,
+                        help="images per run")
     parser.add_argument("--macs", action="append", default=[],
                         help="NAME=MACS: a layer's MACs, counted by hand")
     args = parser.parse_args()
@@ -30,6 +34,9 @@ def main():
     layers = profile["layers"]
     if profile["runs"] != args.runs:
         errors.append(f"runs {profile['runs']}, expected {args.runs}")
+    if profile["images_per_run"] != args.images:
+        errors.append(f"{profile['images_per_run']} images per run, "
+                      f"expected {args.images}")
     names = [layer["name"] for layer in layers]
     if len(set(names)) != len(names):
         errors.append("a layer is listed twice")

@@ -502,16 +502,19 @@ def SECPUInstrumentProfile
   let summary = "Time each layer of the compiled model (se-compile --profile)";
   let description = [{
     Runs on bufferized loops, before they become OpenMP regions. In every
-    public function that is not an ABI query, the top-level ops that do
+    public function that is not an ABI query or a batch entry (whose time
+    is that of the function it runs per image), the top-level ops that do
     work (ops with regions, linalg ops, copies, calls) are grouped by the
     layer their location names; an op without a name joins the layer
     before it. Each run of consecutive ops of one layer is timed with
     `clock_gettime(CLOCK_MONOTONIC)` from the end of the layer before it,
     which includes the allocations and views between them, and its
-    nanoseconds are added to the layer's counter. The function gains:
+    nanoseconds are added to the layer's counter, atomically (a batch
+    entry runs images on several threads at once). The function gains:
 
     - `<name>_profile_ns : memref<(L+1)xi64>`, public, zero at load: the
-      nanoseconds of each of its L layers, then the number of runs;
+      nanoseconds of each of its L layers, then the number of runs (of
+      images, under a batch entry);
     - `<name>_profile_layers : memref<Kxi8>`, public, constant: a
       NUL-terminated text with one line per layer, in counter order:
       `name TAB kind TAB shape TAB MACs TAB bytes`, described by the
