@@ -19,6 +19,8 @@
 #                          and ONNX Runtime (issue #18)
 #   make bench-batch       throughput at batch 8: a model compiled for any
 #                          batch against batch 1 and ONNX Runtime (#19)
+#   make bench-idle        the first call after an idle period: OpenMP's
+#                          default wait against spinning workers (#19)
 #   make bench-networks    torchvision's SE networks (EfficientNet,
 #                          MobileNetV3, RegNetY) and the SE-ResNets against
 #                          ONNX Runtime and PyTorch, with SE-free twins
@@ -49,7 +51,8 @@ NUMERICS := unittests test/Import test/Integration test/se-run \
   test/se-compile/quantize.test
 
 .PHONY: all deps configure build check check-avx2 tidy format demo bench \
-  bench-se-fusion bench-cpu bench-networks bench-int8 bench-batch clean
+  bench-se-fusion bench-cpu bench-networks bench-int8 bench-batch \
+  bench-idle clean
 
 all: build
 
@@ -116,6 +119,9 @@ bench-int8: build
 
 bench-batch: build
 	BUILD=$(BUILD) benchmarks/run-batch.sh
+
+bench-idle: build
+	BUILD=$(BUILD) benchmarks/run-idle.sh
 
 clean:
 	rm -rf $(BUILD)

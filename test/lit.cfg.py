@@ -27,6 +27,7 @@ config.substitutions.append(("%se_lib_dir",
                              os.path.join(config.se_obj_root, "lib")))
 config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%se_tools_dir", config.se_tools_dir))
+config.substitutions.append(("%se_obj_root", config.se_obj_root))
 # Text-format ONNX models (readable, reviewable) are encoded at test time.
 config.substitutions.append(
     ("%onnx-encode", "protoc --encode=onnx.ModelProto -I/usr/include "
