@@ -1,5 +1,4 @@
-//===- Profile.h - the per-layer profile of se-compile --profile -*- C++
-//-*-===//
+//===- Profile.h - per-layer profile of se-compile --profile ---*- C++ -*-===//
 //
 // A model compiled with se-compile --profile exports the nanoseconds each
 // layer took, summed over runs, then the run count (se_model_profile_ns; a

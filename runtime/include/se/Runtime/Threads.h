@@ -1,5 +1,4 @@
-/*===- Threads.h - thread counts of compiled models ----------------*- C
--*-===*\
+/*===- Threads.h - thread counts of compiled models --------------*- C -*-===*\
 |*                                                                            *|
 |* A model compiled by se-compile without --threads runs its parallel loops *|
 |* on OpenMP's default team size (OMP_NUM_THREADS, else the CPUs the process *|
