@@ -24,9 +24,7 @@ peers=$root/benchmarks/peers
 results=$root/benchmarks/results
 mkdir -p "$work" "$nets_dir" "$results"
 
-"$root/scripts/install-deps.sh" cpu-bench
-[ -f "$build/build.ninja" ] || make -C "$root" configure
-ninja -C "$build" se-compile se-run
+bench_build cpu-bench se-compile se-run
 
 nets=${NETS:-mobilenet_v3_large,efficientnet_b0,se_resnet50}
 pauses=${PAUSES:-0,300,1000}
@@ -48,9 +46,8 @@ done
 idle_run() {
   local tool=$1 net=$2 threads=$3 pause=$4
   shift 4
-  env "$@" "$build/bin/se-run" "$work/$net.so" --threads "$threads" \
-    --warmup 5 --bench "$runs" --pause "$pause" |
-    sed -n "s/.*median_ms=\([0-9.]*\) p10_ms=\([0-9.]*\) p90_ms=\([0-9.]*\).*/$tool@$pause,$net,$threads,\1,\2,\3/p"
+  se_run_csv "$tool@$pause,$net,$threads" env "$@" "$build/bin/se-run" \
+    "$work/$net.so" --threads "$threads" --pause "$pause"
 }
 
 rm -f "$work"/round.*.csv

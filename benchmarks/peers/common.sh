@@ -49,16 +49,21 @@ ort_csv() {
     tail -n +2 | sed "s/^\([^,]*\),/$tool,\1,$threads,/"
 }
 
-# bench_prepare DEPS TARGET...: the packages of `install-deps.sh DEPS`,
-# ONNX Runtime under $work/node, the build configured if it is not, and
-# the tools TARGET... built.
-bench_prepare() {
+# bench_build DEPS TARGET...: the packages of `install-deps.sh DEPS`, the
+# build configured if it is not, and the tools TARGET... built.
+bench_build() {
   local deps=$1
   shift
   "$root/scripts/install-deps.sh" "$deps"
-  install_onnxruntime "$work/node"
   [ -f "$build/build.ninja" ] || make -C "$root" configure
   ninja -C "$build" "$@"
+}
+
+# bench_prepare DEPS TARGET...: bench_build, and ONNX Runtime under
+# $work/node.
+bench_prepare() {
+  bench_build "$@"
+  install_onnxruntime "$work/node"
 }
 
 # "tool,name,threads,median,p10,p90" from se-run.
